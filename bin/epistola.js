@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry point: refuse old Node before loading anything (Node 20 decodes windows-1252
+// wrongly and the native SQLite binding needs a newer ABI), then run the compiled CLI.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 19)) {
+  process.stderr.write(
+    `epistola: Node.js ${process.versions.node} is too old (need >= 22.19). ` +
+      'Run it through npm (npm start, npm exec epistola), which uses the Node 24 pinned in node_modules.\n',
+  );
+  process.exit(2);
+}
+const { main } = await import('../dist/src/cli/main.js');
+process.exitCode = await main(process.argv);

@@ -1,0 +1,164 @@
+import { Command, CommanderError, Option } from 'commander';
+import { join, resolve } from 'node:path';
+import { acquireWriteLock, initDataDir, requireDataDir, resolveDataDir, type DataDir } from '../config/dataDir.js';
+import { DataDirError, UsageError } from '../errors.js';
+import { ingest } from '../pipeline/ingest.js';
+import { SqliteStore } from '../store/sqlite/sqliteStore.js';
+import { BlobStore } from '../store/blobStore.js';
+import { generateDemo } from '../demo/generateDemo.js';
+import { progressReporter, type ProgressMode } from './progressBar.js';
+import { formatIngestSummary, formatStats } from './summary.js';
+import { formatMessage } from './showMessage.js';
+
+interface GlobalOptions {
+  data?: string;
+}
+
+function dataDirOf(command: Command): DataDir {
+  return resolveDataDir((command.optsWithGlobals() as GlobalOptions).data);
+}
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+async function runIngest(dir: DataDir, paths: string[], options: { json?: boolean; progress?: string; workers?: string }): Promise<number> {
+  // Paths are checked before anything is created, so a typo leaves no half-made archive behind.
+  const { expandSources } = await import('../ingest/sources.js');
+  await expandSources(paths);
+  await initDataDir(dir);
+  const unlock = await acquireWriteLock(dir);
+  const store = SqliteStore.open(dir.database);
+  const mode: ProgressMode =
+    options.progress === 'json' || options.progress === 'none' || options.progress === 'bar'
+      ? options.progress
+      : process.stderr.isTTY && !options.json
+        ? 'bar'
+        : 'none';
+  const reporter = progressReporter(mode, process.stderr);
+  try {
+    const workers = options.workers ? Number(options.workers) : undefined;
+    if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError(`--workers must be a whole number ≥ 1, not ${options.workers}`);
+    const summary = await ingest({ dataDir: dir.root, store, paths, workers, onProgress: reporter.update });
+    reporter.end();
+    print(options.json ? JSON.stringify(summary, null, 2) : formatIngestSummary(summary));
+    return 0;
+  } finally {
+    reporter.end();
+    await store.close();
+    await unlock();
+  }
+}
+
+function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('epistola')
+    .description('Publish large email collections as an archive anyone can search, read, verify and mirror.')
+    .option('--data <dir>', 'data directory (default: $EPISTOLA_DATA or ./epistola-data)')
+    .showHelpAfterError('(run "epistola --help" for usage)')
+    .exitOverride();
+
+  program
+    .command('init')
+    .description('create an empty archive in a data directory')
+    .argument('[dir]', 'data directory (overrides --data)')
+    .option('--title <title>', 'collection title', 'Untitled collection')
+    .action(async (dirArg: string | undefined, options: { title: string }, command: Command) => {
+      const dir = dirArg ? resolveDataDir(dirArg) : dataDirOf(command);
+      const created = await initDataDir(dir, options.title);
+      SqliteStore.open(dir.database).close();
+      print(created ? `Initialised an empty archive in ${dir.root}` : `${dir.root} already holds an archive; nothing changed`);
+    });
+
+  program
+    .command('ingest')
+    .description('add mail to the archive: mbox (also .gz), Maildir/Maildir++, .eml files or trees of them')
+    .argument('<path...>', 'files or directories')
+    .option('--json', 'print the summary as JSON')
+    .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'json', 'none']).default('auto'))
+    .option('--workers <n>', 'parser threads (default: one per core)')
+    .action(async (paths: string[], options: { json?: boolean; progress?: string; workers?: string }, command: Command) => {
+      process.exitCode = await runIngest(dataDirOf(command), paths, options);
+    });
+
+  program
+    .command('stats')
+    .description('figures about the archive')
+    .option('--json', 'print as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const dir = dataDirOf(command);
+      const config = await requireDataDir(dir);
+      const store = SqliteStore.open(dir.database, { readonly: true });
+      try {
+        const stats = await store.stats();
+        print(options.json ? JSON.stringify({ title: config.title, ...stats }, null, 2) : formatStats(stats, `${config.title} (${dir.root})`));
+      } finally {
+        await store.close();
+      }
+    });
+
+  program
+    .command('show')
+    .description('print one message by its number')
+    .argument('<id>', 'message number')
+    .option('--raw', 'write the exact stored bytes (as received)')
+    .option('--json', 'print the parsed message as JSON')
+    .action(async (idText: string, options: { raw?: boolean; json?: boolean }, command: Command) => {
+      const id = Number(idText);
+      if (!Number.isInteger(id) || id < 1) throw new UsageError(`message number must be a whole number ≥ 1, not "${idText}"`);
+      const dir = dataDirOf(command);
+      await requireDataDir(dir);
+      const store = SqliteStore.open(dir.database, { readonly: true });
+      try {
+        const message = await store.getMessage(id);
+        if (!message) throw new UsageError(`no message ${id} in ${dir.root}`);
+        if (options.raw) {
+          const bytes = await new BlobStore(dir.root).read(message.sha256);
+          await new Promise<void>((done, fail) => process.stdout.write(bytes, (error) => (error ? fail(error) : done())));
+        } else print(options.json ? JSON.stringify(message, null, 2) : formatMessage(message));
+      } finally {
+        await store.close();
+      }
+    });
+
+  program
+    .command('demo')
+    .description('write the demo collection (a fictional harbour authority) and optionally ingest it')
+    .option('--out <dir>', 'where to write the demo mail (default: <data>/demo-mail)')
+    .option('--count <n>', 'number of messages', '3000')
+    .option('--seed <n>', 'random seed (same seed, same bytes)', '1')
+    .option('--ingest', 'ingest it into the data directory afterwards')
+    .action(async (options: { out?: string; count: string; seed: string; ingest?: boolean }, command: Command) => {
+      const dir = dataDirOf(command);
+      const count = Number(options.count);
+      const seed = Number(options.seed);
+      if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count must be a whole number ≥ 1, not ${options.count}`);
+      if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not ${options.seed}`);
+      const outDir = resolve(options.out ?? join(dir.root, 'demo-mail'));
+      const result = await generateDemo({ outDir, count, seed });
+      print(`Wrote ${result.messages.toLocaleString('en-US')} demo messages to ${outDir}`);
+      if (options.ingest) {
+        process.exitCode = await runIngest(dir, [...result.paths], { progress: 'auto' });
+        print(`\nNext: epistola --data ${dir.root} stats · epistola --data ${dir.root} show 1`);
+      }
+    });
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Errors become one line on stderr here, and only here. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof UsageError || error instanceof DataDirError) {
+      process.stderr.write(`epistola: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`epistola: internal error (please report it): ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

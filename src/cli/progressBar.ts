@@ -1,0 +1,48 @@
+import type { IngestProgress } from '../pipeline/ingest.js';
+
+const MB = 1024 * 1024;
+
+function duration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '--';
+  const s = Math.round(ms / 1000);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** One line: bar, messages, MB, rate and ETA. Pure, so it can be tested. */
+export function renderProgress(p: IngestProgress, width = 24): string {
+  const fraction = p.totalBytes > 0 ? Math.min(1, p.bytesRead / p.totalBytes) : 0;
+  const filled = Math.round(fraction * width);
+  const seconds = p.elapsedMs / 1000;
+  const rate = seconds > 0 ? p.committed / seconds : 0;
+  const eta = fraction > 0 ? (p.elapsedMs / fraction) * (1 - fraction) : Number.NaN;
+  return (
+    `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ` +
+    `${p.committed.toLocaleString('en-US')} msgs  ${(p.bytesRead / MB).toFixed(1)}/${(p.totalBytes / MB).toFixed(1)} MB  ` +
+    `${Math.round(rate).toLocaleString('en-US')} msg/s  ETA ${duration(eta)}`
+  );
+}
+
+export type ProgressMode = 'bar' | 'json' | 'none';
+
+/** A progress reporter for a stream: redraws at most every 100 ms on a terminal, JSON lines for scripts. */
+export function progressReporter(mode: ProgressMode, out: NodeJS.WriteStream): { update: (p: IngestProgress) => void; end: () => void } {
+  let last = 0;
+  let drawn = false;
+  return {
+    update(p) {
+      if (mode === 'json') {
+        out.write(`${JSON.stringify({ progress: p })}\n`);
+        return;
+      }
+      if (mode !== 'bar') return;
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      out.write(`\r${renderProgress(p)}\x1b[K`);
+      drawn = true;
+    },
+    end() {
+      if (drawn) out.write('\r\x1b[K');
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DataDirError } from '../errors.js';
+
+/** Default data directory, relative to the working directory. */
+export const DEFAULT_DATA_DIR = 'epistola-data';
+
+/** Where everything of one archive lives. */
+export interface DataDir {
+  readonly root: string;
+  readonly database: string;
+  readonly configFile: string;
+}
+
+/** The data directory from --data, else EPISTOLA_DATA, else ./epistola-data. */
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): DataDir {
+  const root = resolve(flag ?? env.EPISTOLA_DATA ?? DEFAULT_DATA_DIR);
+  return { root, database: join(root, 'archive.sqlite'), configFile: join(root, 'epistola.json') };
+}
+
+export interface CollectionConfig {
+  readonly format: 1;
+  readonly title: string;
+  readonly createdAt: string;
+}
+
+/** Creates the data directory and its config if missing; returns whether it was created. */
+export async function initDataDir(dir: DataDir, title = 'Untitled collection'): Promise<boolean> {
+  if (existsSync(dir.configFile)) return false;
+  await mkdir(dir.root, { recursive: true });
+  const config: CollectionConfig = { format: 1, title, createdAt: new Date().toISOString() };
+  await writeFile(dir.configFile, `${JSON.stringify(config, null, 2)}\n`);
+  return true;
+}
+
+/** Fails with a clear message unless `epistola init` (or a first ingest) made this directory. */
+export async function requireDataDir(dir: DataDir): Promise<CollectionConfig> {
+  let text: string;
+  try {
+    text = await readFile(dir.configFile, 'utf8');
+  } catch {
+    throw new DataDirError(`no archive at ${dir.root} (run "epistola init" or "epistola ingest <path>" first, or pass --data)`);
+  }
+  const config = JSON.parse(text) as CollectionConfig;
+  if (config.format !== 1) throw new DataDirError(`${dir.configFile}: unknown format ${String(config.format)}`);
+  return config;
+}
+
+/**
+ * An exclusive lock for writers, so two ingests never interleave ids. A lock left by a killed
+ * process (its pid is gone) is taken over.
+ */
+export async function acquireWriteLock(dir: DataDir): Promise<() => Promise<void>> {
+  const path = join(dir.root, 'write.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(path, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      if (pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new DataDirError(`another epistola process (pid ${pid}) is writing to ${dir.root}`);
+      }
+      await rm(path, { force: true });
+    }
+  }
+  throw new DataDirError(`cannot lock ${dir.root}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

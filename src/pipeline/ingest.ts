@@ -1,0 +1,192 @@
+import { availableParallelism } from 'node:os';
+import { expandSources, type SkippedFile, type Source } from '../ingest/sources.js';
+import { readMboxFile } from '../ingest/mboxReader.js';
+import { readMessageFiles } from '../ingest/filesReader.js';
+import type { SourceItem, SourceProblem } from '../ingest/rawMessage.js';
+import type { ArchiveWriter, IngestBatch, IngestItem } from '../store/archiveStore.js';
+import type { WarningKind } from '../parse/warnings.js';
+import { BlobStore } from '../store/blobStore.js';
+import { ParsePool } from './workerPool.js';
+
+/** Messages per transaction: large enough to amortise the commit, small enough to lose little on a kill. */
+export const BATCH_SIZE = 500;
+/** A batch is also committed after this long, so progress and resume points stay fresh. */
+export const BATCH_MAX_MS = 1000;
+/** Messages read but not yet committed, at most: bounds memory whatever the input. */
+export const MAX_IN_FLIGHT = 64;
+/** Bytes of messages read but not yet committed, at most. */
+export const MAX_IN_FLIGHT_BYTES = 256 * 1024 * 1024;
+
+export interface IngestProgress {
+  readonly messagesRead: number;
+  readonly committed: number;
+  readonly bytesRead: number;
+  readonly totalBytes: number;
+  readonly elapsedMs: number;
+  readonly source: string | null;
+}
+
+export interface IngestSummary {
+  readonly sources: number;
+  readonly unchangedSources: number;
+  readonly messagesRead: number;
+  /** Messages added to the archive by this run. */
+  readonly added: number;
+  /** Identical bytes already in the archive, found in a new place. */
+  readonly duplicates: number;
+  /** Already ingested from this very place (a re-run or a resume). */
+  readonly known: number;
+  /** Added messages whose Message-ID an earlier message with different bytes has. */
+  readonly copies: number;
+  readonly firstId: number | null;
+  readonly lastId: number | null;
+  readonly warnings: Partial<Record<WarningKind, number>>;
+  readonly problems: Record<string, number>;
+  readonly skippedFiles: readonly SkippedFile[];
+  readonly bytesRead: number;
+  readonly elapsedMs: number;
+}
+
+export interface IngestOptions {
+  readonly dataDir: string;
+  readonly store: ArchiveWriter;
+  readonly paths: readonly string[];
+  readonly workers?: number;
+  readonly onProgress?: (progress: IngestProgress) => void;
+}
+
+type Entry =
+  | { readonly kind: 'item'; readonly item: IngestItem }
+  | { readonly kind: 'problem'; readonly sourceKey: string; readonly problem: SourceProblem }
+  | { readonly kind: 'done'; readonly key: string; readonly fingerprint: string };
+
+/**
+ * Reads every source, parses on worker threads, and commits in order in batches. Ids follow
+ * the read order (results are committed in sequence whatever order workers finish in), and each
+ * batch records each source's cursor in the same transaction, so a killed ingest resumes exactly.
+ */
+export async function ingest(options: IngestOptions): Promise<IngestSummary> {
+  const started = Date.now();
+  const { sources, skipped } = await expandSources(options.paths);
+  const blobs = new BlobStore(options.dataDir);
+  blobs.clearTemp();
+  const { store } = options;
+
+  const plan: Array<{ source: Source; resumeAfter: string | null }> = [];
+  let unchangedSources = 0;
+  for (const source of sources) {
+    const state = await store.sourceState(source.key);
+    if (state?.done && state.fingerprint === source.fingerprint) unchangedSources++;
+    else plan.push({ source, resumeAfter: state && !state.done ? state.cursor : null });
+  }
+  const totalBytes = plan.reduce((sum, p) => sum + p.source.size, 0);
+
+  const counts = { messagesRead: 0, committed: 0, bytesRead: 0, added: 0, duplicates: 0, known: 0, copies: 0 };
+  const warnings: Partial<Record<WarningKind, number>> = {};
+  const problems: Record<string, number> = {};
+  let firstId: number | null = null;
+  let lastId: number | null = null;
+  let currentSource: string | null = null;
+  const progress = () =>
+    options.onProgress?.({
+      messagesRead: counts.messagesRead,
+      committed: counts.committed,
+      bytesRead: counts.bytesRead,
+      totalBytes,
+      elapsedMs: Date.now() - started,
+      source: currentSource,
+    });
+
+  const pool = new ParsePool({ dataDir: options.dataDir, workers: options.workers ?? Math.max(1, availableParallelism()) });
+  const queue: Array<Promise<Entry>> = [];
+  let queuedBytes = 0;
+  let batch: { items: IngestItem[]; problems: IngestBatch['problems'][number][]; finished: IngestBatch['finishedSources'][number][] } = {
+    items: [],
+    problems: [],
+    finished: [],
+  };
+  let lastCommit = Date.now();
+
+  const commit = async () => {
+    if (batch.items.length === 0 && batch.problems.length === 0 && batch.finished.length === 0) return;
+    const outcomes = await store.commit({ items: batch.items, problems: batch.problems, finishedSources: batch.finished });
+    outcomes.forEach((outcome, i) => {
+      if (outcome.kind === 'new') {
+        counts.added++;
+        if (outcome.copyOf !== null) counts.copies++;
+        firstId ??= outcome.id;
+        lastId = outcome.id;
+        for (const w of batch.items[i]!.record.warnings) warnings[w.kind] = (warnings[w.kind] ?? 0) + 1;
+      } else if (outcome.kind === 'duplicate') counts.duplicates++;
+      else counts.known++;
+    });
+    for (const { problem } of batch.problems) problems[problem.kind] = (problems[problem.kind] ?? 0) + 1;
+    counts.committed += batch.items.length;
+    batch = { items: [], problems: [], finished: [] };
+    lastCommit = Date.now();
+    progress();
+  };
+
+  const takeHead = async () => {
+    const entry = await queue.shift()!;
+    if (entry.kind === 'item') {
+      queuedBytes -= entry.item.record.size;
+      batch.items.push(entry.item);
+    } else if (entry.kind === 'problem') batch.problems.push({ sourceKey: entry.sourceKey, problem: entry.problem });
+    else batch.finished.push({ key: entry.key, fingerprint: entry.fingerprint });
+    if (batch.items.length >= BATCH_SIZE || Date.now() - lastCommit >= BATCH_MAX_MS) await commit();
+  };
+
+  try {
+    for (const { source, resumeAfter } of plan) {
+      currentSource = source.key;
+      const onBytes = (n: number) => {
+        counts.bytesRead += n;
+      };
+      const items: AsyncIterable<SourceItem> =
+        source.kind === 'mbox'
+          ? readMboxFile(source.path, source.gzip, {
+              folder: source.folder,
+              startOffset: resumeAfter === null ? 0 : Number(resumeAfter),
+              onBytes,
+            })
+          : readMessageFiles(source, resumeAfter, onBytes);
+      for await (const item of items) {
+        if ('problem' in item) {
+          queue.push(Promise.resolve({ kind: 'problem', sourceKey: source.key, problem: item.problem }));
+          continue;
+        }
+        const raw = item.message;
+        counts.messagesRead++;
+        queuedBytes += raw.bytes.length;
+        const provenance = { sourceKey: source.key, locator: raw.locator, offset: raw.offset, folder: raw.folder, envelope: raw.envelope };
+        queue.push(
+          pool.parse(raw.bytes).then((record): Entry => ({ kind: 'item', item: { record, provenance, cursor: raw.cursor } })),
+        );
+        while (queue.length >= MAX_IN_FLIGHT || queuedBytes > MAX_IN_FLIGHT_BYTES) await takeHead();
+      }
+      queue.push(Promise.resolve({ kind: 'done', key: source.key, fingerprint: source.fingerprint }));
+    }
+    while (queue.length > 0) await takeHead();
+    await commit();
+  } finally {
+    await pool.close();
+  }
+  progress();
+  return {
+    sources: sources.length,
+    unchangedSources,
+    messagesRead: counts.messagesRead,
+    added: counts.added,
+    duplicates: counts.duplicates,
+    known: counts.known,
+    copies: counts.copies,
+    firstId,
+    lastId,
+    warnings,
+    problems,
+    skippedFiles: skipped,
+    bytesRead: counts.bytesRead,
+    elapsedMs: Date.now() - started,
+  };
+}

@@ -1,0 +1,39 @@
+import type { ParsedMessage } from '../parse/parseMessage.js';
+import type { MessageRecord } from '../store/archiveStore.js';
+
+/** The store's view of a parsed message: attachment contents are replaced by their blob hashes. */
+export function toRecord(sha256: string, size: number, parsed: ParsedMessage): MessageRecord {
+  const { attachments, ...rest } = parsed;
+  return {
+    ...rest,
+    sha256,
+    size,
+    attachments: attachments.map(({ content, ...a }) => ({ ...a, size: content.length })),
+  };
+}
+
+/** The record of a message nothing could be parsed from: kept raw, with the reason. */
+export function rawOnlyRecord(sha256: string, size: number, reason: string): MessageRecord {
+  return {
+    sha256,
+    size,
+    messageId: null,
+    subject: null,
+    dateUtc: null,
+    dateHeader: null,
+    from: null,
+    sender: null,
+    to: [],
+    cc: [],
+    bcc: [],
+    replyTo: [],
+    inReplyTo: null,
+    references: [],
+    text: null,
+    html: null,
+    attachments: [],
+    embeddedText: '',
+    headersOnly: true,
+    warnings: [{ kind: 'parse-crashed', detail: reason }],
+  };
+}

@@ -1,0 +1,125 @@
+import { Worker } from 'node:worker_threads';
+import { BlobStore } from '../store/blobStore.js';
+import { sha256Hex } from '../mail/contentHash.js';
+import { PARSE_TIMEOUT_MS } from '../parse/limits.js';
+import type { MessageRecord } from '../store/archiveStore.js';
+import { rawOnlyRecord } from './toRecord.js';
+
+/** Jobs queued on one worker at once: keeps it busy while the main thread round-trips. */
+const JOBS_PER_WORKER = 4;
+
+interface Job {
+  readonly seq: number;
+  readonly bytes: Buffer;
+  readonly resolve: (record: MessageRecord) => void;
+  timer?: NodeJS.Timeout;
+}
+
+interface Slot {
+  worker: Worker;
+  /** Jobs sent to this worker, in the order it handles them. */
+  readonly jobs: Map<number, Job>;
+}
+
+/**
+ * Parses messages on worker threads. A worker that crashes, or passes PARSE_TIMEOUT_MS on one
+ * message, is replaced: that message is stored raw with a warning and the worker's other jobs are
+ * queued again. One bad message never stops an ingest.
+ */
+export class ParsePool {
+  readonly #dataDir: string;
+  readonly #blobs: BlobStore;
+  readonly #slots: Slot[] = [];
+  readonly #queue: Job[] = [];
+  readonly #timeoutMs: number;
+  #seq = 0;
+  #closed = false;
+
+  constructor(options: { dataDir: string; workers: number; timeoutMs?: number }) {
+    this.#dataDir = options.dataDir;
+    this.#blobs = new BlobStore(options.dataDir);
+    this.#timeoutMs = options.timeoutMs ?? PARSE_TIMEOUT_MS;
+    for (let i = 0; i < Math.max(1, options.workers); i++) this.#slots.push(this.#spawn());
+  }
+
+  #spawn(): Slot {
+    const worker = new Worker(new URL('./parseWorker.js', import.meta.url), { workerData: { dataDir: this.#dataDir } });
+    const slot: Slot = { worker, jobs: new Map() };
+    worker.on('message', (reply: { seq: number; record?: MessageRecord; error?: string }) => {
+      const job = slot.jobs.get(reply.seq);
+      if (!job) return;
+      slot.jobs.delete(reply.seq);
+      clearTimeout(job.timer);
+      this.#startClock(slot);
+      if (reply.record) job.resolve(reply.record);
+      else this.#fallback(job, `parser error: ${(reply.error ?? '').split('\n')[0]}`);
+      this.#pump();
+    });
+    worker.on('error', (error) => this.#replace(slot, `worker crashed: ${error.message}`));
+    worker.on('exit', (code) => {
+      if (!this.#closed) this.#replace(slot, `worker exited with code ${code}`);
+    });
+    return slot;
+  }
+
+  /** The clock runs for the job the worker is on now: the oldest one sent. */
+  #startClock(slot: Slot): void {
+    const current = slot.jobs.values().next().value;
+    if (current && !current.timer) {
+      current.timer = setTimeout(() => this.#replace(slot, `no answer after ${this.#timeoutMs} ms`), this.#timeoutMs);
+    }
+  }
+
+  #replace(slot: Slot, reason: string): void {
+    const jobs = [...slot.jobs.values()];
+    slot.jobs.clear();
+    for (const job of jobs) clearTimeout(job.timer);
+    slot.worker.removeAllListeners();
+    void slot.worker.terminate();
+    if (this.#closed) return;
+    const index = this.#slots.indexOf(slot);
+    if (index >= 0) this.#slots[index] = this.#spawn();
+    const [current, ...others] = jobs;
+    if (current) this.#fallback(current, reason);
+    for (const job of others.reverse()) {
+      job.timer = undefined;
+      this.#queue.unshift(job);
+    }
+    this.#pump();
+  }
+
+  /** Stores the raw bytes from the main thread when the worker could not. */
+  #fallback(job: Job, reason: string): void {
+    const sha256 = sha256Hex(job.bytes);
+    this.#blobs.put(job.bytes, sha256);
+    job.resolve(rawOnlyRecord(sha256, job.bytes.length, reason));
+  }
+
+  #pump(): void {
+    for (;;) {
+      if (this.#queue.length === 0) return;
+      // The least busy worker takes the next job.
+      let best: Slot | undefined;
+      for (const slot of this.#slots) if (slot.jobs.size < JOBS_PER_WORKER && (!best || slot.jobs.size < best.jobs.size)) best = slot;
+      if (!best) return;
+      const job = this.#queue.shift()!;
+      best.jobs.set(job.seq, job);
+      this.#startClock(best);
+      // Copied, not transferred: the main thread keeps the bytes for the fallback above.
+      best.worker.postMessage({ seq: job.seq, bytes: job.bytes });
+    }
+  }
+
+  /** Parses and stores one message; always resolves (with a raw-only record at worst). */
+  parse(bytes: Buffer): Promise<MessageRecord> {
+    return new Promise((resolve) => {
+      this.#queue.push({ seq: this.#seq++, bytes, resolve });
+      this.#pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
+  }
+}

@@ -1,0 +1,120 @@
+import type { Address } from '../parse/parseMessage.js';
+import type { ParseWarning, WarningKind } from '../parse/warnings.js';
+import type { SourceProblem } from '../ingest/rawMessage.js';
+
+/**
+ * The boundary between the pipeline and a storage backend (SQLite now, PostgreSQL later). Nothing
+ * outside store/<backend>/ knows SQL. Readers get an ArchiveReader only; writers extend it.
+ */
+
+/** An attachment as recorded: its content lives in the blob store under `sha256`. */
+export interface AttachmentRecord {
+  readonly index: number;
+  readonly filename: string | null;
+  readonly contentType: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly inline: boolean;
+  readonly contentId: string | null;
+  readonly embeddedSubject: string | null;
+}
+
+/** What the pipeline hands to the store for one message: no blob content, only references. */
+export interface MessageRecord {
+  readonly sha256: string;
+  readonly size: number;
+  readonly messageId: string | null;
+  readonly subject: string | null;
+  readonly dateUtc: number | null;
+  readonly dateHeader: string | null;
+  readonly from: Address | null;
+  readonly sender: Address | null;
+  readonly to: readonly Address[];
+  readonly cc: readonly Address[];
+  readonly bcc: readonly Address[];
+  readonly replyTo: readonly Address[];
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+  readonly text: string | null;
+  readonly html: string | null;
+  readonly attachments: readonly AttachmentRecord[];
+  readonly embeddedText: string;
+  readonly headersOnly: boolean;
+  readonly warnings: readonly ParseWarning[];
+}
+
+/** Where a message was found. A message found in several places has several. */
+export interface Provenance {
+  readonly sourceKey: string;
+  readonly locator: string;
+  readonly offset: number | null;
+  readonly folder: string;
+  readonly envelope: string | null;
+}
+
+export interface IngestItem {
+  readonly record: MessageRecord;
+  readonly provenance: Provenance;
+  /** Resume cursor of the source once this item is committed. */
+  readonly cursor: string;
+}
+
+/** One transaction's worth of ingest: messages, problems met, and sources read to the end. */
+export interface IngestBatch {
+  readonly items: readonly IngestItem[];
+  readonly problems: ReadonlyArray<{ readonly sourceKey: string; readonly problem: SourceProblem }>;
+  readonly finishedSources: ReadonlyArray<{ readonly key: string; readonly fingerprint: string }>;
+}
+
+/** new: a message not seen before; duplicate: same bytes seen elsewhere; known: this very location was ingested before. */
+export type CommitOutcome = { readonly kind: 'new'; readonly id: number; readonly copyOf: number | null } | { readonly kind: 'duplicate' | 'known'; readonly id: number };
+
+export interface SourceState {
+  readonly key: string;
+  readonly cursor: string | null;
+  readonly fingerprint: string | null;
+  readonly done: boolean;
+}
+
+export interface StoredMessage extends Omit<MessageRecord, 'embeddedText' | 'warnings'> {
+  readonly id: number;
+  readonly folder: string;
+  readonly copyOf: number | null;
+  /** Other messages with the same Message-ID and different bytes. */
+  readonly copies: readonly number[];
+  readonly warnings: readonly ParseWarning[];
+  readonly locations: readonly Provenance[];
+}
+
+export interface ArchiveStats {
+  readonly messages: number;
+  readonly rawBytes: number;
+  /** Extra occurrences of identical bytes (same message found in several places). */
+  readonly duplicates: number;
+  /** Messages whose Message-ID another message with different bytes already has. */
+  readonly copies: number;
+  readonly attachments: number;
+  readonly attachmentBytes: number;
+  readonly headersOnly: number;
+  readonly firstDate: string | null;
+  readonly lastDate: string | null;
+  readonly warnings: Partial<Record<WarningKind, number>>;
+  readonly sourceProblems: Record<string, number>;
+  readonly sources: number;
+  readonly folders: ReadonlyArray<{ readonly folder: string; readonly messages: number }>;
+}
+
+export interface ArchiveReader {
+  stats(): Promise<ArchiveStats>;
+  getMessage(id: number): Promise<StoredMessage | undefined>;
+  /** Ids of messages whose indexed text contains every word (diacritics and case folded). */
+  findByWords(words: readonly string[], limit: number): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+export interface ArchiveWriter extends ArchiveReader {
+  sourceState(key: string): Promise<SourceState | undefined>;
+  /** Commits a batch atomically: messages, provenance, problems and source cursors together. */
+  commit(batch: IngestBatch): Promise<CommitOutcome[]>;
+  recordRun(run: { startedAt: string; finishedAt: string; summary: unknown }): Promise<void>;
+}

@@ -1,0 +1,113 @@
+/**
+ * SQLite schema, versioned with PRAGMA user_version. Every table here can be rebuilt from the blob
+ * store (raw messages) and the release records; see docs/storage-format.md.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,            -- permanent public number, assigned once in ingest order
+    sha256 TEXT NOT NULL UNIQUE,       -- of the raw bytes; the blob's name
+    size INTEGER NOT NULL,
+    message_id TEXT,                   -- normalised, without angle brackets
+    subject TEXT,
+    date_utc INTEGER,                  -- ms since epoch; NULL when Date is missing or unreadable
+    date_header TEXT,                  -- as written
+    from_name TEXT,
+    from_addr TEXT,
+    sender_json TEXT,
+    to_json TEXT NOT NULL,
+    cc_json TEXT NOT NULL,
+    bcc_json TEXT NOT NULL,
+    reply_to_json TEXT NOT NULL,
+    in_reply_to TEXT,
+    references_json TEXT NOT NULL,
+    text_body TEXT,
+    html_body TEXT,                    -- untrusted, sanitised when rendered, never here
+    folder TEXT NOT NULL,
+    attachment_count INTEGER NOT NULL,
+    headers_only INTEGER NOT NULL,
+    copy_of INTEGER REFERENCES messages(id),
+    thread_id INTEGER,
+    release_number INTEGER,            -- NULL: embargoed
+    search_addresses TEXT NOT NULL,    -- the columns below feed the full-text index only
+    search_attachments TEXT NOT NULL,
+    search_extra TEXT NOT NULL
+  );
+  CREATE INDEX messages_message_id ON messages(message_id);
+  CREATE INDEX messages_date ON messages(date_utc);
+  CREATE INDEX messages_folder ON messages(folder);
+
+  CREATE TABLE addresses (
+    message INTEGER NOT NULL REFERENCES messages(id),
+    role TEXT NOT NULL,                -- from, sender, to, cc, bcc, reply-to
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    address TEXT NOT NULL,             -- lower-cased
+    PRIMARY KEY (message, role, position)
+  ) WITHOUT ROWID;
+  CREATE INDEX addresses_address ON addresses(address, role);
+
+  CREATE TABLE attachments (
+    message INTEGER NOT NULL REFERENCES messages(id),
+    idx INTEGER NOT NULL,
+    filename TEXT,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    inline INTEGER NOT NULL,
+    content_id TEXT,
+    embedded_subject TEXT,
+    PRIMARY KEY (message, idx)
+  ) WITHOUT ROWID;
+  CREATE INDEX attachments_sha256 ON attachments(sha256);
+
+  CREATE TABLE warnings (
+    message INTEGER NOT NULL REFERENCES messages(id),
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    PRIMARY KEY (message, kind)
+  ) WITHOUT ROWID;
+  CREATE INDEX warnings_kind ON warnings(kind);
+
+  CREATE TABLE locations (
+    source TEXT NOT NULL,
+    locator TEXT NOT NULL,
+    message INTEGER NOT NULL REFERENCES messages(id),
+    byte_offset INTEGER,
+    folder TEXT NOT NULL,
+    envelope TEXT,
+    PRIMARY KEY (source, locator)
+  ) WITHOUT ROWID;
+  CREATE INDEX locations_message ON locations(message);
+
+  CREATE TABLE sources (
+    key TEXT PRIMARY KEY,
+    cursor TEXT,
+    fingerprint TEXT,
+    done INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+
+  CREATE TABLE source_problems (
+    source TEXT NOT NULL,
+    locator TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    PRIMARY KEY (source, locator)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE ingest_runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    summary_json TEXT NOT NULL
+  );
+
+  -- External-content FTS5: the text lives once, in messages; diacritics and case are folded,
+  -- so "equatorien" finds "Équatorien".
+  CREATE VIRTUAL TABLE messages_fts USING fts5(
+    subject, search_addresses, text_body, search_attachments, search_extra,
+    content='messages', content_rowid='id',
+    tokenize = "unicode61 remove_diacritics 2"
+  );
+  `,
+];

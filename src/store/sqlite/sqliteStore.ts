@@ -1,0 +1,311 @@
+import Database from 'better-sqlite3';
+import type { Address } from '../../parse/parseMessage.js';
+import type { ParseWarning, WarningKind } from '../../parse/warnings.js';
+import { DataDirError } from '../../errors.js';
+import type {
+  ArchiveReader,
+  ArchiveStats,
+  ArchiveWriter,
+  AttachmentRecord,
+  CommitOutcome,
+  IngestBatch,
+  IngestItem,
+  Provenance,
+  SourceState,
+  StoredMessage,
+} from '../archiveStore.js';
+import { MIGRATIONS } from './schema.js';
+
+type Row = Record<string, unknown>;
+
+/** Quotes a word for an FTS5 MATCH so that user text is never read as FTS syntax. */
+function ftsQuote(word: string): string {
+  return `"${word.replace(/"/g, '""')}"`;
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    bySha: db.prepare('SELECT id FROM messages WHERE sha256 = ?').pluck(),
+    firstWithId: db.prepare('SELECT id FROM messages WHERE message_id = ? ORDER BY id LIMIT 1').pluck(),
+    insertMessage: db.prepare(`INSERT INTO messages (sha256, size, message_id, subject, date_utc, date_header,
+      from_name, from_addr, sender_json, to_json, cc_json, bcc_json, reply_to_json, in_reply_to, references_json,
+      text_body, html_body, folder, attachment_count, headers_only, copy_of,
+      search_addresses, search_attachments, search_extra)
+      VALUES (@sha256, @size, @messageId, @subject, @dateUtc, @dateHeader, @fromName, @fromAddr, @sender, @to, @cc,
+      @bcc, @replyTo, @inReplyTo, @references, @text, @html, @folder, @attachmentCount, @headersOnly, @copyOf,
+      @searchAddresses, @searchAttachments, @searchExtra)`),
+    insertFts: db.prepare(`INSERT INTO messages_fts (rowid, subject, search_addresses, text_body, search_attachments, search_extra)
+      VALUES (?, ?, ?, ?, ?, ?)`),
+    insertAddress: db.prepare('INSERT INTO addresses (message, role, position, name, address) VALUES (?, ?, ?, ?, ?)'),
+    insertAttachment: db.prepare(`INSERT INTO attachments (message, idx, filename, content_type, size, sha256, inline, content_id, embedded_subject)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertWarning: db.prepare('INSERT OR IGNORE INTO warnings (message, kind, detail) VALUES (?, ?, ?)'),
+    insertLocation: db.prepare(`INSERT OR IGNORE INTO locations (source, locator, message, byte_offset, folder, envelope)
+      VALUES (?, ?, ?, ?, ?, ?)`),
+    insertProblem: db.prepare('INSERT OR IGNORE INTO source_problems (source, locator, kind, detail) VALUES (?, ?, ?, ?)'),
+    setCursor: db.prepare(`INSERT INTO sources (key, cursor, done) VALUES (?, ?, 0)
+      ON CONFLICT(key) DO UPDATE SET cursor = excluded.cursor, done = 0`),
+    setDone: db.prepare(`INSERT INTO sources (key, cursor, fingerprint, done) VALUES (?, NULL, ?, 1)
+      ON CONFLICT(key) DO UPDATE SET fingerprint = excluded.fingerprint, done = 1, cursor = NULL`),
+  };
+}
+
+
+/** SQLite store: better-sqlite3, WAL journal, FTS5. Opened read-only for readers. */
+export class SqliteStore implements ArchiveWriter {
+  readonly #db: Database.Database;
+  readonly #readonly: boolean;
+
+  private constructor(db: Database.Database, readonly: boolean) {
+    this.#db = db;
+    this.#readonly = readonly;
+  }
+
+  /** Opens (and creates or migrates, unless read-only) the database file. */
+  static open(path: string, options: { readonly?: boolean } = {}): SqliteStore {
+    const readonly = options.readonly ?? false;
+    let db: Database.Database;
+    try {
+      db = new Database(path, { readonly, fileMustExist: readonly });
+    } catch (error) {
+      throw new DataDirError(`cannot open the archive database ${path}: ${(error as Error).message}`);
+    }
+    if (!readonly) {
+      db.pragma('journal_mode = WAL');
+      // WAL + NORMAL survives a killed process (kill -9) without losing committed batches.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+    }
+    db.pragma('cache_size = -65536');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      db.close();
+      throw new DataDirError(`${path} was written by a newer Epistola (schema ${version}); upgrade Epistola`);
+    }
+    if (version < MIGRATIONS.length) {
+      if (readonly) throw new DataDirError(`${path} needs a schema upgrade: run any writing command (epistola ingest) first`);
+      db.transaction(() => {
+        for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+        db.pragma(`user_version = ${MIGRATIONS.length}`);
+      })();
+    }
+    return new SqliteStore(db, readonly);
+  }
+
+  /** The same store, typed as read-only: what the web server will receive. */
+  asReader(): ArchiveReader {
+    return this;
+  }
+
+  get isReadonly(): boolean {
+    return this.#readonly;
+  }
+
+  async sourceState(key: string): Promise<SourceState | undefined> {
+    const row = this.#db.prepare('SELECT key, cursor, fingerprint, done FROM sources WHERE key = ?').get(key) as Row | undefined;
+    if (!row) return undefined;
+    return { key, cursor: row.cursor as string | null, fingerprint: row.fingerprint as string | null, done: row.done === 1 };
+  }
+
+  #prepared: ReturnType<typeof prepareStatements> | undefined;
+
+  #insertNew(item: IngestItem): CommitOutcome {
+    const s = (this.#prepared ??= prepareStatements(this.#db));
+    const r = item.record;
+    const copyOf = r.messageId ? ((s.firstWithId.get(r.messageId) as number | undefined) ?? null) : null;
+    const searchAddresses = [r.from, r.sender, ...r.to, ...r.cc, ...r.bcc, ...r.replyTo]
+      .filter((a): a is Address => a !== null)
+      .map((a) => `${a.name} ${a.address}`)
+      .join(' ');
+    const searchAttachments = r.attachments.map((a) => [a.filename, a.embeddedSubject].filter(Boolean).join(' ')).join(' ');
+    const info = s.insertMessage.run({
+      sha256: r.sha256,
+      size: r.size,
+      messageId: r.messageId,
+      subject: r.subject,
+      dateUtc: r.dateUtc,
+      dateHeader: r.dateHeader,
+      fromName: r.from?.name ?? null,
+      fromAddr: r.from?.address.toLowerCase() ?? null,
+      sender: r.sender ? JSON.stringify(r.sender) : null,
+      to: JSON.stringify(r.to),
+      cc: JSON.stringify(r.cc),
+      bcc: JSON.stringify(r.bcc),
+      replyTo: JSON.stringify(r.replyTo),
+      inReplyTo: r.inReplyTo,
+      references: JSON.stringify(r.references),
+      text: r.text,
+      html: r.html,
+      folder: item.provenance.folder,
+      attachmentCount: r.attachments.length,
+      headersOnly: r.headersOnly ? 1 : 0,
+      copyOf,
+      searchAddresses,
+      searchAttachments,
+      searchExtra: r.embeddedText,
+    });
+    const id = Number(info.lastInsertRowid);
+    s.insertFts.run(id, r.subject, searchAddresses, r.text, searchAttachments, r.embeddedText);
+    const roles: Array<[string, readonly (Address | null)[]]> = [
+      ['from', [r.from]],
+      ['sender', [r.sender]],
+      ['to', r.to],
+      ['cc', r.cc],
+      ['bcc', r.bcc],
+      ['reply-to', r.replyTo],
+    ];
+    for (const [role, list] of roles) {
+      list.forEach((a, position) => {
+        if (a) s.insertAddress.run(id, role, position, a.name, a.address.toLowerCase());
+      });
+    }
+    for (const a of r.attachments) {
+      s.insertAttachment.run(id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject);
+    }
+    for (const w of r.warnings) s.insertWarning.run(id, w.kind, w.detail);
+    return { kind: 'new', id, copyOf };
+  }
+
+  async commit(batch: IngestBatch): Promise<CommitOutcome[]> {
+    const s = (this.#prepared ??= prepareStatements(this.#db));
+    const run = this.#db.transaction((): CommitOutcome[] => {
+      const outcomes: CommitOutcome[] = [];
+      const cursors = new Map<string, string>();
+      for (const item of batch.items) {
+        const existing = s.bySha.get(item.record.sha256) as number | undefined;
+        let outcome: CommitOutcome;
+        const p = item.provenance;
+        if (existing === undefined) {
+          outcome = this.#insertNew(item);
+          s.insertLocation.run(p.sourceKey, p.locator, outcome.id, p.offset, p.folder, p.envelope);
+        } else {
+          const added = s.insertLocation.run(p.sourceKey, p.locator, existing, p.offset, p.folder, p.envelope).changes > 0;
+          outcome = { kind: added ? 'duplicate' : 'known', id: existing };
+        }
+        outcomes.push(outcome);
+        cursors.set(p.sourceKey, item.cursor);
+      }
+      for (const { sourceKey, problem } of batch.problems) s.insertProblem.run(sourceKey, problem.locator, problem.kind, problem.detail);
+      for (const [key, cursor] of cursors) s.setCursor.run(key, cursor);
+      for (const { key, fingerprint } of batch.finishedSources) s.setDone.run(key, fingerprint);
+      return outcomes;
+    });
+    return run.immediate();
+  }
+
+  async recordRun(run: { startedAt: string; finishedAt: string; summary: unknown }): Promise<void> {
+    this.#db
+      .prepare('INSERT INTO ingest_runs (started_at, finished_at, summary_json) VALUES (?, ?, ?)')
+      .run(run.startedAt, run.finishedAt, JSON.stringify(run.summary));
+  }
+
+  async stats(): Promise<ArchiveStats> {
+    const db = this.#db;
+    const one = (sql: string) => db.prepare(sql).get() as Row;
+    const m = one(`SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes, sum(copy_of IS NOT NULL) AS copies,
+      sum(headers_only) AS headersOnly, min(date_utc) AS first, max(date_utc) AS last FROM messages`);
+    const locations = one('SELECT count(*) AS n FROM locations').n as number;
+    const a = one('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM attachments');
+    const warnings: Partial<Record<WarningKind, number>> = {};
+    for (const row of db.prepare('SELECT kind, count(*) AS n FROM warnings GROUP BY kind ORDER BY kind').all() as Row[]) {
+      warnings[row.kind as WarningKind] = row.n as number;
+    }
+    const sourceProblems: Record<string, number> = {};
+    for (const row of db.prepare('SELECT kind, count(*) AS n FROM source_problems GROUP BY kind ORDER BY kind').all() as Row[]) {
+      sourceProblems[row.kind as string] = row.n as number;
+    }
+    const folders = (db.prepare('SELECT folder, count(*) AS n FROM messages GROUP BY folder ORDER BY n DESC, folder LIMIT 20').all() as Row[]).map(
+      (row) => ({ folder: row.folder as string, messages: row.n as number }),
+    );
+    const iso = (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
+    return {
+      messages: m.n as number,
+      rawBytes: m.bytes as number,
+      duplicates: locations - (m.n as number),
+      copies: (m.copies as number | null) ?? 0,
+      attachments: a.n as number,
+      attachmentBytes: a.bytes as number,
+      headersOnly: (m.headersOnly as number | null) ?? 0,
+      firstDate: iso(m.first),
+      lastDate: iso(m.last),
+      warnings,
+      sourceProblems,
+      sources: one('SELECT count(*) AS n FROM sources').n as number,
+      folders,
+    };
+  }
+
+  async getMessage(id: number): Promise<StoredMessage | undefined> {
+    const db = this.#db;
+    const row = db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as Row | undefined;
+    if (!row) return undefined;
+    const attachments = (db.prepare('SELECT * FROM attachments WHERE message = ? ORDER BY idx').all(id) as Row[]).map(
+      (a): AttachmentRecord => ({
+        index: a.idx as number,
+        filename: a.filename as string | null,
+        contentType: a.content_type as string,
+        size: a.size as number,
+        sha256: a.sha256 as string,
+        inline: a.inline === 1,
+        contentId: a.content_id as string | null,
+        embeddedSubject: a.embedded_subject as string | null,
+      }),
+    );
+    const warnings = (db.prepare('SELECT kind, detail FROM warnings WHERE message = ? ORDER BY kind').all(id) as Row[]).map(
+      (w): ParseWarning => ({ kind: w.kind as WarningKind, detail: w.detail as string }),
+    );
+    const locations = (
+      db.prepare('SELECT * FROM locations WHERE message = ? ORDER BY source, locator').all(id) as Row[]
+    ).map(
+      (l): Provenance => ({
+        sourceKey: l.source as string,
+        locator: l.locator as string,
+        offset: l.byte_offset as number | null,
+        folder: l.folder as string,
+        envelope: l.envelope as string | null,
+      }),
+    );
+    const messageId = row.message_id as string | null;
+    const copies = messageId
+      ? (db.prepare('SELECT id FROM messages WHERE message_id = ? AND id != ? ORDER BY id').pluck().all(messageId, id) as number[])
+      : [];
+    const parse = <T>(value: unknown, fallback: T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : fallback);
+    return {
+      id,
+      sha256: row.sha256 as string,
+      size: row.size as number,
+      messageId,
+      subject: row.subject as string | null,
+      dateUtc: row.date_utc as number | null,
+      dateHeader: row.date_header as string | null,
+      from: row.from_addr !== null || row.from_name !== null ? { name: (row.from_name as string) ?? '', address: (row.from_addr as string) ?? '' } : null,
+      sender: parse<Address | null>(row.sender_json, null),
+      to: parse<Address[]>(row.to_json, []),
+      cc: parse<Address[]>(row.cc_json, []),
+      bcc: parse<Address[]>(row.bcc_json, []),
+      replyTo: parse<Address[]>(row.reply_to_json, []),
+      inReplyTo: row.in_reply_to as string | null,
+      references: parse<string[]>(row.references_json, []),
+      text: row.text_body as string | null,
+      html: row.html_body as string | null,
+      attachments,
+      headersOnly: row.headers_only === 1,
+      folder: row.folder as string,
+      copyOf: row.copy_of as number | null,
+      copies,
+      warnings,
+      locations,
+    };
+  }
+
+  async findByWords(words: readonly string[], limit: number): Promise<number[]> {
+    if (words.length === 0) return [];
+    const match = words.map(ftsQuote).join(' AND ');
+    return this.#db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid LIMIT ?').pluck().all(match, limit) as number[];
+  }
+
+  async close(): Promise<void> {
+    if (!this.#readonly) this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    this.#db.close();
+  }
+}
