@@ -9,5 +9,10 @@ if (major < 22 || (major === 22 && minor < 19)) {
   );
   process.exit(2);
 }
+// `epistola show 1 | head`: a closed pipe is the reader's choice, not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const { main } = await import('../dist/src/cli/main.js');
 process.exitCode = await main(process.argv);

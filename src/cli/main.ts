@@ -128,16 +128,17 @@ function buildProgram(): Command {
     .option('--out <dir>', 'where to write the demo mail (default: <data>/demo-mail)')
     .option('--count <n>', 'number of messages', '3000')
     .option('--seed <n>', 'random seed (same seed, same bytes)', '1')
+    .option('--maildir-only', 'write every message into the Maildir (no mbox files), e.g. for benchmarks')
     .option('--ingest', 'ingest it into the data directory afterwards')
-    .action(async (options: { out?: string; count: string; seed: string; ingest?: boolean }, command: Command) => {
+    .action(async (options: { out?: string; count: string; seed: string; maildirOnly?: boolean; ingest?: boolean }, command: Command) => {
       const dir = dataDirOf(command);
       const count = Number(options.count);
       const seed = Number(options.seed);
       if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count must be a whole number ≥ 1, not ${options.count}`);
       if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not ${options.seed}`);
       const outDir = resolve(options.out ?? join(dir.root, 'demo-mail'));
-      const result = await generateDemo({ outDir, count, seed });
-      print(`Wrote ${result.messages.toLocaleString('en-US')} demo messages to ${outDir}`);
+      const result = await generateDemo({ outDir, count, seed, maildirOnly: options.maildirOnly ?? false });
+      print(`${result.reused ? 'Reusing' : 'Wrote'} ${result.messages.toLocaleString('en-US')} demo messages in ${outDir}`);
       if (options.ingest) {
         process.exitCode = await runIngest(dir, [...result.paths], { progress: 'auto' });
         print(`\nNext: epistola --data ${dir.root} stats · epistola --data ${dir.root} show 1`);

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { LEGACY_SAMPLES, PEOPLE, SENTENCES_EN, SENTENCES_FR, TOPICS_EN, TOPICS_FR, type Person } from './corpusText.js';
@@ -13,6 +13,8 @@ export interface DemoOptions {
   readonly outDir: string;
   readonly count: number;
   readonly seed: number;
+  /** Everything in one Maildir (for benchmarks against Maildir indexers), no mbox files. */
+  readonly maildirOnly?: boolean;
 }
 
 export interface DemoResult {
@@ -68,7 +70,27 @@ function ctime(ms: number): string {
   return `${weekday} ${month} ${String(Number(day)).padStart(2)} ${time} ${year}`;
 }
 
-export async function generateDemo(options: DemoOptions): Promise<DemoResult> {
+/**
+ * Writes the demo unless the same one (count, seed, generator version) is already there: a second
+ * `npm start` then re-ingests nothing.
+ */
+export async function generateDemo(options: DemoOptions): Promise<DemoResult & { reused: boolean }> {
+  const stamp = join(options.outDir, 'demo.json');
+  const wanted = JSON.stringify({ generator: GENERATOR_VERSION, count: options.count, seed: options.seed, maildirOnly: options.maildirOnly ?? false });
+  const existing = await readFile(stamp, 'utf8').catch(() => null);
+  if (existing !== null && JSON.stringify(JSON.parse(existing).options) === wanted) {
+    return { ...(JSON.parse(existing).result as DemoResult), reused: true };
+  }
+  await rm(options.outDir, { recursive: true, force: true });
+  const result = await writeDemo(options);
+  await writeFile(stamp, `${JSON.stringify({ options: JSON.parse(wanted), result }, null, 2)}\n`);
+  return { ...result, reused: false };
+}
+
+/** Bump when the generator's output changes, so old demo folders are rewritten. */
+const GENERATOR_VERSION = 1;
+
+async function writeDemo(options: DemoOptions): Promise<DemoResult> {
   const random = prng(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const maildir = join(options.outDir, 'Maildir');
@@ -191,11 +213,13 @@ export async function generateDemo(options: DemoOptions): Promise<DemoResult> {
     const isStaff = authority.includes(from);
     const when = now;
     const year = new Date(now).getUTCFullYear();
+    const toMbox = !options.maildirOnly && !isStaff && random() < 0.25;
+    const toOldMbox = !options.maildirOnly && year === 2014 && random() < 0.3;
     if (folder === 'Press') await writeMaildir('Press', raw, when);
-    else if (thread.topic.includes('list') || (!isStaff && random() < 0.25)) {
+    else if (toMbox) {
       listMbox.push(raw);
       written++;
-    } else if (year === 2014 && random() < 0.3) {
+    } else if (toOldMbox) {
       oldMbox.push(raw);
       written++;
     } else if (isStaff) {

@@ -123,14 +123,19 @@ function scanRaw(raw: Buffer, warnings: ParseWarning[]): void {
   if (raw.subarray(0, headEnd).includes(0)) warnings.push({ kind: 'nul-in-header', detail: 'NUL byte in the header block' });
 
   const text = raw.subarray(0, Math.min(raw.length, MAX_SCAN_BYTES)).toString('latin1');
+  // Parameters are read from Content-Type header fields only (with their folded lines), never
+  // from bodies, where an HTML <meta charset=3D...> in quoted-printable would look alike.
+  const contentTypes = [...text.matchAll(/^content-type:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/gim)].map((m) => m[0]);
   const unknown = new Set<string>();
-  for (const match of text.matchAll(/charset\s*=\s*"?([^"\s;]+)/gi)) {
-    const name = match[1]!.toLowerCase();
-    if (!EXTRA_CHARSETS.has(name) && !iconv.encodingExists(name)) unknown.add(name);
+  for (const field of contentTypes) {
+    const charset = /charset\s*=\s*"?([^"\s;]+)/i.exec(field)?.[1]?.toLowerCase();
+    if (charset && !EXTRA_CHARSETS.has(charset) && !iconv.encodingExists(charset)) unknown.add(charset);
   }
   if (unknown.size > 0) warnings.push({ kind: 'charset-unknown', detail: [...unknown].slice(0, 5).join(', ') });
 
-  for (const match of text.matchAll(/boundary\s*=\s*(?:"([^"\r\n]+)"|([^;\s]+))/gi)) {
+  for (const field of contentTypes) {
+    const match = /boundary\s*=\s*(?:"([^"\r\n]+)"|([^;\s]+))/i.exec(field);
+    if (!match) continue;
     const boundary = match[1] ?? match[2]!;
     if (!text.includes(`--${boundary}--`) && raw.length <= MAX_SCAN_BYTES) {
       warnings.push({ kind: 'multipart-truncated', detail: `no closing boundary for "${boundary.slice(0, 70)}"` });
