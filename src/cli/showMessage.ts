@@ -1,4 +1,4 @@
-import type { Address } from '../parse/parseMessage.js';
+import type { Address } from '../mail/messageFields.js';
 import type { StoredMessage } from '../store/archiveStore.js';
 
 const addr = (a: Address) => (a.name ? `${a.name} <${a.address}>` : a.address);

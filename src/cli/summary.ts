@@ -1,6 +1,6 @@
 import type { IngestSummary } from '../pipeline/ingest.js';
 import type { ArchiveStats } from '../store/archiveStore.js';
-import { WARNING_KINDS, type WarningKind } from '../parse/warnings.js';
+import { WARNING_KINDS, type WarningKind } from '../mail/warnings.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
 const mb = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;

@@ -113,13 +113,8 @@ async function walk(root: string): Promise<Walked> {
   while (stack.length > 0) {
     // Iterative, not recursive: a hostile tree thousands of levels deep must not overflow the stack.
     const dir = stack.pop()!;
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (error) {
-      out.skipped.push({ path: dir, reason: `cannot read directory: ${(error as Error).message}` });
-      continue;
-    }
+    const entries = await listDir(dir, out);
+    if (!entries) continue;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const names = new Set(entries.filter((e) => e.isDirectory()).map((e) => e.name));
     const isMaildir = names.has('cur') && names.has('new');
@@ -147,14 +142,19 @@ async function walk(root: string): Promise<Walked> {
   return out;
 }
 
-async function collectMaildirMessages(root: string, dir: string, relDir: string, out: Walked): Promise<void> {
-  let entries;
+/** A directory's entries, or null (and the directory listed as skipped) when it cannot be read. */
+async function listDir(dir: string, out: Walked) {
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    return await readdir(dir, { withFileTypes: true });
   } catch (error) {
     out.skipped.push({ path: dir, reason: `cannot read directory: ${(error as Error).message}` });
-    return;
+    return null;
   }
+}
+
+async function collectMaildirMessages(root: string, dir: string, relDir: string, out: Walked): Promise<void> {
+  const entries = await listDir(dir, out);
+  if (!entries) return;
   for (const entry of entries) {
     if (!entry.isFile() || entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);

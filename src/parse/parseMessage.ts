@@ -10,51 +10,17 @@ import {
   MAX_PARSE_BYTES,
   MAX_SCAN_BYTES,
 } from './limits.js';
-import type { ParseWarning } from './warnings.js';
-
-/** One mailbox: display name (decoded) and address (lower-cased domain kept as written). */
-export interface Address {
-  readonly name: string;
-  readonly address: string;
-}
+import type { ParseWarning } from '../mail/warnings.js';
+import type { Address, AttachmentFields, MessageFields } from '../mail/messageFields.js';
 
 /** An attachment with its decoded content; the caller stores the content as a blob. */
-export interface ParsedAttachment {
-  readonly index: number;
-  readonly filename: string | null;
-  readonly contentType: string;
-  readonly inline: boolean;
-  readonly contentId: string | null;
+export interface ParsedAttachment extends AttachmentFields {
   readonly content: Buffer;
-  readonly sha256: string;
-  /** For message/rfc822 parts: the attached message's subject, to list it without opening it. */
-  readonly embeddedSubject: string | null;
 }
 
-/** Everything the archive keeps about a message besides its raw bytes. */
-export interface ParsedMessage {
-  readonly messageId: string | null;
-  readonly subject: string | null;
-  /** Milliseconds since the epoch (UTC), or null when Date is missing or unreadable. */
-  readonly dateUtc: number | null;
-  /** The Date header exactly as written (unfolded). */
-  readonly dateHeader: string | null;
-  readonly from: Address | null;
-  readonly sender: Address | null;
-  readonly to: readonly Address[];
-  readonly cc: readonly Address[];
-  readonly bcc: readonly Address[];
-  readonly replyTo: readonly Address[];
-  readonly inReplyTo: string | null;
-  readonly references: readonly string[];
-  readonly text: string | null;
-  readonly html: string | null;
+/** Everything the archive keeps about a message besides its raw bytes, attachment contents included. */
+export interface ParsedMessage extends MessageFields {
   readonly attachments: readonly ParsedAttachment[];
-  /** Text of attached messages (subject, from, body), for the full-text index only. */
-  readonly embeddedText: string;
-  /** True when only the header block could be parsed (see warnings for why). */
-  readonly headersOnly: boolean;
-  readonly warnings: readonly ParseWarning[];
 }
 
 const PARSER_OPTIONS = {

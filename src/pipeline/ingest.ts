@@ -4,7 +4,7 @@ import { readMboxFile } from '../ingest/mboxReader.js';
 import { readMessageFiles } from '../ingest/filesReader.js';
 import type { SourceItem, SourceProblem } from '../ingest/rawMessage.js';
 import type { ArchiveWriter, IngestBatch, IngestItem } from '../store/archiveStore.js';
-import type { WarningKind } from '../parse/warnings.js';
+import type { WarningKind } from '../mail/warnings.js';
 import { BlobStore } from '../store/blobStore.js';
 import { ParsePool } from './workerPool.js';
 

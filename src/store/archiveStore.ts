@@ -1,5 +1,5 @@
-import type { Address } from '../parse/parseMessage.js';
-import type { ParseWarning, WarningKind } from '../parse/warnings.js';
+import type { AttachmentFields, MessageFields } from '../mail/messageFields.js';
+import type { ParseWarning, WarningKind } from '../mail/warnings.js';
 import type { SourceProblem } from '../ingest/rawMessage.js';
 
 /**
@@ -8,39 +8,16 @@ import type { SourceProblem } from '../ingest/rawMessage.js';
  */
 
 /** An attachment as recorded: its content lives in the blob store under `sha256`. */
-export interface AttachmentRecord {
-  readonly index: number;
-  readonly filename: string | null;
-  readonly contentType: string;
+export interface AttachmentRecord extends AttachmentFields {
   readonly size: number;
-  readonly sha256: string;
-  readonly inline: boolean;
-  readonly contentId: string | null;
-  readonly embeddedSubject: string | null;
 }
 
 /** What the pipeline hands to the store for one message: no blob content, only references. */
-export interface MessageRecord {
+export interface MessageRecord extends MessageFields {
+  /** Of the raw bytes: the message's blob name. */
   readonly sha256: string;
   readonly size: number;
-  readonly messageId: string | null;
-  readonly subject: string | null;
-  readonly dateUtc: number | null;
-  readonly dateHeader: string | null;
-  readonly from: Address | null;
-  readonly sender: Address | null;
-  readonly to: readonly Address[];
-  readonly cc: readonly Address[];
-  readonly bcc: readonly Address[];
-  readonly replyTo: readonly Address[];
-  readonly inReplyTo: string | null;
-  readonly references: readonly string[];
-  readonly text: string | null;
-  readonly html: string | null;
   readonly attachments: readonly AttachmentRecord[];
-  readonly embeddedText: string;
-  readonly headersOnly: boolean;
-  readonly warnings: readonly ParseWarning[];
 }
 
 /** Where a message was found. A message found in several places has several. */

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import type { Address } from '../../parse/parseMessage.js';
-import type { ParseWarning, WarningKind } from '../../parse/warnings.js';
+import type { Address } from '../../mail/messageFields.js';
+import type { ParseWarning, WarningKind } from '../../mail/warnings.js';
 import { DataDirError } from '../../errors.js';
 import type {
   ArchiveReader,
