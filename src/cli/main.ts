@@ -9,6 +9,7 @@ import { generateDemo } from '../demo/generateDemo.js';
 import { progressReporter, type ProgressMode } from './progressBar.js';
 import { formatIngestSummary, formatStats } from './summary.js';
 import { formatMessage } from './showMessage.js';
+import { formatThread } from './threadTree.js';
 
 interface GlobalOptions {
   data?: string;
@@ -18,11 +19,36 @@ function dataDirOf(command: Command): DataDir {
   return resolveDataDir((command.optsWithGlobals() as GlobalOptions).data);
 }
 
+function parseId(text: string): number {
+  const id = Number(text);
+  if (!Number.isInteger(id) || id < 1) throw new UsageError(`message number must be a whole number ≥ 1, not "${text}"`);
+  return id;
+}
+
+/** Opens the archive read-only for the duration of `work`. */
+async function withReader<T>(command: Command, work: (store: SqliteStore, dir: DataDir, title: string) => Promise<T>): Promise<T> {
+  const dir = dataDirOf(command);
+  const config = await requireDataDir(dir);
+  const store = SqliteStore.open(dir.database, { readonly: true });
+  try {
+    return await work(store, dir, config.title);
+  } finally {
+    await store.close();
+  }
+}
+
 function print(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-async function runIngest(dir: DataDir, paths: string[], options: { json?: boolean; progress?: string; workers?: string }): Promise<number> {
+interface IngestFlags {
+  json?: boolean;
+  progress?: string;
+  workers?: string;
+  subjectThreading?: boolean;
+}
+
+async function runIngest(dir: DataDir, paths: string[], options: IngestFlags): Promise<number> {
   // Paths are checked before anything is created, so a typo leaves no half-made archive behind.
   const { expandSources } = await import('../ingest/sources.js');
   await expandSources(paths);
@@ -39,7 +65,14 @@ async function runIngest(dir: DataDir, paths: string[], options: { json?: boolea
   try {
     const workers = options.workers ? Number(options.workers) : undefined;
     if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError(`--workers must be a whole number ≥ 1, not ${options.workers}`);
-    const summary = await ingest({ dataDir: dir.root, store, paths, workers, onProgress: reporter.update });
+    const summary = await ingest({
+      dataDir: dir.root,
+      store,
+      paths,
+      workers,
+      subjectThreading: options.subjectThreading ?? true,
+      onProgress: reporter.update,
+    });
     reporter.end();
     print(options.json ? JSON.stringify(summary, null, 2) : formatIngestSummary(summary));
     return 0;
@@ -78,7 +111,8 @@ function buildProgram(): Command {
     .option('--json', 'print the summary as JSON')
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'json', 'none']).default('auto'))
     .option('--workers <n>', 'parser threads (default: one per core)')
-    .action(async (paths: string[], options: { json?: boolean; progress?: string; workers?: string }, command: Command) => {
+    .option('--no-subject-threading', 'thread by References/In-Reply-To only, never by subject')
+    .action(async (paths: string[], options: IngestFlags, command: Command) => {
       process.exitCode = await runIngest(dataDirOf(command), paths, options);
     });
 
@@ -87,15 +121,10 @@ function buildProgram(): Command {
     .description('figures about the archive')
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
-      const dir = dataDirOf(command);
-      const config = await requireDataDir(dir);
-      const store = SqliteStore.open(dir.database, { readonly: true });
-      try {
+      await withReader(command, async (store, dir, title) => {
         const stats = await store.stats();
-        print(options.json ? JSON.stringify({ title: config.title, ...stats }, null, 2) : formatStats(stats, `${config.title} (${dir.root})`));
-      } finally {
-        await store.close();
-      }
+        print(options.json ? JSON.stringify({ title, ...stats }, null, 2) : formatStats(stats, `${title} (${dir.root})`));
+      });
     });
 
   program
@@ -105,21 +134,28 @@ function buildProgram(): Command {
     .option('--raw', 'write the exact stored bytes (as received)')
     .option('--json', 'print the parsed message as JSON')
     .action(async (idText: string, options: { raw?: boolean; json?: boolean }, command: Command) => {
-      const id = Number(idText);
-      if (!Number.isInteger(id) || id < 1) throw new UsageError(`message number must be a whole number ≥ 1, not "${idText}"`);
-      const dir = dataDirOf(command);
-      await requireDataDir(dir);
-      const store = SqliteStore.open(dir.database, { readonly: true });
-      try {
-        const message = await store.getMessage(id);
-        if (!message) throw new UsageError(`no message ${id} in ${dir.root}`);
+      await withReader(command, async (store, dir) => {
+        const message = await store.getMessage(parseId(idText));
+        if (!message) throw new UsageError(`no message ${idText} in ${dir.root}`);
         if (options.raw) {
           const bytes = await new BlobStore(dir.root).read(message.sha256);
           await new Promise<void>((done, fail) => process.stdout.write(bytes, (error) => (error ? fail(error) : done())));
         } else print(options.json ? JSON.stringify(message, null, 2) : formatMessage(message));
-      } finally {
-        await store.close();
-      }
+      });
+    });
+
+  program
+    .command('thread')
+    .description('print the thread of a message as an indented tree (how each link is known is shown)')
+    .argument('<id>', 'message number')
+    .option('--json', 'print the thread messages as JSON')
+    .action(async (idText: string, options: { json?: boolean }, command: Command) => {
+      await withReader(command, async (store, dir) => {
+        const message = await store.getMessage(parseId(idText));
+        if (!message) throw new UsageError(`no message ${idText} in ${dir.root}`);
+        const messages = message.threadId !== null ? await store.thread(message.threadId) : [];
+        print(options.json ? JSON.stringify({ threadId: message.threadId, messages }, null, 2) : formatThread(messages, message.id));
+      });
     });
 
   program

@@ -17,6 +17,7 @@ export function formatIngestSummary(s: IngestSummary): string {
     `  duplicates   ${n(s.duplicates)} (identical bytes already archived; recorded as another location)`,
     `  copies       ${n(s.copies)} (same Message-ID, different bytes; kept and linked)`,
     s.known > 0 ? `  already in   ${n(s.known)} (ingested before from the same place)` : null,
+    `  threads      ${n(s.threads.count)} in the archive (${n(s.threads.changed)} messages placed or moved)`,
   ];
   const warningKinds = Object.entries(s.warnings) as Array<[WarningKind, number]>;
   if (warningKinds.length > 0) {

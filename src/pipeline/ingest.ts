@@ -7,6 +7,7 @@ import type { ArchiveWriter, IngestBatch, IngestItem } from '../store/archiveSto
 import type { WarningKind } from '../mail/warnings.js';
 import { BlobStore } from '../store/blobStore.js';
 import { ParsePool } from './workerPool.js';
+import { rethread } from '../thread/rethread.js';
 
 /** Messages per transaction: large enough to amortise the commit, small enough to lose little on a kill. */
 export const BATCH_SIZE = 500;
@@ -44,6 +45,8 @@ export interface IngestSummary {
   readonly problems: Record<string, number>;
   readonly skippedFiles: readonly SkippedFile[];
   readonly bytesRead: number;
+  /** Threads in the archive after this run, and messages whose thread links changed. */
+  readonly threads: { readonly count: number; readonly changed: number };
   readonly elapsedMs: number;
 }
 
@@ -52,6 +55,8 @@ export interface IngestOptions {
   readonly store: ArchiveWriter;
   readonly paths: readonly string[];
   readonly workers?: number;
+  /** Attach "Re:" messages without references to the first message with their subject (default on). */
+  readonly subjectThreading?: boolean;
   readonly onProgress?: (progress: IngestProgress) => void;
 }
 
@@ -173,6 +178,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     await pool.close();
   }
   progress();
+  const threads = await rethread(store, { subjectFallback: options.subjectThreading ?? true });
   return {
     sources: sources.length,
     unchangedSources,
@@ -187,6 +193,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     problems,
     skippedFiles: skipped,
     bytesRead: counts.bytesRead,
+    threads: { count: threads.threads, changed: threads.changed },
     elapsedMs: Date.now() - started,
   };
 }

@@ -1,4 +1,4 @@
-import type { AttachmentFields, MessageFields } from '../mail/messageFields.js';
+import type { Address, AttachmentFields, MessageFields } from '../mail/messageFields.js';
 import type { ParseWarning, WarningKind } from '../mail/warnings.js';
 import type { SourceProblem } from '../ingest/rawMessage.js';
 
@@ -61,6 +61,10 @@ export interface StoredMessage extends Omit<MessageRecord, 'embeddedText' | 'war
   readonly copies: readonly number[];
   readonly warnings: readonly ParseWarning[];
   readonly locations: readonly Provenance[];
+  readonly threadId: number | null;
+  readonly parentId: number | null;
+  readonly parentMessageId: string | null;
+  readonly parentEvidence: ParentEvidence | null;
 }
 
 export interface ArchiveStats {
@@ -81,7 +85,48 @@ export interface ArchiveStats {
   readonly folders: ReadonlyArray<{ readonly folder: string; readonly messages: number }>;
 }
 
+/** What threading needs of each message. */
+export interface ThreadInput {
+  readonly id: number;
+  readonly messageId: string | null;
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+  readonly subject: string | null;
+}
+
+/** How a parent link is known: from References, from In-Reply-To only, or inferred from the subject. */
+export type ParentEvidence = 'references' | 'in-reply-to' | 'subject';
+
+export interface ThreadAssignment {
+  readonly id: number;
+  /** The thread's number: the smallest message number in it. */
+  readonly threadId: number;
+  /** Parent message number, or null (a root, or a child of a parent never ingested). */
+  readonly parentId: number | null;
+  /** The parent's Message-ID, also when the parent was never ingested. */
+  readonly parentMessageId: string | null;
+  readonly evidence: ParentEvidence | null;
+}
+
+/** A message as listed in results and threads: enough for one line. */
+export interface MessageSummary {
+  readonly id: number;
+  readonly dateUtc: number | null;
+  readonly from: Address | null;
+  readonly subject: string | null;
+  readonly messageId: string | null;
+  readonly threadId: number | null;
+  readonly parentId: number | null;
+  readonly parentMessageId: string | null;
+  readonly parentEvidence: ParentEvidence | null;
+  readonly attachmentCount: number;
+  readonly folder: string;
+}
+
 export interface ArchiveReader {
+  /** The messages of one thread, in number order (parents before children when numbering allows). */
+  thread(threadId: number): Promise<MessageSummary[]>;
+  summaries(ids: readonly number[]): Promise<MessageSummary[]>;
   stats(): Promise<ArchiveStats>;
   getMessage(id: number): Promise<StoredMessage | undefined>;
   /** Ids of messages whose indexed text contains every word (diacritics and case folded). */
@@ -94,4 +139,7 @@ export interface ArchiveWriter extends ArchiveReader {
   /** Commits a batch atomically: messages, provenance, problems and source cursors together. */
   commit(batch: IngestBatch): Promise<CommitOutcome[]>;
   recordRun(run: { startedAt: string; finishedAt: string; summary: unknown }): Promise<void>;
+  threadInputs(): Promise<ThreadInput[]>;
+  /** Saves thread links; returns how many messages changed. */
+  saveThreads(assignments: readonly ThreadAssignment[]): Promise<number>;
 }

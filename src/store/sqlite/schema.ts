@@ -110,4 +110,31 @@ export const MIGRATIONS: readonly string[] = [
     tokenize = "unicode61 remove_diacritics 2"
   );
   `,
+  // 2: threads (parent links with their evidence), a DKIM verdict column, and per-role address
+  // columns in the full-text index so that from:/to:/cc:/bcc: are index look-ups.
+  `
+  ALTER TABLE messages ADD COLUMN parent_id INTEGER;
+  ALTER TABLE messages ADD COLUMN parent_evidence TEXT;      -- references, in-reply-to, subject
+  ALTER TABLE messages ADD COLUMN parent_message_id TEXT;    -- also when the parent was never ingested
+  ALTER TABLE messages ADD COLUMN dkim_verdict TEXT;         -- NULL until verified
+  ALTER TABLE messages ADD COLUMN search_from TEXT NOT NULL DEFAULT '';
+  ALTER TABLE messages ADD COLUMN search_to TEXT NOT NULL DEFAULT '';
+  ALTER TABLE messages ADD COLUMN search_cc TEXT NOT NULL DEFAULT '';
+  ALTER TABLE messages ADD COLUMN search_bcc TEXT NOT NULL DEFAULT '';
+  CREATE INDEX messages_thread ON messages(thread_id);
+  CREATE INDEX messages_from ON messages(from_addr);
+  UPDATE messages SET
+    search_from = coalesce((SELECT group_concat(name || ' ' || address, ' ') FROM addresses a WHERE a.message = messages.id AND a.role IN ('from', 'sender')), ''),
+    search_to = coalesce((SELECT group_concat(name || ' ' || address, ' ') FROM addresses a WHERE a.message = messages.id AND a.role = 'to'), ''),
+    search_cc = coalesce((SELECT group_concat(name || ' ' || address, ' ') FROM addresses a WHERE a.message = messages.id AND a.role = 'cc'), ''),
+    search_bcc = coalesce((SELECT group_concat(name || ' ' || address, ' ') FROM addresses a WHERE a.message = messages.id AND a.role = 'bcc'), ''),
+    search_addresses = '';
+  DROP TABLE messages_fts;
+  CREATE VIRTUAL TABLE messages_fts USING fts5(
+    subject, search_from, search_to, search_cc, search_bcc, text_body, search_attachments, search_extra,
+    content='messages', content_rowid='id',
+    tokenize = "unicode61 remove_diacritics 2"
+  );
+  INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+  `,
 ];

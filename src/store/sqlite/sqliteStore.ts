@@ -10,13 +10,25 @@ import type {
   CommitOutcome,
   IngestBatch,
   IngestItem,
+  MessageSummary,
+  ParentEvidence,
   Provenance,
+  ThreadAssignment,
+  ThreadInput,
   SourceState,
   StoredMessage,
 } from '../archiveStore.js';
 import { MIGRATIONS } from './schema.js';
 
 type Row = Record<string, unknown>;
+
+/** Names and addresses as one string for the full-text index. */
+function addressText(list: readonly (Address | null)[]): string {
+  return list
+    .filter((a): a is Address => a !== null)
+    .map((a) => `${a.name} ${a.address}`.trim())
+    .join(' ');
+}
 
 /** Quotes a word for an FTS5 MATCH so that user text is never read as FTS syntax. */
 function ftsQuote(word: string): string {
@@ -30,7 +42,7 @@ function prepareStatements(db: Database.Database) {
     insertMessage: db.prepare(`INSERT INTO messages (sha256, size, message_id, subject, date_utc, date_header,
       from_name, from_addr, sender_json, to_json, cc_json, bcc_json, reply_to_json, in_reply_to, references_json,
       text_body, html_body, folder, attachment_count, headers_only, copy_of,
-      search_addresses, search_attachments, search_extra)
+      search_addresses, search_from, search_to, search_cc, search_bcc, search_attachments, search_extra)
       VALUES (@sha256, @size, @messageId, @subject, @dateUtc, @dateHeader, @fromName, @fromAddr, @sender, @to, @cc,
       @bcc, @replyTo, @inReplyTo, @references, @text, @html, @folder, @attachmentCount, @headersOnly, @copyOf,
       @searchAddresses, @searchAttachments, @searchExtra)`),
@@ -113,10 +125,10 @@ export class SqliteStore implements ArchiveWriter {
     const s = (this.#prepared ??= prepareStatements(this.#db));
     const r = item.record;
     const copyOf = r.messageId ? ((s.firstWithId.get(r.messageId) as number | undefined) ?? null) : null;
-    const searchAddresses = [r.from, r.sender, ...r.to, ...r.cc, ...r.bcc, ...r.replyTo]
-      .filter((a): a is Address => a !== null)
-      .map((a) => `${a.name} ${a.address}`)
-      .join(' ');
+    const searchFrom = addressText([r.from, r.sender]);
+    const searchTo = addressText(r.to);
+    const searchCc = addressText(r.cc);
+    const searchBcc = addressText(r.bcc);
     const searchAttachments = r.attachments.map((a) => [a.filename, a.embeddedSubject].filter(Boolean).join(' ')).join(' ');
     const info = s.insertMessage.run({
       sha256: r.sha256,
@@ -140,12 +152,15 @@ export class SqliteStore implements ArchiveWriter {
       attachmentCount: r.attachments.length,
       headersOnly: r.headersOnly ? 1 : 0,
       copyOf,
-      searchAddresses,
+      searchFrom,
+      searchTo,
+      searchCc,
+      searchBcc,
       searchAttachments,
       searchExtra: r.embeddedText,
     });
     const id = Number(info.lastInsertRowid);
-    s.insertFts.run(id, r.subject, searchAddresses, r.text, searchAttachments, r.embeddedText);
+    s.insertFts.run(id, r.subject, searchFrom, searchTo, searchCc, searchBcc, r.text, searchAttachments, r.embeddedText);
     const roles: Array<[string, readonly (Address | null)[]]> = [
       ['from', [r.from]],
       ['sender', [r.sender]],
@@ -295,7 +310,74 @@ export class SqliteStore implements ArchiveWriter {
       copies,
       warnings,
       locations,
+      threadId: row.thread_id as number | null,
+      parentId: row.parent_id as number | null,
+      parentMessageId: row.parent_message_id as string | null,
+      parentEvidence: row.parent_evidence as ParentEvidence | null,
     };
+  }
+
+  async threadInputs(): Promise<ThreadInput[]> {
+    const rows = this.#db.prepare('SELECT id, message_id, in_reply_to, references_json, subject FROM messages ORDER BY id').raw().all() as unknown[][];
+    return rows.map(([id, messageId, inReplyTo, references, subject]) => ({
+      id: id as number,
+      messageId: messageId as string | null,
+      inReplyTo: inReplyTo as string | null,
+      references: JSON.parse(references as string) as string[],
+      subject: subject as string | null,
+    }));
+  }
+
+  async saveThreads(assignments: readonly ThreadAssignment[]): Promise<number> {
+    const db = this.#db;
+    const current = new Map<number, string>();
+    for (const [id, threadId, parentId, parentMessageId, evidence] of db
+      .prepare('SELECT id, thread_id, parent_id, parent_message_id, parent_evidence FROM messages')
+      .raw()
+      .all() as unknown[][]) {
+      current.set(id as number, JSON.stringify([threadId, parentId, parentMessageId, evidence]));
+    }
+    const update = db.prepare('UPDATE messages SET thread_id = ?, parent_id = ?, parent_message_id = ?, parent_evidence = ? WHERE id = ?');
+    let changed = 0;
+    db.transaction(() => {
+      for (const a of assignments) {
+        const values = [a.threadId, a.parentId, a.parentMessageId, a.evidence] as const;
+        if (current.get(a.id) === JSON.stringify(values)) continue;
+        update.run(...values, a.id);
+        changed++;
+      }
+    }).immediate();
+    return changed;
+  }
+
+  #summaries(where: string, params: unknown[]): MessageSummary[] {
+    const rows = this.#db
+      .prepare(`SELECT id, date_utc, from_name, from_addr, subject, message_id, thread_id, parent_id, parent_message_id,
+        parent_evidence, attachment_count, folder FROM messages WHERE ${where} ORDER BY id`)
+      .all(...params) as Row[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      dateUtc: r.date_utc as number | null,
+      from: r.from_addr !== null || r.from_name !== null ? { name: (r.from_name as string) ?? '', address: (r.from_addr as string) ?? '' } : null,
+      subject: r.subject as string | null,
+      messageId: r.message_id as string | null,
+      threadId: r.thread_id as number | null,
+      parentId: r.parent_id as number | null,
+      parentMessageId: r.parent_message_id as string | null,
+      parentEvidence: r.parent_evidence as ParentEvidence | null,
+      attachmentCount: r.attachment_count as number,
+      folder: r.folder as string,
+    }));
+  }
+
+  async thread(threadId: number): Promise<MessageSummary[]> {
+    return this.#summaries('thread_id = ?', [threadId]);
+  }
+
+  async summaries(ids: readonly number[]): Promise<MessageSummary[]> {
+    if (ids.length === 0) return [];
+    const byId = new Map(this.#summaries(`id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]).map((m) => [m.id, m]));
+    return ids.map((id) => byId.get(id)).filter((m): m is MessageSummary => m !== undefined);
   }
 
   async findByWords(words: readonly string[], limit: number): Promise<number[]> {
