@@ -10,6 +10,10 @@ import { progressReporter, type ProgressMode } from './progressBar.js';
 import { formatIngestSummary, formatStats } from './summary.js';
 import { formatMessage } from './showMessage.js';
 import { formatThread } from './threadTree.js';
+import { formatSearch, messageLine } from './searchResults.js';
+import { parseQuery } from '../query/parseQuery.js';
+import { fieldsHelp } from '../query/fields.js';
+import type { SearchSort } from '../store/archiveStore.js';
 
 interface GlobalOptions {
   data?: string;
@@ -39,6 +43,15 @@ async function withReader<T>(command: Command, work: (store: SqliteStore, dir: D
 
 function print(text: string): void {
   process.stdout.write(`${text}\n`);
+}
+
+interface SearchFlags {
+  sort: SearchSort;
+  limit: string;
+  cursor?: string;
+  facets?: boolean;
+  json?: boolean;
+  helpQuery?: boolean;
 }
 
 interface IngestFlags {
@@ -155,6 +168,45 @@ function buildProgram(): Command {
         if (!message) throw new UsageError(`no message ${idText} in ${dir.root}`);
         const messages = message.threadId !== null ? await store.thread(message.threadId) : [];
         print(options.json ? JSON.stringify({ threadId: message.threadId, messages }, null, 2) : formatThread(messages, message.id));
+      });
+    });
+
+  program
+    .command('search')
+    .description('search the archive (run "epistola search --help-query" for the language)')
+    .argument('[query]', 'e.g. \'from:@example.org budget after:2015 -draft\'')
+    .addOption(new Option('--sort <order>', 'result order').choices(['relevance', 'date']).default('relevance'))
+    .option('--limit <n>', 'results per page', '20')
+    .option('--cursor <cursor>', 'the next page (printed at the end of a page)')
+    .option('--facets', 'counts over all results: senders, recipients, months, folders, releases, DKIM, attachment types')
+    .option('--json', 'print as JSON (facets included)')
+    .option('--help-query', 'explain the search language')
+    .action(async (query: string | undefined, options: SearchFlags, command: Command) => {
+      if (options.helpQuery || query === undefined) {
+        print(fieldsHelp());
+        return;
+      }
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit must be a whole number from 1 to 1000, not ${options.limit}`);
+      const ast = parseQuery(query);
+      await withReader(command, async (store) => {
+        const result = await store.search(ast, { sort: options.sort, limit, cursor: options.cursor ?? null, facets: options.facets || options.json });
+        print(options.json ? JSON.stringify(result, null, 2) : formatSearch(result, { color: process.stdout.isTTY === true }));
+      });
+    });
+
+  program
+    .command('related')
+    .description('messages most similar in content to one message, outside its thread ("read also")')
+    .argument('<id>', 'message number')
+    .option('--limit <n>', 'how many', '10')
+    .option('--json', 'print as JSON')
+    .action(async (idText: string, options: { limit: string; json?: boolean }, command: Command) => {
+      await withReader(command, async (store, dir) => {
+        const id = parseId(idText);
+        if (!(await store.getMessage(id))) throw new UsageError(`no message ${idText} in ${dir.root}`);
+        const related = await store.related(id, Math.max(1, Number(options.limit) || 10));
+        print(options.json ? JSON.stringify(related, null, 2) : related.map(messageLine).join('\n') || '(nothing similar)');
       });
     });
 

@@ -1,6 +1,7 @@
 import type { Address, AttachmentFields, MessageFields } from '../mail/messageFields.js';
 import type { ParseWarning, WarningKind } from '../mail/warnings.js';
 import type { SourceProblem } from '../ingest/rawMessage.js';
+import type { QueryNode } from '../query/ast.js';
 
 /**
  * The boundary between the pipeline and a storage backend (SQLite now, PostgreSQL later). Nothing
@@ -123,7 +124,57 @@ export interface MessageSummary {
   readonly folder: string;
 }
 
+/** A piece of a snippet: `hit` marks the words the query matched. */
+export interface SnippetPart {
+  readonly text: string;
+  readonly hit: boolean;
+}
+
+export interface SearchHit {
+  readonly message: MessageSummary;
+  readonly snippet: readonly SnippetPart[];
+  /** bm25 (lower is better) when sorted by relevance. */
+  readonly score: number | null;
+}
+
+export interface FacetCount {
+  readonly value: string;
+  readonly count: number;
+}
+
+/** Counts over the whole result set, not just the page. */
+export interface Facets {
+  readonly senders: readonly FacetCount[];
+  readonly recipients: readonly FacetCount[];
+  readonly months: readonly FacetCount[];
+  readonly folders: readonly FacetCount[];
+  readonly releases: readonly FacetCount[];
+  readonly dkim: readonly FacetCount[];
+  readonly attachmentTypes: readonly FacetCount[];
+}
+
+export type SearchSort = 'relevance' | 'date';
+
+export interface SearchOptions {
+  readonly sort: SearchSort;
+  readonly limit: number;
+  /** From a previous result's `nextCursor`: the next page, unchanged by messages added since. */
+  readonly cursor?: string | null;
+  readonly facets?: boolean;
+}
+
+export interface SearchResult {
+  readonly total: number;
+  readonly sort: SearchSort;
+  readonly hits: readonly SearchHit[];
+  readonly nextCursor: string | null;
+  readonly facets: Facets | null;
+}
+
 export interface ArchiveReader {
+  search(query: QueryNode, options: SearchOptions): Promise<SearchResult>;
+  /** Messages most similar in content (not in the same thread), best first. */
+  related(id: number, limit: number): Promise<MessageSummary[]>;
   /** The messages of one thread, in number order (parents before children when numbering allows). */
   thread(threadId: number): Promise<MessageSummary[]>;
   summaries(ids: readonly number[]): Promise<MessageSummary[]>;

@@ -13,12 +13,17 @@ import type {
   MessageSummary,
   ParentEvidence,
   Provenance,
+  SearchOptions,
+  SearchResult,
   ThreadAssignment,
   ThreadInput,
   SourceState,
   StoredMessage,
 } from '../archiveStore.js';
 import { MIGRATIONS } from './schema.js';
+import { searchSqlite } from './sqliteSearch.js';
+import { relatedSqlite } from './relatedMessages.js';
+import type { QueryNode } from '../../query/ast.js';
 
 type Row = Record<string, unknown>;
 
@@ -45,9 +50,9 @@ function prepareStatements(db: Database.Database) {
       search_addresses, search_from, search_to, search_cc, search_bcc, search_attachments, search_extra)
       VALUES (@sha256, @size, @messageId, @subject, @dateUtc, @dateHeader, @fromName, @fromAddr, @sender, @to, @cc,
       @bcc, @replyTo, @inReplyTo, @references, @text, @html, @folder, @attachmentCount, @headersOnly, @copyOf,
-      @searchAddresses, @searchAttachments, @searchExtra)`),
-    insertFts: db.prepare(`INSERT INTO messages_fts (rowid, subject, search_addresses, text_body, search_attachments, search_extra)
-      VALUES (?, ?, ?, ?, ?, ?)`),
+      '', @searchFrom, @searchTo, @searchCc, @searchBcc, @searchAttachments, @searchExtra)`),
+    insertFts: db.prepare(`INSERT INTO messages_fts (rowid, subject, search_from, search_to, search_cc, search_bcc, text_body, search_attachments, search_extra)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertAddress: db.prepare('INSERT INTO addresses (message, role, position, name, address) VALUES (?, ?, ?, ?, ?)'),
     insertAttachment: db.prepare(`INSERT INTO attachments (message, idx, filename, content_type, size, sha256, inline, content_id, embedded_subject)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -370,11 +375,24 @@ export class SqliteStore implements ArchiveWriter {
     }));
   }
 
+  async search(query: QueryNode, options: SearchOptions): Promise<SearchResult> {
+    return searchSqlite(this.#db, query, options, (ids) => this.#summariesOf(ids));
+  }
+
+  async related(id: number, limit: number): Promise<MessageSummary[]> {
+    return relatedSqlite(this.#db, id, limit, (ids) => this.#summariesOf(ids));
+  }
+
   async thread(threadId: number): Promise<MessageSummary[]> {
     return this.#summaries('thread_id = ?', [threadId]);
   }
 
   async summaries(ids: readonly number[]): Promise<MessageSummary[]> {
+    return this.#summariesOf(ids);
+  }
+
+  /** Summaries in the order of `ids`. */
+  #summariesOf(ids: readonly number[]): MessageSummary[] {
     if (ids.length === 0) return [];
     const byId = new Map(this.#summaries(`id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]).map((m) => [m.id, m]));
     return ids.map((id) => byId.get(id)).filter((m): m is MessageSummary => m !== undefined);

@@ -1,0 +1,132 @@
+import type Database from 'better-sqlite3';
+import type { QueryNode } from '../../query/ast.js';
+import { UsageError } from '../../errors.js';
+import type { FacetCount, Facets, MessageSummary, SearchOptions, SearchResult, SnippetPart } from '../archiveStore.js';
+import { BM25_WEIGHTS, compileQuery } from './compileQuery.js';
+
+type Summaries = (ids: readonly number[]) => MessageSummary[];
+
+/** Opaque to callers; holds the sort key and id of the last hit, and the newest message number then. */
+interface Cursor {
+  readonly s: SearchOptions['sort'];
+  readonly k: number;
+  readonly i: number;
+  readonly u: number;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(text: string, sort: SearchOptions['sort']): Cursor {
+  try {
+    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString()) as Cursor;
+    if (cursor.s === sort && [cursor.k, cursor.i, cursor.u].every((n) => typeof n === 'number')) return cursor;
+  } catch {
+    // fall through
+  }
+  throw new UsageError('this cursor is not valid for this search (it belongs to another search or sort order)');
+}
+
+const HIT_START = '\u0002';
+const HIT_END = '\u0003';
+
+function snippetParts(text: string): SnippetPart[] {
+  const parts: SnippetPart[] = [];
+  for (const piece of text.split(HIT_START)) {
+    const end = piece.indexOf(HIT_END);
+    if (end < 0) {
+      if (piece) parts.push({ text: piece, hit: false });
+    } else {
+      parts.push({ text: piece.slice(0, end), hit: true });
+      if (end + 1 < piece.length) parts.push({ text: piece.slice(end + 1), hit: false });
+    }
+  }
+  return parts;
+}
+
+const W = BM25_WEIGHTS.join(', ');
+/** Facet lists are cut to this many values (months are all kept). */
+const FACET_TOP = 10;
+
+function facets(db: Database.Database, where: string, params: unknown[]): Facets {
+  // The whole result set, once, in a temp table (writable even on a read-only connection).
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS facet_ids (id INTEGER PRIMARY KEY); DELETE FROM temp.facet_ids;');
+  db.prepare(`INSERT INTO temp.facet_ids SELECT m.id FROM messages m WHERE ${where}`).run(...params);
+  const counts = (sql: string): FacetCount[] =>
+    (db.prepare(sql).raw().all() as Array<[unknown, number]>).map(([value, count]) => ({ value: String(value), count }));
+  const over = 'FROM temp.facet_ids f JOIN messages m ON m.id = f.id';
+  return {
+    senders: counts(`SELECT m.from_addr, count(*) ${over} WHERE m.from_addr IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${FACET_TOP}`),
+    recipients: counts(`SELECT a.address, count(DISTINCT a.message) FROM temp.facet_ids f JOIN addresses a ON a.message = f.id
+      WHERE a.role IN ('to', 'cc') GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${FACET_TOP}`),
+    months: counts(`SELECT strftime('%Y-%m', m.date_utc / 1000, 'unixepoch'), count(*) ${over} WHERE m.date_utc IS NOT NULL GROUP BY 1 ORDER BY 1`),
+    folders: counts(`SELECT m.folder, count(*) ${over} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${FACET_TOP}`),
+    releases: counts(`SELECT coalesce(m.release_number, 'unpublished'), count(*) ${over} GROUP BY 1 ORDER BY 2 DESC`),
+    dkim: counts(`SELECT coalesce(m.dkim_verdict, 'none'), count(*) ${over} GROUP BY 1 ORDER BY 2 DESC`),
+    attachmentTypes: counts(`SELECT a.content_type, count(DISTINCT a.message) FROM temp.facet_ids f JOIN attachments a ON a.message = f.id
+      WHERE a.inline = 0 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${FACET_TOP}`),
+  };
+}
+
+/** Runs a parsed query: total, one page in relevance (bm25) or date order, snippets, facets. */
+export function searchSqlite(db: Database.Database, ast: QueryNode, options: SearchOptions, summaries: Summaries): SearchResult {
+  const q = compileQuery(ast);
+  const sort = options.sort;
+  const cursor = options.cursor ? decodeCursor(options.cursor, sort) : null;
+  // Pages after the first ignore messages added since the first: pagination stays stable.
+  const upto = cursor?.u ?? ((db.prepare('SELECT coalesce(max(id), 0) FROM messages').pluck().get() as number) || 0);
+  const where = `${q.where} AND m.id <= ?`;
+  const params = [...q.params, upto];
+  const total = db.prepare(`SELECT count(*) FROM messages m WHERE ${where}`).pluck().get(...params) as number;
+  const limit = Math.max(1, Math.min(options.limit, 1000));
+
+  let rows: Array<{ id: number; key: number }>;
+  const byRelevance = sort === 'relevance' && q.rank !== null;
+  if (byRelevance) {
+    const after = cursor ? 'AND (f.score > ? OR (f.score = ? AND m.id > ?))' : '';
+    rows = db
+      .prepare(
+        `SELECT m.id AS id, f.score AS key FROM (SELECT rowid AS id, bm25(messages_fts, ${W}) AS score FROM messages_fts WHERE messages_fts MATCH ?) f
+         JOIN messages m ON m.id = f.id WHERE ${where} ${after} ORDER BY f.score, m.id LIMIT ?`,
+      )
+      .all(q.rank, ...params, ...(cursor ? [cursor.k, cursor.k, cursor.i] : []), limit + 1) as typeof rows;
+  } else {
+    const key = 'coalesce(m.date_utc, -1)';
+    const after = cursor ? `AND (${key} < ? OR (${key} = ? AND m.id < ?))` : '';
+    rows = db
+      .prepare(`SELECT m.id AS id, ${key} AS key FROM messages m WHERE ${where} ${after} ORDER BY ${key} DESC, m.id DESC LIMIT ?`)
+      .all(...params, ...(cursor ? [cursor.k, cursor.k, cursor.i] : []), limit + 1) as typeof rows;
+  }
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > limit && last ? encodeCursor({ s: sort, k: last.key, i: last.id, u: upto }) : null;
+
+  const ids = page.map((r) => r.id);
+  const snippets = new Map<number, SnippetPart[]>();
+  if (ids.length > 0 && q.rank !== null) {
+    for (const [id, text] of db
+      .prepare(`SELECT rowid, snippet(messages_fts, -1, '${HIT_START}', '${HIT_END}', '…', 16) FROM messages_fts
+        WHERE messages_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`)
+      .raw()
+      .all(q.rank, JSON.stringify(ids)) as Array<[number, string]>) {
+      snippets.set(id, snippetParts(text.replace(/\s+/g, ' ')));
+    }
+  }
+  if (ids.length > 0 && q.rank === null) {
+    for (const [id, text] of db
+      .prepare(`SELECT id, substr(coalesce(text_body, ''), 1, 200) FROM messages WHERE id IN (SELECT value FROM json_each(?))`)
+      .raw()
+      .all(JSON.stringify(ids)) as Array<[number, string]>) {
+      snippets.set(id, [{ text: `${text.replace(/\s+/g, ' ').trim()}…`, hit: false }]);
+    }
+  }
+  const byId = new Map(summaries(ids).map((m) => [m.id, m]));
+  return {
+    total,
+    sort: byRelevance ? 'relevance' : 'date',
+    hits: page.map((r) => ({ message: byId.get(r.id)!, snippet: snippets.get(r.id) ?? [], score: byRelevance ? r.key : null })),
+    nextCursor,
+    facets: options.facets ? facets(db, where, params) : null,
+  };
+}
