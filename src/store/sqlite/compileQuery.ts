@@ -71,7 +71,11 @@ function fieldSql(term: FieldTerm): { sql: string; params: unknown[] } {
     case 'thread':
       return { sql: 'm.thread_id = (SELECT thread_id FROM messages WHERE id = ?)', params: [term.value] };
     case 'folder':
-      return { sql: `(m.folder = ? COLLATE NOCASE OR m.folder LIKE ? || '/%')`, params: [term.value, term.value] };
+      // The folder or any sub-folder ("a/…": between "a/" and "a0", '0' being the character after '/').
+      return {
+        sql: `(m.folder = ? COLLATE NOCASE OR (m.folder > ? COLLATE NOCASE AND m.folder < ? COLLATE NOCASE))`,
+        params: [term.value, `${term.value}/`, `${term.value}0`],
+      };
     case 'dkim':
       return { sql: `coalesce(m.dkim_verdict, 'none') = ?`, params: [term.value] };
     case 'id':

@@ -137,4 +137,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
   `,
+  // 3: folder: is case-insensitive; an index in that collation keeps it a range scan, not a table scan.
+  `
+  CREATE INDEX messages_folder_nocase ON messages(folder COLLATE NOCASE);
+  `,
 ];
