@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { acquireWriteLock, initDataDir, requireDataDir, resolveDataDir, type DataDir } from '../config/dataDir.js';
 import { DataDirError, UsageError } from '../errors.js';
 import { ingest } from '../pipeline/ingest.js';
+import { expandSources } from '../ingest/sources.js';
 import { SqliteStore } from '../store/sqlite/sqliteStore.js';
 import { BlobStore } from '../store/blobStore.js';
 import { generateDemo } from '../demo/generateDemo.js';
@@ -63,8 +64,7 @@ interface IngestFlags {
 
 async function runIngest(dir: DataDir, paths: string[], options: IngestFlags): Promise<number> {
   // Paths are checked before anything is created, so a typo leaves no half-made archive behind.
-  const { expandSources } = await import('../ingest/sources.js');
-  await expandSources(paths);
+  const sources = await expandSources(paths);
   await initDataDir(dir);
   const unlock = await acquireWriteLock(dir);
   const store = SqliteStore.open(dir.database);
@@ -81,7 +81,7 @@ async function runIngest(dir: DataDir, paths: string[], options: IngestFlags): P
     const summary = await ingest({
       dataDir: dir.root,
       store,
-      paths,
+      sources,
       workers,
       subjectThreading: options.subjectThreading ?? true,
       onProgress: reporter.update,
@@ -229,7 +229,8 @@ function buildProgram(): Command {
       print(`${result.reused ? 'Reusing' : 'Wrote'} ${result.messages.toLocaleString('en-US')} demo messages in ${outDir}`);
       if (options.ingest) {
         process.exitCode = await runIngest(dir, [...result.paths], { progress: 'auto' });
-        print(`\nNext: epistola --data ${dir.root} stats · epistola --data ${dir.root} show 1`);
+        const cli = `npm exec -- epistola --data ${dir.root}`;
+        print(`\nTry:  ${cli} stats\n      ${cli} search 'équatorien after:2015' --facets\n      ${cli} show 1\n      ${cli} thread 1`);
       }
     });
   return program;

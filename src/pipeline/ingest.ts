@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { expandSources, type SkippedFile, type Source } from '../ingest/sources.js';
+import type { expandSources, SkippedFile, Source } from '../ingest/sources.js';
 import { readMboxFile } from '../ingest/mboxReader.js';
 import { readMessageFiles } from '../ingest/filesReader.js';
 import type { SourceItem, SourceProblem } from '../ingest/rawMessage.js';
@@ -53,7 +53,8 @@ export interface IngestSummary {
 export interface IngestOptions {
   readonly dataDir: string;
   readonly store: ArchiveWriter;
-  readonly paths: readonly string[];
+  /** What to read, from expandSources() (done by the caller first, so bad paths fail before anything is written). */
+  readonly sources: Awaited<ReturnType<typeof expandSources>>;
   readonly workers?: number;
   /** Attach "Re:" messages without references to the first message with their subject (default on). */
   readonly subjectThreading?: boolean;
@@ -72,7 +73,7 @@ type Entry =
  */
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
-  const { sources, skipped } = await expandSources(options.paths);
+  const { sources, skipped } = options.sources;
   const blobs = new BlobStore(options.dataDir);
   blobs.clearTemp();
   const { store } = options;
