@@ -46,25 +46,29 @@ function snippetParts(text: string): SnippetPart[] {
 }
 
 const W = BM25_WEIGHTS.join(', ');
+/** `messages m` read through the narrow covering index (schema 4), never the wide rows. */
+const M = 'messages m INDEXED BY messages_narrow';
 /** Facet lists are cut to this many values (months are all kept). */
 const FACET_TOP = 10;
 
 function facets(db: Database.Database, where: string, params: unknown[]): Facets {
   // The whole result set, once, in a temp table (writable even on a read-only connection).
   db.exec('CREATE TEMP TABLE IF NOT EXISTS facet_ids (id INTEGER PRIMARY KEY); DELETE FROM temp.facet_ids;');
-  db.prepare(`INSERT INTO temp.facet_ids SELECT m.id FROM messages m WHERE ${where}`).run(...params);
+  db.prepare(`INSERT INTO temp.facet_ids SELECT m.id FROM ${M} WHERE ${where}`).run(...params);
   const counts = (sql: string): FacetCount[] =>
     (db.prepare(sql).raw().all() as Array<[unknown, number]>).map(([value, count]) => ({ value: String(value), count }));
-  const over = 'FROM temp.facet_ids f JOIN messages m ON m.id = f.id';
+  // CROSS JOIN fixes the loop order: walk the result ids, look each up (the planner otherwise scans
+  // every message and probes the ids).
+  const over = `FROM temp.facet_ids f CROSS JOIN ${M} ON m.id = f.id`;
   return {
     senders: counts(`SELECT m.from_addr, count(*) ${over} WHERE m.from_addr IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${FACET_TOP}`),
-    recipients: counts(`SELECT a.address, count(DISTINCT a.message) FROM temp.facet_ids f JOIN addresses a ON a.message = f.id
+    recipients: counts(`SELECT a.address, count(DISTINCT a.message) FROM temp.facet_ids f CROSS JOIN addresses a ON a.message = f.id
       WHERE a.role IN ('to', 'cc') GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${FACET_TOP}`),
     months: counts(`SELECT strftime('%Y-%m', m.date_utc / 1000, 'unixepoch'), count(*) ${over} WHERE m.date_utc IS NOT NULL GROUP BY 1 ORDER BY 1`),
     folders: counts(`SELECT m.folder, count(*) ${over} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${FACET_TOP}`),
     releases: counts(`SELECT coalesce(m.release_number, 'unpublished'), count(*) ${over} GROUP BY 1 ORDER BY 2 DESC`),
     dkim: counts(`SELECT coalesce(m.dkim_verdict, 'none'), count(*) ${over} GROUP BY 1 ORDER BY 2 DESC`),
-    attachmentTypes: counts(`SELECT a.content_type, count(DISTINCT a.message) FROM temp.facet_ids f JOIN attachments a ON a.message = f.id
+    attachmentTypes: counts(`SELECT a.content_type, count(DISTINCT a.message) FROM temp.facet_ids f CROSS JOIN attachments a ON a.message = f.id
       WHERE a.inline = 0 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${FACET_TOP}`),
   };
 }
@@ -78,7 +82,7 @@ export function searchSqlite(db: Database.Database, ast: QueryNode, options: Sea
   const upto = cursor?.u ?? ((db.prepare('SELECT coalesce(max(id), 0) FROM messages').pluck().get() as number) || 0);
   const where = `${q.where} AND m.id <= ?`;
   const params = [...q.params, upto];
-  const total = db.prepare(`SELECT count(*) FROM messages m WHERE ${where}`).pluck().get(...params) as number;
+  const total = db.prepare(`SELECT count(*) FROM ${M} WHERE ${where}`).pluck().get(...params) as number;
   const limit = Math.max(1, Math.min(options.limit, 1000));
 
   let rows: Array<{ id: number; key: number }>;
@@ -88,14 +92,14 @@ export function searchSqlite(db: Database.Database, ast: QueryNode, options: Sea
     rows = db
       .prepare(
         `SELECT m.id AS id, f.score AS key FROM (SELECT rowid AS id, bm25(messages_fts, ${W}) AS score FROM messages_fts WHERE messages_fts MATCH ?) f
-         JOIN messages m ON m.id = f.id WHERE ${where} ${after} ORDER BY f.score, m.id LIMIT ?`,
+         JOIN ${M} ON m.id = f.id WHERE ${where} ${after} ORDER BY f.score, m.id LIMIT ?`,
       )
       .all(q.rank, ...params, ...(cursor ? [cursor.k, cursor.k, cursor.i] : []), limit + 1) as typeof rows;
   } else {
     const key = 'coalesce(m.date_utc, -1)';
     const after = cursor ? `AND (${key} < ? OR (${key} = ? AND m.id < ?))` : '';
     rows = db
-      .prepare(`SELECT m.id AS id, ${key} AS key FROM messages m WHERE ${where} ${after} ORDER BY ${key} DESC, m.id DESC LIMIT ?`)
+      .prepare(`SELECT m.id AS id, ${key} AS key FROM ${M} WHERE ${where} ${after} ORDER BY ${key} DESC, m.id DESC LIMIT ?`)
       .all(...params, ...(cursor ? [cursor.k, cursor.k, cursor.i] : []), limit + 1) as typeof rows;
   }
   const page = rows.slice(0, limit);
