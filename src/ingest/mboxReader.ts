@@ -42,7 +42,7 @@ export interface MboxReadOptions {
 }
 
 /** Opens a file as a byte stream, transparently gunzipping when it starts with the gzip magic. */
-export async function openMaybeGzip(
+async function openMaybeGzip(
   path: string,
   isGzip: boolean,
   startOffset: number,

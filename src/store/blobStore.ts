@@ -31,10 +31,6 @@ export class BlobStore {
     return join(this.#root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
-  has(sha256: string): boolean {
-    return existsSync(this.pathOf(sha256));
-  }
-
   #ensureDir(dir: string): void {
     if (this.#madeDirs.has(dir)) return;
     mkdirSync(dir, { recursive: true });

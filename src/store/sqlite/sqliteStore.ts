@@ -3,7 +3,6 @@ import type { Address } from '../../mail/messageFields.js';
 import type { ParseWarning, WarningKind } from '../../mail/warnings.js';
 import { DataDirError } from '../../errors.js';
 import type {
-  ArchiveReader,
   ArchiveStats,
   ArchiveWriter,
   AttachmentRecord,
@@ -107,15 +106,6 @@ export class SqliteStore implements ArchiveWriter {
       })();
     }
     return new SqliteStore(db, readonly);
-  }
-
-  /** The same store, typed as read-only: what the web server will receive. */
-  asReader(): ArchiveReader {
-    return this;
-  }
-
-  get isReadonly(): boolean {
-    return this.#readonly;
   }
 
   async sourceState(key: string): Promise<SourceState | undefined> {
