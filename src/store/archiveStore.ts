@@ -180,8 +180,6 @@ export interface ArchiveReader {
   summaries(ids: readonly number[]): Promise<MessageSummary[]>;
   stats(): Promise<ArchiveStats>;
   getMessage(id: number): Promise<StoredMessage | undefined>;
-  /** Ids of messages whose indexed text contains every word (diacritics and case folded). */
-  findByWords(words: readonly string[], limit: number): Promise<number[]>;
   close(): Promise<void>;
 }
 

@@ -34,9 +34,9 @@ function addressText(list: readonly (Address | null)[]): string {
     .join(' ');
 }
 
-/** Quotes a word for an FTS5 MATCH so that user text is never read as FTS syntax. */
-function ftsQuote(word: string): string {
-  return `"${word.replace(/"/g, '""')}"`;
+/** The From mailbox of a messages row, or null when the message has none. */
+function fromOf(row: Row): Address | null {
+  return row.from_addr !== null || row.from_name !== null ? { name: (row.from_name as string) ?? '', address: (row.from_addr as string) ?? '' } : null;
 }
 
 function prepareStatements(db: Database.Database) {
@@ -288,7 +288,7 @@ export class SqliteStore implements ArchiveWriter {
       subject: row.subject as string | null,
       dateUtc: row.date_utc as number | null,
       dateHeader: row.date_header as string | null,
-      from: row.from_addr !== null || row.from_name !== null ? { name: (row.from_name as string) ?? '', address: (row.from_addr as string) ?? '' } : null,
+      from: fromOf(row),
       sender: parse<Address | null>(row.sender_json, null),
       to: parse<Address[]>(row.to_json, []),
       cc: parse<Address[]>(row.cc_json, []),
@@ -353,7 +353,7 @@ export class SqliteStore implements ArchiveWriter {
     return rows.map((r) => ({
       id: r.id as number,
       dateUtc: r.date_utc as number | null,
-      from: r.from_addr !== null || r.from_name !== null ? { name: (r.from_name as string) ?? '', address: (r.from_addr as string) ?? '' } : null,
+      from: fromOf(r),
       subject: r.subject as string | null,
       messageId: r.message_id as string | null,
       threadId: r.thread_id as number | null,
@@ -386,12 +386,6 @@ export class SqliteStore implements ArchiveWriter {
     if (ids.length === 0) return [];
     const byId = new Map(this.#summaries(`id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]).map((m) => [m.id, m]));
     return ids.map((id) => byId.get(id)).filter((m): m is MessageSummary => m !== undefined);
-  }
-
-  async findByWords(words: readonly string[], limit: number): Promise<number[]> {
-    if (words.length === 0) return [];
-    const match = words.map(ftsQuote).join(' AND ');
-    return this.#db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid LIMIT ?').pluck().all(match, limit) as number[];
   }
 
   async close(): Promise<void> {
