@@ -1,13 +1,16 @@
 import { Command, CommanderError, Option } from 'commander';
 import { join, resolve } from 'node:path';
-import { acquireWriteLock, initDataDir, requireDataDir, resolveDataDir, type DataDir } from '../config/dataDir.js';
+import { acquireWriteLock, initDataDir, resolveDataDir, type DataDir } from '../config/dataDir.js';
+import { dataDirOf, parseId, print, withReader } from './context.js';
+import { registerVerifyCommands } from './verifyCommands.js';
+import { registerKeysCommands } from './keysCommands.js';
 import { DataDirError, UsageError } from '../errors.js';
 import { ingest } from '../pipeline/ingest.js';
 import { expandSources } from '../ingest/sources.js';
 import { SqliteStore } from '../store/sqlite/sqliteStore.js';
 import { BlobStore } from '../store/blobStore.js';
 import { generateDemo } from '../demo/generateDemo.js';
-import { progressReporter, type ProgressMode } from './progressBar.js';
+import { chooseProgressMode, progressReporter } from './progressBar.js';
 import { formatIngestSummary, formatStats } from './summary.js';
 import { formatMessage } from './showMessage.js';
 import { formatThread } from './threadTree.js';
@@ -15,36 +18,6 @@ import { formatSearch, messageLine } from './searchResults.js';
 import { parseQuery } from '../query/parseQuery.js';
 import { fieldsHelp } from '../query/fields.js';
 import type { SearchSort } from '../store/archiveStore.js';
-
-interface GlobalOptions {
-  data?: string;
-}
-
-function dataDirOf(command: Command): DataDir {
-  return resolveDataDir((command.optsWithGlobals() as GlobalOptions).data);
-}
-
-function parseId(text: string): number {
-  const id = Number(text);
-  if (!Number.isInteger(id) || id < 1) throw new UsageError(`message number must be a whole number ≥ 1, not "${text}"`);
-  return id;
-}
-
-/** Opens the archive read-only for the duration of `work`. */
-async function withReader<T>(command: Command, work: (store: SqliteStore, dir: DataDir, title: string) => Promise<T>): Promise<T> {
-  const dir = dataDirOf(command);
-  const config = await requireDataDir(dir);
-  const store = SqliteStore.open(dir.database, { readonly: true });
-  try {
-    return await work(store, dir, config.title);
-  } finally {
-    await store.close();
-  }
-}
-
-function print(text: string): void {
-  process.stdout.write(`${text}\n`);
-}
 
 interface SearchFlags {
   sort: SearchSort;
@@ -60,6 +33,7 @@ interface IngestFlags {
   progress?: string;
   workers?: string;
   subjectThreading?: boolean;
+  verify?: boolean;
 }
 
 async function runIngest(dir: DataDir, paths: string[], options: IngestFlags): Promise<number> {
@@ -68,13 +42,7 @@ async function runIngest(dir: DataDir, paths: string[], options: IngestFlags): P
   await initDataDir(dir);
   const unlock = await acquireWriteLock(dir);
   const store = SqliteStore.open(dir.database);
-  const mode: ProgressMode =
-    options.progress === 'json' || options.progress === 'none' || options.progress === 'bar'
-      ? options.progress
-      : process.stderr.isTTY && !options.json
-        ? 'bar'
-        : 'none';
-  const reporter = progressReporter(mode, process.stderr);
+  const reporter = progressReporter(chooseProgressMode(options.progress, options.json ?? false), process.stderr);
   try {
     const workers = options.workers ? Number(options.workers) : undefined;
     if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError(`--workers must be a whole number ≥ 1, not ${options.workers}`);
@@ -84,6 +52,7 @@ async function runIngest(dir: DataDir, paths: string[], options: IngestFlags): P
       sources,
       workers,
       subjectThreading: options.subjectThreading ?? true,
+      verify: options.verify ?? true,
       onProgress: reporter.update,
     });
     reporter.end();
@@ -125,6 +94,7 @@ function buildProgram(): Command {
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'json', 'none']).default('auto'))
     .option('--workers <n>', 'parser threads (default: one per core)')
     .option('--no-subject-threading', 'thread by References/In-Reply-To only, never by subject')
+    .option('--no-verify', 'do not check DKIM/ARC while ingesting (run "epistola verify --all" later)')
     .action(async (paths: string[], options: IngestFlags, command: Command) => {
       process.exitCode = await runIngest(dataDirOf(command), paths, options);
     });
@@ -233,6 +203,8 @@ function buildProgram(): Command {
         print(`\nTry:  ${cli} stats\n      ${cli} search 'équatorien after:2015' --facets\n      ${cli} show 1\n      ${cli} thread 1`);
       }
     });
+  registerVerifyCommands(program);
+  registerKeysCommands(program);
   return program;
 }
 

@@ -24,8 +24,24 @@ export function renderProgress(p: IngestProgress, width = 24): string {
 
 export type ProgressMode = 'bar' | 'json' | 'none';
 
+/** A bar for work counted in items (verification, key fetches): done/total, rate, ETA. */
+export function renderCountProgress(p: { done: number; total: number; elapsedMs: number }, unit: string, width = 24): string {
+  const fraction = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+  const filled = Math.round(fraction * width);
+  const rate = p.elapsedMs > 0 ? (p.done * 1000) / p.elapsedMs : 0;
+  const eta = fraction > 0 ? (p.elapsedMs / fraction) * (1 - fraction) : Number.NaN;
+  return (
+    `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ` +
+    `${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} ${unit}  ${Math.round(rate).toLocaleString('en-US')}/s  ETA ${duration(eta)}`
+  );
+}
+
 /** A progress reporter for a stream: redraws at most every 100 ms on a terminal, JSON lines for scripts. */
-export function progressReporter(mode: ProgressMode, out: NodeJS.WriteStream): { update: (p: IngestProgress) => void; end: () => void } {
+export function progressReporter<T = IngestProgress>(
+  mode: ProgressMode,
+  out: NodeJS.WriteStream,
+  render: (p: T) => string = renderProgress as unknown as (p: T) => string,
+): { update: (p: T) => void; end: () => void } {
   let last = 0;
   let drawn = false;
   return {
@@ -38,11 +54,17 @@ export function progressReporter(mode: ProgressMode, out: NodeJS.WriteStream): {
       const now = Date.now();
       if (now - last < 100) return;
       last = now;
-      out.write(`\r${renderProgress(p)}\x1b[K`);
+      out.write(`\r${render(p)}\x1b[K`);
       drawn = true;
     },
     end() {
       if (drawn) out.write('\r\x1b[K');
     },
   };
+}
+
+/** --progress auto: a bar on a terminal unless the output is JSON; nothing otherwise. */
+export function chooseProgressMode(flag: string | undefined, json: boolean): ProgressMode {
+  if (flag === 'json' || flag === 'none' || flag === 'bar') return flag;
+  return process.stderr.isTTY && !json ? 'bar' : 'none';
 }

@@ -18,6 +18,12 @@ export function formatIngestSummary(s: IngestSummary): string {
     `  copies       ${n(s.copies)} (same Message-ID, different bytes; kept and linked)`,
     s.known > 0 ? `  already in   ${n(s.known)} (ingested before from the same place)` : null,
     `  threads      ${n(s.threads.count)} in the archive (${n(s.threads.changed)} messages placed or moved)`,
+    Object.keys(s.dkim).length > 0
+      ? `  DKIM         ${Object.entries(s.dkim)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k} ${n(v)}`)
+          .join(', ')}`
+      : null,
   ];
   const warningKinds = Object.entries(s.warnings) as Array<[WarningKind, number]>;
   if (warningKinds.length > 0) {
@@ -48,5 +54,6 @@ export function formatStats(s: ArchiveStats, title: string): string {
   if (warnings.length > 0) lines.push(`  warnings      ${warnings.map(([k, v]) => `${k} ${n(v)}`).join(', ')}`);
   const problems = Object.entries(s.sourceProblems);
   if (problems.length > 0) lines.push(`  errors        ${problems.map(([k, v]) => `${k} ${n(v)}`).join(', ')}`);
+  lines.push(`  DKIM          ${Object.entries(s.dkim).map(([k, v]) => `${k} ${n(v)}`).join(', ') || '–'}   (key archive: ${n(s.keyRecords)} records)`);
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import type { WarningKind } from '../mail/warnings.js';
 import { BlobStore } from '../store/blobStore.js';
 import { ParsePool } from './workerPool.js';
 import { rethread } from '../thread/rethread.js';
+import type { Verdict } from '../verify/report.js';
 
 /** Messages per transaction: large enough to amortise the commit, small enough to lose little on a kill. */
 export const BATCH_SIZE = 500;
@@ -42,6 +43,8 @@ export interface IngestSummary {
   readonly firstId: number | null;
   readonly lastId: number | null;
   readonly warnings: Partial<Record<WarningKind, number>>;
+  /** DKIM verdicts of the messages added (empty when verification was off). */
+  readonly dkim: Partial<Record<Verdict, number>>;
   readonly problems: Record<string, number>;
   readonly skippedFiles: readonly SkippedFile[];
   readonly bytesRead: number;
@@ -58,6 +61,8 @@ export interface IngestOptions {
   readonly workers?: number;
   /** Attach "Re:" messages without references to the first message with their subject (default on). */
   readonly subjectThreading?: boolean;
+  /** Verify DKIM/ARC while ingesting, against the archive's keys (default on). */
+  readonly verify?: boolean;
   readonly onProgress?: (progress: IngestProgress) => void;
 }
 
@@ -89,6 +94,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 
   const counts = { messagesRead: 0, committed: 0, bytesRead: 0, added: 0, duplicates: 0, known: 0, copies: 0 };
   const warnings: Partial<Record<WarningKind, number>> = {};
+  const dkim: Partial<Record<Verdict, number>> = {};
   const problems: Record<string, number> = {};
   let firstId: number | null = null;
   let lastId: number | null = null;
@@ -103,7 +109,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       source: currentSource,
     });
 
-  const pool = new ParsePool({ dataDir: options.dataDir, workers: options.workers ?? Math.max(1, availableParallelism()) });
+  const keys = (options.verify ?? true) ? await store.keyRecords() : null;
+  const pool = new ParsePool({ dataDir: options.dataDir, workers: options.workers ?? Math.max(1, availableParallelism()), keys });
   const queue: Array<Promise<Entry>> = [];
   let queuedBytes = 0;
   let batch: { items: IngestItem[]; problems: IngestBatch['problems'][number][]; finished: IngestBatch['finishedSources'][number][] } = {
@@ -122,7 +129,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         if (outcome.copyOf !== null) counts.copies++;
         firstId ??= outcome.id;
         lastId = outcome.id;
-        for (const w of batch.items[i]!.record.warnings) warnings[w.kind] = (warnings[w.kind] ?? 0) + 1;
+        const record = batch.items[i]!.record;
+        for (const w of record.warnings) warnings[w.kind] = (warnings[w.kind] ?? 0) + 1;
+        if (record.verification) dkim[record.verification.verdict] = (dkim[record.verification.verdict] ?? 0) + 1;
       } else if (outcome.kind === 'duplicate') counts.duplicates++;
       else counts.known++;
     });
@@ -191,6 +200,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     firstId,
     lastId,
     warnings,
+    dkim,
     problems,
     skippedFiles: skipped,
     bytesRead: counts.bytesRead,

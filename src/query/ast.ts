@@ -1,3 +1,4 @@
+import type { Verdict } from '../verify/report.js';
 import type { FieldName } from './fields.js';
 
 /** The parsed query. Each store compiles it (store/sqlite/compileQuery.ts, later the PostgreSQL one). */
@@ -24,8 +25,11 @@ export type FieldTerm =
   | { readonly kind: 'field'; readonly field: 'filetype' | 'folder'; readonly value: string; readonly position: number }
   | { readonly kind: 'field'; readonly field: 'after' | 'before'; readonly value: number; readonly position: number }
   | { readonly kind: 'field'; readonly field: 'release' | 'thread'; readonly value: number; readonly position: number }
-  | { readonly kind: 'field'; readonly field: 'dkim'; readonly value: 'pass' | 'fail' | 'none'; readonly position: number }
+  | { readonly kind: 'field'; readonly field: 'dkim'; readonly value: DkimValue; readonly position: number }
   | { readonly kind: 'field'; readonly field: 'id'; readonly value: number | string; readonly position: number }
   | { readonly kind: 'field'; readonly field: 'address'; readonly role: 'from' | 'to' | 'cc' | 'bcc'; readonly value: string; readonly position: number };
 
 export type { FieldName };
+
+/** dkim: takes a class (pass, fail, none) or an exact verdict; `unverified` is what was never checked. */
+export type DkimValue = 'pass' | 'fail' | 'none' | 'unverified' | Verdict;

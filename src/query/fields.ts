@@ -1,3 +1,4 @@
+import { VERDICTS } from '../verify/report.js';
 /**
  * The search language's fields: one table drives the parser, every store's compiler and the help
  * (`epistola search --help-query`, docs/query-syntax.md). Add a field here and the parser knows it;
@@ -36,7 +37,7 @@ export const FIELDS = [
   { name: 'before', aliases: ['until'], kind: 'date', repeats: 'and', help: 'before the start of this year, month or day (UTC)', example: 'before:2016' },
   { name: 'release', aliases: ['part'], kind: 'integer', repeats: 'or', help: 'published in this numbered release', example: 'release:15' },
   { name: 'folder', aliases: ['in'], kind: 'string', repeats: 'or', help: 'filed in this folder (or a sub-folder of it)', example: 'folder:Sent' },
-  { name: 'dkim', aliases: [], kind: 'enum', repeats: 'or', values: ['pass', 'fail', 'none'], help: 'DKIM verdict: pass, fail, or none (no signature or not verified)', example: 'dkim:pass' },
+  { name: 'dkim', aliases: [], kind: 'enum', repeats: 'or', values: ['pass', 'fail', 'none', 'unverified', ...VERDICTS], help: 'DKIM: pass (verified), fail (body altered or signature invalid), none (unsigned or not checked), or an exact verdict such as warning, expired, key-unavailable', example: 'dkim:pass' },
   { name: 'thread', aliases: [], kind: 'integer', repeats: 'or', help: 'in the thread of this message number', example: 'thread:1234' },
   { name: 'id', aliases: ['mid'], kind: 'string', repeats: 'or', help: 'a message number, or a Message-ID', example: 'id:1234' },
 ] as const satisfies readonly FieldSpec[];

@@ -2,6 +2,8 @@ import type { Address, AttachmentFields, MessageFields } from '../mail/messageFi
 import type { ParseWarning, WarningKind } from '../mail/warnings.js';
 import type { SourceProblem } from '../ingest/rawMessage.js';
 import type { QueryNode } from '../query/ast.js';
+import type { KeyRecord } from '../verify/keyRecord.js';
+import type { VerificationReport } from '../verify/report.js';
 
 /**
  * The boundary between the pipeline and a storage backend (SQLite now, PostgreSQL later). Nothing
@@ -19,6 +21,8 @@ export interface MessageRecord extends MessageFields {
   readonly sha256: string;
   readonly size: number;
   readonly attachments: readonly AttachmentRecord[];
+  /** DKIM/ARC result made at ingest; null when verification was off. */
+  readonly verification: VerificationReport | null;
 }
 
 /** Where a message was found. A message found in several places has several. */
@@ -84,6 +88,34 @@ export interface ArchiveStats {
   readonly sourceProblems: Record<string, number>;
   readonly sources: number;
   readonly folders: ReadonlyArray<{ readonly folder: string; readonly messages: number }>;
+  /** Messages per DKIM verdict ("unverified": not checked yet). */
+  readonly dkim: Readonly<Record<string, number>>;
+  readonly keyRecords: number;
+}
+
+export interface VerificationItem {
+  readonly id: number;
+  readonly report: VerificationReport;
+}
+
+export interface KeyImportOutcome {
+  /** New key records (name + text not seen before). */
+  readonly added: number;
+  /** New (record, source, date) sightings, including those of records already known. */
+  readonly sightings: number;
+}
+
+/** A message's raw blob name and its current DKIM verdict (null: never verified). */
+export interface RawRef {
+  readonly id: number;
+  readonly sha256: string;
+  readonly verdict: string | null;
+}
+
+/** A key name and how many messages carry a signature naming it. */
+export interface KeyUse {
+  readonly name: string;
+  readonly messages: number;
 }
 
 /** What threading needs of each message. */
@@ -180,6 +212,15 @@ export interface ArchiveReader {
   summaries(ids: readonly number[]): Promise<MessageSummary[]>;
   stats(): Promise<ArchiveStats>;
   getMessage(id: number): Promise<StoredMessage | undefined>;
+  verification(id: number): Promise<VerificationReport | null>;
+  /** Every archived key record with its sightings. */
+  keyRecords(): Promise<KeyRecord[]>;
+  keyUses(): Promise<KeyUse[]>;
+  /** Key names that signatures need and the archive lacks. */
+  missingKeys(): Promise<KeyUse[]>;
+  messagesSignedWith(names: readonly string[]): Promise<number[]>;
+  /** What re-verification walks: from `afterId` on in id order, or the given ids. */
+  rawRefs(from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]>;
   close(): Promise<void>;
 }
 
@@ -191,4 +232,6 @@ export interface ArchiveWriter extends ArchiveReader {
   threadInputs(): Promise<ThreadInput[]>;
   /** Saves thread links; returns how many messages changed. */
   saveThreads(assignments: readonly ThreadAssignment[]): Promise<number>;
+  addKeyRecords(records: readonly KeyRecord[]): Promise<KeyImportOutcome>;
+  saveVerifications(items: readonly VerificationItem[]): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { VERDICT_CLASSES } from '../../verify/report.js';
 import type { FieldTerm, QueryNode, TextTerm } from '../../query/ast.js';
 
 /**
@@ -76,8 +77,12 @@ function fieldSql(term: FieldTerm): { sql: string; params: unknown[] } {
         sql: `(m.folder = ? COLLATE NOCASE OR (m.folder > ? COLLATE NOCASE AND m.folder < ? COLLATE NOCASE))`,
         params: [term.value, `${term.value}/`, `${term.value}0`],
       };
-    case 'dkim':
-      return { sql: `coalesce(m.dkim_verdict, 'none') = ?`, params: [term.value] };
+    case 'dkim': {
+      // A class is a set of verdicts; "none" and "unverified" also take messages never checked (NULL).
+      const verdicts: readonly string[] = term.value in VERDICT_CLASSES ? VERDICT_CLASSES[term.value as keyof typeof VERDICT_CLASSES] : [term.value];
+      const orNull = term.value === 'none' || term.value === 'unverified' ? ' OR m.dkim_verdict IS NULL' : '';
+      return { sql: `(m.dkim_verdict IN (SELECT value FROM json_each(?))${orNull})`, params: [JSON.stringify(verdicts)] };
+    }
     case 'id':
       return typeof term.value === 'number' ? { sql: 'm.id = ?', params: [term.value] } : { sql: 'm.message_id = ?', params: [term.value] };
     case 'address':

@@ -148,4 +148,37 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_narrow ON messages(id, date_utc, from_addr, folder, release_number, dkim_verdict,
     attachment_count, thread_id, message_id);
   `,
+  // 5: the DKIM key archive (every record of a name, with each place and date it was seen) and
+  // verification results (the report as JSON, the verdict also in messages.dkim_verdict for search,
+  // one row per signature so that a key page can list the messages it signed).
+  `
+  CREATE TABLE dkim_keys (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,                -- <selector>._domainkey.<domain>, lower case, no trailing dot
+    record TEXT NOT NULL,              -- the TXT record as published, strings joined
+    UNIQUE (name, record)
+  );
+  CREATE TABLE dkim_key_sightings (
+    key INTEGER NOT NULL REFERENCES dkim_keys(id),
+    source TEXT NOT NULL,              -- "dns 127.0.0.1:53", "file keys.txt", "demo"
+    seen TEXT NOT NULL,                -- ISO date or timestamp
+    PRIMARY KEY (key, source, seen)
+  ) WITHOUT ROWID;
+  CREATE TABLE verifications (
+    message INTEGER PRIMARY KEY REFERENCES messages(id),
+    verdict TEXT NOT NULL,
+    domain TEXT,
+    as_of TEXT NOT NULL,               -- the time x= expiry was judged against
+    verifier TEXT NOT NULL,            -- e.g. "mailauth 7.1.0"
+    report_json TEXT NOT NULL
+  );
+  CREATE TABLE signatures (
+    message INTEGER NOT NULL REFERENCES messages(id),
+    idx INTEGER NOT NULL,
+    key_name TEXT,                     -- <selector>._domainkey.<domain> as signed
+    outcome TEXT NOT NULL,
+    PRIMARY KEY (message, idx)
+  ) WITHOUT ROWID;
+  CREATE INDEX signatures_key ON signatures(key_name, outcome);
+  `,
 ];

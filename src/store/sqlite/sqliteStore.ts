@@ -18,7 +18,24 @@ import type {
   ThreadInput,
   SourceState,
   StoredMessage,
+  KeyImportOutcome,
+  KeyUse,
+  VerificationItem,
+  RawRef,
 } from '../archiveStore.js';
+import type { KeyRecord } from '../../verify/keyRecord.js';
+import type { VerificationReport } from '../../verify/report.js';
+import {
+  addKeyRecordsSqlite,
+  keyRecordsSqlite,
+  keyUsesSqlite,
+  messagesSignedWithSqlite,
+  missingKeysSqlite,
+  rawRefsSqlite,
+  verdictCountsSqlite,
+  verificationSqlite,
+  verificationWriter,
+} from './sqliteVerification.js';
 import { MIGRATIONS } from './schema.js';
 import { searchSqlite } from './sqliteSearch.js';
 import { relatedSqlite } from './relatedMessages.js';
@@ -173,6 +190,7 @@ export class SqliteStore implements ArchiveWriter {
       s.insertAttachment.run(id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject);
     }
     for (const w of r.warnings) s.insertWarning.run(id, w.kind, w.detail);
+    if (r.verification) this.#writeVerification({ id, report: r.verification });
     return { kind: 'new', id, copyOf };
   }
 
@@ -242,6 +260,8 @@ export class SqliteStore implements ArchiveWriter {
       sourceProblems,
       sources: one('SELECT count(*) AS n FROM sources').n as number,
       folders,
+      dkim: verdictCountsSqlite(db),
+      keyRecords: one('SELECT count(*) AS n FROM dkim_keys').n as number,
     };
   }
 
@@ -309,6 +329,7 @@ export class SqliteStore implements ArchiveWriter {
       parentId: row.parent_id as number | null,
       parentMessageId: row.parent_message_id as string | null,
       parentEvidence: row.parent_evidence as ParentEvidence | null,
+      verification: verificationSqlite(db, id),
     };
   }
 
@@ -386,6 +407,43 @@ export class SqliteStore implements ArchiveWriter {
     if (ids.length === 0) return [];
     const byId = new Map(this.#summaries(`id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]).map((m) => [m.id, m]));
     return ids.map((id) => byId.get(id)).filter((m): m is MessageSummary => m !== undefined);
+  }
+
+  async verification(id: number): Promise<VerificationReport | null> {
+    return verificationSqlite(this.#db, id);
+  }
+
+  async keyRecords(): Promise<KeyRecord[]> {
+    return keyRecordsSqlite(this.#db);
+  }
+
+  async keyUses(): Promise<KeyUse[]> {
+    return keyUsesSqlite(this.#db);
+  }
+
+  async missingKeys(): Promise<KeyUse[]> {
+    return missingKeysSqlite(this.#db);
+  }
+
+  async messagesSignedWith(names: readonly string[]): Promise<number[]> {
+    return messagesSignedWithSqlite(this.#db, names);
+  }
+
+  async rawRefs(from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]> {
+    return rawRefsSqlite(this.#db, from);
+  }
+
+  async addKeyRecords(records: readonly KeyRecord[]): Promise<KeyImportOutcome> {
+    return addKeyRecordsSqlite(this.#db, records);
+  }
+
+  async saveVerifications(items: readonly VerificationItem[]): Promise<void> {
+    this.#db.transaction(() => items.forEach((item) => this.#writeVerification(item))).immediate();
+  }
+
+  #verificationWriter: ((item: VerificationItem) => void) | undefined;
+  #writeVerification(item: VerificationItem): void {
+    (this.#verificationWriter ??= verificationWriter(this.#db))(item);
   }
 
   async close(): Promise<void> {

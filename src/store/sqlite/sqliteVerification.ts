@@ -1,0 +1,103 @@
+import type Database from 'better-sqlite3';
+import type { KeyRecord, KeySighting } from '../../verify/keyRecord.js';
+import { keyName } from '../../verify/keyRecord.js';
+import type { VerificationReport } from '../../verify/report.js';
+import type { KeyImportOutcome, KeyUse, RawRef, VerificationItem } from '../archiveStore.js';
+
+/** The key archive and verification results in SQLite (schema 5). */
+
+export function keyRecordsSqlite(db: Database.Database): KeyRecord[] {
+  const rows = db
+    .prepare(`SELECT k.id, k.name, k.record, s.source, s.seen FROM dkim_keys k JOIN dkim_key_sightings s ON s.key = k.id ORDER BY k.name, k.id, s.seen, s.source`)
+    .raw()
+    .all() as Array<[number, string, string, string, string]>;
+  const byId = new Map<number, { name: string; record: string; sightings: KeySighting[] }>();
+  for (const [id, name, record, source, seen] of rows) {
+    const key = byId.get(id) ?? { name, record, sightings: [] };
+    key.sightings.push({ source, seen });
+    byId.set(id, key);
+  }
+  return [...byId.values()];
+}
+
+export function addKeyRecordsSqlite(db: Database.Database, records: readonly KeyRecord[]): KeyImportOutcome {
+  const insertKey = db.prepare('INSERT OR IGNORE INTO dkim_keys (name, record) VALUES (?, ?)');
+  const keyId = db.prepare('SELECT id FROM dkim_keys WHERE name = ? AND record = ?').pluck();
+  const insertSighting = db.prepare('INSERT OR IGNORE INTO dkim_key_sightings (key, source, seen) VALUES (?, ?, ?)');
+  let added = 0;
+  let sightings = 0;
+  db.transaction(() => {
+    for (const r of records) {
+      added += insertKey.run(r.name, r.record).changes;
+      const id = keyId.get(r.name, r.record) as number;
+      for (const s of r.sightings) sightings += insertSighting.run(id, s.source, s.seen).changes;
+    }
+  }).immediate();
+  return { added, sightings };
+}
+
+/** Prepared once per store: writes one message's report, verdict and signature rows (inside the caller's transaction). */
+export function verificationWriter(db: Database.Database): (item: VerificationItem) => void {
+  const upsert = db.prepare(`INSERT INTO verifications (message, verdict, domain, as_of, verifier, report_json) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT(message) DO UPDATE SET verdict = excluded.verdict, domain = excluded.domain, as_of = excluded.as_of,
+    verifier = excluded.verifier, report_json = excluded.report_json`);
+  const setVerdict = db.prepare('UPDATE messages SET dkim_verdict = ? WHERE id = ?');
+  const clearSignatures = db.prepare('DELETE FROM signatures WHERE message = ?');
+  const insertSignature = db.prepare('INSERT INTO signatures (message, idx, key_name, outcome) VALUES (?, ?, ?, ?)');
+  return ({ id, report }) => {
+    upsert.run(id, report.verdict, report.domain, report.at, report.verifier, JSON.stringify(report));
+    setVerdict.run(report.verdict, id);
+    clearSignatures.run(id);
+    for (const s of report.signatures) {
+      insertSignature.run(id, s.index, s.domain && s.selector ? keyName(s.selector, s.domain) : null, s.outcome);
+    }
+  };
+}
+
+export function verificationSqlite(db: Database.Database, id: number): VerificationReport | null {
+  const json = db.prepare('SELECT report_json FROM verifications WHERE message = ?').pluck().get(id) as string | undefined;
+  return json ? (JSON.parse(json) as VerificationReport) : null;
+}
+
+/** Key names signatures asked for and the archive lacked, with how many messages each would settle. */
+export function missingKeysSqlite(db: Database.Database): KeyUse[] {
+  return (
+    db
+      .prepare(`SELECT key_name, count(DISTINCT message) FROM signatures WHERE outcome = 'key-unavailable' AND key_name IS NOT NULL
+        AND key_name NOT IN (SELECT name FROM dkim_keys) GROUP BY key_name ORDER BY 2 DESC, 1`)
+      .raw()
+      .all() as Array<[string, number]>
+  ).map(([name, messages]) => ({ name, messages }));
+}
+
+/** Messages signed with each key name, for `keys list`. */
+export function keyUsesSqlite(db: Database.Database): KeyUse[] {
+  return (db.prepare('SELECT key_name, count(DISTINCT message) FROM signatures WHERE key_name IS NOT NULL GROUP BY key_name').raw().all() as Array<[string, number]>).map(
+    ([name, messages]) => ({ name, messages }),
+  );
+}
+
+export function messagesSignedWithSqlite(db: Database.Database, names: readonly string[]): number[] {
+  return db
+    .prepare('SELECT DISTINCT message FROM signatures WHERE key_name IN (SELECT value FROM json_each(?)) ORDER BY message')
+    .pluck()
+    .all(JSON.stringify(names)) as number[];
+}
+
+export function verdictCountsSqlite(db: Database.Database): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [verdict, n] of db.prepare(`SELECT coalesce(dkim_verdict, 'unverified'), count(*) FROM messages GROUP BY 1 ORDER BY 2 DESC`).raw().all() as Array<[string, number]>) {
+    counts[verdict] = n;
+  }
+  return counts;
+}
+
+/** Ids, raw blob names and current verdicts, in id order: from `afterId` on, or of the given ids. */
+export function rawRefsSqlite(db: Database.Database, from: { afterId: number; limit: number } | { ids: readonly number[] }): RawRef[] {
+  const rows = (
+    'ids' in from
+      ? db.prepare('SELECT id, sha256, dkim_verdict FROM messages WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').raw().all(JSON.stringify(from.ids))
+      : db.prepare('SELECT id, sha256, dkim_verdict FROM messages WHERE id > ? ORDER BY id LIMIT ?').raw().all(from.afterId, from.limit)
+  ) as Array<[number, string, string | null]>;
+  return rows.map(([id, sha256, verdict]) => ({ id, sha256, verdict }));
+}
