@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { parseKeyFile } from '../verify/keyFile.js';
 import { acquireWriteLock, initDataDir, resolveDataDir, type DataDir } from '../config/dataDir.js';
 import { dataDirOf, parseId, print, withReader } from './context.js';
 import { registerVerifyCommands } from './verifyCommands.js';
@@ -198,9 +200,15 @@ function buildProgram(): Command {
       const result = await generateDemo({ outDir, count, seed, maildirOnly: options.maildirOnly ?? false });
       print(`${result.reused ? 'Reusing' : 'Wrote'} ${result.messages.toLocaleString('en-US')} demo messages in ${outDir}`);
       if (options.ingest) {
+        // The demo's key archive goes in first, so the ingest verifies every signature.
+        await initDataDir(dir);
+        const store = SqliteStore.open(dir.database);
+        const keys = parseKeyFile(await readFile(result.keyFile, 'utf8'), { source: 'demo', seen: '2016-12-31' });
+        const imported = await store.addKeyRecords(keys.records).finally(() => store.close());
+        if (imported.added > 0) print(`Imported the demo domains' ${imported.added} DKIM key records`);
         process.exitCode = await runIngest(dir, [...result.paths], { progress: 'auto' });
         const cli = `npm exec -- epistola --data ${dir.root}`;
-        print(`\nTry:  ${cli} stats\n      ${cli} search 'équatorien after:2015' --facets\n      ${cli} show 1\n      ${cli} thread 1`);
+        print(`\nTry:  ${cli} stats\n      ${cli} search 'équatorien after:2015' --facets\n      ${cli} show 1\n      ${cli} thread 1\n      ${cli} verify 1`);
       }
     });
   registerVerifyCommands(program);

@@ -2,6 +2,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { LEGACY_SAMPLES, PEOPLE, SENTENCES_EN, SENTENCES_FR, TOPICS_EN, TOPICS_FR, type Person } from './corpusText.js';
+import { demoKeyRecords, signDemoMessage, signWithBodyLength } from './demoSigning.js';
+import { formatKeyFile } from '../verify/keyFile.js';
 import { encodeWord, filePart, formatAddress, formatDate, message, messagePart, multipart, textPart, type Part } from './mimeWriter.js';
 
 /**
@@ -21,6 +23,8 @@ export interface DemoResult {
   readonly messages: number;
   /** What to pass to `epistola ingest`. */
   readonly paths: readonly string[];
+  /** The demo domains' DKIM key records, for `epistola keys import`. */
+  readonly keyFile: string;
 }
 
 /** mulberry32: a small, well-known deterministic PRNG. */
@@ -64,6 +68,27 @@ function pdfBytes(title: string): Buffer {
   );
 }
 
+/**
+ * DKIM-signs a demo message as its domain would, then, now and then, does what happens to real
+ * mail after signing: a list footer (covered by l= or not), a list's subject tag, an edited body,
+ * a second From added on top (the forgery trick the verifier must flag).
+ */
+async function signAndTamper(raw: Buffer, fromAddress: string, dateMs: number, viaList: boolean, random: () => number): Promise<Buffer> {
+  if (random() < 0.1) return raw;
+  if (viaList) {
+    const signed = random() < 0.4 ? await signWithBodyLength(raw, fromAddress, dateMs, random) : await signDemoMessage(raw, fromAddress, dateMs, random);
+    const footer = Buffer.from('\n--\nharbour-list: the Meridian harbour users\u2019 list. Unsubscribe: harbour-list-leave@meridian-port.example.org\n');
+    const tagged = random() < 0.1 ? Buffer.from(signed.toString('latin1').replace(/^Subject: /m, 'Subject: [harbour-list] '), 'latin1') : signed;
+    return Buffer.concat([tagged, footer]);
+  }
+  const signed = await signDemoMessage(raw, fromAddress, dateMs, random);
+  const roll = random();
+  if (roll < 0.01) return Buffer.concat([Buffer.from('From: Harbour Master <harbour.master@meridian-port.example.org>\n'), signed]);
+  if (roll < 0.02) return Buffer.concat([signed, Buffer.from('\nP.S. Please wire the deposit to the new account today.\n')]);
+  if (roll < 0.03) return Buffer.from(signed.toString('latin1').replace(/^Date: (.*)$/m, (_m, d: string) => `Date: ${d.replace(/\d{4}/, (y) => String(Number(y) - 1))}`), 'latin1');
+  return signed;
+}
+
 /** The asctime() date of mbox envelope lines: `Mon Jan  6 08:00:00 2014`. */
 function ctime(ms: number): string {
   const [weekday, day, month, year, time] = new Date(ms).toUTCString().replace(',', '').split(' ') as [string, string, string, string, string];
@@ -88,7 +113,7 @@ export async function generateDemo(options: DemoOptions): Promise<DemoResult & {
 }
 
 /** Bump when the generator's output changes, so old demo folders are rewritten. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 
 async function writeDemo(options: DemoOptions): Promise<DemoResult> {
   const random = prng(options.seed);
@@ -109,6 +134,8 @@ async function writeDemo(options: DemoOptions): Promise<DemoResult> {
   let written = 0;
   let fileSeq = 0;
   const threads: Thread[] = [];
+  // Signing draws from its own sequence, so the collection itself is the same with or without it.
+  const signing = prng(options.seed ^ 0x5eed);
 
   const writeMaildir = async (folder: keyof typeof folders, raw: Buffer, when: number) => {
     const seconds = Math.floor(when / 1000);
@@ -205,9 +232,6 @@ async function writeDemo(options: DemoOptions): Promise<DemoResult> {
     } else {
       body = textPart(text, { encoding: random() < 0.2 ? 'base64' : '8bit' });
     }
-    const raw = message(headers, body);
-    thread.messages.push({ messageId, subject, from, text, references, raw });
-
     // Where it is filed: authority staff's own mail goes to Sent, and the recipient's copy (with a
     // Received header, so different bytes and the same Message-ID) to INBOX now and then.
     const isStaff = authority.includes(from);
@@ -215,6 +239,10 @@ async function writeDemo(options: DemoOptions): Promise<DemoResult> {
     const year = new Date(now).getUTCFullYear();
     const toMbox = !options.maildirOnly && !isStaff && random() < 0.25;
     const toOldMbox = !options.maildirOnly && year === 2014 && random() < 0.3;
+    const fromAddress = /<([^>]+)>/.exec(headers[0]![1])?.[1] ?? from.address;
+    const raw = await signAndTamper(message(headers, body), fromAddress, now, toMbox && folder !== 'Press', signing);
+    thread.messages.push({ messageId, subject, from, text, references, raw });
+
     if (folder === 'Press') await writeMaildir('Press', raw, when);
     else if (toMbox) {
       listMbox.push(raw);
@@ -256,5 +284,7 @@ async function writeDemo(options: DemoOptions): Promise<DemoResult> {
     await writeFile(path, gzipSync(mboxText(oldMbox)));
     paths.push(path);
   }
-  return { messages: written, paths };
+  const keyFile = join(options.outDir, 'demo-keys.txt');
+  await writeFile(keyFile, formatKeyFile(demoKeyRecords()));
+  return { messages: written, paths, keyFile };
 }
