@@ -76,7 +76,7 @@ export async function verifyMessage(raw: Buffer, options: VerifyOptions): Promis
     };
     const result = await dkimVerify(raw, { resolver, curTime: at, minBitLength: 1 });
     const headers = (result.headers?.parsed ?? []) as HeaderLine[];
-    const reports = signatureReports(headers, result.results, served, result.headerFrom[0]?.split('@').pop()?.toLowerCase() ?? fromDomain);
+    const reports = signatureReports(headers, result.results, served, options.keys, result.headerFrom[0]?.split('@').pop()?.toLowerCase() ?? fromDomain);
     best = best ? best.map((old, i) => (rank(reports[i]!.outcome) < rank(old.outcome) ? reports[i]! : old)) : reports;
     if (round === 0 || arcReport.result !== 'pass') arcReport = await arcOf(result, resolver);
     if (best.every((s) => s.outcome === 'pass' || s.key === null)) break;
@@ -113,6 +113,7 @@ function signatureReports(
   headers: readonly HeaderLine[],
   results: readonly DKIMResult[],
   served: ReadonlyMap<string, { key: KeyRecord; facts: KeyFacts }>,
+  keys: KeyArchive,
   fromDomain: string | null,
 ): SignatureReport[] {
   const present = new Map<string, number>();
@@ -135,7 +136,9 @@ function signatureReports(
       const unsignedHeaders: UnsignedHeader[] = WATCHED_HEADERS.map((name) => ({ name, present: present.get(name) ?? 0, signed: signedCount(name) })).filter(
         (u) => u.present > u.signed,
       );
-      const servedKey = domain && selector ? served.get(keyName(selector, domain)) : undefined;
+      // When the verifier stopped before the key (body altered), the archive's best record is still shown.
+      const name = domain && selector ? keyName(selector, domain) : null;
+      const servedKey = name ? (served.get(name) ?? keys.candidates(name)[0]) : undefined;
       const key: KeyUsed | null = servedKey
         ? {
             name: servedKey.key.name,

@@ -139,7 +139,7 @@ test('snippets mark the matched words; facets count the whole result set', async
     { value: 'inbox', count: 1 },
     { value: 'sent', count: 1 },
   ]);
-  assert.deepEqual(facets.dkim, [{ value: 'none', count: 2 }]);
+  assert.deepEqual(facets.dkim, [{ value: 'no-signature', count: 2 }]);
   const withFiles = await search('has:attachment');
   assert.deepEqual(withFiles.facets!.attachmentTypes.map((f) => f.value).sort(), ['application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document']);
 });

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the system programs the tests start for real (Debian packages) when they are missing:
+#   dnsmasq (dnsmasq-base)  a DNS server on loopback for "epistola keys fetch"
+# Run as root (CI, containers) or with sudo available; otherwise it says what to install.
+set -euo pipefail
+need=()
+command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "system-deps: installing ${need[*]} (Debian packages the tests need)" >&2
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
+  echo "system-deps: not root and no sudo: install ${need[*]} yourself (apt-get install ${need[*]})" >&2; exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}" >/dev/null; }
