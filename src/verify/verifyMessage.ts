@@ -37,9 +37,9 @@ interface HeaderLine {
 
 /** The header section as text (latin1: byte-exact), for the quick checks before the verifier runs. */
 function headerBlock(raw: Buffer): string {
-  const head = raw.subarray(0, MAX_HEADER_SCAN).toString('latin1');
-  const end = head.search(/\r?\n\r?\n/);
-  return end < 0 ? head : head.slice(0, end);
+  const head = raw.subarray(0, MAX_HEADER_SCAN);
+  const ends = [head.indexOf('\r\n\r\n'), head.indexOf('\n\n')].filter((i) => i >= 0);
+  return head.subarray(0, ends.length > 0 ? Math.min(...ends) : head.length).toString('latin1');
 }
 
 const SIGNATURE_FIELD = /^(?:dkim-signature|arc-seal|arc-message-signature)[ \t]*:/im;

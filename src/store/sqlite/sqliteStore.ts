@@ -63,10 +63,10 @@ function prepareStatements(db: Database.Database) {
     insertMessage: db.prepare(`INSERT INTO messages (sha256, size, message_id, subject, date_utc, date_header,
       from_name, from_addr, sender_json, to_json, cc_json, bcc_json, reply_to_json, in_reply_to, references_json,
       text_body, html_body, folder, attachment_count, headers_only, copy_of,
-      search_addresses, search_from, search_to, search_cc, search_bcc, search_attachments, search_extra)
+      search_addresses, search_from, search_to, search_cc, search_bcc, search_attachments, search_extra, dkim_verdict)
       VALUES (@sha256, @size, @messageId, @subject, @dateUtc, @dateHeader, @fromName, @fromAddr, @sender, @to, @cc,
       @bcc, @replyTo, @inReplyTo, @references, @text, @html, @folder, @attachmentCount, @headersOnly, @copyOf,
-      '', @searchFrom, @searchTo, @searchCc, @searchBcc, @searchAttachments, @searchExtra)`),
+      '', @searchFrom, @searchTo, @searchCc, @searchBcc, @searchAttachments, @searchExtra, @dkimVerdict)`),
     insertFts: db.prepare(`INSERT INTO messages_fts (rowid, subject, search_from, search_to, search_cc, search_bcc, text_body, search_attachments, search_extra)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertAddress: db.prepare('INSERT INTO addresses (message, role, position, name, address) VALUES (?, ?, ?, ?, ?)'),
@@ -170,6 +170,7 @@ export class SqliteStore implements ArchiveWriter {
       searchBcc,
       searchAttachments,
       searchExtra: r.embeddedText,
+      dkimVerdict: r.verification?.verdict ?? null,
     });
     const id = Number(info.lastInsertRowid);
     s.insertFts.run(id, r.subject, searchFrom, searchTo, searchCc, searchBcc, r.text, searchAttachments, r.embeddedText);
@@ -190,7 +191,7 @@ export class SqliteStore implements ArchiveWriter {
       s.insertAttachment.run(id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject);
     }
     for (const w of r.warnings) s.insertWarning.run(id, w.kind, w.detail);
-    if (r.verification) this.#writeVerification({ id, report: r.verification });
+    if (r.verification) this.#writeVerification({ id, report: r.verification }, { verdictWritten: true });
     return { kind: 'new', id, copyOf };
   }
 
@@ -441,9 +442,9 @@ export class SqliteStore implements ArchiveWriter {
     this.#db.transaction(() => items.forEach((item) => this.#writeVerification(item))).immediate();
   }
 
-  #verificationWriter: ((item: VerificationItem) => void) | undefined;
-  #writeVerification(item: VerificationItem): void {
-    (this.#verificationWriter ??= verificationWriter(this.#db))(item);
+  #verificationWriter: ReturnType<typeof verificationWriter> | undefined;
+  #writeVerification(item: VerificationItem, options?: { verdictWritten: boolean }): void {
+    (this.#verificationWriter ??= verificationWriter(this.#db))(item, options);
   }
 
   async close(): Promise<void> {
