@@ -234,7 +234,8 @@ function headerName(name: string): string {
 
 /** The message verdict: the best signature decides; a pass with warnings is a warning. */
 function messageVerdict(signatures: readonly SignatureReport[]): Pick<VerificationReport, 'verdict' | 'domain' | 'aligned' | 'reason'> {
-  if (signatures.length === 0) return { verdict: 'signature-invalid', domain: null, aligned: false, reason: 'The signature fields cannot be read.' };
+  // Only ARC fields: the ARC report says what they prove; there is no DKIM signature of the author.
+  if (signatures.length === 0) return { verdict: 'no-signature', domain: null, aligned: false, reason: 'The message has no DKIM-Signature field (only ARC fields).' };
   const sorted = [...signatures].sort((a, b) => rank(a.outcome) - rank(b.outcome) || Number(b.aligned) - Number(a.aligned) || a.warnings.length - b.warnings.length);
   const top = sorted[0]!;
   const verdictOf: Record<SignatureOutcome, Verdict> = {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KeyArchive } from '../../src/verify/keyArchive.js';
 import { MAX_SIGNATURES, verifyMessage } from '../../src/verify/verifyMessage.js';
+import { sealMessage } from 'mailauth';
 import { ed25519Key, keyRecordOf, plainMessage, rsaKey, sign } from '../dkimFixtures.js';
 
 const rsa2048 = rsaKey('s2048', 'example.org', 2048);
@@ -146,4 +147,27 @@ test('an unsigned message is "no-signature" without running the verifier', async
   assert.equal(report.verdict, 'no-signature');
   assert.equal(report.fromDomain, 'example.org');
   assert.equal(report.arc.result, 'none');
+});
+
+test('ARC: a sealed chain passes, and fails once the body is changed after sealing', async () => {
+  const relay = rsaKey('arc', 'relay.example.com', 2048);
+  const archive = new KeyArchive([keyRecordOf(relay), keyRecordOf(rsa2048)]);
+  const signed = await sign(message, rsa2048);
+  const seal = await sealMessage(signed, {
+    signingDomain: relay.domain,
+    selector: relay.selector,
+    privateKey: relay.privateKey,
+    cv: 'none',
+    authResults: 'relay.example.com; dkim=pass header.d=example.org',
+    signTime: new Date('2020-06-01T12:05:00Z'),
+  });
+  const sealed = Buffer.concat([seal, signed]);
+  const report = await verifyMessage(sealed, { keys: archive, at });
+  assert.equal(report.verdict, 'verified');
+  assert.deepEqual({ ...report.arc, reason: null }, { result: 'pass', instances: 1, sealers: ['relay.example.com'], reason: null });
+  const broken = await verifyMessage(edit(sealed, 'figures are', 'figures were'), { keys: archive, at });
+  assert.equal(broken.arc.result, 'fail');
+  assert.equal(broken.verdict, 'body-altered');
+  const arcOnly = await verifyMessage(Buffer.concat([seal, Buffer.from(message)]), { keys: archive, at });
+  assert.equal(arcOnly.verdict, 'no-signature');
 });
