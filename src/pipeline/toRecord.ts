@@ -1,16 +1,16 @@
 import type { ParsedMessage } from '../parse/parseMessage.js';
 import type { MessageRecord } from '../store/archiveStore.js';
-import type { VerificationReport } from '../verify/report.js';
 
 /** The store's view of a parsed message: attachment contents are replaced by their blob hashes. */
-export function toRecord(sha256: string, size: number, parsed: ParsedMessage, verification: VerificationReport | null): MessageRecord {
+export function toRecord(sha256: string, size: number, parsed: ParsedMessage): MessageRecord {
   const { attachments, ...rest } = parsed;
   return {
     ...rest,
     sha256,
     size,
     attachments: attachments.map(({ content, ...a }) => ({ ...a, size: content.length })),
-    verification,
+    // Added by the pipeline, which verifies on the main thread.
+    verification: null,
   };
 }
 

@@ -4,8 +4,6 @@ import { sha256Hex } from '../mail/contentHash.js';
 import { PARSE_TIMEOUT_MS } from '../parse/limits.js';
 import type { MessageRecord } from '../store/archiveStore.js';
 import { rawOnlyRecord } from './toRecord.js';
-import type { KeyRecord } from '../verify/keyRecord.js';
-import type { ParseWorkerData } from './parseWorker.js';
 
 /** Jobs queued on one worker at once: keeps it busy while the main thread round-trips. */
 const JOBS_PER_WORKER = 4;
@@ -29,7 +27,7 @@ interface Slot {
  * queued again. One bad message never stops an ingest.
  */
 export class ParsePool {
-  readonly #workerData: ParseWorkerData;
+  readonly #dataDir: string;
   readonly #blobs: BlobStore;
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
@@ -37,15 +35,15 @@ export class ParsePool {
   #seq = 0;
   #closed = false;
 
-  constructor(options: { dataDir: string; workers: number; timeoutMs?: number; keys: readonly KeyRecord[] | null }) {
-    this.#workerData = { dataDir: options.dataDir, keys: options.keys };
+  constructor(options: { dataDir: string; workers: number; timeoutMs?: number }) {
+    this.#dataDir = options.dataDir;
     this.#blobs = new BlobStore(options.dataDir);
     this.#timeoutMs = options.timeoutMs ?? PARSE_TIMEOUT_MS;
     for (let i = 0; i < Math.max(1, options.workers); i++) this.#slots.push(this.#spawn());
   }
 
   #spawn(): Slot {
-    const worker = new Worker(new URL('./parseWorker.js', import.meta.url), { workerData: this.#workerData });
+    const worker = new Worker(new URL('./parseWorker.js', import.meta.url), { workerData: { dataDir: this.#dataDir } });
     const slot: Slot = { worker, jobs: new Map() };
     worker.on('message', (reply: { seq: number; record?: MessageRecord; error?: string }) => {
       const job = slot.jobs.get(reply.seq);

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { arc as arcVerify, dkimVerify, type DKIMResult, type DNSResolver } from 'mailauth';
-import headerParser from 'mailauth/lib/parse-dkim-headers.js';
+import { arc as arcVerify, type DKIMResult, type DNSResolver } from 'mailauth';
+import { dkimVerify } from './mailauth.js';
 import type { KeyArchive } from './keyArchive.js';
 import type { KeyFacts, KeyRecord } from './keyRecord.js';
 import { keyName } from './keyRecord.js';
@@ -42,6 +42,28 @@ function headerBlock(raw: Buffer): string {
   return head.subarray(0, ends.length > 0 ? Math.min(...ends) : head.length).toString('latin1');
 }
 
+/**
+ * Bare LF → CRLF, as the verifier does itself (RFC 6376 works on CRLF lines), but in one pass of
+ * native indexOf/copy: mailauth does it with a Buffer per line, and archives mostly store LF.
+ */
+export function toCrlf(raw: Buffer): Buffer {
+  let bare = 0;
+  for (let i = raw.indexOf(0x0a); i >= 0; i = raw.indexOf(0x0a, i + 1)) if (i === 0 || raw[i - 1] !== 0x0d) bare++;
+  if (bare === 0) return raw;
+  const out = Buffer.allocUnsafe(raw.length + bare);
+  let from = 0;
+  let to = 0;
+  for (let i = raw.indexOf(0x0a); i >= 0; i = raw.indexOf(0x0a, i + 1)) {
+    if (i > 0 && raw[i - 1] === 0x0d) continue;
+    to += raw.copy(out, to, from, i);
+    out[to++] = 0x0d;
+    out[to++] = 0x0a;
+    from = i + 1;
+  }
+  raw.copy(out, to, from);
+  return out;
+}
+
 const SIGNATURE_FIELD = /^(?:dkim-signature|arc-seal|arc-message-signature)[ \t]*:/im;
 
 export async function verifyMessage(raw: Buffer, options: VerifyOptions): Promise<VerificationReport> {
@@ -59,6 +81,7 @@ export async function verifyMessage(raw: Buffer, options: VerifyOptions): Promis
     return { ...base, verdict: 'signature-invalid', domain: null, aligned: false, reason, fromDomain, signatures: [], arc: noArc };
   }
 
+  const crlf = toCrlf(raw);
   // A name can have several archived records (a key replaced under the same selector): the first
   // run uses the best of each, later runs the next ones; each signature keeps its best result.
   let best: SignatureReport[] | undefined;
@@ -74,7 +97,7 @@ export async function verifyMessage(raw: Buffer, options: VerifyOptions): Promis
       served.set(name.toLowerCase(), pick);
       return [[pick.key.record]];
     };
-    const result = await dkimVerify(raw, { resolver, curTime: at, minBitLength: 1 });
+    const result = await dkimVerify(crlf, { resolver, curTime: at, minBitLength: 1 });
     const headers = (result.headers?.parsed ?? []) as HeaderLine[];
     const reports = signatureReports(headers, result.results, served, options.keys, result.headerFrom[0]?.split('@').pop()?.toLowerCase() ?? fromDomain);
     best = best ? best.map((old, i) => (rank(reports[i]!.outcome) < rank(old.outcome) ? reports[i]! : old)) : reports;
@@ -92,11 +115,25 @@ function fromDomainOf(head: string): string | null {
   return at < 0 ? null : addr.slice(at + 1).trim().replace(/[>\s].*$/, '').toLowerCase() || null;
 }
 
-type Tags = Record<string, { readonly value: string | number } | string | undefined>;
+type Tags = ReadonlyMap<string, string>;
+
+/**
+ * The tags of a DKIM-Signature field, for display (mailauth has already judged the field). A tag
+ * list is `name=value` pairs split by `;` (RFC 6376 3.2); whitespace is folded out of values.
+ */
+function fieldTags(line: string): Tags {
+  const value = line.slice(line.indexOf(':') + 1);
+  const tags = new Map<string, string>();
+  for (const part of value.split(';')) {
+    const eq = part.indexOf('=');
+    const name = part.slice(0, eq).trim();
+    if (eq > 0 && !tags.has(name)) tags.set(name, part.slice(eq + 1).replace(/\s+/g, ''));
+  }
+  return tags;
+}
 
 function tag(tags: Tags, name: string): string | null {
-  const v = tags[name];
-  return v && typeof v === 'object' ? String(v.value) : null;
+  return tags.get(name) ?? null;
 }
 
 function isoFromUnix(value: string | null): string | null {
@@ -122,7 +159,7 @@ function signatureReports(
   return headers
     .filter((h) => h.key === 'dkim-signature')
     .map((h, index): SignatureReport => {
-      const tags = headerParser(h.line.toString('binary')).parsed;
+      const tags = fieldTags(h.line.toString('latin1'));
       const b = (tag(tags, 'b') ?? '').replace(/\s+/g, '');
       const at = unmatched.findIndex((r) => String(r.signature ?? '').replace(/\s+/g, '') === b);
       const result = at >= 0 ? unmatched.splice(at, 1)[0] : undefined;
@@ -256,9 +293,9 @@ function messageVerdict(signatures: readonly SignatureReport[]): Pick<Verificati
 }
 
 async function arcOf(result: Awaited<ReturnType<typeof dkimVerify>>, resolver: DNSResolver): Promise<ArcReport> {
-  const data = result.arc as unknown as { chain: Array<{ i: number; 'arc-seal'?: { parsed?: Tags } }> | false } | undefined;
+  const data = result.arc as unknown as { chain: Array<{ i: number; 'arc-seal'?: { parsed?: { d?: { value?: string } } } }> | false } | undefined;
   if (!data || !data.chain || data.chain.length === 0) return { result: 'none', instances: 0, sealers: [], reason: null };
-  const sealers = data.chain.map((entry) => (entry['arc-seal']?.parsed ? (tag(entry['arc-seal'].parsed, 'd') ?? '?') : '?'));
+  const sealers = data.chain.map((entry) => entry['arc-seal']?.parsed?.d?.value ?? '?');
   try {
     const verdict = await arcVerify(data as never, { resolver, minBitLength: 1 });
     const r = verdict.status.result;
