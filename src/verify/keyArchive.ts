@@ -30,14 +30,4 @@ export class KeyArchive {
   candidates(name: string): ReadonlyArray<{ key: KeyRecord; facts: KeyFacts }> {
     return this.#byName.get(name.toLowerCase().replace(/\.$/, '')) ?? [];
   }
-
-  get size(): number {
-    let n = 0;
-    for (const list of this.#byName.values()) n += list.length;
-    return n;
-  }
-
-  records(): KeyRecord[] {
-    return [...this.#byName.values()].flatMap((list) => list.map((c) => c.key));
-  }
 }

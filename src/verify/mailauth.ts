@@ -22,10 +22,10 @@ interface Tools {
 /** Parsed keys kept at most: a process verifying an archive meets far fewer distinct records. */
 const MAX_CACHED_KEYS = 10_000;
 
-function installSharedKeyCache(): boolean {
+function installSharedKeyCache(): void {
   const tools = require('mailauth/lib/tools.js') as Tools;
   const { getPublicKey } = tools;
-  if (typeof tools.createKeyCache !== 'function' || typeof getPublicKey !== 'function') return false;
+  if (typeof tools.createKeyCache !== 'function' || typeof getPublicKey !== 'function') return;
   const parsed = new Map<string, Promise<unknown>>();
   tools.createKeyCache = (resolver: DNSResolver) => ({
     resolver,
@@ -50,8 +50,7 @@ function installSharedKeyCache(): boolean {
   });
   // The verifier takes createKeyCache when it is loaded: load it (again) after the change.
   for (const path of ['mailauth/lib/dkim/dkim-verifier.js', 'mailauth/lib/dkim/verify.js']) delete require.cache[require.resolve(path)];
-  return true;
 }
 
-export const sharedKeyCache = installSharedKeyCache();
+installSharedKeyCache();
 export const dkimVerify = (require('mailauth/lib/dkim/verify.js') as { dkimVerify: typeof DkimVerify }).dkimVerify;

@@ -42,28 +42,6 @@ function headerBlock(raw: Buffer): string {
   return head.subarray(0, ends.length > 0 ? Math.min(...ends) : head.length).toString('latin1');
 }
 
-/**
- * Bare LF → CRLF, as the verifier does itself (RFC 6376 works on CRLF lines), but in one pass of
- * native indexOf/copy: mailauth does it with a Buffer per line, and archives mostly store LF.
- */
-export function toCrlf(raw: Buffer): Buffer {
-  let bare = 0;
-  for (let i = raw.indexOf(0x0a); i >= 0; i = raw.indexOf(0x0a, i + 1)) if (i === 0 || raw[i - 1] !== 0x0d) bare++;
-  if (bare === 0) return raw;
-  const out = Buffer.allocUnsafe(raw.length + bare);
-  let from = 0;
-  let to = 0;
-  for (let i = raw.indexOf(0x0a); i >= 0; i = raw.indexOf(0x0a, i + 1)) {
-    if (i > 0 && raw[i - 1] === 0x0d) continue;
-    to += raw.copy(out, to, from, i);
-    out[to++] = 0x0d;
-    out[to++] = 0x0a;
-    from = i + 1;
-  }
-  raw.copy(out, to, from);
-  return out;
-}
-
 const SIGNATURE_FIELD = /^(?:dkim-signature|arc-seal|arc-message-signature)[ \t]*:/im;
 
 export async function verifyMessage(raw: Buffer, options: VerifyOptions): Promise<VerificationReport> {
@@ -81,7 +59,6 @@ export async function verifyMessage(raw: Buffer, options: VerifyOptions): Promis
     return { ...base, verdict: 'signature-invalid', domain: null, aligned: false, reason, fromDomain, signatures: [], arc: noArc };
   }
 
-  const crlf = toCrlf(raw);
   // A name can have several archived records (a key replaced under the same selector): the first
   // run uses the best of each, later runs the next ones; each signature keeps its best result.
   let best: SignatureReport[] | undefined;
@@ -97,7 +74,7 @@ export async function verifyMessage(raw: Buffer, options: VerifyOptions): Promis
       served.set(name.toLowerCase(), pick);
       return [[pick.key.record]];
     };
-    const result = await dkimVerify(crlf, { resolver, curTime: at, minBitLength: 1 });
+    const result = await dkimVerify(raw, { resolver, curTime: at, minBitLength: 1 });
     const headers = (result.headers?.parsed ?? []) as HeaderLine[];
     const reports = signatureReports(headers, result.results, served, options.keys, result.headerFrom[0]?.split('@').pop()?.toLowerCase() ?? fromDomain);
     best = best ? best.map((old, i) => (rank(reports[i]!.outcome) < rank(old.outcome) ? reports[i]! : old)) : reports;
