@@ -6,6 +6,7 @@ import { acquireWriteLock, initDataDir, resolveDataDir, type DataDir } from '../
 import { dataDirOf, parseId, print, withReader } from './context.js';
 import { registerVerifyCommands } from './verifyCommands.js';
 import { registerKeysCommands } from './keysCommands.js';
+import { registerServeCommand, serveArchive } from './serveCommand.js';
 import { DataDirError, UsageError } from '../errors.js';
 import { ingest } from '../pipeline/ingest.js';
 import { expandSources } from '../ingest/sources.js';
@@ -190,7 +191,9 @@ function buildProgram(): Command {
     .option('--seed <n>', 'random seed (same seed, same bytes)', '1')
     .option('--maildir-only', 'write every message into the Maildir (no mbox files), e.g. for benchmarks')
     .option('--ingest', 'ingest it into the data directory afterwards')
-    .action(async (options: { out?: string; count: string; seed: string; maildirOnly?: boolean; ingest?: boolean }, command: Command) => {
+    .option('--serve', 'then serve the archive (with --ingest; what npm start does)')
+    .option('--port <n>', 'port for --serve', '8080')
+    .action(async (options: { out?: string; count: string; seed: string; maildirOnly?: boolean; ingest?: boolean; serve?: boolean; port: string }, command: Command) => {
       const dir = dataDirOf(command);
       const count = Number(options.count);
       const seed = Number(options.seed);
@@ -201,7 +204,7 @@ function buildProgram(): Command {
       print(`${result.reused ? 'Reusing' : 'Wrote'} ${result.messages.toLocaleString('en-US')} demo messages in ${outDir}`);
       if (options.ingest) {
         // The demo's key archive goes in first, so the ingest verifies every signature.
-        await initDataDir(dir);
+        await initDataDir(dir, 'Meridian Port Authority — demo collection');
         const store = SqliteStore.open(dir.database);
         const keys = parseKeyFile(await readFile(result.keyFile, 'utf8'), { source: 'demo', seen: '2016-12-31' });
         const imported = await store.addKeyRecords(keys.records).finally(() => store.close());
@@ -209,10 +212,12 @@ function buildProgram(): Command {
         process.exitCode = await runIngest(dir, [...result.paths], { progress: 'auto' });
         const cli = `npm exec -- epistola --data ${dir.root}`;
         print(`\nTry:  ${cli} stats\n      ${cli} search 'équatorien after:2015' --facets\n      ${cli} show 1\n      ${cli} thread 1\n      ${cli} verify 1`);
+        if (options.serve && process.exitCode === 0) await serveArchive(dir, { port: options.port, host: '127.0.0.1', rateLimit: '300' });
       }
     });
   registerVerifyCommands(program);
   registerKeysCommands(program);
+  registerServeCommand(program);
   return program;
 }
 

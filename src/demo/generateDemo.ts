@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { LEGACY_SAMPLES, PEOPLE, SENTENCES_EN, SENTENCES_FR, TOPICS_EN, TOPICS_FR, type Person } from './corpusText.js';
 import { demoKeyRecords, signDemoMessage, signWithBodyLength } from './demoSigning.js';
 import { formatKeyFile } from '../verify/keyFile.js';
+import { mboxEntry } from '../mail/mboxWriter.js';
 import { encodeWord, filePart, formatAddress, formatDate, message, messagePart, multipart, textPart, type Part } from './mimeWriter.js';
 
 /**
@@ -87,12 +88,6 @@ async function signAndTamper(raw: Buffer, fromAddress: string, dateMs: number, v
   if (roll < 0.02) return Buffer.concat([signed, Buffer.from('\nP.S. Please wire the deposit to the new account today.\n')]);
   if (roll < 0.03) return Buffer.from(signed.toString('latin1').replace(/^Date: (.*)$/m, (_m, d: string) => `Date: ${d.replace(/\d{4}/, (y) => String(Number(y) - 1))}`), 'latin1');
   return signed;
-}
-
-/** The asctime() date of mbox envelope lines: `Mon Jan  6 08:00:00 2014`. */
-function ctime(ms: number): string {
-  const [weekday, day, month, year, time] = new Date(ms).toUTCString().replace(',', '').split(' ') as [string, string, string, string, string];
-  return `${weekday} ${month} ${String(Number(day)).padStart(2)} ${time} ${year}`;
 }
 
 /**
@@ -264,15 +259,7 @@ async function writeDemo(options: DemoOptions): Promise<DemoResult> {
     }
   }
 
-  const mboxText = (messages: Buffer[]) =>
-    Buffer.concat(
-      messages.flatMap((raw, i) => [
-        Buffer.from(`From demo-list@meridian-port.example.org ${ctime(start + i * 3_600_000)}\n`),
-        // mboxrd quoting of body lines starting with "From " (and already-quoted ones).
-        Buffer.from(raw.toString('latin1').replace(/^(>*From )/gm, '>$1'), 'latin1'),
-        Buffer.from('\n'),
-      ]),
-    );
+  const mboxText = (messages: Buffer[]) => Buffer.concat(messages.map((raw, i) => mboxEntry(raw, 'demo-list@meridian-port.example.org', start + i * 3_600_000)));
   const paths = [maildir];
   if (listMbox.length > 0) {
     const path = join(options.outDir, 'harbour-list.mbox');

@@ -210,6 +210,8 @@ export interface ArchiveReader {
   /** The messages of one thread, in number order (parents before children when numbering allows). */
   thread(threadId: number): Promise<MessageSummary[]>;
   summaries(ids: readonly number[]): Promise<MessageSummary[]>;
+  /** The most recent messages by date (undated ones last): the home page and the feed. */
+  latest(limit: number): Promise<MessageSummary[]>;
   stats(): Promise<ArchiveStats>;
   getMessage(id: number): Promise<StoredMessage | undefined>;
   verification(id: number): Promise<VerificationReport | null>;

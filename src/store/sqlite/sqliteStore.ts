@@ -403,6 +403,11 @@ export class SqliteStore implements ArchiveWriter {
     return this.#summariesOf(ids);
   }
 
+  async latest(limit: number): Promise<MessageSummary[]> {
+    const ids = this.#db.prepare('SELECT id FROM messages ORDER BY date_utc IS NULL, date_utc DESC, id DESC LIMIT ?').pluck().all(limit) as number[];
+    return this.#summariesOf(ids);
+  }
+
   /** Summaries in the order of `ids`. */
   #summariesOf(ids: readonly number[]): MessageSummary[] {
     if (ids.length === 0) return [];

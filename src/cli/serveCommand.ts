@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { requireDataDir, type DataDir } from '../config/dataDir.js';
+import { UsageError } from '../errors.js';
+import { buildServer } from '../serve/server.js';
+import { BlobStore } from '../store/blobStore.js';
+import { SqliteStore } from '../store/sqlite/sqliteStore.js';
+import { dataDirOf, print } from './context.js';
+
+export interface ServeFlags {
+  port: string;
+  host: string;
+  rateLimit: string;
+}
+
+/** Serves the archive until the process is stopped (Ctrl-C closes the server and the database). */
+export async function serveArchive(dir: DataDir, flags: ServeFlags): Promise<void> {
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not ${flags.port}`);
+  const config = await requireDataDir(dir);
+  const store = SqliteStore.open(dir.database, { readonly: true });
+  const app = await buildServer({
+    store,
+    blobs: new BlobStore(dir.root),
+    blobRoot: join(dir.root, 'blobs'),
+    collection: config.title,
+    rateLimitPerMinute: Number(flags.rateLimit) || 300,
+  });
+  try {
+    await app.listen({ port, host: flags.host });
+  } catch (error) {
+    await store.close();
+    throw new UsageError(`cannot listen on ${flags.host}:${port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const address = app.server.address();
+  const shown = typeof address === 'object' && address ? `http://${flags.host === '0.0.0.0' ? 'localhost' : flags.host}:${address.port}` : String(address);
+  print(`Serving ${config.title} at ${shown}  (Ctrl-C to stop)`);
+  const stop = () => {
+    void app.close().then(() => store.close());
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await new Promise<void>((done) => app.server.once('close', () => done()));
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the archive on the web: pages, JSON API, raw messages, feeds (read-only)')
+    .option('--port <n>', 'TCP port', '8080')
+    .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .option('--rate-limit <n>', 'search and API requests per client per minute', '300')
+    .action(async (flags: ServeFlags, command: Command) => {
+      await serveArchive(dataDirOf(command), flags);
+    });
+}

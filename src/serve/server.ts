@@ -1,0 +1,298 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyEtag from '@fastify/etag';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { VNode } from 'preact';
+import type { ArchiveReader, SearchSort, StoredMessage } from '../store/archiveStore.js';
+import type { BlobStore } from '../store/blobStore.js';
+import { parseQuery, QueryError } from '../query/parseQuery.js';
+import { formatKeyFile } from '../verify/keyFile.js';
+import { keyFacts } from '../verify/keyRecord.js';
+import { KeyArchive } from '../verify/keyArchive.js';
+import { verifyMessage } from '../verify/verifyMessage.js';
+import { writeProofBundle } from '../verify/proofBundle.js';
+import { mboxEntry } from '../mail/mboxWriter.js';
+import { chooseLang, MESSAGES } from '../web/i18n.js';
+import { sanitizeEmailHtml } from '../web/sanitizeEmailHtml.js';
+import { DOWNLOAD_HEADERS, EMAIL_HTML_HEADERS, PAGE_HEADERS } from '../web/securityHeaders.js';
+import { renderPage, type PageContext } from '../web/views/layout.js';
+import { AboutPage, EmailPage, ErrorPage, HomePage, KeysPage, PersonPage, SearchPage, ThreadPage } from '../web/views/pages.js';
+import { atomFeed } from '../web/atomFeed.js';
+import { OPENAPI } from './openapi.js';
+
+/**
+ * The web reader: HTML pages (no JavaScript needed), a JSON API beside every page, raw messages and
+ * attachments as downloads, Atom. Read-only: publishing is done with the CLI, never on the web.
+ */
+
+export interface ServerOptions {
+  readonly store: ArchiveReader;
+  readonly blobs: BlobStore;
+  readonly blobRoot: string;
+  readonly collection: string;
+  /** Requests a client may make to search and the API per minute. */
+  readonly rateLimitPerMinute?: number;
+  readonly logger?: boolean;
+}
+
+const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'static');
+/** Messages in one mbox download of a search result, at most. */
+const MBOX_SEARCH_LIMIT = 500;
+const API_PAGE_LIMIT = 100;
+
+function contextOf(request: FastifyRequest, collection: string): PageContext {
+  const query = request.query as Record<string, string | undefined>;
+  const lang = chooseLang(query.lang, request.headers['accept-language']);
+  const url = new URL(request.url, 'http://x');
+  url.searchParams.delete('lang');
+  return { lang, t: MESSAGES[lang], collection, path: `${url.pathname}${url.search}` };
+}
+
+function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
+  return reply.code(status).headers(PAGE_HEADERS).header('vary', 'accept-language').type('text/html; charset=utf-8').send(renderPage(page));
+}
+
+function idParam(request: FastifyRequest): number | null {
+  const id = Number((request.params as { id: string }).id);
+  return Number.isInteger(id) && id > 0 ? id : null;
+}
+
+/** `filename` for Content-Disposition: ASCII fallback plus the RFC 5987 UTF-8 form. */
+function disposition(kind: 'attachment' | 'inline', filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { store, blobs, collection } = options;
+  const app = Fastify({ logger: options.logger ?? false, trustProxy: true });
+  await app.register(fastifyEtag, { weak: true });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    max: options.rateLimitPerMinute ?? 300,
+    timeWindow: 60_000,
+    errorResponseBuilder: (request, context) => {
+      const ctx = contextOf(request, collection);
+      return Object.assign(new Error(`${ctx.t.tooManyRequests} (${context.max}/min)`), { statusCode: 429, ctx });
+    },
+  });
+  await app.register(fastifyStatic, { root: options.blobRoot, serve: false });
+  const limited = { config: { rateLimit: { max: options.rateLimitPerMinute ?? 300, timeWindow: 60_000 } } };
+
+  const loadMessage = async (request: FastifyRequest): Promise<StoredMessage | null> => {
+    const id = idParam(request);
+    return id === null ? null : ((await store.getMessage(id)) ?? null);
+  };
+  const notFound = (request: FastifyRequest, reply: FastifyReply) => {
+    const ctx = contextOf(request, collection);
+    if (request.url.startsWith('/api/')) return reply.code(404).headers(PAGE_HEADERS).send({ error: ctx.t.notFound });
+    return sendPage(reply, ErrorPage({ ctx, status: 404, message: ctx.t.notFound }), 404);
+  };
+  app.setNotFoundHandler(notFound);
+  app.setErrorHandler((error: Error & { statusCode?: number; ctx?: PageContext }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) request.log.error(error);
+    const ctx = error.ctx ?? contextOf(request, collection);
+    const message = status >= 500 ? 'Internal error' : error.message;
+    if (request.url.startsWith('/api/')) return reply.code(status).headers(PAGE_HEADERS).send({ error: message });
+    return sendPage(reply, ErrorPage({ ctx, status, message }), status);
+  });
+
+  app.get('/static/site.css', async (_request, reply) => {
+    return reply.headers(PAGE_HEADERS).type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(await readFile(join(STATIC_DIR, 'site.css')));
+  });
+
+  // Home
+  app.get('/', async (request, reply) => {
+    const ctx = contextOf(request, collection);
+    const stats = await store.stats();
+    return sendPage(reply, HomePage({ ctx, stats, latest: await store.latest(10) }));
+  });
+  app.get('/api/stats', async (_request, reply) => reply.headers(PAGE_HEADERS).send({ collection, ...(await store.stats()) }));
+
+  // Search
+  const runSearch = async (request: FastifyRequest, limit: number) => {
+    const q = (request.query as Record<string, string | undefined>).q?.trim() ?? '';
+    const sortParam = (request.query as Record<string, string | undefined>).sort;
+    const sort: SearchSort = sortParam === 'date' ? 'date' : 'relevance';
+    const cursor = (request.query as Record<string, string | undefined>).cursor ?? null;
+    if (!q) return { q, sort, result: null, error: null };
+    try {
+      return { q, sort, result: await store.search(parseQuery(q), { sort, limit, cursor, facets: true }), error: null };
+    } catch (error) {
+      if (error instanceof QueryError) return { q, sort, result: null, error: error.message };
+      throw error;
+    }
+  };
+  app.get('/search', limited, async (request, reply) => {
+    const ctx = contextOf(request, collection);
+    const { q, sort, result, error } = await runSearch(request, 20);
+    return sendPage(reply, SearchPage({ ctx, query: q, sort, result, error }), error ? 400 : 200);
+  });
+  app.get('/api/search', limited, async (request, reply) => {
+    const limit = Math.min(API_PAGE_LIMIT, Math.max(1, Number((request.query as Record<string, string>).limit) || 20));
+    const { result, error } = await runSearch(request, limit);
+    if (error) return reply.code(400).headers(PAGE_HEADERS).send({ error });
+    return reply.headers(PAGE_HEADERS).send(result ?? { error: 'q is required' });
+  });
+  app.get('/search.mbox', limited, async (request, reply) => {
+    const { result, error } = await runSearch(request, MBOX_SEARCH_LIMIT);
+    if (error || !result) return reply.code(400).headers(PAGE_HEADERS).send({ error: error ?? 'q is required' });
+    return sendMbox(reply, result.hits.map((h) => h.message.id), 'search.mbox');
+  });
+
+  const sendMbox = async (reply: FastifyReply, ids: readonly number[], filename: string) => {
+    const parts: Buffer[] = [];
+    for (const id of ids) {
+      const m = await store.getMessage(id);
+      if (m) parts.push(mboxEntry(await blobs.read(m.sha256), m.from?.address ?? '', m.dateUtc ?? 0));
+    }
+    return reply.headers(DOWNLOAD_HEADERS).type('application/mbox').header('content-disposition', disposition('attachment', filename)).send(Buffer.concat(parts));
+  };
+
+  // Email
+  app.get('/emails/:id', async (request, reply) => {
+    const message = await loadMessage(request);
+    if (!message) return notFound(request, reply);
+    const ctx = contextOf(request, collection);
+    const thread = message.threadId !== null ? await store.thread(message.threadId) : [];
+    const related = await store.related(message.id, 5);
+    const permalink = `${request.protocol}://${request.host}/emails/${message.id}`;
+    return sendPage(reply, EmailPage({ ctx, message, thread, related, permalink }));
+  });
+  app.get('/api/emails/:id', async (request, reply) => {
+    const message = await loadMessage(request);
+    if (!message) return notFound(request, reply);
+    const { html: _html, ...rest } = message;
+    return reply.headers(PAGE_HEADERS).send({ ...rest, hasHtml: message.html !== null, links: emailLinks(message.id) });
+  });
+  app.get('/emails/:id/raw', async (request, reply) => {
+    const message = await loadMessage(request);
+    if (!message) return notFound(request, reply);
+    return reply
+      .headers(DOWNLOAD_HEADERS)
+      .header('content-disposition', disposition('attachment', `${message.id}.eml`))
+      .sendFile(relativeBlob(message.sha256), options.blobRoot, BLOB_SEND)
+      .type('message/rfc822');
+  });
+  app.get('/emails/:id/html', async (request, reply) => {
+    const message = await loadMessage(request);
+    if (!message?.html) return notFound(request, reply);
+    const ctx = contextOf(request, collection);
+    const cids = new Map(message.attachments.filter((a) => a.contentId && a.contentType.startsWith('image/')).map((a) => [a.contentId!, a.index]));
+    const { html } = sanitizeEmailHtml(message.html, {
+      cidUrl: (cid) => (cids.has(cid) ? `/emails/${message.id}/attachments/${cids.get(cid)}?inline=1` : null),
+      remoteImageLabel: ctx.t.remoteImage,
+    });
+    const doc = `<!doctype html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>${message.id}</title></head><body>${html}</body></html>`;
+    return reply.headers(EMAIL_HTML_HEADERS).type('text/html; charset=utf-8').send(doc);
+  });
+  app.get('/emails/:id/attachments/:idx', async (request, reply) => {
+    const message = await loadMessage(request);
+    const idx = Number((request.params as { idx: string }).idx);
+    const attachment = message?.attachments.find((a) => a.index === idx);
+    if (!message || !attachment) return notFound(request, reply);
+    // Only images referenced by cid: are shown inline (inside the sandboxed email HTML); all else downloads.
+    const inline = (request.query as Record<string, string>).inline === '1' && /^image\/(png|gif|jpeg|webp)$/.test(attachment.contentType);
+    return reply
+      .headers(DOWNLOAD_HEADERS)
+      .header('content-disposition', disposition(inline ? 'inline' : 'attachment', attachment.filename ?? `attachment-${idx}`))
+      .sendFile(relativeBlob(attachment.sha256), options.blobRoot, BLOB_SEND)
+      .type(inline ? attachment.contentType : /^[\w.+-]+\/[\w.+-]+$/.test(attachment.contentType) ? attachment.contentType : 'application/octet-stream');
+  });
+  app.get('/emails/:id/proof.tar.gz', async (request, reply) => {
+    const message = await loadMessage(request);
+    if (!message) return notFound(request, reply);
+    const raw = await blobs.read(message.sha256);
+    const report = message.verification ?? (await verifyMessage(raw, { keys: new KeyArchive(await store.keyRecords()) }));
+    const dir = await mkdtemp(join(tmpdir(), 'epistola-proof-'));
+    try {
+      const outFile = join(dir, 'proof.tar.gz');
+      await writeProofBundle({ id: message.id, raw, report, outFile });
+      const bytes = await readFile(outFile);
+      return reply.headers(DOWNLOAD_HEADERS).type('application/gzip').header('content-disposition', disposition('attachment', `message-${message.id}-proof.tar.gz`)).send(bytes);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  // Threads
+  app.get('/threads/:id', async (request, reply) => {
+    const id = idParam(request);
+    const messages = id === null ? [] : await store.thread(id);
+    if (id === null || messages.length === 0) return notFound(request, reply);
+    return sendPage(reply, ThreadPage({ ctx: contextOf(request, collection), threadId: id, messages }));
+  });
+  app.get('/api/threads/:id', async (request, reply) => {
+    const id = idParam(request);
+    const messages = id === null ? [] : await store.thread(id);
+    if (id === null || messages.length === 0) return notFound(request, reply);
+    return reply.headers(PAGE_HEADERS).send({ threadId: id, messages });
+  });
+  app.get('/threads/:id/mbox', async (request, reply) => {
+    const id = idParam(request);
+    const messages = id === null ? [] : await store.thread(id);
+    if (id === null || messages.length === 0) return notFound(request, reply);
+    return sendMbox(
+      reply,
+      messages.map((m) => m.id),
+      `thread-${id}.mbox`,
+    );
+  });
+
+  // People
+  const person = async (address: string) => {
+    const quoted = `"${address.replace(/"/g, '')}"`;
+    const [sent, received] = await Promise.all([
+      store.search(parseQuery(`from:${quoted}`), { sort: 'date', limit: 20, facets: true }),
+      store.search(parseQuery(`to:${quoted} OR cc:${quoted}`), { sort: 'date', limit: 1, facets: true }),
+    ]);
+    return { sent, received };
+  };
+  app.get('/people/:address', limited, async (request, reply) => {
+    const address = decodeURIComponent((request.params as { address: string }).address).toLowerCase();
+    const { sent, received } = await person(address);
+    if (sent.total + received.total === 0) return notFound(request, reply);
+    return sendPage(reply, PersonPage({ ctx: contextOf(request, collection), address, sent, received }));
+  });
+  app.get('/api/people/:address', limited, async (request, reply) => {
+    const address = decodeURIComponent((request.params as { address: string }).address).toLowerCase();
+    const { sent, received } = await person(address);
+    if (sent.total + received.total === 0) return notFound(request, reply);
+    return reply.headers(PAGE_HEADERS).send({ address, sent: sent.total, received: received.total, wroteTo: sent.facets?.recipients, receivedFrom: received.facets?.senders, months: sent.facets?.months });
+  });
+
+  // Key archive
+  const keyRows = async () => {
+    const uses = new Map((await store.keyUses()).map((u) => [u.name, u.messages]));
+    return (await store.keyRecords()).map((key) => ({ ...key, facts: keyFacts(key), messages: uses.get(key.name) ?? 0 }));
+  };
+  app.get('/keys', async (request, reply) => sendPage(reply, KeysPage({ ctx: contextOf(request, collection), keys: await keyRows() })));
+  app.get('/api/keys', async (_request, reply) => reply.headers(PAGE_HEADERS).send(await keyRows()));
+  app.get('/keys.txt', async (_request, reply) =>
+    reply.headers(DOWNLOAD_HEADERS).type('text/plain; charset=utf-8').send(formatKeyFile(await store.keyRecords())),
+  );
+
+  app.get('/about', async (request, reply) => sendPage(reply, AboutPage({ ctx: contextOf(request, collection) })));
+  app.get('/api/openapi.json', async (_request, reply) => reply.headers(PAGE_HEADERS).send(OPENAPI));
+  app.get('/feed.atom', async (request, reply) => {
+    const base = `${request.protocol}://${request.host}`;
+    return reply.headers(PAGE_HEADERS).type('application/atom+xml; charset=utf-8').send(atomFeed({ base, title: collection, path: '/feed.atom', messages: await store.latest(50) }));
+  });
+  return app;
+}
+
+/** Blobs never change (their name is their hash): cacheable for a day, Range requests, ETag. */
+const BLOB_SEND = { contentType: false, acceptRanges: true, etag: true, lastModified: false, maxAge: 86_400_000, immutable: true } as const;
+
+function relativeBlob(sha256: string): string {
+  return join(sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+}
+
+function emailLinks(id: number) {
+  return { html: `/emails/${id}`, raw: `/emails/${id}/raw`, proof: `/emails/${id}/proof.tar.gz` };
+}

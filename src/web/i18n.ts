@@ -1,0 +1,128 @@
+/** The reader's language: English and French, from ?lang= or Accept-Language. */
+
+export const LANGS = ['en', 'fr'] as const;
+export type Lang = (typeof LANGS)[number];
+
+const EN = {
+  search: 'Search',
+  searchPlaceholder: 'words, "phrases", from:, after:2015 …',
+  home: 'Home',
+  keys: 'Key archive',
+  about: 'How to verify',
+  messages: 'messages',
+  threads: 'threads',
+  dates: 'Dates',
+  results: 'results',
+  noResults: 'No message matches.',
+  sortRelevance: 'by relevance',
+  sortDate: 'by date',
+  next: 'Next page',
+  from: 'From',
+  to: 'To',
+  cc: 'Cc',
+  date: 'Date',
+  subject: 'Subject',
+  attachments: 'Attachments',
+  thread: 'Thread',
+  related: 'Read also',
+  raw: 'Raw source (.eml)',
+  proof: 'Proof bundle',
+  cite: 'Cite this email',
+  permalink: 'Permanent link',
+  verification: 'Authenticity (DKIM)',
+  signature: 'Signature',
+  key: 'Key',
+  facetsSenders: 'Senders',
+  facetsRecipients: 'Recipients',
+  facetsMonths: 'Months',
+  facetsFolders: 'Folders',
+  facetsDkim: 'DKIM',
+  facetsTypes: 'Attachment types',
+  remoteImage: 'remote image not loaded',
+  htmlVersion: 'HTML version (sanitized, images from elsewhere blocked)',
+  notInArchive: 'not in the archive',
+  tooManyRequests: 'Too many requests: wait a minute and try again.',
+  notFound: 'Not found',
+  language: 'Language',
+  person: 'Person',
+  wroteTo: 'Wrote to',
+  receivedFrom: 'Received from',
+  seen: 'seen',
+  signs: 'signs',
+  queryError: 'The query cannot be read',
+} as const;
+
+export type Messages = { readonly [K in keyof typeof EN]: string };
+
+const FR: Messages = {
+  search: 'Rechercher',
+  searchPlaceholder: 'mots, « expressions », from:, after:2015 …',
+  home: 'Accueil',
+  keys: 'Archive des clés',
+  about: 'Comment vérifier',
+  messages: 'messages',
+  threads: 'fils',
+  dates: 'Dates',
+  results: 'résultats',
+  noResults: 'Aucun message ne correspond.',
+  sortRelevance: 'par pertinence',
+  sortDate: 'par date',
+  next: 'Page suivante',
+  from: 'De',
+  to: 'À',
+  cc: 'Cc',
+  date: 'Date',
+  subject: 'Objet',
+  attachments: 'Pièces jointes',
+  thread: 'Fil',
+  related: 'Lire aussi',
+  raw: 'Source brute (.eml)',
+  proof: 'Dossier de preuve',
+  cite: 'Citer ce courriel',
+  permalink: 'Lien permanent',
+  verification: 'Authenticité (DKIM)',
+  signature: 'Signature',
+  key: 'Clé',
+  facetsSenders: 'Expéditeurs',
+  facetsRecipients: 'Destinataires',
+  facetsMonths: 'Mois',
+  facetsFolders: 'Dossiers',
+  facetsDkim: 'DKIM',
+  facetsTypes: 'Types de pièces jointes',
+  remoteImage: 'image distante non chargée',
+  htmlVersion: 'Version HTML (nettoyée, images extérieures bloquées)',
+  notInArchive: 'absent de l’archive',
+  tooManyRequests: 'Trop de requêtes : attendez une minute et réessayez.',
+  notFound: 'Introuvable',
+  language: 'Langue',
+  person: 'Personne',
+  wroteTo: 'A écrit à',
+  receivedFrom: 'A reçu de',
+  seen: 'vue',
+  signs: 'signe',
+  queryError: 'La requête est illisible',
+};
+
+export const MESSAGES: Record<Lang, Messages> = { en: EN, fr: FR };
+
+/** ?lang= wins, then the first supported language of Accept-Language, then English. */
+export function chooseLang(query: string | undefined, acceptLanguage: string | undefined): Lang {
+  if (query === 'en' || query === 'fr') return query;
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag, q] = part.trim().split(';q=');
+      return { lang: (tag ?? '').slice(0, 2).toLowerCase(), q: q === undefined ? 1 : Number(q) };
+    })
+    .sort((a, b) => b.q - a.q);
+  return (ranked.find((r) => r.lang === 'en' || r.lang === 'fr')?.lang as Lang | undefined) ?? 'en';
+}
+
+export function formatDate(ms: number | null, lang: Lang, withTime = true): string {
+  if (ms === null) return '—';
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'medium',
+    ...(withTime ? { timeStyle: 'short' } : {}),
+    timeZone: 'UTC',
+  }).format(new Date(ms));
+}

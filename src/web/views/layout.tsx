@@ -1,0 +1,77 @@
+import type { ComponentChildren, VNode } from 'preact';
+import { render } from 'preact-render-to-string';
+import { LANGS, type Lang, type Messages } from '../i18n.js';
+
+/**
+ * Views are functions of plain data (no request objects), rendered to strings: the live server and
+ * the static export render the same pages. Preact escapes every text and attribute value.
+ */
+
+export interface PageContext {
+  readonly lang: Lang;
+  readonly t: Messages;
+  readonly collection: string;
+  /** This page's path and query without ?lang=, for the language switcher. */
+  readonly path: string;
+}
+
+export function renderPage(page: VNode): string {
+  return `<!doctype html>\n${render(page)}`;
+}
+
+function withLang(path: string, lang: Lang): string {
+  const [base, query = ''] = path.split('?');
+  const params = new URLSearchParams(query);
+  params.set('lang', lang);
+  return `${base}?${params.toString()}`;
+}
+
+export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren; query?: string }): VNode {
+  const { ctx } = props;
+  return (
+    <html lang={ctx.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · ${ctx.collection}`}</title>
+        <link rel="stylesheet" href="/static/site.css" />
+        <link rel="alternate" type="application/atom+xml" href="/feed.atom" title={ctx.collection} />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {ctx.lang === 'fr' ? 'Aller au contenu' : 'Skip to content'}
+        </a>
+        <header>
+          <a class="brand" href="/">
+            {ctx.collection}
+          </a>
+          <form role="search" action="/search" method="get">
+            <label for="q" class="visually-hidden">
+              {ctx.t.search}
+            </label>
+            <input id="q" name="q" type="search" value={props.query ?? ''} placeholder={ctx.t.searchPlaceholder} />
+            <button type="submit">{ctx.t.search}</button>
+          </form>
+          <nav aria-label={ctx.lang === 'fr' ? 'Navigation' : 'Site'}>
+            <a href="/keys">{ctx.t.keys}</a> <a href="/about">{ctx.t.about}</a>{' '}
+            <span aria-label={ctx.t.language}>
+              {LANGS.map((lang) =>
+                lang === ctx.lang ? (
+                  <strong key={lang}>{lang.toUpperCase()} </strong>
+                ) : (
+                  <a key={lang} href={withLang(ctx.path, lang)} hreflang={lang} lang={lang}>
+                    {lang.toUpperCase()}{' '}
+                  </a>
+                ),
+              )}
+            </span>
+          </nav>
+        </header>
+        <main id="main">{props.children}</main>
+        <footer>
+          <a href="/about">{ctx.t.about}</a> · <a href="/api/openapi.json">API</a>
+        </footer>
+      </body>
+    </html>
+  );
+}

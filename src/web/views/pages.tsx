@@ -1,0 +1,474 @@
+import type { VNode } from 'preact';
+import type { Address } from '../../mail/messageFields.js';
+import type { ArchiveStats, FacetCount, Facets, MessageSummary, SearchResult, StoredMessage } from '../../store/archiveStore.js';
+import type { KeyFacts, KeyRecord } from '../../verify/keyRecord.js';
+import { verdictLabel, type SignatureReport, type VerificationReport } from '../../verify/report.js';
+import { formatDate } from '../i18n.js';
+import { EMAIL_IFRAME_SANDBOX } from '../securityHeaders.js';
+import { Layout, type PageContext } from './layout.js';
+
+const n = (value: number) => value.toLocaleString('en-US');
+
+function who(a: Address | null): string {
+  if (!a) return '—';
+  return a.name ? `${a.name} <${a.address}>` : a.address;
+}
+
+function PersonLink(props: { a: Address | null }): VNode {
+  if (!props.a) return <span>—</span>;
+  return <a href={`/people/${encodeURIComponent(props.a.address.toLowerCase())}`}>{who(props.a)}</a>;
+}
+
+function MessageList(props: { ctx: PageContext; messages: readonly MessageSummary[] }): VNode {
+  return (
+    <ol class="messages">
+      {props.messages.map((m) => (
+        <li key={m.id}>
+          <a href={`/emails/${m.id}`}>{m.subject || '(no subject)'}</a> <span class="meta">{who(m.from)}</span>{' '}
+          <time>{formatDate(m.dateUtc, props.ctx.lang, false)}</time> <span class="id">#{m.id}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function HomePage(props: { ctx: PageContext; stats: ArchiveStats; latest: readonly MessageSummary[] }): VNode {
+  const { ctx, stats } = props;
+  return (
+    <Layout ctx={ctx} title={ctx.t.home}>
+      <h1>{ctx.collection}</h1>
+      <p>
+        {n(stats.messages)} {ctx.t.messages} · {ctx.t.dates}: {stats.firstDate?.slice(0, 10) ?? '—'} – {stats.lastDate?.slice(0, 10) ?? '—'}
+      </p>
+      <h2>{ctx.t.verification}</h2>
+      <ul class="facet">
+        {Object.entries(stats.dkim).map(([verdict, count]) => (
+          <li key={verdict}>
+            <a href={`/search?q=${encodeURIComponent(`dkim:${verdict === 'unverified' ? 'unverified' : verdict}`)}`}>{verdict}</a> ({n(count)})
+          </li>
+        ))}
+      </ul>
+      <h2>{ctx.t.sortDate}</h2>
+      <MessageList ctx={ctx} messages={props.latest} />
+    </Layout>
+  );
+}
+
+/** A facet value as a link that narrows the current query. */
+function facetTerm(kind: keyof Facets, value: string): string | null {
+  const quote = (v: string) => (/[\s"()]/.test(v) ? `"${v.replace(/"/g, '')}"` : v);
+  switch (kind) {
+    case 'senders':
+      return `from:${quote(value)}`;
+    case 'recipients':
+      return `to:${quote(value)}`;
+    case 'months': {
+      const [y, m] = value.split('-').map(Number);
+      if (!y || !m) return null;
+      const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+      return `after:${value} before:${next}`;
+    }
+    case 'folders':
+      return `folder:${quote(value)}`;
+    case 'dkim':
+      return `dkim:${value}`;
+    case 'attachmentTypes':
+      return value.includes('/') ? null : `filetype:${quote(value)}`;
+    case 'releases':
+      return /^\d+$/.test(value) ? `release:${value}` : null;
+  }
+}
+
+function FacetList(props: { ctx: PageContext; query: string; kind: keyof Facets; title: string; values: readonly FacetCount[] }): VNode | null {
+  if (props.values.length === 0) return null;
+  return (
+    <section class="facet">
+      <h3>{props.title}</h3>
+      <ul>
+        {props.values.slice(0, 10).map((f) => {
+          const term = facetTerm(props.kind, f.value);
+          return (
+            <li key={f.value}>
+              {term ? <a href={`/search?q=${encodeURIComponent(`${props.query} ${term}`.trim())}`}>{f.value}</a> : f.value} ({n(f.count)})
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+export function SearchPage(props: { ctx: PageContext; query: string; sort: string; result: SearchResult | null; error: string | null }): VNode {
+  const { ctx, result, query } = props;
+  const sortLink = (sort: string) => `/search?q=${encodeURIComponent(query)}&sort=${sort}`;
+  return (
+    <Layout ctx={ctx} title={query || ctx.t.search} query={query}>
+      <h1>{ctx.t.search}</h1>
+      {props.error ? (
+        <p class="error" role="alert">
+          {ctx.t.queryError}: <code>{props.error}</code>
+        </p>
+      ) : null}
+      {result ? (
+        <div class="results">
+          <p>
+            {n(result.total)} {ctx.t.results} ·{' '}
+            {props.sort === 'date' ? <a href={sortLink('relevance')}>{ctx.t.sortRelevance}</a> : <a href={sortLink('date')}>{ctx.t.sortDate}</a>}
+          </p>
+          {result.facets ? (
+            <aside aria-label="Facets">
+              <FacetList ctx={ctx} query={query} kind="senders" title={ctx.t.facetsSenders} values={result.facets.senders} />
+              <FacetList ctx={ctx} query={query} kind="recipients" title={ctx.t.facetsRecipients} values={result.facets.recipients} />
+              <FacetList ctx={ctx} query={query} kind="months" title={ctx.t.facetsMonths} values={result.facets.months} />
+              <FacetList ctx={ctx} query={query} kind="folders" title={ctx.t.facetsFolders} values={result.facets.folders} />
+              <FacetList ctx={ctx} query={query} kind="dkim" title={ctx.t.facetsDkim} values={result.facets.dkim} />
+              <FacetList ctx={ctx} query={query} kind="attachmentTypes" title={ctx.t.facetsTypes} values={result.facets.attachmentTypes} />
+            </aside>
+          ) : null}
+          {result.hits.length === 0 ? <p>{ctx.t.noResults}</p> : null}
+          <ol class="hits">
+            {result.hits.map((hit) => (
+              <li key={hit.message.id}>
+                <a href={`/emails/${hit.message.id}`}>{hit.message.subject || '(no subject)'}</a>{' '}
+                <span class="meta">
+                  {who(hit.message.from)} · <time>{formatDate(hit.message.dateUtc, ctx.lang, false)}</time> · #{hit.message.id}
+                </span>
+                <p class="snippet">{hit.snippet.map((part, i) => (part.hit ? <mark key={i}>{part.text}</mark> : part.text))}</p>
+              </li>
+            ))}
+          </ol>
+          {result.nextCursor ? (
+            <a rel="next" href={`/search?q=${encodeURIComponent(query)}&sort=${props.sort}&cursor=${encodeURIComponent(result.nextCursor)}`}>
+              {ctx.t.next}
+            </a>
+          ) : null}
+        </div>
+      ) : null}
+    </Layout>
+  );
+}
+
+function SignatureDetails(props: { s: SignatureReport }): VNode {
+  const s = props.s;
+  const yes = (v: boolean | null, ok: string, bad: string) => (v === null ? 'not checked' : v ? ok : bad);
+  return (
+    <details open={s.outcome !== 'pass'}>
+      <summary>
+        {s.outcome} — d={s.domain ?? '?'} s={s.selector ?? '?'}
+      </summary>
+      <p>{s.reason}</p>
+      <dl>
+        <dt>Algorithm</dt>
+        <dd>
+          {s.algorithm ?? '?'}
+          {s.key ? `, ${s.key.type}${s.key.bits ? ` ${s.key.bits}-bit` : ''} key` : ''}; canonicalization {s.canonicalization ?? '?'}
+        </dd>
+        <dt>Body</dt>
+        <dd>{yes(s.bodyHashOk, 'as signed', 'changed after signing')}</dd>
+        <dt>Signature</dt>
+        <dd>{yes(s.signatureOk, 'valid for this key', 'does not verify')}</dd>
+        <dt>Body length</dt>
+        <dd>{s.bodyLength ? `l=${s.bodyLength.limit}: ${s.bodyLength.unsignedBytes} bytes after it are unsigned` : 'whole body signed'}</dd>
+        <dt>Signed headers</dt>
+        <dd>
+          {s.signedHeaders.join(', ')}
+          {s.fromSigned ? '' : ' — From is NOT signed'}
+        </dd>
+        {s.unsignedHeaders.length > 0 ? (
+          <>
+            <dt>Unsigned copies</dt>
+            <dd>{s.unsignedHeaders.map((u) => `${u.name}: ${u.present} present, ${u.signed} signed`).join('; ')}</dd>
+          </>
+        ) : null}
+        <dt>Time</dt>
+        <dd>
+          signed {s.signedAt ?? '(no t=)'}; expires {s.expiresAt ?? 'never'}
+        </dd>
+        <dt>Alignment</dt>
+        <dd>{s.aligned ? 'd= is the From domain' : 'd= is not the From domain'}</dd>
+        <dt>Key</dt>
+        <dd>
+          {s.key ? (
+            <>
+              <a href={`/keys#${encodeURIComponent(s.key.name)}`}>{s.key.name}</a>, seen {s.key.firstSeen ?? '?'} to {s.key.lastSeen ?? '?'} (
+              {[...new Set(s.key.sightings.map((x) => x.source))].join(', ')})
+            </>
+          ) : (
+            'not in the key archive'
+          )}
+        </dd>
+      </dl>
+      {s.warnings.length > 0 ? (
+        <ul class="warnings">
+          {s.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+    </details>
+  );
+}
+
+function DkimPanel(props: { ctx: PageContext; report: VerificationReport | null }): VNode {
+  const r = props.report;
+  return (
+    <section class="dkim" aria-labelledby="dkim-title">
+      <h2 id="dkim-title">{props.ctx.t.verification}</h2>
+      {r ? (
+        <>
+          <p class={`badge badge-${r.verdict}`}>
+            <strong>{verdictLabel(r)}</strong>
+          </p>
+          <p>{r.reason}</p>
+          {r.signatures.map((s) => (
+            <SignatureDetails key={s.index} s={s} />
+          ))}
+          {r.arc.instances > 0 ? (
+            <p>
+              ARC: {r.arc.result} ({r.arc.instances}: {r.arc.sealers.join(' → ')})
+            </p>
+          ) : null}
+          <p class="meta">
+            {r.verifier}, as of {r.at}
+          </p>
+        </>
+      ) : (
+        <p>Not verified yet.</p>
+      )}
+    </section>
+  );
+}
+
+export function EmailPage(props: {
+  ctx: PageContext;
+  message: StoredMessage;
+  thread: readonly MessageSummary[];
+  related: readonly MessageSummary[];
+  permalink: string;
+}): VNode {
+  const { ctx, message: m } = props;
+  const t = ctx.t;
+  const addresses = (list: readonly Address[]) =>
+    list.map((a, i) => (
+      <span key={a.address + i}>
+        {i > 0 ? ', ' : ''}
+        <PersonLink a={a} />
+      </span>
+    ));
+  return (
+    <Layout ctx={ctx} title={m.subject || `#${m.id}`}>
+      <article>
+        <h1>{m.subject || '(no subject)'}</h1>
+        <dl class="headers">
+          <dt>{t.from}</dt>
+          <dd>
+            <PersonLink a={m.from} />
+          </dd>
+          <dt>{t.to}</dt>
+          <dd>{addresses(m.to)}</dd>
+          {m.cc.length > 0 ? (
+            <>
+              <dt>{t.cc}</dt>
+              <dd>{addresses(m.cc)}</dd>
+            </>
+          ) : null}
+          <dt>{t.date}</dt>
+          <dd>
+            <time dateTime={m.dateUtc !== null ? new Date(m.dateUtc).toISOString() : undefined}>{formatDate(m.dateUtc, ctx.lang)}</time>{' '}
+            <span class="meta">({m.dateHeader ?? '—'})</span>
+          </dd>
+          <dt>Message-ID</dt>
+          <dd>
+            <code>{m.messageId ?? '—'}</code>
+          </dd>
+        </dl>
+        <p class="actions">
+          <a href={`/emails/${m.id}/raw`} download={`${m.id}.eml`}>
+            {t.raw}
+          </a>{' '}
+          · <a href={`/emails/${m.id}/proof.tar.gz`}>{t.proof}</a> · <a href={`/api/emails/${m.id}`}>JSON</a>
+        </p>
+        {m.text ? <pre class="body">{m.text}</pre> : null}
+        {m.html ? (
+          <section>
+            <h2>{t.htmlVersion}</h2>
+            <iframe class="email-html" title={t.htmlVersion} sandbox={EMAIL_IFRAME_SANDBOX} src={`/emails/${m.id}/html`} referrerpolicy="no-referrer" />
+          </section>
+        ) : null}
+        {m.attachments.length > 0 ? (
+          <section>
+            <h2>{t.attachments}</h2>
+            <ul>
+              {m.attachments.map((a) => (
+                <li key={a.index}>
+                  <a href={`/emails/${m.id}/attachments/${a.index}`} download={a.filename ?? `attachment-${a.index}`}>
+                    {a.filename ?? `attachment ${a.index}`}
+                  </a>{' '}
+                  <span class="meta">
+                    {a.contentType}, {n(a.size)} bytes
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+        <DkimPanel ctx={ctx} report={m.verification} />
+        <section class="cite">
+          <h2>{t.cite}</h2>
+          <dl>
+            <dt>{t.permalink}</dt>
+            <dd>
+              <a href={props.permalink}>{props.permalink}</a>
+            </dd>
+            <dt>SHA-256</dt>
+            <dd>
+              <code>{m.sha256}</code>
+            </dd>
+            <dt>DKIM</dt>
+            <dd>{m.verification ? verdictLabel(m.verification) : '—'}</dd>
+          </dl>
+        </section>
+        {props.thread.length > 1 ? (
+          <section>
+            <h2>
+              <a href={`/threads/${m.threadId}`}>{t.thread}</a>
+            </h2>
+            <ThreadTree ctx={ctx} messages={props.thread} current={m.id} />
+          </section>
+        ) : null}
+        {props.related.length > 0 ? (
+          <section>
+            <h2>{t.related}</h2>
+            <MessageList ctx={ctx} messages={props.related} />
+          </section>
+        ) : null}
+      </article>
+    </Layout>
+  );
+}
+
+function ThreadTree(props: { ctx: PageContext; messages: readonly MessageSummary[]; current?: number }): VNode {
+  const byId = new Map(props.messages.map((m) => [m.id, m]));
+  const depth = (m: MessageSummary): number => {
+    let d = 0;
+    for (let p = m.parentId; p !== null && byId.has(p) && d < 50; p = byId.get(p)!.parentId) d++;
+    return d;
+  };
+  return (
+    <ol class="thread">
+      {props.messages.map((m) => (
+        <li key={m.id} style={`margin-left:${Math.min(depth(m), 12)}em`}>
+          {m.id === props.current ? <strong aria-current="page">{m.subject || '(no subject)'}</strong> : <a href={`/emails/${m.id}`}>{m.subject || '(no subject)'}</a>}{' '}
+          <span class="meta">
+            {who(m.from)} · {formatDate(m.dateUtc, props.ctx.lang, false)}
+            {m.parentEvidence === 'subject' ? ' · linked by subject (inferred)' : ''}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function ThreadPage(props: { ctx: PageContext; threadId: number; messages: readonly MessageSummary[] }): VNode {
+  return (
+    <Layout ctx={props.ctx} title={`${props.ctx.t.thread} ${props.threadId}`}>
+      <h1>{props.messages[0]?.subject || `${props.ctx.t.thread} ${props.threadId}`}</h1>
+      <ThreadTree ctx={props.ctx} messages={props.messages} />
+      <p>
+        <a href={`/threads/${props.threadId}/mbox`}>mbox</a>
+      </p>
+    </Layout>
+  );
+}
+
+export function PersonPage(props: { ctx: PageContext; address: string; sent: SearchResult; received: SearchResult }): VNode {
+  const { ctx } = props;
+  return (
+    <Layout ctx={ctx} title={props.address}>
+      <h1>{props.address}</h1>
+      <p>
+        {n(props.sent.total)} sent · {n(props.received.total)} received ·{' '}
+        <a href={`/search?q=${encodeURIComponent(`from:${props.address}`)}`}>{ctx.t.search}</a>
+      </p>
+      <FacetList ctx={ctx} query={`from:${props.address}`} kind="recipients" title={ctx.t.wroteTo} values={props.sent.facets?.recipients ?? []} />
+      <FacetList ctx={ctx} query={`to:${props.address}`} kind="senders" title={ctx.t.receivedFrom} values={props.received.facets?.senders ?? []} />
+      <FacetList ctx={ctx} query={`from:${props.address}`} kind="months" title={ctx.t.facetsMonths} values={props.sent.facets?.months ?? []} />
+      <MessageList ctx={ctx} messages={props.sent.hits.map((h) => h.message)} />
+    </Layout>
+  );
+}
+
+export function KeysPage(props: { ctx: PageContext; keys: ReadonlyArray<KeyRecord & { facts: KeyFacts; messages: number }> }): VNode {
+  return (
+    <Layout ctx={props.ctx} title={props.ctx.t.keys}>
+      <h1>{props.ctx.t.keys}</h1>
+      <p>
+        <a href="/keys.txt">keys.txt</a> (epistola verify-file --keys keys.txt)
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{props.ctx.t.key}</th>
+            <th scope="col">Type</th>
+            <th scope="col">{props.ctx.t.seen}</th>
+            <th scope="col">Source</th>
+            <th scope="col">{props.ctx.t.messages}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.keys.map((k) => (
+            <tr key={k.name + k.record} id={k.name}>
+              <td>
+                <code>{k.name}</code>
+              </td>
+              <td>{k.facts.revoked ? 'revoked (empty p=)' : k.facts.problem ? `unusable: ${k.facts.problem}` : `${k.facts.type} ${k.facts.bits ?? ''}`}</td>
+              <td>
+                {k.facts.firstSeen} – {k.facts.lastSeen}
+              </td>
+              <td>{[...new Set(k.sightings.map((s) => s.source))].join(', ')}</td>
+              <td>{n(k.messages)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Layout>
+  );
+}
+
+export function AboutPage(props: { ctx: PageContext }): VNode {
+  const fr = props.ctx.lang === 'fr';
+  return (
+    <Layout ctx={props.ctx} title={props.ctx.t.about}>
+      <h1>{props.ctx.t.about}</h1>
+      <p>
+        {fr
+          ? 'Chaque courriel a une adresse permanente, sa source brute et un verdict DKIM : la signature que le serveur de l’expéditeur a apposée. Pour vérifier vous-même :'
+          : 'Every email has a permanent address, its raw source and a DKIM verdict: the signature the sender’s mail server put on it. To check it yourself:'}
+      </p>
+      <ol>
+        <li>{fr ? 'Téléchargez la source brute (.eml) ou le dossier de preuve du courriel.' : 'Download the raw source (.eml) or the proof bundle of the email.'}</li>
+        <li>
+          {fr ? 'Téléchargez les clés : ' : 'Download the keys: '}
+          <a href="/keys.txt">keys.txt</a>
+        </li>
+        <li>
+          <code>epistola verify-file message.eml --keys keys.txt</code>
+        </li>
+      </ol>
+      <p>
+        {fr
+          ? 'Les clés changent et disparaissent du DNS ; l’archive garde chaque clé vue, avec où et quand.'
+          : 'Keys rotate and disappear from DNS; the archive keeps every key it saw, with where and when.'}
+      </p>
+    </Layout>
+  );
+}
+
+export function ErrorPage(props: { ctx: PageContext; status: number; message: string }): VNode {
+  return (
+    <Layout ctx={props.ctx} title={String(props.status)}>
+      <h1>{props.status}</h1>
+      <p role="alert">{props.message}</p>
+    </Layout>
+  );
+}
