@@ -2,6 +2,8 @@ import type { MessageSummary } from '../store/archiveStore.js';
 
 /** An Atom feed (RFC 4287) of messages: for the collection now, for each release later. */
 
+// XML 1.0 cannot carry C0 control characters (other than tab and newlines): they are dropped.
+// oxlint-disable-next-line no-control-regex
 const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 export function atomFeed(feed: { base: string; title: string; path: string; messages: readonly MessageSummary[] }): string {
