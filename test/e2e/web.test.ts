@@ -209,3 +209,38 @@ test('French from Accept-Language, dates in French; 404 and query errors are pag
   assert.equal(api.status, 400);
   assert.match(((await api.json()) as { error: string }).error, /column/);
 });
+
+test('downloads: thread and search as mbox; ETags and the CSP on pages; no admin routes', async () => {
+  const id = await idOf('Budget for the north basin');
+  const message = await store.getMessage(id);
+  const thread = await fetch(`${origin}/threads/${message!.threadId}/mbox`);
+  assert.equal(thread.headers.get('content-type'), 'application/mbox');
+  const mbox = await thread.text();
+  assert.equal(mbox.match(/^From \S+ \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/gm)?.length, 2);
+  const search = await (await fetch(`${origin}/search.mbox?q=hostile`)).text();
+  assert.equal(search.match(/^From /gm)?.length, Object.keys(HOSTILE).length);
+  const page = await fetch(`${origin}/emails/${id}`);
+  const etag = page.headers.get('etag');
+  assert.ok(etag);
+  assert.equal((await fetch(`${origin}/emails/${id}`, { headers: { 'if-none-match': etag } })).status, 304);
+  assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+  for (const method of ['POST', 'PUT', 'DELETE']) assert.equal((await fetch(`${origin}/emails/${id}`, { method })).status, 404);
+});
+
+test('search is rate limited per client with a clear 429 page', async () => {
+  const limited = await buildServer({ store, blobs: new BlobStore(data), blobRoot: join(data, 'blobs'), collection: 'Test Harbour', rateLimitPerMinute: 3 });
+  await limited.listen({ port: 0, host: '127.0.0.1' });
+  const address = limited.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  try {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await fetch(`${base}/search?q=budget`)).status);
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+    const page = await fetch(`${base}/search?q=budget`, { headers: { 'accept-language': 'fr' } });
+    assert.equal(page.status, 429);
+    assert.match(await page.text(), /Trop de requêtes/);
+    assert.equal((await fetch(`${base}/emails/${await idOf('Budget for the north basin')}`)).status, 200, 'reading an email is not limited');
+  } finally {
+    await limited.close();
+  }
+});
