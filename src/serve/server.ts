@@ -23,6 +23,7 @@ import { renderPage, type PageContext } from '../web/views/layout.js';
 import { AboutPage, EmailPage, ErrorPage, HomePage, KeysPage, PersonPage, SearchPage, ThreadPage } from '../web/views/pages.js';
 import { atomFeed } from '../web/atomFeed.js';
 import { OPENAPI } from './openapi.js';
+import { PageCache } from './pageCache.js';
 
 /**
  * The web reader: HTML pages (no JavaScript needed), a JSON API beside every page, raw messages and
@@ -37,7 +38,14 @@ export interface ServerOptions {
   /** Requests a client may make to search and the API per minute. */
   readonly rateLimitPerMinute?: number;
   readonly logger?: boolean;
+  /** Memory for rendered pages (default 64 MB). */
+  readonly pageCacheBytes?: number;
 }
+
+/** Streamed downloads: never kept in the page cache. */
+const UNCACHED = /^\/emails\/\d+\/(raw|attachments|proof)|^\/search\.mbox|\/mbox(\?|$)/;
+/** Rate-limited routes look in the cache in their handler, after the limit (a global hook runs before it). */
+const RATE_LIMITED = /^\/(api\/)?(search|people)/;
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'static');
 /** Messages in one mbox download of a search result, at most. */
@@ -82,6 +90,35 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(fastifyStatic, { root: options.blobRoot, serve: false });
   const limited = { config: { rateLimit: { max: options.rateLimitPerMinute ?? 300, timeWindow: 60_000 } } };
+
+  // Rendered pages and JSON are served from memory until the archive changes; downloads are streamed
+  // from disk. Rate-limited routes (search, people) check the cache in their handlers, after the limit.
+  const cache = new PageCache(options.pageCacheBytes ?? 64 * 1024 * 1024, () => store.dataVersion());
+  const cacheKey = (request: FastifyRequest) =>
+    request.method === 'GET' && !UNCACHED.test(request.url)
+      ? `${chooseLang((request.query as Record<string, string | undefined>).lang, request.headers['accept-language'])} ${request.url}`
+      : null;
+  const fromCache = new WeakSet<FastifyRequest>();
+  /** Sends the cached response for this request, if there is one; returns whether it did. */
+  const fromCacheSent = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    const key = cacheKey(request);
+    const hit = key ? cache.get(key) : undefined;
+    if (!hit) return false;
+    fromCache.add(request);
+    void reply.headers(hit.headers).send(hit.body);
+    return true;
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    if (!RATE_LIMITED.test(request.url) && fromCacheSent(request, reply)) return reply;
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    const key = fromCache.has(request) ? null : cacheKey(request);
+    if (key && reply.statusCode === 200 && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
+      const headers = Object.fromEntries(Object.entries(reply.getHeaders()).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'content-length'));
+      cache.set(key, { headers, body: Buffer.from(payload) });
+    }
+    return payload;
+  });
 
   const loadMessage = async (request: FastifyRequest): Promise<StoredMessage | null> => {
     const id = idParam(request);
@@ -129,11 +166,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
   };
   app.get('/search', limited, async (request, reply) => {
+    if (fromCacheSent(request, reply)) return reply;
     const ctx = contextOf(request, collection);
     const { q, sort, result, error } = await runSearch(request, 20);
     return sendPage(reply, SearchPage({ ctx, query: q, sort, result, error }), error ? 400 : 200);
   });
   app.get('/api/search', limited, async (request, reply) => {
+    if (fromCacheSent(request, reply)) return reply;
     const limit = Math.min(API_PAGE_LIMIT, Math.max(1, Number((request.query as Record<string, string>).limit) || 20));
     const { result, error } = await runSearch(request, limit);
     if (error) return reply.code(400).headers(PAGE_HEADERS).send({ error });
@@ -254,12 +293,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return { sent, received };
   };
   app.get('/people/:address', limited, async (request, reply) => {
+    if (fromCacheSent(request, reply)) return reply;
     const address = decodeURIComponent((request.params as { address: string }).address).toLowerCase();
     const { sent, received } = await person(address);
     if (sent.total + received.total === 0) return notFound(request, reply);
     return sendPage(reply, PersonPage({ ctx: contextOf(request, collection), address, sent, received }));
   });
   app.get('/api/people/:address', limited, async (request, reply) => {
+    if (fromCacheSent(request, reply)) return reply;
     const address = decodeURIComponent((request.params as { address: string }).address).toLowerCase();
     const { sent, received } = await person(address);
     if (sent.total + received.total === 0) return notFound(request, reply);

@@ -212,6 +212,8 @@ export interface ArchiveReader {
   summaries(ids: readonly number[]): Promise<MessageSummary[]>;
   /** The most recent messages by date (undated ones last): the home page and the feed. */
   latest(limit: number): Promise<MessageSummary[]>;
+  /** A number that changes whenever the archive is written (by any process): cache validity. */
+  dataVersion(): number;
   stats(): Promise<ArchiveStats>;
   getMessage(id: number): Promise<StoredMessage | undefined>;
   verification(id: number): Promise<VerificationReport | null>;

@@ -244,3 +244,15 @@ test('search is rate limited per client with a clear 429 page', async () => {
     await limited.close();
   }
 });
+
+test('pages are cached until the archive changes: an ingest beside the server shows at once', async () => {
+  type Stats = { messages: number };
+  const before = ((await (await fetch(`${origin}/api/stats`)).json()) as Stats).messages;
+  assert.equal(((await (await fetch(`${origin}/api/stats`)).json()) as Stats).messages, before, 'served again (from the cache)');
+  const more = join(dir, 'more');
+  mkdirSync(more);
+  writeFileSync(join(more, 'late.eml'), plainMessage('Late <late@example.org>', 'Arrived later', 'A message ingested while the server runs.\r\n'));
+  await cliJson(['--data', data, 'ingest', more, '--json']);
+  assert.equal(((await (await fetch(`${origin}/api/stats`)).json()) as Stats).messages, before + 1);
+  assert.equal((await idOf('Arrived later')) > 0, true);
+});

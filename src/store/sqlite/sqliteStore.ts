@@ -403,6 +403,12 @@ export class SqliteStore implements ArchiveWriter {
     return this.#summariesOf(ids);
   }
 
+  dataVersion(): number {
+    return (this.#dataVersion ??= this.#db.prepare('PRAGMA data_version').pluck()).get() as number;
+  }
+
+  #dataVersion: Database.Statement | undefined;
+
   async latest(limit: number): Promise<MessageSummary[]> {
     const ids = this.#db.prepare('SELECT id FROM messages ORDER BY date_utc IS NULL, date_utc DESC, id DESC LIMIT ?').pluck().all(limit) as number[];
     return this.#summariesOf(ids);
