@@ -7,6 +7,8 @@ import { dataDirOf, parseId, print, withReader } from './context.js';
 import { registerVerifyCommands } from './verifyCommands.js';
 import { registerKeysCommands } from './keysCommands.js';
 import { registerServeCommand, serveArchive } from './serveCommand.js';
+import { registerReleaseCommands } from './releaseCommands.js';
+import { createDemoReleases } from '../demo/demoReleases.js';
 import { DataDirError, UsageError } from '../errors.js';
 import { ingest } from '../pipeline/ingest.js';
 import { expandSources } from '../ingest/sources.js';
@@ -210,6 +212,9 @@ function buildProgram(): Command {
         const imported = await store.addKeyRecords(keys.records).finally(() => store.close());
         if (imported.added > 0) print(`Imported the demo domains' ${imported.added} DKIM key records`);
         process.exitCode = await runIngest(dir, [...result.paths], { progress: 'auto' });
+        const writer = SqliteStore.open(dir.database);
+        const releases = await createDemoReleases(writer, new Date()).finally(() => writer.close());
+        if (releases.length > 0) print(`Releases: ${releases.join(', ')}`);
         const cli = `npm exec -- epistola --data ${dir.root}`;
         print(`\nTry:  ${cli} stats\n      ${cli} search 'équatorien after:2015' --facets\n      ${cli} show 1\n      ${cli} thread 1\n      ${cli} verify 1`);
         if (options.serve && process.exitCode === 0) await serveArchive(dir, { port: options.port, host: '127.0.0.1', rateLimit: '300' });
@@ -218,6 +223,7 @@ function buildProgram(): Command {
   registerVerifyCommands(program);
   registerKeysCommands(program);
   registerServeCommand(program);
+  registerReleaseCommands(program);
   return program;
 }
 

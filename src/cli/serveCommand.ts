@@ -11,6 +11,8 @@ export interface ServeFlags {
   port: string;
   host: string;
   rateLimit: string;
+  /** Show embargoed messages too (the publisher's own check before a release); never on a public address. */
+  preview?: boolean;
 }
 
 /** Serves the archive until the process is stopped (Ctrl-C closes the server and the database). */
@@ -18,7 +20,8 @@ export async function serveArchive(dir: DataDir, flags: ServeFlags): Promise<voi
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not ${flags.port}`);
   const config = await requireDataDir(dir);
-  const store = SqliteStore.open(dir.database, { readonly: true });
+  if (flags.preview && !['127.0.0.1', 'localhost', '::1'].includes(flags.host)) throw new UsageError('--preview shows embargoed mail: it only listens on 127.0.0.1');
+  const store = SqliteStore.open(dir.database, { readonly: true, audience: flags.preview ? 'publisher' : 'public' });
   const app = await buildServer({
     store,
     blobs: new BlobStore(dir.root),
@@ -34,7 +37,10 @@ export async function serveArchive(dir: DataDir, flags: ServeFlags): Promise<voi
   }
   const address = app.server.address();
   const shown = typeof address === 'object' && address ? `http://${flags.host === '0.0.0.0' ? 'localhost' : flags.host}:${address.port}` : String(address);
+  const releases = await store.releases();
   print(`Serving ${config.title} at ${shown}  (Ctrl-C to stop)`);
+  if (flags.preview) print('  PREVIEW: embargoed messages are shown too');
+  else if (releases.length === 0) print('  No release is published yet, so there is nothing public to show: "epistola release create" and "release publish", or --preview');
   const stop = () => {
     void app.close().then(() => store.close());
   };
@@ -50,6 +56,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'TCP port', '8080')
     .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--rate-limit <n>', 'search and API requests per client per minute', '300')
+    .option('--preview', 'also show embargoed messages (publisher only; listens on 127.0.0.1 only)')
     .action(async (flags: ServeFlags, command: Command) => {
       await serveArchive(dataDirOf(command), flags);
     });

@@ -30,6 +30,8 @@ export const OPENAPI = {
         responses: { 200: json('counts and facets'), 404: notFound },
       },
     },
+    '/api/releases': { get: { summary: 'The published releases', responses: { 200: json('number, title, publishAt, messages') } } },
+    '/api/releases/{id}': { get: { summary: 'One published release and its latest messages', parameters: [id], responses: { 200: json('the release'), 404: notFound } } },
     '/api/keys': { get: { summary: 'The DKIM key archive', responses: { 200: json('every key record with its sightings and the messages it signs') } } },
   },
 } as const;

@@ -13,11 +13,11 @@ export interface CachedResponse {
 export class PageCache {
   readonly #entries = new Map<string, CachedResponse>();
   readonly #maxBytes: number;
-  readonly #version: () => number;
+  readonly #version: () => string;
   #bytes = 0;
-  #seenVersion: number | null = null;
+  #seenVersion: string | null = null;
 
-  constructor(maxBytes: number, version: () => number) {
+  constructor(maxBytes: number, version: () => string) {
     this.#maxBytes = maxBytes;
     this.#version = version;
   }

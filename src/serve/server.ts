@@ -20,7 +20,7 @@ import { chooseLang, MESSAGES } from '../web/i18n.js';
 import { sanitizeEmailHtml } from '../web/sanitizeEmailHtml.js';
 import { DOWNLOAD_HEADERS, EMAIL_HTML_HEADERS, PAGE_HEADERS } from '../web/securityHeaders.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
-import { AboutPage, EmailPage, ErrorPage, HomePage, KeysPage, PersonPage, SearchPage, ThreadPage } from '../web/views/pages.js';
+import { AboutPage, EmailPage, ErrorPage, HomePage, KeysPage, PersonPage, ReleasePage, SearchPage, ThreadPage } from '../web/views/pages.js';
 import { atomFeed } from '../web/atomFeed.js';
 import { OPENAPI } from './openapi.js';
 import { PageCache } from './pageCache.js';
@@ -147,7 +147,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/', async (request, reply) => {
     const ctx = contextOf(request, collection);
     const stats = await store.stats();
-    return sendPage(reply, HomePage({ ctx, stats, latest: await store.latest(10) }));
+    return sendPage(reply, HomePage({ ctx, stats, latest: await store.latest(10), releases: await store.releases() }));
   });
   app.get('/api/stats', async (_request, reply) => reply.headers(PAGE_HEADERS).send({ collection, ...(await store.stats()) }));
 
@@ -257,6 +257,31 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  // Releases (the store shows the public only published ones)
+  const releaseOf = async (request: FastifyRequest) => {
+    const number = idParam(request);
+    return number === null ? undefined : (await store.releases()).find((r) => r.number === number);
+  };
+  const releaseMessages = (number: number, limit: number) => store.search(parseQuery(`release:${number}`), { sort: 'date', limit });
+  app.get('/releases/:id', async (request, reply) => {
+    const release = await releaseOf(request);
+    if (!release) return notFound(request, reply);
+    return sendPage(reply, ReleasePage({ ctx: contextOf(request, collection), release, messages: await releaseMessages(release.number, 200) }));
+  });
+  app.get('/api/releases', async (_request, reply) => reply.headers(PAGE_HEADERS).send(await store.releases()));
+  app.get('/api/releases/:id', async (request, reply) => {
+    const release = await releaseOf(request);
+    if (!release) return notFound(request, reply);
+    return reply.headers(PAGE_HEADERS).send({ ...release, latest: (await releaseMessages(release.number, 100)).hits.map((h) => h.message) });
+  });
+  app.get('/releases/:id/feed.atom', async (request, reply) => {
+    const release = await releaseOf(request);
+    if (!release) return notFound(request, reply);
+    const base = `${request.protocol}://${request.host}`;
+    const messages = (await releaseMessages(release.number, 50)).hits.map((h) => h.message);
+    return reply.headers(PAGE_HEADERS).type('application/atom+xml; charset=utf-8').send(atomFeed({ base, title: `${collection}: ${release.title}`, path: `/releases/${release.number}/feed.atom`, messages }));
   });
 
   // Threads

@@ -112,6 +112,23 @@ export interface RawRef {
   readonly verdict: string | null;
 }
 
+/** Who reads: the publisher sees every message; the public only those of published releases. */
+export type Audience = 'publisher' | 'public';
+
+/** A numbered part of the publication ("Part 15"). */
+export interface Release {
+  readonly number: number;
+  readonly title: string;
+  /** How its messages were chosen: the query, or the file of ids. */
+  readonly selection: string;
+  readonly createdAt: string;
+  /** When it becomes (or became) public; null while embargoed. */
+  readonly publishAt: string | null;
+  /** publishAt has passed. */
+  readonly published: boolean;
+  readonly messages: number;
+}
+
 /** A key name and how many messages carry a signature naming it. */
 export interface KeyUse {
   readonly name: string;
@@ -212,8 +229,8 @@ export interface ArchiveReader {
   summaries(ids: readonly number[]): Promise<MessageSummary[]>;
   /** The most recent messages by date (undated ones last): the home page and the feed. */
   latest(limit: number): Promise<MessageSummary[]>;
-  /** A number that changes whenever the archive is written (by any process): cache validity. */
-  dataVersion(): number;
+  /** Changes whenever what this reader sees changes (a write by any process, a release reaching its time). */
+  dataVersion(): string;
   stats(): Promise<ArchiveStats>;
   getMessage(id: number): Promise<StoredMessage | undefined>;
   verification(id: number): Promise<VerificationReport | null>;
@@ -225,6 +242,8 @@ export interface ArchiveReader {
   messagesSignedWith(names: readonly string[]): Promise<number[]>;
   /** What re-verification walks: from `afterId` on in id order, or the given ids. */
   rawRefs(from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]>;
+  /** Releases this reader may see (the public: published ones only). */
+  releases(): Promise<Release[]>;
   close(): Promise<void>;
 }
 
@@ -238,4 +257,8 @@ export interface ArchiveWriter extends ArchiveReader {
   saveThreads(assignments: readonly ThreadAssignment[]): Promise<number>;
   addKeyRecords(records: readonly KeyRecord[]): Promise<KeyImportOutcome>;
   saveVerifications(items: readonly VerificationItem[]): Promise<void>;
+  /** A new release of the messages given that are in no release yet. */
+  createRelease(input: { title: string; selection: string; ids: readonly number[] | 'all-remaining' }): Promise<{ release: Release; alreadyReleased: number }>;
+  /** Schedules (or, with a past time, makes) a release public; a string says why it cannot. */
+  publishRelease(number: number, at: Date): Promise<Release | string>;
 }

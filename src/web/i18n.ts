@@ -50,6 +50,10 @@ const EN = {
   seen: 'seen',
   signs: 'signs',
   queryError: 'The query cannot be read',
+  releases: 'Releases',
+  release: 'Release',
+  noReleases: 'Nothing is published yet.',
+  publishedOn: 'published',
 } as const;
 
 export type Messages = { readonly [K in keyof typeof EN]: string };
@@ -101,6 +105,10 @@ const FR: Messages = {
   seen: 'vue',
   signs: 'signe',
   queryError: 'La requête est illisible',
+  releases: 'Publications',
+  release: 'Partie',
+  noReleases: 'Rien n’est encore publié.',
+  publishedOn: 'publiée le',
 };
 
 export const MESSAGES: Record<Lang, Messages> = { en: EN, fr: FR };

@@ -23,6 +23,7 @@ import { launchChromium, newContext, screenshot, watchPage } from '../browser.js
 const dir = tempDir();
 const data = join(dir, 'data');
 const mail = join(dir, 'mail');
+const secret = join(dir, 'secret');
 const key = rsaKey('web', 'harbour.example.org', 2048);
 
 /** Hostile HTML bodies: each tries to run script, open a dialog or load something from outside. */
@@ -81,7 +82,49 @@ before(async () => {
   assert.equal((await runCli(['--data', data, 'init', '--title', 'Test Harbour'])).code, 0);
   assert.equal((await runCli(['--data', data, 'keys', 'import', join(dir, 'keys.txt')])).code, 0);
   await cliJson(['--data', data, 'ingest', mail, '--json']);
-  store = SqliteStore.open(join(data, 'archive.sqlite'), { readonly: true });
+  assert.equal((await runCli(['--data', data, 'release', 'create', '--title', 'Part 1', '--all-remaining'])).code, 0);
+  assert.equal((await runCli(['--data', data, 'release', 'publish', '1'])).code, 0);
+  // Then an embargoed part: a reply in the public thread, and a message with an attachment.
+  mkdirSync(secret);
+  const secretReply = [
+    'From: Whistle <whistle@embargo.example.org>',
+    'To: press@harbour.example.org',
+    'Subject: Re: Budget for the north basin',
+    'Date: Wed, 3 Jun 2020 09:00:00 +0000',
+    'Message-ID: <secret-reply@test>',
+    'In-Reply-To: <Budgetforthenorthbasin@test>',
+    'References: <Budgetforthenorthbasin@test>',
+    '',
+    'The zanzibarite budget dredging figures are not what you were told.',
+    '',
+  ].join('\r\n');
+  writeFileSync(join(secret, 's1.eml'), secretReply);
+  const attachment = [
+    'From: Whistle <whistle@embargo.example.org>',
+    'To: reader@example.net',
+    'Subject: Zanzibarite ledger',
+    'Date: Thu, 4 Jun 2020 09:00:00 +0000',
+    'Message-ID: <secret-ledger@test>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain',
+    '',
+    'The zanzibarite ledger, attached.',
+    '--b',
+    'Content-Type: text/csv; name="ledger.csv"',
+    'Content-Disposition: attachment; filename="ledger.csv"',
+    '',
+    'item;eur',
+    'dredging;900000',
+    '--b--',
+    '',
+  ].join('\r\n');
+  writeFileSync(join(secret, 's2.eml'), attachment);
+  await cliJson(['--data', data, 'ingest', secret, '--json']);
+  assert.equal((await runCli(['--data', data, 'release', 'create', '--title', 'Part 2', '--all-remaining'])).code, 0);
+  store = SqliteStore.open(join(data, 'archive.sqlite'), { readonly: true, audience: 'public' });
   app = await buildServer({ store, blobs: new BlobStore(data), blobRoot: join(data, 'blobs'), collection: 'Test Harbour', rateLimitPerMinute: 10_000 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -178,7 +221,7 @@ test('axe-core finds no serious or critical accessibility violation on the main 
   // axe is injected by the test itself; the site's CSP (rightly) refuses inline script otherwise.
   const context = await newContext(browser, { bypassCSP: true });
   const page = await context.newPage();
-  for (const path of ['/', '/search?q=budget', `/emails/${id}`, '/keys', '/about', '/?lang=fr']) {
+  for (const path of ['/', '/search?q=budget', `/emails/${id}`, '/releases/1', '/keys', '/about', '/?lang=fr']) {
     await page.goto(`${origin}${path}`);
     await page.evaluate(axeSource);
     const violations = (await page.evaluate(async () => {
@@ -253,6 +296,53 @@ test('pages are cached until the archive changes: an ingest beside the server sh
   mkdirSync(more);
   writeFileSync(join(more, 'late.eml'), plainMessage('Late <late@example.org>', 'Arrived later', 'A message ingested while the server runs.\r\n'));
   await cliJson(['--data', data, 'ingest', more, '--json']);
-  assert.equal(((await (await fetch(`${origin}/api/stats`)).json()) as Stats).messages, before + 1);
+  assert.equal(((await (await fetch(`${origin}/api/stats`)).json()) as Stats).messages, before, 'ingested is not published');
+  assert.equal((await runCli(['--data', data, 'release', 'create', '--title', 'Part 3', '--query', 'subject:"Arrived later"'])).code, 0);
+  assert.equal((await runCli(['--data', data, 'release', 'publish', '3'])).code, 0);
+  assert.equal(((await (await fetch(`${origin}/api/stats`)).json()) as Stats).messages, before + 1, 'published: visible at once');
   assert.equal((await idOf('Arrived later')) > 0, true);
+  const releases = (await (await fetch(`${origin}/api/releases`)).json()) as Array<{ number: number }>;
+  assert.deepEqual(
+    releases.map((r) => r.number),
+    [1, 3],
+    'release 2 stays embargoed',
+  );
+});
+
+test('embargoed messages are unreachable: every id on every route, search, facets, threads, feeds, people, stats', async () => {
+  const publisher = SqliteStore.open(join(data, 'archive.sqlite'), { readonly: true });
+  try {
+    const all = (await publisher.rawRefs({ afterId: 0, limit: 1000 })).map((r) => r.id);
+    const visibleIds = new Set<number>();
+    for (const id of all) if (await store.getMessage(id)) visibleIds.add(id);
+    const hidden = all.filter((id) => !visibleIds.has(id));
+    assert.ok(hidden.length >= 2, `the embargoed messages exist for the publisher: ${hidden}`);
+    for (const id of hidden) {
+      for (const path of [`/emails/${id}`, `/emails/${id}/raw`, `/emails/${id}/html`, `/emails/${id}/attachments/0`, `/emails/${id}/attachments/1`, `/emails/${id}/proof.tar.gz`, `/api/emails/${id}`, `/threads/${id}`, `/api/threads/${id}`]) {
+        assert.equal((await fetch(`${origin}${path}`)).status, 404, path);
+      }
+    }
+    for (const id of visibleIds) assert.equal((await fetch(`${origin}/emails/${id}`)).status, 200);
+    const search = (await (await fetch(`${origin}/api/search?q=zanzibarite`)).json()) as SearchResult;
+    assert.equal(search.total, 0);
+    const budget = (await (await fetch(`${origin}/api/search?q=budget`)).json()) as SearchResult;
+    assert.equal(budget.total, 2, 'the embargoed reply does not count');
+    assert.ok(!JSON.stringify(budget.facets).includes('embargo.example.org'), 'nor appear in facets');
+    assert.equal((await fetch(`${origin}/people/${encodeURIComponent('whistle@embargo.example.org')}`)).status, 404);
+    const root = await idOf('Budget for the north basin');
+    const rootMessage = await store.getMessage(root);
+    const thread = (await (await fetch(`${origin}/api/threads/${rootMessage!.threadId}`)).json()) as { messages: Array<{ subject: string; from: { address: string } }> };
+    assert.ok(thread.messages.every((m) => m.from.address !== 'whistle@embargo.example.org'));
+    for (const path of ['/feed.atom', '/', `/emails/${root}`, '/search?q=budget', '/keys', '/api/stats', '/releases/1', '/api/releases', '/search.mbox?q=budget']) {
+      const text = await (await fetch(`${origin}${path}`)).text();
+      assert.doesNotMatch(text, /zanzibarite|embargo\.example\.org|Whistle/i, path);
+    }
+    assert.equal((await fetch(`${origin}/releases/2`)).status, 404);
+    assert.equal((await fetch(`${origin}/api/search?q=release:2`)).status, 200);
+    assert.equal(((await (await fetch(`${origin}/api/search?q=release:2`)).json()) as SearchResult).total, 0);
+    // The publisher still sees everything.
+    assert.equal((await publisher.search((await import('../../src/query/parseQuery.js')).parseQuery('zanzibarite'), { sort: 'date', limit: 5 })).total, 2);
+  } finally {
+    await publisher.close();
+  }
 });

@@ -30,7 +30,13 @@ function words(text: string): string[] {
  * message's most distinctive words (tf × idf, document frequencies from the FTS index itself),
  * then ranks other messages by bm25 on those words. One index query; no model, no extra storage.
  */
-export function relatedSqlite(db: Database.Database, id: number, limit: number, summaries: (ids: readonly number[]) => MessageSummary[]): MessageSummary[] {
+export function relatedSqlite(
+  db: Database.Database,
+  id: number,
+  limit: number,
+  summaries: (ids: readonly number[]) => MessageSummary[],
+  visible: string,
+): MessageSummary[] {
   const row = db.prepare('SELECT subject, text_body, thread_id, message_id FROM messages WHERE id = ?').get(id) as
     | { subject: string | null; text_body: string | null; thread_id: number | null; message_id: string | null }
     | undefined;
@@ -57,7 +63,7 @@ export function relatedSqlite(db: Database.Database, id: number, limit: number, 
   const ids = db
     .prepare(
       `SELECT f.rowid FROM messages_fts f JOIN messages m ON m.id = f.rowid
-       WHERE messages_fts MATCH ? AND m.id != ? AND m.thread_id IS NOT ? AND m.message_id IS NOT ?
+       WHERE messages_fts MATCH ? AND m.id != ? AND m.thread_id IS NOT ? AND m.message_id IS NOT ? AND ${visible}
        ORDER BY bm25(messages_fts, ${BM25_WEIGHTS.join(', ')}), m.id LIMIT ?`,
     )
     .pluck()

@@ -181,4 +181,16 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX signatures_key ON signatures(key_name, outcome);
   `,
+  // 6: releases. messages.release_number (since schema 1) says which release holds a message; a
+  // message is public once its release's publish_at has passed. Nothing else is ever public.
+  `
+  CREATE TABLE releases (
+    number INTEGER PRIMARY KEY,        -- "Part 15": numbered from 1, in creation order
+    title TEXT NOT NULL,
+    selection TEXT NOT NULL,           -- how its messages were chosen (a query, a file of ids)
+    created_at TEXT NOT NULL,
+    publish_at TEXT                    -- NULL: embargoed; an ISO time: public from then on
+  );
+  CREATE INDEX messages_release ON messages(release_number);
+  `,
 ];

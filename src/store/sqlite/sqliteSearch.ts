@@ -74,13 +74,13 @@ function facets(db: Database.Database, where: string, params: unknown[]): Facets
 }
 
 /** Runs a parsed query: total, one page in relevance (bm25) or date order, snippets, facets. */
-export function searchSqlite(db: Database.Database, ast: QueryNode, options: SearchOptions, summaries: Summaries): SearchResult {
+export function searchSqlite(db: Database.Database, ast: QueryNode, options: SearchOptions, summaries: Summaries, visible: string): SearchResult {
   const q = compileQuery(ast);
   const sort = options.sort;
   const cursor = options.cursor ? decodeCursor(options.cursor, sort) : null;
   // Pages after the first ignore messages added since the first: pagination stays stable.
-  const upto = cursor?.u ?? ((db.prepare('SELECT coalesce(max(id), 0) FROM messages').pluck().get() as number) || 0);
-  const where = `${q.where} AND m.id <= ?`;
+  const upto = cursor?.u ?? ((db.prepare(`SELECT coalesce(max(m.id), 0) FROM messages m WHERE ${visible}`).pluck().get() as number) || 0);
+  const where = `${q.where} AND ${visible} AND m.id <= ?`;
   const params = [...q.params, upto];
   const total = db.prepare(`SELECT count(*) FROM ${M} WHERE ${where}`).pluck().get(...params) as number;
   const limit = Math.max(1, Math.min(options.limit, 1000));

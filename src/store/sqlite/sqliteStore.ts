@@ -22,6 +22,8 @@ import type {
   KeyUse,
   VerificationItem,
   RawRef,
+  Release,
+  Audience,
 } from '../archiveStore.js';
 import type { KeyRecord } from '../../verify/keyRecord.js';
 import type { VerificationReport } from '../../verify/report.js';
@@ -37,6 +39,7 @@ import {
   verificationWriter,
 } from './sqliteVerification.js';
 import { MIGRATIONS } from './schema.js';
+import { createReleaseSqlite, publicReleaseNumbers, publishReleaseSqlite, releasesSqlite } from './sqliteReleases.js';
 import { searchSqlite } from './sqliteSearch.js';
 import { relatedSqlite } from './relatedMessages.js';
 import type { QueryNode } from '../../query/ast.js';
@@ -88,14 +91,28 @@ function prepareStatements(db: Database.Database) {
 export class SqliteStore implements ArchiveWriter {
   readonly #db: Database.Database;
   readonly #readonly: boolean;
+  readonly #audience: Audience;
+  readonly #now: () => Date;
 
-  private constructor(db: Database.Database, readonly: boolean) {
+  private constructor(db: Database.Database, readonly: boolean, audience: Audience, now: () => Date) {
     this.#db = db;
     this.#readonly = readonly;
+    this.#audience = audience;
+    this.#now = now;
+  }
+
+  /**
+   * SQL that is true for the messages this store may show: all of them for the publisher; for the
+   * public, only those in a release whose publish time has passed (embargo). Every reader query
+   * that can return a message, a count of messages or a fact about one includes it.
+   */
+  #visible(alias: string): string {
+    if (this.#audience === 'publisher') return '1';
+    return `${alias}.release_number IN (${publicReleaseNumbers(this.#db, this.#now()).join(',') || 'NULL'})`;
   }
 
   /** Opens (and creates or migrates, unless read-only) the database file. */
-  static open(path: string, options: { readonly?: boolean } = {}): SqliteStore {
+  static open(path: string, options: { readonly?: boolean; audience?: Audience; now?: () => Date } = {}): SqliteStore {
     const readonly = options.readonly ?? false;
     let db: Database.Database;
     try {
@@ -122,7 +139,7 @@ export class SqliteStore implements ArchiveWriter {
         db.pragma(`user_version = ${MIGRATIONS.length}`);
       })();
     }
-    return new SqliteStore(db, readonly);
+    return new SqliteStore(db, readonly, options.audience ?? 'publisher', options.now ?? (() => new Date()));
   }
 
   async sourceState(key: string): Promise<SourceState | undefined> {
@@ -231,19 +248,23 @@ export class SqliteStore implements ArchiveWriter {
   async stats(): Promise<ArchiveStats> {
     const db = this.#db;
     const one = (sql: string) => db.prepare(sql).get() as Row;
+    const vis = this.#visible('messages');
+    const publisher = this.#audience === 'publisher';
+    // Rows of other tables count only for visible messages.
+    const ofVisible = `message IN (SELECT id FROM messages WHERE ${vis})`;
     const m = one(`SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes, sum(copy_of IS NOT NULL) AS copies,
-      sum(headers_only) AS headersOnly, min(date_utc) AS first, max(date_utc) AS last FROM messages`);
-    const locations = one('SELECT count(*) AS n FROM locations').n as number;
-    const a = one('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM attachments');
+      sum(headers_only) AS headersOnly, min(date_utc) AS first, max(date_utc) AS last FROM messages WHERE ${vis}`);
+    const locations = one(`SELECT count(*) AS n FROM locations WHERE ${ofVisible}`).n as number;
+    const a = one(`SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM attachments WHERE ${ofVisible}`);
     const warnings: Partial<Record<WarningKind, number>> = {};
-    for (const row of db.prepare('SELECT kind, count(*) AS n FROM warnings GROUP BY kind ORDER BY kind').all() as Row[]) {
+    for (const row of db.prepare(`SELECT kind, count(*) AS n FROM warnings WHERE ${ofVisible} GROUP BY kind ORDER BY kind`).all() as Row[]) {
       warnings[row.kind as WarningKind] = row.n as number;
     }
     const sourceProblems: Record<string, number> = {};
-    for (const row of db.prepare('SELECT kind, count(*) AS n FROM source_problems GROUP BY kind ORDER BY kind').all() as Row[]) {
+    for (const row of (publisher ? db.prepare('SELECT kind, count(*) AS n FROM source_problems GROUP BY kind ORDER BY kind').all() : []) as Row[]) {
       sourceProblems[row.kind as string] = row.n as number;
     }
-    const folders = (db.prepare('SELECT folder, count(*) AS n FROM messages GROUP BY folder ORDER BY n DESC, folder LIMIT 20').all() as Row[]).map(
+    const folders = (db.prepare(`SELECT folder, count(*) AS n FROM messages WHERE ${vis} GROUP BY folder ORDER BY n DESC, folder LIMIT 20`).all() as Row[]).map(
       (row) => ({ folder: row.folder as string, messages: row.n as number }),
     );
     const iso = (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
@@ -259,16 +280,16 @@ export class SqliteStore implements ArchiveWriter {
       lastDate: iso(m.last),
       warnings,
       sourceProblems,
-      sources: one('SELECT count(*) AS n FROM sources').n as number,
+      sources: publisher ? (one('SELECT count(*) AS n FROM sources').n as number) : 0,
       folders,
-      dkim: verdictCountsSqlite(db),
+      dkim: verdictCountsSqlite(db, vis),
       keyRecords: one('SELECT count(*) AS n FROM dkim_keys').n as number,
     };
   }
 
   async getMessage(id: number): Promise<StoredMessage | undefined> {
     const db = this.#db;
-    const row = db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as Row | undefined;
+    const row = db.prepare(`SELECT * FROM messages WHERE id = ? AND ${this.#visible('messages')}`).get(id) as Row | undefined;
     if (!row) return undefined;
     const attachments = (db.prepare('SELECT * FROM attachments WHERE message = ? ORDER BY idx').all(id) as Row[]).map(
       (a): AttachmentRecord => ({
@@ -298,7 +319,7 @@ export class SqliteStore implements ArchiveWriter {
     );
     const messageId = row.message_id as string | null;
     const copies = messageId
-      ? (db.prepare('SELECT id FROM messages WHERE message_id = ? AND id != ? ORDER BY id').pluck().all(messageId, id) as number[])
+      ? (db.prepare(`SELECT id FROM messages WHERE message_id = ? AND id != ? AND ${this.#visible('messages')} ORDER BY id`).pluck().all(messageId, id) as number[])
       : [];
     const parse = <T>(value: unknown, fallback: T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : fallback);
     return {
@@ -370,7 +391,7 @@ export class SqliteStore implements ArchiveWriter {
   #summaries(where: string, params: unknown[]): MessageSummary[] {
     const rows = this.#db
       .prepare(`SELECT id, date_utc, from_name, from_addr, subject, message_id, thread_id, parent_id, parent_message_id,
-        parent_evidence, attachment_count, folder FROM messages WHERE ${where} ORDER BY id`)
+        parent_evidence, attachment_count, folder FROM messages WHERE (${where}) AND ${this.#visible('messages')} ORDER BY id`)
       .all(...params) as Row[];
     return rows.map((r) => ({
       id: r.id as number,
@@ -388,11 +409,11 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async search(query: QueryNode, options: SearchOptions): Promise<SearchResult> {
-    return searchSqlite(this.#db, query, options, (ids) => this.#summariesOf(ids));
+    return searchSqlite(this.#db, query, options, (ids) => this.#summariesOf(ids), this.#visible('m'));
   }
 
   async related(id: number, limit: number): Promise<MessageSummary[]> {
-    return relatedSqlite(this.#db, id, limit, (ids) => this.#summariesOf(ids));
+    return relatedSqlite(this.#db, id, limit, (ids) => this.#summariesOf(ids), this.#visible('m'));
   }
 
   async thread(threadId: number): Promise<MessageSummary[]> {
@@ -403,14 +424,19 @@ export class SqliteStore implements ArchiveWriter {
     return this.#summariesOf(ids);
   }
 
-  dataVersion(): number {
-    return (this.#dataVersion ??= this.#db.prepare('PRAGMA data_version').pluck()).get() as number;
+  dataVersion(): string {
+    const version = (this.#dataVersion ??= this.#db.prepare('PRAGMA data_version').pluck()).get() as number;
+    // A release scheduled with --at becomes public without any write: that changes what is visible too.
+    return this.#audience === 'publisher' ? String(version) : `${version}/${publicReleaseNumbers(this.#db, this.#now()).join(',')}`;
   }
 
   #dataVersion: Database.Statement | undefined;
 
   async latest(limit: number): Promise<MessageSummary[]> {
-    const ids = this.#db.prepare('SELECT id FROM messages ORDER BY date_utc IS NULL, date_utc DESC, id DESC LIMIT ?').pluck().all(limit) as number[];
+    const ids = this.#db
+      .prepare(`SELECT id FROM messages WHERE ${this.#visible('messages')} ORDER BY date_utc IS NULL, date_utc DESC, id DESC LIMIT ?`)
+      .pluck()
+      .all(limit) as number[];
     return this.#summariesOf(ids);
   }
 
@@ -430,7 +456,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async keyUses(): Promise<KeyUse[]> {
-    return keyUsesSqlite(this.#db);
+    return keyUsesSqlite(this.#db, this.#visible('messages'));
   }
 
   async missingKeys(): Promise<KeyUse[]> {
@@ -456,6 +482,19 @@ export class SqliteStore implements ArchiveWriter {
   #verificationWriter: ReturnType<typeof verificationWriter> | undefined;
   #writeVerification(item: VerificationItem, options?: { verdictWritten: boolean }): void {
     (this.#verificationWriter ??= verificationWriter(this.#db))(item, options);
+  }
+
+  async releases(): Promise<Release[]> {
+    const all = releasesSqlite(this.#db, this.#now());
+    return this.#audience === 'publisher' ? all : all.filter((r) => r.published);
+  }
+
+  async createRelease(input: { title: string; selection: string; ids: readonly number[] | 'all-remaining' }): Promise<{ release: Release; alreadyReleased: number }> {
+    return createReleaseSqlite(this.#db, { ...input, now: this.#now() });
+  }
+
+  async publishRelease(number: number, at: Date): Promise<Release | string> {
+    return publishReleaseSqlite(this.#db, number, at, this.#now());
   }
 
   async close(): Promise<void> {

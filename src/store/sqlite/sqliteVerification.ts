@@ -74,8 +74,13 @@ export function missingKeysSqlite(db: Database.Database): KeyUse[] {
 }
 
 /** Messages signed with each key name, for `keys list`. */
-export function keyUsesSqlite(db: Database.Database): KeyUse[] {
-  return (db.prepare('SELECT key_name, count(DISTINCT message) FROM signatures WHERE key_name IS NOT NULL GROUP BY key_name').raw().all() as Array<[string, number]>).map(
+export function keyUsesSqlite(db: Database.Database, visible: string): KeyUse[] {
+  return (
+    db
+      .prepare(`SELECT key_name, count(DISTINCT message) FROM signatures WHERE key_name IS NOT NULL AND message IN (SELECT id FROM messages WHERE ${visible}) GROUP BY key_name`)
+      .raw()
+      .all() as Array<[string, number]>
+  ).map(
     ([name, messages]) => ({ name, messages }),
   );
 }
@@ -87,9 +92,9 @@ export function messagesSignedWithSqlite(db: Database.Database, names: readonly 
     .all(JSON.stringify(names)) as number[];
 }
 
-export function verdictCountsSqlite(db: Database.Database): Record<string, number> {
+export function verdictCountsSqlite(db: Database.Database, visible: string): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const [verdict, n] of db.prepare(`SELECT coalesce(dkim_verdict, 'unverified'), count(*) FROM messages GROUP BY 1 ORDER BY 2 DESC`).raw().all() as Array<[string, number]>) {
+  for (const [verdict, n] of db.prepare(`SELECT coalesce(dkim_verdict, 'unverified'), count(*) FROM messages WHERE ${visible} GROUP BY 1 ORDER BY 2 DESC`).raw().all() as Array<[string, number]>) {
     counts[verdict] = n;
   }
   return counts;

@@ -1,6 +1,6 @@
 import type { VNode } from 'preact';
 import type { Address } from '../../mail/messageFields.js';
-import type { ArchiveStats, FacetCount, Facets, MessageSummary, SearchResult, StoredMessage } from '../../store/archiveStore.js';
+import type { ArchiveStats, FacetCount, Facets, MessageSummary, Release, SearchResult, StoredMessage } from '../../store/archiveStore.js';
 import type { KeyFacts, KeyRecord } from '../../verify/keyRecord.js';
 import { verdictLabel, type SignatureReport, type VerificationReport } from '../../verify/report.js';
 import { formatDate } from '../i18n.js';
@@ -32,7 +32,22 @@ function MessageList(props: { ctx: PageContext; messages: readonly MessageSummar
   );
 }
 
-export function HomePage(props: { ctx: PageContext; stats: ArchiveStats; latest: readonly MessageSummary[] }): VNode {
+function ReleaseList(props: { ctx: PageContext; releases: readonly Release[] }): VNode {
+  return (
+    <ol class="releases">
+      {props.releases.map((r) => (
+        <li key={r.number} value={r.number}>
+          <a href={`/releases/${r.number}`}>{r.title}</a>{' '}
+          <span class="meta">
+            {n(r.messages)} {props.ctx.t.messages} · {formatDate(r.publishAt ? Date.parse(r.publishAt) : null, props.ctx.lang, false)}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function HomePage(props: { ctx: PageContext; stats: ArchiveStats; latest: readonly MessageSummary[]; releases: readonly Release[] }): VNode {
   const { ctx, stats } = props;
   return (
     <Layout ctx={ctx} title={ctx.t.home}>
@@ -40,6 +55,8 @@ export function HomePage(props: { ctx: PageContext; stats: ArchiveStats; latest:
       <p>
         {n(stats.messages)} {ctx.t.messages} · {ctx.t.dates}: {stats.firstDate?.slice(0, 10) ?? '—'} – {stats.lastDate?.slice(0, 10) ?? '—'}
       </p>
+      <h2>{ctx.t.releases}</h2>
+      {props.releases.length > 0 ? <ReleaseList ctx={ctx} releases={props.releases} /> : <p>{ctx.t.noReleases}</p>}
       <h2>{ctx.t.verification}</h2>
       <ul class="facet">
         {Object.entries(stats.dkim).map(([verdict, count]) => (
@@ -366,6 +383,28 @@ function ThreadTree(props: { ctx: PageContext; messages: readonly MessageSummary
         </li>
       ))}
     </ol>
+  );
+}
+
+export function ReleasePage(props: { ctx: PageContext; release: Release; messages: SearchResult }): VNode {
+  const { ctx, release } = props;
+  return (
+    <Layout ctx={ctx} title={release.title}>
+      <h1>{release.title}</h1>
+      <p>
+        {ctx.t.release} {release.number} · {n(release.messages)} {ctx.t.messages} · {ctx.t.publishedOn} {formatDate(release.publishAt ? Date.parse(release.publishAt) : null, ctx.lang)}
+      </p>
+      <p>
+        <a href={`/search?q=${encodeURIComponent(`release:${release.number}`)}`}>{ctx.t.search}</a> · <a href={`/releases/${release.number}/feed.atom`}>Atom</a> ·{' '}
+        <a href={`/api/releases/${release.number}`}>JSON</a>
+      </p>
+      <MessageList ctx={ctx} messages={props.messages.hits.map((h) => h.message)} />
+      {props.messages.nextCursor ? (
+        <a rel="next" href={`/search?q=${encodeURIComponent(`release:${release.number}`)}&sort=date&cursor=${encodeURIComponent(props.messages.nextCursor)}`}>
+          {ctx.t.next}
+        </a>
+      ) : null}
+    </Layout>
   );
 }
 

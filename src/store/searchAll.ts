@@ -1,0 +1,14 @@
+import type { QueryNode } from '../query/ast.js';
+import type { ArchiveReader } from './archiveStore.js';
+
+/** Every message number a query finds, page by page (for releases, exports: not for the web). */
+export async function searchAllIds(store: ArchiveReader, ast: QueryNode): Promise<number[]> {
+  const ids: number[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await store.search(ast, { sort: 'date', limit: 1000, cursor });
+    ids.push(...page.hits.map((h) => h.message.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
+}
