@@ -176,6 +176,23 @@ test('search, follow a facet, open an email, walk its thread, read the DKIM pane
   await context.close();
 });
 
+test('keyboard: the first Tab reaches the skip link, then the search box; focus is visible', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${origin}/`);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+  assert.notEqual(outline, 'none', 'a visible focus ring');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'q');
+  await page.keyboard.type('budget');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/search\?q=budget/);
+  await context.close();
+});
+
 test('the raw download is the stored blob, byte for byte', async () => {
   const id = await idOf('Budget for the north basin');
   const context = await newContext(browser);
