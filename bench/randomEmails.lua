@@ -1,7 +1,8 @@
--- wrk script: GET /emails/<id> for ids spread over the whole collection (set MAX_ID in the environment),
--- so most requests render a page the cache has not seen yet.
-local max_id = tonumber(os.getenv("MAX_ID") or "1000")
+-- wrk script: GET /emails/<id> for ids drawn from a file (one per line, IDS_FILE), so most
+-- requests render a page the cache has not seen yet.
+local ids = {}
+for line in io.lines(os.getenv("IDS_FILE")) do ids[#ids + 1] = line end
 math.randomseed(42)
 request = function()
-  return wrk.format("GET", "/emails/" .. math.random(1, max_id))
+  return wrk.format("GET", "/emails/" .. ids[math.random(1, #ids)])
 end

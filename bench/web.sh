@@ -43,6 +43,8 @@ for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; 
 
 ID=$(curl -s "http://127.0.0.1:$PORT/api/search?q=has:attachment&limit=1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).hits[0].message.id))')
 curl -s "http://127.0.0.1:$PORT/emails/$ID" >"$WORK/nginx/root/email.html"
+# The published messages (the demo embargoes its part 3): what a public reader can open.
+$E search 'release:1 OR release:2' --json --limit 1000 | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).hits.map(h=>h.message.id).join("\n")))' >"$WORK/public-ids.txt"
 /usr/sbin/nginx -c "$WORK/nginx/nginx.conf"
 
 run() { # label url [wrk script]
@@ -60,7 +62,7 @@ echo "email page: /emails/$ID ($(wc -c <"$WORK/nginx/root/email.html") bytes)"
   run "epistola: email page" "http://127.0.0.1:$PORT/emails/$ID"
   run "epistola: search page" "http://127.0.0.1:$PORT/search?q=harbour"
   run "epistola: raw download" "http://127.0.0.1:$PORT/emails/$ID/raw"
-  MAX_ID=$COUNT run "epistola: email pages, random ids (mostly uncached)" "http://127.0.0.1:$PORT" bench/randomEmails.lua
+  IDS_FILE="$WORK/public-ids.txt" run "epistola: email pages, random public ids (mostly uncached)" "http://127.0.0.1:$PORT" bench/randomEmails.lua
 } | tee "$WORK/web.txt"
 node -e '
   const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => l.split("|"));

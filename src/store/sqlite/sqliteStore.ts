@@ -108,7 +108,23 @@ export class SqliteStore implements ArchiveWriter {
    */
   #visible(alias: string): string {
     if (this.#audience === 'publisher') return '1';
-    return `${alias}.release_number IN (${publicReleaseNumbers(this.#db, this.#now()).join(',') || 'NULL'})`;
+    return `${alias}.release_number IN (${this.#publicReleases().numbers.join(',') || 'NULL'})`;
+  }
+
+  #public: { version: number; numbers: number[]; until: number } | undefined;
+
+  /**
+   * The public release numbers, looked up again only when the database changed or when the next
+   * scheduled publication time has come (this runs on every public request).
+   */
+  #publicReleases(): { version: number; numbers: number[] } {
+    const version = (this.#dataVersion ??= this.#db.prepare('PRAGMA data_version').pluck()).get() as number;
+    const now = this.#now();
+    if (!this.#public || this.#public.version !== version || now.getTime() >= this.#public.until) {
+      const next = this.#db.prepare('SELECT min(publish_at) FROM releases WHERE publish_at > ?').pluck().get(now.toISOString()) as string | null;
+      this.#public = { version, numbers: publicReleaseNumbers(this.#db, now), until: next ? Date.parse(next) : Number.POSITIVE_INFINITY };
+    }
+    return this.#public;
   }
 
   /** Opens (and creates or migrates, unless read-only) the database file. */
@@ -425,9 +441,10 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   dataVersion(): string {
-    const version = (this.#dataVersion ??= this.#db.prepare('PRAGMA data_version').pluck()).get() as number;
+    if (this.#audience === 'publisher') return String((this.#dataVersion ??= this.#db.prepare('PRAGMA data_version').pluck()).get() as number);
     // A release scheduled with --at becomes public without any write: that changes what is visible too.
-    return this.#audience === 'publisher' ? String(version) : `${version}/${publicReleaseNumbers(this.#db, this.#now()).join(',')}`;
+    const { version, numbers } = this.#publicReleases();
+    return `${version}/${numbers.join(',')}`;
   }
 
   #dataVersion: Database.Statement | undefined;
