@@ -206,7 +206,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/api/emails/:id', async (request, reply) => {
     const message = await loadMessage(request);
     if (!message) return notFound(request, reply);
-    const { html: _html, ...rest } = message;
+    // Where the publisher's files were (paths on their machine) is not for the public.
+    const { html: _html, locations: _locations, ...rest } = message;
     return reply.headers(PAGE_HEADERS).send({ ...rest, hasHtml: message.html !== null, links: emailLinks(message.id) });
   });
   app.get('/emails/:id/raw', async (request, reply) => {

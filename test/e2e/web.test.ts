@@ -340,6 +340,8 @@ test('embargoed messages are unreachable: every id on every route, search, facet
       }
     }
     for (const id of visibleIds) assert.equal((await fetch(`${origin}/emails/${id}`)).status, 200);
+    const api = await (await fetch(`${origin}/api/emails/${[...visibleIds][0]}`)).text();
+    assert.ok(!api.includes(dir), 'no path of the publisher\'s machine in the API');
     const search = (await (await fetch(`${origin}/api/search?q=zanzibarite`)).json()) as SearchResult;
     assert.equal(search.total, 0);
     const budget = (await (await fetch(`${origin}/api/search?q=budget`)).json()) as SearchResult;
