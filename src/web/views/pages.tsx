@@ -65,7 +65,7 @@ export function HomePage(props: { ctx: PageContext; stats: ArchiveStats; latest:
           </li>
         ))}
       </ul>
-      <h2>{ctx.t.sortDate}</h2>
+      <h2>{ctx.t.latest}</h2>
       <MessageList ctx={ctx} messages={props.latest} />
     </Layout>
   );
