@@ -6,6 +6,7 @@ import { buildServer } from '../serve/server.js';
 import { BlobStore } from '../store/blobStore.js';
 import { SqliteStore } from '../store/sqlite/sqliteStore.js';
 import { dataDirOf, print } from './context.js';
+import { loadPublicKey } from '../publish/collectionKey.js';
 
 export interface ServeFlags {
   port: string;
@@ -27,6 +28,7 @@ export async function serveArchive(dir: DataDir, flags: ServeFlags): Promise<voi
     blobs: new BlobStore(dir.root),
     blobRoot: join(dir.root, 'blobs'),
     collection: config.title,
+    collectionKey: await loadPublicKey(dir.root),
     rateLimitPerMinute: Number(flags.rateLimit) || 300,
   });
   try {

@@ -1,3 +1,4 @@
+import { ensureCollectionKey } from '../publish/collectionKey.js';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,10 +28,14 @@ export interface CollectionConfig {
 
 /** Creates the data directory and its config if missing; returns whether it was created. */
 export async function initDataDir(dir: DataDir, title = 'Untitled collection'): Promise<boolean> {
-  if (existsSync(dir.configFile)) return false;
+  if (existsSync(dir.configFile)) {
+    await ensureCollectionKey(dir.root);
+    return false;
+  }
   await mkdir(dir.root, { recursive: true });
   const config: CollectionConfig = { format: 1, title, createdAt: new Date().toISOString() };
   await writeFile(dir.configFile, `${JSON.stringify(config, null, 2)}\n`);
+  await ensureCollectionKey(dir.root);
   return true;
 }
 

@@ -38,6 +38,8 @@ export interface ServerOptions {
   /** Requests a client may make to search and the API per minute. */
   readonly rateLimitPerMinute?: number;
   readonly logger?: boolean;
+  /** The collection's public signing key, shown on the about page. */
+  readonly collectionKey?: { readonly publicPem: string; readonly fingerprint: string } | null;
   /** Memory for rendered pages (default 64 MB). */
   readonly pageCacheBytes?: number;
 }
@@ -344,7 +346,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.headers(DOWNLOAD_HEADERS).type('text/plain; charset=utf-8').send(formatKeyFile(await store.keyRecords())),
   );
 
-  app.get('/about', async (request, reply) => sendPage(reply, AboutPage({ ctx: contextOf(request, collection) })));
+  app.get('/about', async (request, reply) => sendPage(reply, AboutPage({ ctx: contextOf(request, collection), key: options.collectionKey ?? null })));
+  app.get('/collection-key.pub.pem', async (request, reply) =>
+    options.collectionKey ? reply.headers(DOWNLOAD_HEADERS).type('text/plain; charset=utf-8').send(options.collectionKey.publicPem) : notFound(request, reply),
+  );
   app.get('/api/openapi.json', async (_request, reply) => reply.headers(PAGE_HEADERS).send(OPENAPI));
   app.get('/feed.atom', async (request, reply) => {
     const base = `${request.protocol}://${request.host}`;

@@ -474,7 +474,7 @@ export function KeysPage(props: { ctx: PageContext; keys: ReadonlyArray<KeyRecor
   );
 }
 
-export function AboutPage(props: { ctx: PageContext }): VNode {
+export function AboutPage(props: { ctx: PageContext; key: { publicPem: string; fingerprint: string } | null }): VNode {
   const fr = props.ctx.lang === 'fr';
   return (
     <Layout ctx={props.ctx} title={props.ctx.t.about}>
@@ -499,6 +499,21 @@ export function AboutPage(props: { ctx: PageContext }): VNode {
           ? 'Les clés changent et disparaissent du DNS ; l’archive garde chaque clé vue, avec où et quand.'
           : 'Keys rotate and disappear from DNS; the archive keeps every key it saw, with where and when.'}
       </p>
+      {props.key ? (
+        <section>
+          <h2>{fr ? 'Clé de la collection' : 'Collection key'}</h2>
+          <p>
+            {fr
+              ? 'Chaque copie exportée (et chaque miroir) porte un manifeste signé par cette clé Ed25519. Empreinte :'
+              : 'Every exported copy (and every mirror) carries a manifest signed with this Ed25519 key. Fingerprint:'}{' '}
+            <code>{props.key.fingerprint}</code>
+          </p>
+          <pre>{props.key.publicPem}</pre>
+          <p>
+            <code>epistola mirror verify &lt;url&gt; --key {props.key.fingerprint}</code>
+          </p>
+        </section>
+      ) : null}
     </Layout>
   );
 }
