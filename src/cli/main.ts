@@ -8,6 +8,7 @@ import { registerVerifyCommands } from './verifyCommands.js';
 import { registerKeysCommands } from './keysCommands.js';
 import { registerServeCommand, serveArchive } from './serveCommand.js';
 import { registerReleaseCommands } from './releaseCommands.js';
+import { registerPublishCommands } from './publishCommands.js';
 import { createDemoReleases } from '../demo/demoReleases.js';
 import { DataDirError, UsageError } from '../errors.js';
 import { ingest } from '../pipeline/ingest.js';
@@ -224,6 +225,7 @@ function buildProgram(): Command {
   registerKeysCommands(program);
   registerServeCommand(program);
   registerReleaseCommands(program);
+  registerPublishCommands(program);
   return program;
 }
 

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type { MirrorStatusView } from '../web/views/pages.js';
 import { requireDataDir, type DataDir } from '../config/dataDir.js';
 import { UsageError } from '../errors.js';
 import { buildServer } from '../serve/server.js';
@@ -29,6 +31,7 @@ export async function serveArchive(dir: DataDir, flags: ServeFlags): Promise<voi
     blobRoot: join(dir.root, 'blobs'),
     collection: config.title,
     collectionKey: await loadPublicKey(dir.root),
+    mirrorStatus: async () => JSON.parse((await readFile(join(dir.root, 'status.json'), 'utf8').catch(() => 'null')) || 'null') as MirrorStatusView | null,
     rateLimitPerMinute: Number(flags.rateLimit) || 300,
   });
   try {

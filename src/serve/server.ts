@@ -17,10 +17,10 @@ import { verifyMessage } from '../verify/verifyMessage.js';
 import { writeProofBundle } from '../verify/proofBundle.js';
 import { mboxEntry } from '../mail/mboxWriter.js';
 import { chooseLang, MESSAGES } from '../web/i18n.js';
-import { sanitizeEmailHtml } from '../web/sanitizeEmailHtml.js';
+import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
 import { DOWNLOAD_HEADERS, EMAIL_HTML_HEADERS, PAGE_HEADERS } from '../web/securityHeaders.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
-import { AboutPage, EmailPage, ErrorPage, HomePage, KeysPage, PersonPage, ReleasePage, SearchPage, ThreadPage } from '../web/views/pages.js';
+import { AboutPage, EmailPage, ErrorPage, HomePage, KeysPage, PersonPage, ReleasePage, SearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
 import { atomFeed } from '../web/atomFeed.js';
 import { OPENAPI } from './openapi.js';
 import { PageCache } from './pageCache.js';
@@ -40,6 +40,8 @@ export interface ServerOptions {
   readonly logger?: boolean;
   /** The collection's public signing key, shown on the about page. */
   readonly collectionKey?: { readonly publicPem: string; readonly fingerprint: string } | null;
+  /** Reads the last `mirror status --save` (null when there is none). */
+  readonly mirrorStatus?: () => Promise<MirrorStatusView | null>;
   /** Memory for rendered pages (default 64 MB). */
   readonly pageCacheBytes?: number;
 }
@@ -224,13 +226,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/emails/:id/html', async (request, reply) => {
     const message = await loadMessage(request);
     if (!message?.html) return notFound(request, reply);
-    const ctx = contextOf(request, collection);
-    const cids = new Map(message.attachments.filter((a) => a.contentId && a.contentType.startsWith('image/')).map((a) => [a.contentId!, a.index]));
-    const { html } = sanitizeEmailHtml(message.html, {
-      cidUrl: (cid) => (cids.has(cid) ? `/emails/${message.id}/attachments/${cids.get(cid)}?inline=1` : null),
-      remoteImageLabel: ctx.t.remoteImage,
-    });
-    const doc = `<!doctype html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>${message.id}</title></head><body>${html}</body></html>`;
+    const doc = emailHtmlDocument(message, contextOf(request, collection).lang);
     return reply.headers(EMAIL_HTML_HEADERS).type('text/html; charset=utf-8').send(doc);
   });
   app.get('/emails/:id/attachments/:idx', async (request, reply) => {
@@ -350,6 +346,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/collection-key.pub.pem', async (request, reply) =>
     options.collectionKey ? reply.headers(DOWNLOAD_HEADERS).type('text/plain; charset=utf-8').send(options.collectionKey.publicPem) : notFound(request, reply),
   );
+  app.get('/status', async (request, reply) => sendPage(reply, StatusPage({ ctx: contextOf(request, collection), status: (await options.mirrorStatus?.()) ?? null })));
   app.get('/api/openapi.json', async (_request, reply) => reply.headers(PAGE_HEADERS).send(OPENAPI));
   app.get('/feed.atom', async (request, reply) => {
     const base = `${request.protocol}://${request.host}`;

@@ -518,6 +518,57 @@ export function AboutPage(props: { ctx: PageContext; key: { publicPem: string; f
   );
 }
 
+export interface MirrorStatusView {
+  readonly checkedAt: string;
+  readonly originSequence: number;
+  readonly sites: ReadonlyArray<{ name: string; country: string; url: string; up: boolean; latencyMs: number | null; sequence: number | null; behind: number | null; problem: string | null }>;
+}
+
+export function StatusPage(props: { ctx: PageContext; status: MirrorStatusView | null }): VNode {
+  const fr = props.ctx.lang === 'fr';
+  const s = props.status;
+  return (
+    <Layout ctx={props.ctx} title={fr ? 'Miroirs' : 'Mirrors'}>
+      <h1>{fr ? 'Miroirs' : 'Mirrors'}</h1>
+      {s ? (
+        <>
+          <p>
+            {fr ? 'Vérifié le' : 'Checked'} {s.checkedAt} · {fr ? 'export' : 'export'} {s.originSequence}
+          </p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{fr ? 'Site' : 'Site'}</th>
+                <th scope="col">{fr ? 'Pays' : 'Country'}</th>
+                <th scope="col">{fr ? 'État' : 'State'}</th>
+                <th scope="col">{fr ? 'Latence' : 'Latency'}</th>
+                <th scope="col">{fr ? 'Version' : 'Copy'}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.sites.map((site) => (
+                <tr key={site.url}>
+                  <td>
+                    <a href={site.url}>{site.name}</a>
+                  </td>
+                  <td>{site.country}</td>
+                  <td>{site.up ? (fr ? 'en ligne' : 'up') : fr ? 'injoignable' : 'down'}</td>
+                  <td>{site.latencyMs === null ? '—' : `${site.latencyMs} ms`}</td>
+                  <td>
+                    {site.behind === null ? (site.problem ?? '—') : site.behind === 0 ? (fr ? 'à jour' : 'fresh') : `${fr ? 'en retard de' : 'behind by'} ${site.behind}`}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : (
+        <p>{fr ? 'Aucun relevé des miroirs.' : 'No mirror check yet.'}</p>
+      )}
+    </Layout>
+  );
+}
+
 export function ErrorPage(props: { ctx: PageContext; status: number; message: string }): VNode {
   return (
     <Layout ctx={props.ctx} title={String(props.status)}>

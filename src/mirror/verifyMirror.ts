@@ -1,0 +1,69 @@
+import { readdir } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { checkManifest, MANIFEST_FILE, SIGNATURE_FILE, sha256Of, type Manifest } from '../publish/manifest.js';
+import { openOrigin } from './origin.js';
+
+/**
+ * Checks a whole copy against its signed manifest: the signature against the pinned key, then
+ * every file's size and sha256. Lists every missing, altered and (for a directory) extra file.
+ */
+
+export interface MirrorReport {
+  readonly location: string;
+  readonly ok: boolean;
+  /** Why the manifest itself was refused, if it was. */
+  readonly refused: string | null;
+  readonly sequence: number | null;
+  readonly files: number;
+  readonly missing: readonly string[];
+  readonly altered: readonly string[];
+  /** Files present that the manifest does not list (directories only: a web server cannot be listed). */
+  readonly extra: readonly string[];
+}
+
+export async function verifyMirror(location: string, fingerprint: string): Promise<MirrorReport> {
+  const origin = openOrigin(location);
+  const base = { location: origin.label, sequence: null, files: 0, missing: [], altered: [], extra: [] };
+  const [bytes, signature] = await Promise.all([origin.get(MANIFEST_FILE), origin.get(SIGNATURE_FILE)]);
+  if (!bytes || !signature) return { ...base, ok: false, refused: `no ${!bytes ? MANIFEST_FILE : SIGNATURE_FILE} at ${origin.label}` };
+  const check = checkManifest(bytes, signature.toString(), fingerprint);
+  if (!check.ok) return { ...base, ok: false, refused: check.reason };
+  const manifest: Manifest = check.manifest;
+  const missing: string[] = [];
+  const altered: string[] = [];
+  // A few at a time: enough to hide latency, not a flood on the mirror.
+  const queue = [...manifest.files];
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) {
+        const content = await origin.get(f.path);
+        if (!content) missing.push(f.path);
+        else if (content.length !== f.size || sha256Of(content) !== f.sha256) altered.push(f.path);
+      }
+    }),
+  );
+  const extra: string[] = [];
+  if (!/^https?:\/\//i.test(location)) {
+    const listed = new Set([...manifest.files.map((f) => f.path), MANIFEST_FILE, SIGNATURE_FILE]);
+    const root = resolve(location);
+    for (const path of await walk(root)) {
+      const rel = relative(root, path).split('\\').join('/');
+      if (!listed.has(rel)) extra.push(rel);
+    }
+  }
+  missing.sort();
+  altered.sort();
+  extra.sort();
+  return { location: origin.label, ok: missing.length + altered.length + extra.length === 0, refused: null, sequence: manifest.sequence, files: manifest.files.length, missing, altered, extra };
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const out: string[] = [];
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(path)));
+    else out.push(path);
+  }
+  return out;
+}

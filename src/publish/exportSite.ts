@@ -1,0 +1,163 @@
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { VNode } from 'preact';
+import { parseQuery } from '../query/parseQuery.js';
+import type { ArchiveReader } from '../store/archiveStore.js';
+import type { BlobStore } from '../store/blobStore.js';
+import { searchAllIds } from '../store/searchAll.js';
+import { keyFacts } from '../verify/keyRecord.js';
+import { formatKeyFile } from '../verify/keyFile.js';
+import { atomFeed } from '../web/atomFeed.js';
+import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
+import { MESSAGES } from '../web/i18n.js';
+import { renderPage, type PageContext } from '../web/views/layout.js';
+import { AboutPage, EmailPage, HomePage, KeysPage, ReleasePage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
+import { signBytes, type CollectionKey } from './collectionKey.js';
+import { MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, serializeManifest, sha256Of, type Manifest, type ManifestFile, type MirrorSite } from './manifest.js';
+
+/**
+ * The static export: the public site as files (the same views as the live server), raw messages
+ * and attachments, JSON, feeds, and a signed manifest. Only published releases are exported (the
+ * store is opened for the public). Incremental: a file whose bytes did not change is not
+ * rewritten, and files no longer produced are removed.
+ */
+
+export interface ExportOptions {
+  readonly store: ArchiveReader;
+  readonly blobs: BlobStore;
+  readonly collection: string;
+  readonly outDir: string;
+  readonly key: CollectionKey;
+  /** Absolute base URL for feeds and permalinks, e.g. https://archive.example.org */
+  readonly baseUrl: string;
+  readonly mirrors: readonly MirrorSite[];
+  readonly staticDir: string;
+  /** The last `mirror status --save`, shown at /status. */
+  readonly status: MirrorStatusView | null;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface ExportSummary {
+  readonly sequence: number;
+  readonly messages: number;
+  readonly files: number;
+  readonly bytes: number;
+  /** Files written this time (new or changed). */
+  readonly written: number;
+  readonly removed: number;
+  readonly elapsedMs: number;
+}
+
+async function readPrevious(outDir: string): Promise<{ manifest: Manifest | null; hash: string | null }> {
+  const bytes = await readFile(join(outDir, MANIFEST_FILE)).catch(() => null);
+  if (!bytes) return { manifest: null, hash: null };
+  return { manifest: JSON.parse(bytes.toString('utf8')) as Manifest, hash: sha256Of(bytes) };
+}
+
+export async function exportSite(options: ExportOptions): Promise<ExportSummary> {
+  const started = Date.now();
+  const { store, outDir } = options;
+  await mkdir(outDir, { recursive: true });
+  const previous = await readPrevious(outDir);
+  const before = new Map((previous.manifest?.files ?? []).map((f) => [f.path, f.sha256]));
+  const files = new Map<string, ManifestFile>();
+  let written = 0;
+
+  /** Records a file; writes it only when its bytes differ from the previous export's. */
+  const put = async (path: string, content: Buffer | string) => {
+    const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+    const sha256 = sha256Of(bytes);
+    files.set(path, { path, size: bytes.length, sha256 });
+    if (before.get(path) === sha256) return;
+    await mkdir(dirname(join(outDir, path)), { recursive: true });
+    await writeFile(join(outDir, path), bytes);
+    written++;
+  };
+  /** A blob copied by name: its sha256 is its name, so unchanged ones are not even read. */
+  const putBlob = async (path: string, sha256: string, size: number) => {
+    files.set(path, { path, size, sha256 });
+    if (before.get(path) === sha256) return;
+    await mkdir(dirname(join(outDir, path)), { recursive: true });
+    await copyFile(options.blobs.pathOf(sha256), join(outDir, path));
+    written++;
+  };
+  const ctx = (path: string): PageContext => ({ lang: 'en', t: MESSAGES.en, collection: options.collection, path });
+  const page = (vnode: VNode) => renderPage(vnode);
+
+  const releases = await store.releases();
+  const ids = releases.length > 0 ? await searchAllIds(store, parseQuery(releases.map((r) => `release:${r.number}`).join(' OR '))) : [];
+  ids.sort((a, b) => a - b);
+  const threads = new Set<number>();
+  let done = 0;
+  for (const id of ids) {
+    const message = (await store.getMessage(id))!;
+    const thread = message.threadId !== null ? await store.thread(message.threadId) : [];
+    if (message.threadId !== null) threads.add(message.threadId);
+    const related = await store.related(id, 5);
+    await put(`emails/${id}/index.html`, page(EmailPage({ ctx: ctx(`/emails/${id}`), message, thread, related, permalink: `${options.baseUrl}/emails/${id}` })));
+    await putBlob(`emails/${id}/raw`, message.sha256, message.size);
+    if (message.html) await put(`emails/${id}/html/index.html`, emailHtmlDocument(message, 'en'));
+    for (const a of message.attachments) await putBlob(`emails/${id}/attachments/${a.index}`, a.sha256, a.size);
+    const { html: _html, locations: _locations, ...json } = message;
+    await put(`api/emails/${id}.json`, JSON.stringify(json));
+    options.onProgress?.(++done, ids.length);
+  }
+  for (const threadId of threads) {
+    const messages = await store.thread(threadId);
+    await put(`threads/${threadId}/index.html`, page(ThreadPage({ ctx: ctx(`/threads/${threadId}`), threadId, messages })));
+    await put(`api/threads/${threadId}.json`, JSON.stringify({ threadId, messages }));
+  }
+  for (const release of releases) {
+    const messages = await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 200 });
+    await put(`releases/${release.number}/index.html`, page(ReleasePage({ ctx: ctx(`/releases/${release.number}`), release, messages })));
+    const latest = (await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 50 })).hits.map((h) => h.message);
+    await put(`releases/${release.number}/feed.atom`, atomFeed({ base: options.baseUrl, title: `${options.collection}: ${release.title}`, path: `/releases/${release.number}/feed.atom`, messages: latest }));
+  }
+  const stats = await store.stats();
+  await put('index.html', page(HomePage({ ctx: ctx('/'), stats, latest: await store.latest(10), releases })));
+  await put('about/index.html', page(AboutPage({ ctx: ctx('/about'), key: { publicPem: options.key.publicPem, fingerprint: options.key.fingerprint } })));
+  const uses = new Map((await store.keyUses()).map((u) => [u.name, u.messages]));
+  const keys = await store.keyRecords();
+  await put('keys/index.html', page(KeysPage({ ctx: ctx('/keys'), keys: keys.map((k) => ({ ...k, facts: keyFacts(k), messages: uses.get(k.name) ?? 0 })) })));
+  await put('keys.txt', formatKeyFile(keys));
+  await put('feed.atom', atomFeed({ base: options.baseUrl, title: options.collection, path: '/feed.atom', messages: await store.latest(50) }));
+  await put('api/stats.json', JSON.stringify({ collection: options.collection, ...stats }));
+  await put('api/releases.json', JSON.stringify(releases));
+  await put('static/site.css', await readFile(join(options.staticDir, 'site.css')));
+  await put('collection-key.pub.pem', options.key.publicPem);
+  await put(MIRRORS_FILE, `${JSON.stringify(options.mirrors, null, 2)}\n`);
+  await put('status/index.html', page(StatusPage({ ctx: ctx('/status'), status: options.status })));
+
+  // Files the previous export had and this one does not (a page no longer produced) go.
+  let removed = 0;
+  for (const path of before.keys()) {
+    if (!files.has(path)) {
+      await rm(join(outDir, path), { force: true });
+      removed++;
+    }
+  }
+  let total = 0;
+  for (const f of files.values()) total += f.size;
+  const unchanged = previous.manifest !== null && written === 0 && removed === 0;
+  if (unchanged) {
+    // Nothing changed: the signed manifest there is still exact; mirrors have nothing to fetch.
+    return { sequence: previous.manifest!.sequence, messages: ids.length, files: files.size, bytes: total, written, removed, elapsedMs: Date.now() - started };
+  }
+  const manifest: Manifest = {
+    format: 1,
+    collection: options.collection,
+    sequence: (previous.manifest?.sequence ?? 0) + 1,
+    previous: previous.hash,
+    createdAt: new Date().toISOString(),
+    publicKey: options.key.publicPem,
+    fingerprint: options.key.fingerprint,
+    files: [...files.values()],
+  };
+  const bytes = serializeManifest(manifest);
+  // The signature first, then the manifest: a reader never sees a manifest without its signature.
+  await writeFile(join(outDir, `${SIGNATURE_FILE}.tmp`), `${signBytes(options.key, bytes)}\n`);
+  await writeFile(join(outDir, `${MANIFEST_FILE}.tmp`), bytes);
+  await rename(join(outDir, `${SIGNATURE_FILE}.tmp`), join(outDir, SIGNATURE_FILE));
+  await rename(join(outDir, `${MANIFEST_FILE}.tmp`), join(outDir, MANIFEST_FILE));
+  return { sequence: manifest.sequence, messages: ids.length, files: files.size, bytes: total, written, removed, elapsedMs: Date.now() - started };
+}
