@@ -1,0 +1,159 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliJson, runCli, tempDir } from '../helpers.js';
+import { plainMessage } from '../dkimFixtures.js';
+import { startNginx, freeTcpPort, type Nginx } from '../nginxServer.js';
+
+/**
+ * Publishing and mirrors with real servers: an origin and four mirrors ("fr", "de", "nl", "no"),
+ * each a real nginx on a loopback port. Export, sync all four, publish again and sync only what
+ * changed, catch an altered file, refuse a rollback, survive an interrupted sync, see a site down.
+ */
+
+const dir = tempDir();
+const data = join(dir, 'data');
+const exportDir = join(dir, 'export');
+const SITES = ['fr', 'de', 'nl', 'no'] as const;
+let origin: Nginx;
+const mirrors = new Map<string, Nginx>();
+let fingerprint = '';
+const cli = (...args: string[]) => ['--data', data, ...args];
+
+interface SyncSummary {
+  status: string;
+  sequence: number;
+  files: number;
+  downloaded: number;
+  downloadedBytes: number;
+  reused: number;
+}
+
+function writeMail(folder: string, count: number, from: number): void {
+  mkdirSync(folder, { recursive: true });
+  for (let i = from; i < from + count; i++) {
+    writeFileSync(join(folder, `${i}.eml`), plainMessage(`Clerk ${i} <clerk${i}@harbour.example.org>`, `Minutes ${i}`, `Minutes of meeting ${i}: the north basin dredging.\r\n`));
+  }
+}
+
+before(async () => {
+  writeMail(join(dir, 'part1'), 30, 1);
+  assert.equal((await runCli(cli('init', '--title', 'Mirror test'))).code, 0);
+  await cliJson(cli('ingest', join(dir, 'part1'), '--json'));
+  assert.equal((await runCli(cli('release', 'create', '--title', 'Part 1', '--all-remaining'))).code, 0);
+  assert.equal((await runCli(cli('release', 'publish', '1'))).code, 0);
+  // Four data centres: ports known before the export so mirrors.json can list them.
+  const ports = await Promise.all(SITES.map(() => freeTcpPort()));
+  writeFileSync(join(data, 'mirrors.json'), JSON.stringify(SITES.map((country, i) => ({ name: `mirror-${country}`, country, url: `http://127.0.0.1:${ports[i]}` }))));
+  const exported = await cliJson<{ sequence: number; fingerprint: string; messages: number }>(cli('export', exportDir, '--json'));
+  assert.equal(exported.sequence, 1);
+  assert.equal(exported.messages, 30);
+  fingerprint = exported.fingerprint;
+  origin = await startNginx(exportDir, join(dir, 'nginx-origin'));
+  for (const [i, country] of SITES.entries()) {
+    mkdirSync(join(dir, `mirror-${country}`), { recursive: true });
+    mirrors.set(country, await startNginx(join(dir, `mirror-${country}`, 'current'), join(dir, `nginx-${country}`), ports[i]));
+  }
+});
+
+after(async () => {
+  await origin?.stop();
+  for (const m of mirrors.values()) await m.stop();
+});
+
+const sync = (country: string, from = origin.url) => cliJson<SyncSummary>(['mirror', 'sync', from, join(dir, `mirror-${country}`), '--key', fingerprint, '--json']);
+
+test('every mirror syncs over HTTP and then verifies: same signed manifest, every file', async () => {
+  for (const country of SITES) {
+    const summary = await sync(country);
+    assert.equal(summary.status, 'updated');
+    assert.equal(summary.downloaded, summary.files);
+    const report = await cliJson<{ ok: boolean; sequence: number; missing: string[] }>(['mirror', 'verify', mirrors.get(country)!.url, '--key', fingerprint, '--json']);
+    assert.equal(report.ok, true, JSON.stringify(report));
+    assert.equal(report.sequence, 1);
+  }
+  const page = await (await fetch(`${mirrors.get('de')!.url}/emails/1/`)).text();
+  assert.match(page, /Minutes 1/);
+  const wrongKey = await runCli(['mirror', 'verify', mirrors.get('fr')!.url, '--key', 'a'.repeat(64)]);
+  assert.match(wrongKey.stdout.toString(), /REFUSED .*not the pinned/);
+});
+
+test('a new release: the export rewrites only what changed, mirrors fetch only that', async () => {
+  writeMail(join(dir, 'part2'), 5, 100);
+  await cliJson(cli('ingest', join(dir, 'part2'), '--json'));
+  assert.equal((await runCli(cli('release', 'create', '--title', 'Part 2', '--all-remaining'))).code, 0);
+  assert.equal((await runCli(cli('release', 'publish', '2'))).code, 0);
+  const exported = await cliJson<{ sequence: number; written: number; files: number; bytes: number }>(cli('export', exportDir, '--json'));
+  assert.equal(exported.sequence, 2);
+  assert.ok(exported.written < exported.files / 2, `${exported.written} of ${exported.files} files written`);
+  const manifest = JSON.parse(readFileSync(join(exportDir, 'manifest.json'), 'utf8')) as { previous: string };
+  assert.match(manifest.previous, /^[0-9a-f]{64}$/, 'chained to the previous manifest');
+  const summary = await sync('fr');
+  assert.equal(summary.sequence, 2);
+  assert.ok(summary.downloaded <= exported.written, `${summary.downloaded} downloaded, ${exported.written} changed at the origin`);
+  assert.ok(summary.reused >= summary.files - exported.written);
+  assert.ok(summary.downloadedBytes < exported.bytes / 2, `${summary.downloadedBytes} of ${exported.bytes} bytes transferred`);
+  assert.match(await (await fetch(`${mirrors.get('fr')!.url}/emails/31/`)).text(), /Minutes 100/);
+});
+
+test('an altered file on a mirror is named by verify', async () => {
+  const current = join(dir, 'mirror-nl', 'current');
+  appendFileSync(join(current, 'emails', '2', 'raw'), 'tampered\n');
+  // verify exits 4 when a copy differs, and lists what.
+  const run = await runCli(['mirror', 'verify', mirrors.get('nl')!.url, '--key', fingerprint, '--json']);
+  assert.equal(run.code, 4);
+  assert.deepEqual((JSON.parse(run.stdout.toString()) as { altered: string[] }).altered, ['emails/2/raw']);
+});
+
+test('an older signed manifest is refused (rollback), so is a forged one', async () => {
+  // A copy of the first export, still validly signed, served as if it were the origin now.
+  const stale = join(dir, 'stale');
+  cpSync(join(dir, 'mirror-no', 'current') + '/', stale, { recursive: true, dereference: true });
+  await sync('no'); // "no" now holds sequence 2
+  const rollback = await runCli(['mirror', 'sync', stale, join(dir, 'mirror-no'), '--key', fingerprint]);
+  assert.equal(rollback.code, 2);
+  assert.match(rollback.stderr, /rollback/);
+  const forged = join(dir, 'forged');
+  cpSync(exportDir, forged, { recursive: true });
+  const manifestPath = join(forged, 'manifest.json');
+  writeFileSync(manifestPath, readFileSync(manifestPath, 'utf8').replace('"sequence": 2', '"sequence": 3'));
+  const refused = await runCli(['mirror', 'sync', forged, join(dir, 'mirror-no'), '--key', fingerprint]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /signature does not match/);
+  assert.equal(readlinkSync(join(dir, 'mirror-no', 'current')), join('snapshots', '2'));
+});
+
+test('an interrupted sync leaves the old copy served; the next sync completes and reuses what it fetched', async () => {
+  const partial = join(dir, 'partial-origin');
+  cpSync(exportDir, partial, { recursive: true });
+  // The de mirror is at 1; the origin is at 2 but loses a file halfway through the transfer.
+  rmSync(join(partial, 'emails', '33', 'raw'));
+  const broken = await runCli(['mirror', 'sync', partial, join(dir, 'mirror-de'), '--key', fingerprint]);
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /missing/);
+  assert.equal(readlinkSync(join(dir, 'mirror-de', 'current')), join('snapshots', '1'), 'still serving the complete old copy');
+  assert.equal((await fetch(`${mirrors.get('de')!.url}/emails/31/`)).status, 404, 'and nothing of the new one');
+  assert.ok(statSync(join(dir, 'mirror-de', 'staging-2')).isDirectory());
+  const resumed = await sync('de');
+  assert.equal(resumed.sequence, 2);
+  assert.ok(resumed.downloaded <= 6, `resumed: ${resumed.downloaded} files downloaded`);
+  assert.equal((await fetch(`${mirrors.get('de')!.url}/emails/31/`)).status, 200);
+});
+
+test('status: a stopped site is down, the others up and fresh or behind', async () => {
+  await mirrors.get('nl')!.stop();
+  const status = await cliJson<{ originSequence: number; sites: Array<{ country: string; up: boolean; behind: number | null }> }>(cli('mirror', 'status', origin.url, '--key', fingerprint, '--save', '--json'));
+  assert.equal(status.originSequence, 2);
+  const byCountry = Object.fromEntries(status.sites.map((s) => [s.country, s]));
+  assert.equal(byCountry.nl!.up, false);
+  for (const c of ['fr', 'de', 'no']) {
+    assert.equal(byCountry[c]!.up, true, c);
+    assert.equal(byCountry[c]!.behind, 0, c);
+  }
+  // The next export shows it at /status, signed with everything else.
+  await cliJson(cli('export', exportDir, '--json'));
+  const page = readFileSync(join(exportDir, 'status', 'index.html'), 'utf8');
+  assert.match(page, /mirror-nl/);
+  assert.match(page, /down/);
+});

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/**
+ * A real nginx (Debian's package, installed by scripts/system-deps.sh) serving one directory on a
+ * loopback port, with its own config, logs and temp dirs under `work`: one per "data centre".
+ */
+export interface Nginx {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export function freeTcpPort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startNginx(root: string, work: string, port?: number): Promise<Nginx> {
+  const p = port ?? (await freeTcpPort());
+  mkdirSync(join(work, 'tmp'), { recursive: true });
+  const conf = join(work, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `daemon off; master_process off; worker_processes 1; pid ${join(work, 'nginx.pid')}; error_log ${join(work, 'error.log')};
+events { worker_connections 256; }
+http {
+  access_log off; types { text/html html; text/css css; application/json json; } default_type application/octet-stream;
+  client_body_temp_path ${join(work, 'tmp')}; proxy_temp_path ${join(work, 'tmp')}; fastcgi_temp_path ${join(work, 'tmp')};
+  uwsgi_temp_path ${join(work, 'tmp')}; scgi_temp_path ${join(work, 'tmp')};
+  server { listen 127.0.0.1:${p}; root ${root}; index index.html; }
+}
+`,
+  );
+  const child: ChildProcess = spawn(process.env.NGINX ?? '/usr/sbin/nginx', ['-c', conf, '-p', work], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const url = `http://127.0.0.1:${p}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
+    const up = await fetch(`${url}/`, { signal: AbortSignal.timeout(500) }).then(
+      () => true,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    port: p,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
