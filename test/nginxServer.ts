@@ -33,7 +33,7 @@ export async function startNginx(root: string, work: string, port?: number): Pro
     `daemon off; master_process off; worker_processes 1; pid ${join(work, 'nginx.pid')}; error_log ${join(work, 'error.log')};
 events { worker_connections 256; }
 http {
-  access_log off; types { text/html html; text/css css; application/json json; } default_type application/octet-stream;
+  access_log off; include /etc/nginx/mime.types; default_type application/octet-stream;
   client_body_temp_path ${join(work, 'tmp')}; proxy_temp_path ${join(work, 'tmp')}; fastcgi_temp_path ${join(work, 'tmp')};
   uwsgi_temp_path ${join(work, 'tmp')}; scgi_temp_path ${join(work, 'tmp')};
   server { listen 127.0.0.1:${p}; root ${root}; index index.html; }

@@ -11,7 +11,8 @@ import { atomFeed } from '../web/atomFeed.js';
 import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
 import { MESSAGES } from '../web/i18n.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
-import { AboutPage, EmailPage, HomePage, KeysPage, ReleasePage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
+import { AboutPage, EmailPage, HomePage, KeysPage, ReleasePage, StaticSearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
+import { buildShard, closeSearchIndexer, shardDir, shardStamp } from './searchIndex.js';
 import { signBytes, type CollectionKey } from './collectionKey.js';
 import { MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, serializeManifest, sha256Of, type Manifest, type ManifestFile, type MirrorSite } from './manifest.js';
 
@@ -113,6 +114,29 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     const latest = (await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 50 })).hits.map((h) => h.message);
     await put(`releases/${release.number}/feed.atom`, atomFeed({ base: options.baseUrl, title: `${options.collection}: ${release.title}`, path: `/releases/${release.number}/feed.atom`, messages: latest }));
   }
+  // Search: one Pagefind shard per release, rebuilt only when its input changed.
+  const shards: string[] = [];
+  for (const release of releases) {
+    const dir = shardDir(release.number);
+    const messages = [];
+    for (const id of await searchAllIds(store, parseQuery(`release:${release.number}`))) messages.push((await store.getMessage(id))!);
+    messages.sort((a, b) => a.id - b.id);
+    const stamp = shardStamp(messages);
+    const stampPath = `${dir}/stamp.txt`;
+    const previousShard = (previous.manifest?.files ?? []).filter((f) => f.path.startsWith(`${dir}/`));
+    const kept = (await readFile(join(outDir, stampPath), 'utf8').catch(() => '')) === stamp && previousShard.length > 1;
+    if (kept) for (const f of previousShard) files.set(f.path, f);
+    else {
+      const shard = await buildShard(release.number, messages);
+      for (const [path, bytes] of shard.files) await put(`${dir}/${path}`, bytes);
+      await put(stampPath, stamp);
+    }
+    shards.push(`/${dir}/`);
+  }
+  await closeSearchIndexer();
+  await put('search/index.html', page(StaticSearchPage({ ctx: ctx('/search'), shards })));
+  await put('static/search.js', await readFile(join(options.staticDir, 'search.js')));
+
   const stats = await store.stats();
   await put('index.html', page(HomePage({ ctx: ctx('/'), stats, latest: await store.latest(10), releases })));
   await put('about/index.html', page(AboutPage({ ctx: ctx('/about'), key: { publicPem: options.key.publicPem, fingerprint: options.key.fingerprint } })));

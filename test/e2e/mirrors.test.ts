@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { cliJson, runCli, tempDir } from '../helpers.js';
 import { plainMessage } from '../dkimFixtures.js';
 import { startNginx, freeTcpPort, type Nginx } from '../nginxServer.js';
+import { launchChromium, newContext, screenshot, watchPage } from '../browser.js';
 
 /**
  * Publishing and mirrors with real servers: an origin and four mirrors ("fr", "de", "nl", "no"),
@@ -77,6 +78,27 @@ test('every mirror syncs over HTTP and then verifies: same signed manifest, ever
   assert.match(page, /Minutes 1/);
   const wrongKey = await runCli(['mirror', 'verify', mirrors.get('fr')!.url, '--key', 'a'.repeat(64)]);
   assert.match(wrongKey.stdout.toString(), /REFUSED .*not the pinned/);
+});
+
+test('a mirror\'s search works in Chromium: the search box on any page, Pagefind over the release shards', async () => {
+  const browser = await launchChromium();
+  try {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const mirror = mirrors.get('fr')!.url;
+    const watch = watchPage(page, mirror);
+    await page.goto(`${mirror}/`);
+    await page.fill('input[name=q]', 'minutes');
+    await page.click('header button[type=submit]');
+    await page.waitForSelector('.pagefind-ui__result', { timeout: 15_000 });
+    const results = await page.locator('.pagefind-ui__result-title').allTextContents();
+    assert.ok(results.length > 0 && results.every((t) => /Minutes \d+/.test(t)), JSON.stringify(results));
+    await screenshot(page, 'mirror-search');
+    assert.deepEqual(watch.foreignRequests, [], 'everything comes from the mirror itself');
+    assert.deepEqual(watch.dialogs, []);
+  } finally {
+    await browser.close();
+  }
 });
 
 test('a new release: the export rewrites only what changed, mirrors fetch only that', async () => {

@@ -569,6 +569,21 @@ export function StatusPage(props: { ctx: PageContext; status: MirrorStatusView |
   );
 }
 
+/** The static copy's search page: Pagefind over the release shards (script: see static/search.js). */
+export function StaticSearchPage(props: { ctx: PageContext; shards: readonly string[] }): VNode {
+  const first = props.shards[0];
+  return (
+    <Layout ctx={props.ctx} title={props.ctx.t.search}>
+      <h1>{props.ctx.t.search}</h1>
+      {first ? <link rel="stylesheet" href={`${first}pagefind-ui.css`} /> : null}
+      <div id="search" data-shards={JSON.stringify(props.shards)} />
+      <noscript>{props.ctx.lang === 'fr' ? 'La recherche de cette copie statique demande JavaScript.' : 'Search on this static copy needs JavaScript.'}</noscript>
+      {first ? <script src={`${first}pagefind-ui.js`} /> : null}
+      <script src="/static/search.js" />
+    </Layout>
+  );
+}
+
 export function ErrorPage(props: { ctx: PageContext; status: number; message: string }): VNode {
   return (
     <Layout ctx={props.ctx} title={String(props.status)}>
