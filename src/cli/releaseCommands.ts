@@ -5,7 +5,9 @@ import { UsageError } from '../errors.js';
 import { parseQuery } from '../query/parseQuery.js';
 import type { Release } from '../store/archiveStore.js';
 import { searchAllIds } from '../store/searchAll.js';
-import { parseAt, print, withReader, withWriter } from './context.js';
+import { dataDirOf, parseAt, parseId, print, withReader, withWriter } from './context.js';
+import { loadCollectionKey } from '../publish/collectionKey.js';
+import { signAmendment } from '../publish/amendments.js';
 
 /** `release create | publish | list`: numbered parts, embargoed until published. */
 export function registerReleaseCommands(program: Command): void {
@@ -49,6 +51,30 @@ export function registerReleaseCommands(program: Command): void {
         const result = await store.publishRelease(number, parseAt(options.at) ?? new Date());
         if (typeof result === 'string') throw new UsageError(result);
         print(options.json ? JSON.stringify(result, null, 2) : `Release ${result.number} "${result.title}" ${result.published ? 'is public since' : 'becomes public at'} ${result.publishAt}`);
+      });
+    });
+
+  release
+    .command('amend')
+    .description('take published messages down, with the reason, as a new signed entry of the public amendment log')
+    .requiredOption('--withdraw <ids...>', 'message numbers to take down')
+    .requiredOption('--reason <text>', 'why (shown publicly with the entry: a court order, private data of a victim...)')
+    .option('--json', 'print the signed entry as JSON')
+    .action(async (options: { withdraw: string[]; reason: string; json?: boolean }, command: Command) => {
+      const ids = [...new Set(options.withdraw.map(parseId))].sort((a, b) => a - b);
+      if (!options.reason.trim()) throw new UsageError('--reason must say why');
+      const key = await loadCollectionKey(dataDirOf(command).root);
+      await withWriter(command, async (store, dir) => {
+        const known = new Set((await store.rawRefs({ ids })).map((r) => r.id));
+        for (const id of ids) if (!known.has(id)) throw new UsageError(`no message ${id} in ${dir.root}`);
+        const signed = await store.appendAmendment((seq, previous) =>
+          signAmendment(key, { seq, action: 'withdraw', messages: ids, reason: options.reason.trim(), at: new Date().toISOString(), previous }),
+        );
+        print(
+          options.json
+            ? JSON.stringify(signed, null, 2)
+            : `Amendment ${signed.entry.seq}: withdrew ${ids.join(', ')} (${signed.entry.reason}); signed, shown at /amendments. Export again so mirrors follow.`,
+        );
       });
     });
 

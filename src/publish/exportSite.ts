@@ -11,7 +11,7 @@ import { atomFeed } from '../web/atomFeed.js';
 import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
 import { MESSAGES } from '../web/i18n.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
-import { AboutPage, EmailPage, HomePage, KeysPage, ReleasePage, StaticSearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
+import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, HomePage, KeysPage, ReleasePage, StaticSearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
 import { buildShard, closeSearchIndexer, shardDir, shardStamp } from './searchIndex.js';
 import { signBytes, type CollectionKey } from './collectionKey.js';
 import { MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, serializeManifest, sha256Of, type Manifest, type ManifestFile, type MirrorSite } from './manifest.js';
@@ -150,6 +150,12 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   await put('static/site.css', await readFile(join(options.staticDir, 'site.css')));
   await put('collection-key.pub.pem', options.key.publicPem);
   await put(MIRRORS_FILE, `${JSON.stringify(options.mirrors, null, 2)}\n`);
+  const amendments = await store.amendments();
+  await put('amendments/index.html', page(AmendmentsPage({ ctx: ctx('/amendments'), log: amendments })));
+  await put('amendments.json', JSON.stringify(amendments, null, 1));
+  for (const a of amendments) {
+    for (const id of a.entry.messages) await put(`emails/${id}/index.html`, page(WithdrawnPage({ ctx: ctx(`/emails/${id}`), id, amendment: a })));
+  }
   await put('status/index.html', page(StatusPage({ ctx: ctx('/status'), status: options.status })));
 
   // Files the previous export had and this one does not (a page no longer produced) go.

@@ -1,4 +1,5 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
+import { sha256Hex } from '../mail/contentHash.js';
 import { fingerprintOf, verifyBytes } from './collectionKey.js';
 
 /**
@@ -37,7 +38,7 @@ export interface MirrorSite {
 }
 
 export function sha256Of(bytes: Buffer | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return sha256Hex(typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
 }
 
 export function serializeManifest(manifest: Manifest): Buffer {

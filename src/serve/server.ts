@@ -20,7 +20,7 @@ import { chooseLang, MESSAGES } from '../web/i18n.js';
 import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
 import { DOWNLOAD_HEADERS, EMAIL_HTML_HEADERS, PAGE_HEADERS } from '../web/securityHeaders.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
-import { AboutPage, EmailPage, ErrorPage, HomePage, KeysPage, PersonPage, ReleasePage, SearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
+import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, ErrorPage, HomePage, KeysPage, PersonPage, ReleasePage, SearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
 import { atomFeed } from '../web/atomFeed.js';
 import { OPENAPI } from './openapi.js';
 import { PageCache } from './pageCache.js';
@@ -200,7 +200,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Email
   app.get('/emails/:id', async (request, reply) => {
     const message = await loadMessage(request);
-    if (!message) return notFound(request, reply);
+    if (!message) {
+      // A message taken down says so, with the signed entry: nothing disappears silently.
+      const id = idParam(request);
+      const amendment = id === null ? null : await store.withdrawal(id);
+      if (id !== null && amendment) return sendPage(reply, WithdrawnPage({ ctx: contextOf(request, collection), id, amendment }), 410);
+      return notFound(request, reply);
+    }
     const ctx = contextOf(request, collection);
     const thread = message.threadId !== null ? await store.thread(message.threadId) : [];
     const related = await store.related(message.id, 5);
@@ -346,6 +352,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/collection-key.pub.pem', async (request, reply) =>
     options.collectionKey ? reply.headers(DOWNLOAD_HEADERS).type('text/plain; charset=utf-8').send(options.collectionKey.publicPem) : notFound(request, reply),
   );
+  app.get('/amendments', async (request, reply) => sendPage(reply, AmendmentsPage({ ctx: contextOf(request, collection), log: await store.amendments() })));
+  app.get('/amendments.json', async (_request, reply) => reply.headers(PAGE_HEADERS).send(await store.amendments()));
   app.get('/status', async (request, reply) => sendPage(reply, StatusPage({ ctx: contextOf(request, collection), status: (await options.mirrorStatus?.()) ?? null })));
   app.get('/api/openapi.json', async (_request, reply) => reply.headers(PAGE_HEADERS).send(OPENAPI));
   app.get('/feed.atom', async (request, reply) => {

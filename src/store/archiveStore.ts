@@ -4,6 +4,7 @@ import type { SourceProblem } from '../ingest/rawMessage.js';
 import type { QueryNode } from '../query/ast.js';
 import type { KeyRecord } from '../verify/keyRecord.js';
 import type { VerificationReport } from '../verify/report.js';
+import type { SignedAmendment } from '../publish/amendments.js';
 
 /**
  * The boundary between the pipeline and a storage backend (SQLite now, PostgreSQL later). Nothing
@@ -244,6 +245,10 @@ export interface ArchiveReader {
   rawRefs(from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]>;
   /** Releases this reader may see (the public: published ones only). */
   releases(): Promise<Release[]>;
+  /** The signed amendment log (public, whole). */
+  amendments(): Promise<SignedAmendment[]>;
+  /** The amendment that took a message down, if one did. */
+  withdrawal(id: number): Promise<SignedAmendment | null>;
   close(): Promise<void>;
 }
 
@@ -261,4 +266,6 @@ export interface ArchiveWriter extends ArchiveReader {
   createRelease(input: { title: string; selection: string; ids: readonly number[] | 'all-remaining' }): Promise<{ release: Release; alreadyReleased: number }>;
   /** Schedules (or, with a past time, makes) a release public; a string says why it cannot. */
   publishRelease(number: number, at: Date): Promise<Release | string>;
+  /** Appends a signed entry (made by `make` from its sequence and the previous entry's hash) and withdraws its messages. */
+  appendAmendment(make: (seq: number, previous: string | null) => SignedAmendment): Promise<SignedAmendment>;
 }

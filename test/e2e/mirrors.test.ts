@@ -6,6 +6,7 @@ import { cliJson, runCli, tempDir } from '../helpers.js';
 import { plainMessage } from '../dkimFixtures.js';
 import { startNginx, freeTcpPort, type Nginx } from '../nginxServer.js';
 import { launchChromium, newContext, screenshot, watchPage } from '../browser.js';
+import { checkAmendmentLog, type SignedAmendment } from '../../src/publish/amendments.js';
 
 /**
  * Publishing and mirrors with real servers: an origin and four mirrors ("fr", "de", "nl", "no"),
@@ -163,15 +164,36 @@ test('an interrupted sync leaves the old copy served; the next sync completes an
   assert.equal((await fetch(`${mirrors.get('de')!.url}/emails/31/`)).status, 200);
 });
 
+test('a take-down is a signed amendment: the message leaves the export and the mirrors, the log says why', async () => {
+  const amended = await cliJson<{ entry: { seq: number; messages: number[] } }>(cli('release', 'amend', '--withdraw', '5', '--reason', 'Court order 2026/123: private data of a third party', '--json'));
+  assert.deepEqual(amended.entry.messages, [5]);
+  const exported = await cliJson<{ sequence: number; removed: number }>(cli('export', exportDir, '--json'));
+  assert.ok(exported.removed >= 2, `${exported.removed} files removed`);
+  const log = JSON.parse(readFileSync(join(exportDir, 'amendments.json'), 'utf8')) as SignedAmendment[];
+  const publicKey = readFileSync(join(exportDir, 'collection-key.pub.pem'), 'utf8');
+  assert.deepEqual(checkAmendmentLog(log, publicKey), []);
+  const forgedLog = [{ ...log[0]!, json: log[0]!.json.replace('Court order', 'Nothing') }];
+  assert.equal(checkAmendmentLog(forgedLog, publicKey).length, 1, 'an edited entry no longer verifies');
+  const summary = await sync('fr');
+  assert.equal(summary.sequence, exported.sequence);
+  const mirror = mirrors.get('fr')!.url;
+  assert.equal((await fetch(`${mirror}/emails/5/raw`)).status, 404);
+  assert.match(await (await fetch(`${mirror}/emails/5/`)).text(), /withdrawn[\s\S]*Court order 2026\/123/i);
+  assert.match(await (await fetch(`${mirror}/amendments/`)).text(), /Court order 2026\/123/);
+  const search = await (await fetch(`${mirror}/api/stats.json`)).json() as { messages: number };
+  assert.equal(search.messages, 34);
+});
+
 test('status: a stopped site is down, the others up and fresh or behind', async () => {
   await mirrors.get('nl')!.stop();
   const status = await cliJson<{ originSequence: number; sites: Array<{ country: string; up: boolean; behind: number | null }> }>(cli('mirror', 'status', origin.url, '--key', fingerprint, '--save', '--json'));
-  assert.equal(status.originSequence, 2);
+  assert.equal(status.originSequence, 3);
   const byCountry = Object.fromEntries(status.sites.map((s) => [s.country, s]));
   assert.equal(byCountry.nl!.up, false);
-  for (const c of ['fr', 'de', 'no']) {
+  assert.equal(byCountry.fr!.behind, 0, 'fr followed the take-down');
+  for (const c of ['de', 'no']) {
     assert.equal(byCountry[c]!.up, true, c);
-    assert.equal(byCountry[c]!.behind, 0, c);
+    assert.equal(byCountry[c]!.behind, 1, `${c} has not synced since`);
   }
   // The next export shows it at /status, signed with everything else.
   await cliJson(cli('export', exportDir, '--json'));

@@ -365,3 +365,14 @@ test('embargoed messages are unreachable: every id on every route, search, facet
     await publisher.close();
   }
 });
+
+test('a withdrawn message answers 410 with the signed reason, and is gone from search and the API', async () => {
+  const id = await idOf('Hostile forms');
+  assert.equal((await runCli(['--data', data, 'release', 'amend', '--withdraw', String(id), '--reason', 'Phishing form: taken down'])).code, 0);
+  const page = await fetch(`${origin}/emails/${id}`);
+  assert.equal(page.status, 410);
+  assert.match(await page.text(), /Phishing form: taken down/);
+  for (const path of [`/api/emails/${id}`, `/emails/${id}/raw`, `/emails/${id}/html`]) assert.equal((await fetch(`${origin}${path}`)).status, 404, path);
+  assert.equal(((await (await fetch(`${origin}/api/search?q=${encodeURIComponent('subject:"Hostile forms"')}`)).json()) as SearchResult).total, 0);
+  assert.match(await (await fetch(`${origin}/amendments`)).text(), /Phishing form: taken down/);
+});

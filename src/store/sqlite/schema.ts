@@ -193,4 +193,17 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX messages_release ON messages(release_number);
   `,
+  // 7: amendments. A published message taken down (a court order, a victim's private data) is
+  // recorded as a signed entry saying what and why; the public sees the log, never a silent gap.
+  `
+  CREATE TABLE amendments (
+    seq INTEGER PRIMARY KEY,
+    entry_json TEXT NOT NULL,          -- exactly the bytes that were signed
+    signature TEXT NOT NULL            -- Ed25519 by the collection key, base64
+  );
+  CREATE TABLE withdrawn (
+    message INTEGER PRIMARY KEY REFERENCES messages(id),
+    amendment INTEGER NOT NULL REFERENCES amendments(seq)
+  );
+  `,
 ];

@@ -39,6 +39,8 @@ import {
   verificationWriter,
 } from './sqliteVerification.js';
 import { MIGRATIONS } from './schema.js';
+import type { AmendmentEntry, SignedAmendment } from '../../publish/amendments.js';
+import { sha256Hex } from '../../mail/contentHash.js';
 import { createReleaseSqlite, publicReleaseNumbers, publishReleaseSqlite, releasesSqlite } from './sqliteReleases.js';
 import { searchSqlite } from './sqliteSearch.js';
 import { relatedSqlite } from './relatedMessages.js';
@@ -108,7 +110,7 @@ export class SqliteStore implements ArchiveWriter {
    */
   #visible(alias: string): string {
     if (this.#audience === 'publisher') return '1';
-    return `${alias}.release_number IN (${this.#publicReleases().numbers.join(',') || 'NULL'})`;
+    return `(${alias}.release_number IN (${this.#publicReleases().numbers.join(',') || 'NULL'}) AND ${alias}.id NOT IN (SELECT message FROM withdrawn))`;
   }
 
   #public: { version: number; numbers: number[]; until: number } | undefined;
@@ -512,6 +514,32 @@ export class SqliteStore implements ArchiveWriter {
 
   async publishRelease(number: number, at: Date): Promise<Release | string> {
     return publishReleaseSqlite(this.#db, number, at, this.#now());
+  }
+
+  async amendments(): Promise<SignedAmendment[]> {
+    return (this.#db.prepare('SELECT entry_json, signature FROM amendments ORDER BY seq').raw().all() as Array<[string, string]>).map(([json, signature]) => ({
+      entry: JSON.parse(json) as AmendmentEntry,
+      json,
+      signature,
+    }));
+  }
+
+  async withdrawal(id: number): Promise<SignedAmendment | null> {
+    const row = this.#db.prepare('SELECT a.entry_json, a.signature FROM withdrawn w JOIN amendments a ON a.seq = w.amendment WHERE w.message = ?').raw().get(id) as [string, string] | undefined;
+    return row ? { entry: JSON.parse(row[0]) as AmendmentEntry, json: row[0], signature: row[1] } : null;
+  }
+
+  async appendAmendment(make: (seq: number, previous: string | null) => SignedAmendment): Promise<SignedAmendment> {
+    return this.#db
+      .transaction(() => {
+        const last = this.#db.prepare('SELECT seq, entry_json FROM amendments ORDER BY seq DESC LIMIT 1').raw().get() as [number, string] | undefined;
+        const signed = make((last?.[0] ?? 0) + 1, last ? sha256Hex(Buffer.from(last[1])) : null);
+        this.#db.prepare('INSERT INTO amendments (seq, entry_json, signature) VALUES (?, ?, ?)').run(signed.entry.seq, signed.json, signed.signature);
+        const insert = this.#db.prepare('INSERT OR IGNORE INTO withdrawn (message, amendment) VALUES (?, ?)');
+        for (const id of signed.entry.messages) insert.run(id, signed.entry.seq);
+        return signed;
+      })
+      .immediate();
   }
 
   async close(): Promise<void> {

@@ -69,7 +69,8 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
         </header>
         <main id="main">{props.children}</main>
         <footer>
-          <a href="/about">{ctx.t.about}</a> · <a href="/api/openapi.json">API</a>
+          <a href="/about">{ctx.t.about}</a> · <a href="/amendments">{ctx.lang === 'fr' ? 'Modifications' : 'Amendments'}</a> ·{' '}
+          <a href="/status">{ctx.lang === 'fr' ? 'Miroirs' : 'Mirrors'}</a> · <a href="/api/openapi.json">API</a>
         </footer>
       </body>
     </html>

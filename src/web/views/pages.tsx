@@ -3,6 +3,7 @@ import type { Address } from '../../mail/messageFields.js';
 import type { ArchiveStats, FacetCount, Facets, MessageSummary, Release, SearchResult, StoredMessage } from '../../store/archiveStore.js';
 import type { KeyFacts, KeyRecord } from '../../verify/keyRecord.js';
 import { verdictLabel, type SignatureReport, type VerificationReport } from '../../verify/report.js';
+import type { SignedAmendment } from '../../publish/amendments.js';
 import { formatDate } from '../i18n.js';
 import { EMAIL_IFRAME_SANDBOX } from '../securityHeaders.js';
 import { Layout, type PageContext } from './layout.js';
@@ -580,6 +581,46 @@ export function StaticSearchPage(props: { ctx: PageContext; shards: readonly str
       <noscript>{props.ctx.lang === 'fr' ? 'La recherche de cette copie statique demande JavaScript.' : 'Search on this static copy needs JavaScript.'}</noscript>
       {first ? <script src={`${first}pagefind-ui.js`} /> : null}
       <script src="/static/search.js" />
+    </Layout>
+  );
+}
+
+export function AmendmentsPage(props: { ctx: PageContext; log: readonly SignedAmendment[] }): VNode {
+  const fr = props.ctx.lang === 'fr';
+  return (
+    <Layout ctx={props.ctx} title={fr ? 'Modifications' : 'Amendments'}>
+      <h1>{fr ? 'Modifications après publication' : 'Amendments after publication'}</h1>
+      <p>
+        {fr
+          ? 'Rien ne disparaît en silence : chaque retrait est une entrée signée par la clé de la collection, qui dit quoi, quand et pourquoi.'
+          : 'Nothing disappears silently: every take-down is an entry signed with the collection key, saying what, when and why.'}{' '}
+        <a href="/amendments.json">amendments.json</a>
+      </p>
+      {props.log.length === 0 ? <p>{fr ? 'Aucune.' : 'None.'}</p> : null}
+      <ol>
+        {props.log.map((a) => (
+          <li key={a.entry.seq} value={a.entry.seq} id={`a${a.entry.seq}`}>
+            <time>{a.entry.at}</time> — {fr ? 'retirés' : 'withdrawn'}: {a.entry.messages.map((m) => `#${m}`).join(', ')}. {a.entry.reason}
+            <details>
+              <summary>{fr ? 'Signature' : 'Signature'}</summary>
+              <pre>{`${a.json}\n${a.signature}`}</pre>
+            </details>
+          </li>
+        ))}
+      </ol>
+    </Layout>
+  );
+}
+
+export function WithdrawnPage(props: { ctx: PageContext; id: number; amendment: SignedAmendment }): VNode {
+  const fr = props.ctx.lang === 'fr';
+  return (
+    <Layout ctx={props.ctx} title={`#${props.id}`}>
+      <h1>{fr ? `Message ${props.id} retiré` : `Message ${props.id} withdrawn`}</h1>
+      <p role="alert">
+        {fr ? 'Retiré le' : 'Withdrawn on'} {props.amendment.entry.at}: {props.amendment.entry.reason}{' '}
+        <a href={`/amendments#a${props.amendment.entry.seq}`}>{fr ? 'Entrée signée' : 'Signed entry'} {props.amendment.entry.seq}</a>
+      </p>
     </Layout>
   );
 }
