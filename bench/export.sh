@@ -47,3 +47,5 @@ node bin/epistola.js mirror sync "$WORK/site" "$WORK/mirror" --key "$FP" --json 
 node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(`mirror sync: ${j.downloaded} files, ${j.downloadedBytes} bytes transferred, ${j.reused} unchanged`)' "$WORK/sync.json"
 # rsync's delta algorithm as it would run between two hosts (--no-whole-file: locally it would copy whole files).
 rsync -a --delete --no-whole-file --stats "$WORK/site/" "$WORK/rsync-mirror/" | awk '/Total bytes sent|Total bytes received|Literal data|Number of regular files transferred/ {print "rsync: " $0}'
+# Static search at this size: bytes and requests a reader's browser needs per query (Chromium, nginx).
+node dist/bench/staticQuery.js "$WORK/site" harbour dredging 'équatorien' 'tug operator' zzzznotfound
