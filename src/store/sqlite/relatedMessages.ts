@@ -14,6 +14,12 @@ const STOPWORDS = new Set(
 export const RELATED_TERMS = 12;
 /** Text read from a message to choose its words: enough to know the topic, bounded for speed. */
 const RELATED_TEXT_CHARS = 4000;
+/**
+ * Words found in more than this share of messages are not distinctive, and their long posting
+ * lists made the ranking query cost ~200 ms at 100k demo messages (every page view, every exported
+ * page). Only rarer words are used: the query then ranks a few thousand rows at most.
+ */
+export const RELATED_MAX_DF_SHARE = 0.02;
 
 /** Folds text the way the FTS5 tokenizer does (unicode61, diacritics removed, lower case). */
 function words(text: string): string[] {
@@ -52,7 +58,7 @@ export function relatedSqlite(
   const scored = [...tf.entries()]
     .map(([term, count]) => {
       const df = (docs.get(term) as number | undefined) ?? 0;
-      return { term, score: df > 1 ? count * Math.log(n / df) : 0 };
+      return { term, score: df > 1 && df <= Math.max(2, n * RELATED_MAX_DF_SHARE) ? count * Math.log(n / df) : 0 };
     })
     .filter((t) => t.score > 0)
     .sort((a, b) => b.score - a.score || (a.term < b.term ? -1 : 1))
