@@ -110,7 +110,9 @@ export class SqliteStore implements ArchiveWriter {
    */
   #visible(alias: string): string {
     if (this.#audience === 'publisher') return '1';
-    return `(${alias}.release_number IN (${this.#publicReleases().numbers.join(',') || 'NULL'}) AND ${alias}.id NOT IN (SELECT message FROM withdrawn))`;
+    // Unary + keeps the planner off the release index: with it, a look-up by id or thread walked
+    // every message of the release (70 ms instead of 0.1 ms at 100k, measured).
+    return `(+${alias}.release_number IN (${this.#publicReleases().numbers.join(',') || 'NULL'}) AND ${alias}.id NOT IN (SELECT message FROM withdrawn))`;
   }
 
   #public: { version: number; numbers: number[]; until: number } | undefined;
