@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import { acquireWriteLock, requireDataDir, resolveDataDir, type DataDir } from '../config/dataDir.js';
 import { UsageError } from '../errors.js';
 import { SqliteStore } from '../store/sqlite/sqliteStore.js';
@@ -56,4 +58,11 @@ export function parseAt(text: string | undefined): Date | undefined {
   const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
   if (Number.isNaN(date.getTime())) throw new UsageError(`--at must be a date like 2016-10-07 or 2016-10-07T12:00:00Z, not "${text}"`);
   return date;
+}
+
+/** Reads a file the user named; a missing or unreadable one is a usage error naming it. */
+export async function readUserFile(path: string): Promise<Buffer> {
+  return readFile(resolvePath(path)).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+  });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { BlobStore } from '../store/blobStore.js';
@@ -8,7 +8,7 @@ import { fetchKeys } from '../verify/fetchKeys.js';
 import { formatKeyFile, parseKeyFile } from '../verify/keyFile.js';
 import { keyFacts, type KeyRecord } from '../verify/keyRecord.js';
 import { reverify, type ReverifySummary } from '../verify/reverify.js';
-import { parseId, print, withReader, withWriter } from './context.js';
+import { parseId, print, readUserFile, withReader, withWriter } from './context.js';
 
 /** `keys import | fetch | list | export`: the DKIM key archive. */
 export function registerKeysCommands(program: Command): void {
@@ -26,9 +26,7 @@ export function registerKeysCommands(program: Command): void {
       if (options.seen !== undefined && Number.isNaN(Date.parse(options.seen))) throw new UsageError(`--seen must be a date like 2016-10-07, not "${options.seen}"`);
       const parsed = await Promise.all(
         files.map(async (file) => {
-          const text = await readFile(resolve(file), 'utf8').catch((error: NodeJS.ErrnoException) => {
-            throw new UsageError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-          });
+          const text = (await readUserFile(file)).toString('utf8');
           const result = parseKeyFile(text, { source: options.source ?? `file ${basename(file)}`, seen: options.seen ?? new Date().toISOString().slice(0, 10) });
           return { file, ...result };
         }),

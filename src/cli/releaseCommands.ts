@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseQuery } from '../query/parseQuery.js';
 import type { Release } from '../store/archiveStore.js';
 import { searchAllIds } from '../store/searchAll.js';
-import { dataDirOf, parseAt, parseId, print, withReader, withWriter } from './context.js';
+import { dataDirOf, parseAt, parseId, print, readUserFile, withReader, withWriter } from './context.js';
 import { loadCollectionKey } from '../publish/collectionKey.js';
 import { signAmendment } from '../publish/amendments.js';
 
@@ -98,9 +96,7 @@ function releaseLine(r: Release): string {
 }
 
 async function readIds(path: string): Promise<number[]> {
-  const text = await readFile(resolve(path), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-  });
+  const text = (await readUserFile(path)).toString('utf8');
   return text
     .split(/\r?\n/)
     .map((line, i) => ({ line: line.trim(), n: i + 1 }))

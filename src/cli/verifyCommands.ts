@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { BlobStore } from '../store/blobStore.js';
@@ -10,7 +9,7 @@ import { parseKeyFile } from '../verify/keyFile.js';
 import { reverify, type ReverifyProgress } from '../verify/reverify.js';
 import { verifyMessage } from '../verify/verifyMessage.js';
 import { writeProofBundle } from '../verify/proofBundle.js';
-import { dataDirOf, parseAt, parseId, print, withReader, withWriter } from './context.js';
+import { dataDirOf, parseAt, parseId, print, readUserFile, withReader, withWriter } from './context.js';
 import { chooseProgressMode, progressReporter, renderCountProgress } from './progressBar.js';
 import { formatReverify, formatVerification } from './verificationReport.js';
 
@@ -72,9 +71,7 @@ export function registerVerifyCommands(program: Command): void {
     .option('--at <date>', 'verify as of this date (x= expiry); default now')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, options: { keys?: string; at?: string; json?: boolean }, command: Command) => {
-      const raw = await readFile(resolve(file)).catch((error: NodeJS.ErrnoException) => {
-        throw new UsageError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-      });
+      const raw = await readUserFile(file);
       const keys = options.keys ? await keysFromFile(options.keys) : await keysFromArchive(command);
       const report = await verifyMessage(raw, { keys, at: parseAt(options.at) });
       print(options.json ? JSON.stringify(report, null, 2) : formatVerification(report));
@@ -82,9 +79,7 @@ export function registerVerifyCommands(program: Command): void {
 }
 
 async function keysFromFile(path: string): Promise<KeyArchive> {
-  const text = await readFile(resolve(path), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-  });
+  const text = (await readUserFile(path)).toString('utf8');
   const { records, problems } = parseKeyFile(text, { source: `file ${path}`, seen: new Date().toISOString().slice(0, 10) });
   for (const p of problems) process.stderr.write(`epistola: ${path}:${p.line}: ${p.reason} (skipped)\n`);
   return new KeyArchive(records);
