@@ -1,17 +1,13 @@
 import Database from 'better-sqlite3';
-import type { Address } from '../../mail/messageFields.js';
-import type { ParseWarning, WarningKind } from '../../mail/warnings.js';
+import type { WarningKind } from '../../mail/warnings.js';
 import { DataDirError } from '../../errors.js';
 import type {
   ArchiveStats,
   ArchiveWriter,
-  AttachmentRecord,
   CommitOutcome,
   IngestBatch,
   IngestItem,
   MessageSummary,
-  ParentEvidence,
-  Provenance,
   SearchOptions,
   SearchResult,
   ThreadAssignment,
@@ -46,20 +42,7 @@ import { searchSqlite } from './sqliteSearch.js';
 import { relatedSqlite } from './relatedMessages.js';
 import type { QueryNode } from '../../query/ast.js';
 
-type Row = Record<string, unknown>;
-
-/** Names and addresses as one string for the full-text index. */
-function addressText(list: readonly (Address | null)[]): string {
-  return list
-    .filter((a): a is Address => a !== null)
-    .map((a) => `${a.name} ${a.address}`.trim())
-    .join(' ');
-}
-
-/** The From mailbox of a messages row, or null when the message has none. */
-function fromOf(row: Row): Address | null {
-  return row.from_addr !== null || row.from_name !== null ? { name: (row.from_name as string) ?? '', address: (row.from_addr as string) ?? '' } : null;
-}
+import { addressRows, searchTexts, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -174,11 +157,7 @@ export class SqliteStore implements ArchiveWriter {
     const s = (this.#prepared ??= prepareStatements(this.#db));
     const r = item.record;
     const copyOf = r.messageId ? ((s.firstWithId.get(r.messageId) as number | undefined) ?? null) : null;
-    const searchFrom = addressText([r.from, r.sender]);
-    const searchTo = addressText(r.to);
-    const searchCc = addressText(r.cc);
-    const searchBcc = addressText(r.bcc);
-    const searchAttachments = r.attachments.map((a) => [a.filename, a.embeddedSubject].filter(Boolean).join(' ')).join(' ');
+    const { searchFrom, searchTo, searchCc, searchBcc, searchAttachments } = searchTexts(r);
     const info = s.insertMessage.run({
       sha256: r.sha256,
       size: r.size,
@@ -211,19 +190,7 @@ export class SqliteStore implements ArchiveWriter {
     });
     const id = Number(info.lastInsertRowid);
     s.insertFts.run(id, r.subject, searchFrom, searchTo, searchCc, searchBcc, r.text, searchAttachments, r.embeddedText);
-    const roles: Array<[string, readonly (Address | null)[]]> = [
-      ['from', [r.from]],
-      ['sender', [r.sender]],
-      ['to', r.to],
-      ['cc', r.cc],
-      ['bcc', r.bcc],
-      ['reply-to', r.replyTo],
-    ];
-    for (const [role, list] of roles) {
-      list.forEach((a, position) => {
-        if (a) s.insertAddress.run(id, role, position, a.name, a.address.toLowerCase());
-      });
-    }
+    for (const [role, position, name, address] of addressRows(r)) s.insertAddress.run(id, role, position, name, address);
     for (const a of r.attachments) {
       s.insertAttachment.run(id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject);
     }
@@ -311,68 +278,16 @@ export class SqliteStore implements ArchiveWriter {
     const db = this.#db;
     const row = db.prepare(`SELECT * FROM messages WHERE id = ? AND ${this.#visible('messages')}`).get(id) as Row | undefined;
     if (!row) return undefined;
-    const attachments = (db.prepare('SELECT * FROM attachments WHERE message = ? ORDER BY idx').all(id) as Row[]).map(
-      (a): AttachmentRecord => ({
-        index: a.idx as number,
-        filename: a.filename as string | null,
-        contentType: a.content_type as string,
-        size: a.size as number,
-        sha256: a.sha256 as string,
-        inline: a.inline === 1,
-        contentId: a.content_id as string | null,
-        embeddedSubject: a.embedded_subject as string | null,
-      }),
-    );
-    const warnings = (db.prepare('SELECT kind, detail FROM warnings WHERE message = ? ORDER BY kind').all(id) as Row[]).map(
-      (w): ParseWarning => ({ kind: w.kind as WarningKind, detail: w.detail as string }),
-    );
-    const locations = (
-      db.prepare('SELECT * FROM locations WHERE message = ? ORDER BY source, locator').all(id) as Row[]
-    ).map(
-      (l): Provenance => ({
-        sourceKey: l.source as string,
-        locator: l.locator as string,
-        offset: l.byte_offset as number | null,
-        folder: l.folder as string,
-        envelope: l.envelope as string | null,
-      }),
-    );
     const messageId = row.message_id as string | null;
-    const copies = messageId
-      ? (db.prepare(`SELECT id FROM messages WHERE message_id = ? AND id != ? AND ${this.#visible('messages')} ORDER BY id`).pluck().all(messageId, id) as number[])
-      : [];
-    const parse = <T>(value: unknown, fallback: T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : fallback);
-    return {
-      id,
-      sha256: row.sha256 as string,
-      size: row.size as number,
-      messageId,
-      subject: row.subject as string | null,
-      dateUtc: row.date_utc as number | null,
-      dateHeader: row.date_header as string | null,
-      from: fromOf(row),
-      sender: parse<Address | null>(row.sender_json, null),
-      to: parse<Address[]>(row.to_json, []),
-      cc: parse<Address[]>(row.cc_json, []),
-      bcc: parse<Address[]>(row.bcc_json, []),
-      replyTo: parse<Address[]>(row.reply_to_json, []),
-      inReplyTo: row.in_reply_to as string | null,
-      references: parse<string[]>(row.references_json, []),
-      text: row.text_body as string | null,
-      html: row.html_body as string | null,
-      attachments,
-      headersOnly: row.headers_only === 1,
-      folder: row.folder as string,
-      copyOf: row.copy_of as number | null,
-      copies,
-      warnings,
-      locations,
-      threadId: row.thread_id as number | null,
-      parentId: row.parent_id as number | null,
-      parentMessageId: row.parent_message_id as string | null,
-      parentEvidence: row.parent_evidence as ParentEvidence | null,
+    return storedMessageOf(row, {
+      attachments: db.prepare('SELECT * FROM attachments WHERE message = ? ORDER BY idx').all(id) as Row[],
+      warnings: db.prepare('SELECT kind, detail FROM warnings WHERE message = ? ORDER BY kind').all(id) as Row[],
+      locations: db.prepare('SELECT * FROM locations WHERE message = ? ORDER BY source, locator').all(id) as Row[],
+      copies: messageId
+        ? (db.prepare(`SELECT id FROM messages WHERE message_id = ? AND id != ? AND ${this.#visible('messages')} ORDER BY id`).pluck().all(messageId, id) as number[])
+        : [],
       verification: verificationSqlite(db, id),
-    };
+    });
   }
 
   async threadInputs(): Promise<ThreadInput[]> {
@@ -409,23 +324,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   #summaries(where: string, params: unknown[]): MessageSummary[] {
-    const rows = this.#db
-      .prepare(`SELECT id, date_utc, from_name, from_addr, subject, message_id, thread_id, parent_id, parent_message_id,
-        parent_evidence, attachment_count, folder FROM messages WHERE (${where}) AND ${this.#visible('messages')} ORDER BY id`)
-      .all(...params) as Row[];
-    return rows.map((r) => ({
-      id: r.id as number,
-      dateUtc: r.date_utc as number | null,
-      from: fromOf(r),
-      subject: r.subject as string | null,
-      messageId: r.message_id as string | null,
-      threadId: r.thread_id as number | null,
-      parentId: r.parent_id as number | null,
-      parentMessageId: r.parent_message_id as string | null,
-      parentEvidence: r.parent_evidence as ParentEvidence | null,
-      attachmentCount: r.attachment_count as number,
-      folder: r.folder as string,
-    }));
+    return (this.#db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM messages WHERE (${where}) AND ${this.#visible('messages')} ORDER BY id`).all(...params) as Row[]).map(summaryOf);
   }
 
   async search(query: QueryNode, options: SearchOptions): Promise<SearchResult> {

@@ -1,0 +1,128 @@
+import type { Address } from '../mail/messageFields.js';
+import type { ParseWarning } from '../mail/warnings.js';
+import type { VerificationReport } from '../verify/report.js';
+import type { AttachmentRecord, MessageRecord, MessageSummary, ParentEvidence, Provenance, StoredMessage } from './archiveStore.js';
+
+/**
+ * Rows of the `messages` table (the same columns in every store) to and from the boundary types.
+ * Only row shapes live here; each store's SQL stays in its own folder.
+ */
+export type Row = Record<string, unknown>;
+
+/** Names and addresses as one string for the full-text index. */
+export function addressText(list: readonly (Address | null)[]): string {
+  return list
+    .filter((a): a is Address => a !== null)
+    .map((a) => `${a.name} ${a.address}`.trim())
+    .join(' ');
+}
+
+/** The text the full-text index holds for one message, by part. */
+export function searchTexts(r: MessageRecord) {
+  return {
+    searchFrom: addressText([r.from, r.sender]),
+    searchTo: addressText(r.to),
+    searchCc: addressText(r.cc),
+    searchBcc: addressText(r.bcc),
+    searchAttachments: r.attachments.map((a) => [a.filename, a.embeddedSubject].filter(Boolean).join(' ')).join(' '),
+  };
+}
+
+/** Each address of a message with its role and position, as the `addresses` table holds them. */
+export function addressRows(r: MessageRecord): Array<[role: string, position: number, name: string, address: string]> {
+  const roles: Array<[string, readonly (Address | null)[]]> = [
+    ['from', [r.from]],
+    ['sender', [r.sender]],
+    ['to', r.to],
+    ['cc', r.cc],
+    ['bcc', r.bcc],
+    ['reply-to', r.replyTo],
+  ];
+  return roles.flatMap(([role, list]) => list.flatMap((a, position) => (a ? [[role, position, a.name, a.address.toLowerCase()] as [string, number, string, string]] : [])));
+}
+
+/** The From mailbox of a messages row, or null when the message has none. */
+export function fromOf(row: Row): Address | null {
+  return row.from_addr !== null || row.from_name !== null ? { name: (row.from_name as string) ?? '', address: (row.from_addr as string) ?? '' } : null;
+}
+
+/** The columns `summaryOf` reads. */
+export const SUMMARY_COLUMNS = 'id, date_utc, from_name, from_addr, subject, message_id, thread_id, parent_id, parent_message_id, parent_evidence, attachment_count, folder';
+
+export function summaryOf(r: Row): MessageSummary {
+  return {
+    id: r.id as number,
+    dateUtc: r.date_utc as number | null,
+    from: fromOf(r),
+    subject: r.subject as string | null,
+    messageId: r.message_id as string | null,
+    threadId: r.thread_id as number | null,
+    parentId: r.parent_id as number | null,
+    parentMessageId: r.parent_message_id as string | null,
+    parentEvidence: r.parent_evidence as ParentEvidence | null,
+    attachmentCount: r.attachment_count as number,
+    folder: r.folder as string,
+  };
+}
+
+export function attachmentOf(a: Row): AttachmentRecord {
+  return {
+    index: a.idx as number,
+    filename: a.filename as string | null,
+    contentType: a.content_type as string,
+    size: a.size as number,
+    sha256: a.sha256 as string,
+    inline: a.inline === 1,
+    contentId: a.content_id as string | null,
+    embeddedSubject: a.embedded_subject as string | null,
+  };
+}
+
+export function provenanceOf(l: Row): Provenance {
+  return {
+    sourceKey: l.source as string,
+    locator: l.locator as string,
+    offset: l.byte_offset as number | null,
+    folder: l.folder as string,
+    envelope: l.envelope as string | null,
+  };
+}
+
+/** A whole message from its row and the rows of the tables beside it. */
+export function storedMessageOf(
+  row: Row,
+  parts: { attachments: Row[]; warnings: Row[]; locations: Row[]; copies: number[]; verification: VerificationReport | null },
+): StoredMessage {
+  const parse = <T>(value: unknown, fallback: T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : fallback);
+  return {
+    id: row.id as number,
+    sha256: row.sha256 as string,
+    size: row.size as number,
+    messageId: row.message_id as string | null,
+    subject: row.subject as string | null,
+    dateUtc: row.date_utc as number | null,
+    dateHeader: row.date_header as string | null,
+    from: fromOf(row),
+    sender: parse<Address | null>(row.sender_json, null),
+    to: parse<Address[]>(row.to_json, []),
+    cc: parse<Address[]>(row.cc_json, []),
+    bcc: parse<Address[]>(row.bcc_json, []),
+    replyTo: parse<Address[]>(row.reply_to_json, []),
+    inReplyTo: row.in_reply_to as string | null,
+    references: parse<string[]>(row.references_json, []),
+    text: row.text_body as string | null,
+    html: row.html_body as string | null,
+    attachments: parts.attachments.map(attachmentOf),
+    headersOnly: row.headers_only === 1,
+    folder: row.folder as string,
+    copyOf: row.copy_of as number | null,
+    copies: parts.copies,
+    warnings: parts.warnings.map((w): ParseWarning => ({ kind: w.kind as ParseWarning['kind'], detail: w.detail as string })),
+    locations: parts.locations.map(provenanceOf),
+    threadId: row.thread_id as number | null,
+    parentId: row.parent_id as number | null,
+    parentMessageId: row.parent_message_id as string | null,
+    parentEvidence: row.parent_evidence as ParentEvidence | null,
+    verification: parts.verification,
+  };
+}

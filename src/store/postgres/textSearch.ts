@@ -1,0 +1,45 @@
+import type { TextTerm } from '../../query/ast.js';
+
+/**
+ * Words as SQLite's unicode61 tokenizer cuts them: runs of letters, digits and combining marks;
+ * everything else separates. PostgreSQL's own parser keeps e-mail addresses, host names, URLs and
+ * decimals whole ("alice@example.org" is one token there, three words in SQLite); text is cut here
+ * first so that a word finds the same messages in both stores. Folding case and diacritics is left
+ * to the database's configuration (unaccent + simple).
+ */
+export function searchWords(text: string | null | undefined): string {
+  if (!text) return '';
+  return text
+    .normalize('NFC')
+    .split(/[^\p{L}\p{N}\p{M}]+/u)
+    .filter((w) => w.length > 0)
+    .join(' ');
+}
+
+/** A word no message contains: what a term with no words at all ("!!!") looks for. */
+const NO_WORD = 'epistolanowordzz0';
+
+/** Weights of the tsvector (schema 1): which part of a message a field's words are in. */
+export const FIELD_WEIGHT: Record<NonNullable<TextTerm['field']>, 'A' | 'B' | 'C' | 'D'> = {
+  subject: 'A',
+  from: 'B',
+  to: 'C',
+  cc: 'C',
+  bcc: 'C',
+  attachment: 'C',
+  body: 'D',
+};
+
+/** ts_rank weights for D, C, B, A: a word in the subject counts most, then the sender. */
+export const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
+
+/**
+ * One term as tsquery text for to_tsquery: its words in order (`<->`, a phrase when several),
+ * `:*` on the last for a prefix, and a weight letter to stay within one part of the message.
+ */
+export function tsqueryOf(term: TextTerm, weight: string = ''): string {
+  const words = searchWords(term.value).split(' ').filter(Boolean);
+  if (words.length === 0) words.push(NO_WORD);
+  const operands = words.map((w, i) => `'${w}':${i === words.length - 1 && term.prefix ? '*' : ''}${weight}`.replace(/:$/, ''));
+  return operands.length === 1 ? operands[0]! : `(${operands.join(' <-> ')})`;
+}

@@ -1,0 +1,129 @@
+import type { FieldTerm, QueryNode, TextTerm } from '../query/ast.js';
+import { VERDICT_CLASSES } from '../verify/report.js';
+
+/**
+ * Compiles the query AST into a WHERE clause over `messages m`, for any store. A store supplies a
+ * dialect: how one text term reads in its full-text language (FTS5 MATCH, tsquery), how those
+ * combine, and the SQL of structured fields. Siblings that are all full-text merge into one
+ * full-text condition (one index look-up instead of several), the same way on every store, so the
+ * stores find the same messages. Parameters are appended in the order they appear in the SQL.
+ */
+export interface QueryDialect {
+  /** Adds a parameter; returns its placeholder (`?`, `$3`). */
+  param(params: unknown[], value: unknown): string;
+  /** The term in the full-text language, or null when it needs a condition of its own (`textSql`). */
+  textExpression(term: TextTerm): string | null;
+  /** A text term that cannot merge (e.g. a field the index cannot single out). */
+  textSql(term: TextTerm, params: unknown[]): string;
+  and(parts: readonly string[], negated: readonly string[]): string;
+  or(parts: readonly string[]): string;
+  /** The SQL condition "m matches this full-text expression". */
+  matchSql(expression: string, params: unknown[]): string;
+  /** `column` is one of `values`. */
+  inList(column: string, values: readonly string[], params: unknown[]): string;
+  /** The folder or any sub-folder of it, ASCII case folded. */
+  folderSql(folder: string, params: unknown[]): string;
+}
+
+function fieldSql(d: QueryDialect, term: FieldTerm, params: unknown[]): string {
+  const p = (value: unknown) => d.param(params, value);
+  switch (term.field) {
+    case 'has':
+      return 'm.attachment_count > 0';
+    case 'filetype':
+      return `EXISTS (SELECT 1 FROM attachments a WHERE a.message = m.id AND (lower(a.filename) LIKE ${p(`%.${term.value}`)} OR lower(a.content_type) LIKE ${p(`%/${term.value}`)}))`;
+    case 'after':
+      return `m.date_utc >= ${p(term.value)}`;
+    case 'before':
+      return `m.date_utc < ${p(term.value)}`;
+    case 'release':
+      return `m.release_number = ${p(term.value)}`;
+    case 'thread':
+      return `m.thread_id = (SELECT thread_id FROM messages WHERE id = ${p(term.value)})`;
+    case 'folder':
+      return d.folderSql(term.value, params);
+    case 'dkim': {
+      // A class is a set of verdicts; "none" and "unverified" also take messages never checked (NULL).
+      const verdicts: readonly string[] = term.value in VERDICT_CLASSES ? VERDICT_CLASSES[term.value as keyof typeof VERDICT_CLASSES] : [term.value];
+      const orNull = term.value === 'none' || term.value === 'unverified' ? ' OR m.dkim_verdict IS NULL' : '';
+      return `(${d.inList('m.dkim_verdict', verdicts, params)}${orNull})`;
+    }
+    case 'id':
+      return typeof term.value === 'number' ? `m.id = ${p(term.value)}` : `m.message_id = ${p(term.value)}`;
+    case 'address':
+      return term.role === 'from'
+        ? `(m.from_addr = ${p(term.value)} OR EXISTS (SELECT 1 FROM addresses a WHERE a.message = m.id AND a.role = 'sender' AND a.address = ${p(term.value)}))`
+        : `EXISTS (SELECT 1 FROM addresses a WHERE a.message = m.id AND a.role = ${p(term.role)} AND a.address = ${p(term.value)})`;
+  }
+}
+
+export interface CompiledWhere {
+  readonly where: string;
+  readonly params: unknown[];
+  /** The positive words of the query (not under a NOT), ORed: what ranks results and marks snippets. */
+  readonly rank: string | null;
+}
+
+/** The node as one full-text expression, or null when it needs SQL (a field filter, or a lone NOT). */
+function expression(d: QueryDialect, node: QueryNode): string | null {
+  switch (node.kind) {
+    case 'text':
+      return d.textExpression(node);
+    case 'or': {
+      const parts = node.children.map((c) => expression(d, c));
+      return parts.every((p): p is string => p !== null) ? d.or(parts) : null;
+    }
+    case 'and': {
+      const positives = node.children.filter((c) => c.kind !== 'not').map((c) => expression(d, c));
+      const negatives = node.children.filter((c): c is Extract<QueryNode, { kind: 'not' }> => c.kind === 'not').map((c) => expression(d, c.child));
+      if (positives.length === 0 || ![...positives, ...negatives].every((p) => p !== null)) return null;
+      return d.and(positives as string[], negatives as string[]);
+    }
+    default:
+      return null;
+  }
+}
+
+function compileNode(d: QueryDialect, node: QueryNode, params: unknown[]): string {
+  const whole = expression(d, node);
+  if (whole !== null) return d.matchSql(whole, params);
+  switch (node.kind) {
+    case 'field':
+      return fieldSql(d, node, params);
+    case 'text':
+      return d.textSql(node, params);
+    case 'not':
+      return `NOT (${compileNode(d, node.child, params)})`;
+    case 'or':
+      return `(${node.children.map((c) => compileNode(d, c, params)).join(' OR ')})`;
+    case 'and': {
+      // Merge the full-text children (and full-text exclusions) into one match; the rest is SQL.
+      const textual = node.children.filter((c) => expression(d, c.kind === 'not' ? c.child : c) !== null);
+      const merged = textual.some((c) => c.kind !== 'not') ? expression(d, { kind: 'and', children: textual }) : null;
+      const rest = merged ? node.children.filter((c) => !textual.includes(c)) : node.children;
+      const parts: string[] = [];
+      if (merged) parts.push(d.matchSql(merged, params));
+      for (const c of rest) parts.push(compileNode(d, c, params));
+      return `(${parts.join(' AND ')})`;
+    }
+  }
+}
+
+/** The positive text terms of a query, in order (what ranks results and marks snippets). */
+export function positiveTerms(node: QueryNode): TextTerm[] {
+  const leaves: TextTerm[] = [];
+  const stack: QueryNode[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.kind === 'text') leaves.push(n);
+    else if (n.kind === 'and' || n.kind === 'or') stack.push(...[...n.children].reverse());
+  }
+  return leaves;
+}
+
+export function compileWhere(d: QueryDialect, ast: QueryNode, params: unknown[] = []): CompiledWhere {
+  const where = compileNode(d, ast, params);
+  // A term the index cannot single out by field still ranks by its words.
+  const leaves = positiveTerms(ast).map((t) => d.textExpression(t) ?? d.textExpression({ ...t, field: null })!);
+  return { where, params, rank: leaves.length > 0 ? d.or(leaves) : null };
+}
