@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
-import { acquireWriteLock, requireDataDir, resolveDataDir, type DataDir } from '../config/dataDir.js';
+import { acquireWriteLock, requireDataDir, resolveDataDir, type CollectionConfig, type DataDir } from '../config/dataDir.js';
 import { UsageError } from '../errors.js';
-import { SqliteStore } from '../store/sqlite/sqliteStore.js';
+import type { ArchiveReader, ArchiveWriter } from '../store/archiveStore.js';
+import { openReader, openWriter, parseDatabase, type DatabaseLocation, type OpenOptions } from '../store/openStore.js';
 
 /** Helpers every command shares: where the archive is, how to open it, how to print. */
 
 interface GlobalOptions {
   data?: string;
+  database?: string;
 }
 
 export function dataDirOf(command: Command): DataDir {
@@ -21,11 +23,25 @@ export function parseId(text: string): number {
   return id;
 }
 
-/** Opens the archive read-only for the duration of `work`. */
-export async function withReader<T>(command: Command, work: (store: SqliteStore, dir: DataDir, title: string) => Promise<T>): Promise<T> {
+/**
+ * The archive's database: --database, else $EPISTOLA_DATABASE, else the one `init --database`
+ * recorded in the data directory, else <data>/archive.sqlite.
+ */
+export function databaseOf(command: Command, dir: DataDir, config?: CollectionConfig, env: NodeJS.ProcessEnv = process.env): DatabaseLocation {
+  const given = (command.optsWithGlobals() as GlobalOptions).database || env.EPISTOLA_DATABASE || config?.database;
+  return given ? parseDatabase(given) : { kind: 'sqlite', path: dir.database };
+}
+
+/** The data directory (which must exist) and its database, opened read-only. */
+export async function openArchiveReader(command: Command, options: OpenOptions = {}): Promise<{ store: ArchiveReader; dir: DataDir; config: CollectionConfig }> {
   const dir = dataDirOf(command);
   const config = await requireDataDir(dir);
-  const store = SqliteStore.open(dir.database, { readonly: true });
+  return { store: await openReader(databaseOf(command, dir, config), options), dir, config };
+}
+
+/** Opens the archive read-only for the duration of `work`. */
+export async function withReader<T>(command: Command, work: (store: ArchiveReader, dir: DataDir, title: string) => Promise<T>): Promise<T> {
+  const { store, dir, config } = await openArchiveReader(command);
   try {
     return await work(store, dir, config.title);
   } finally {
@@ -39,11 +55,14 @@ export function print(text: string): void {
 
 
 /** Opens the archive for writing, holding the write lock, for the duration of `work`. */
-export async function withWriter<T>(command: Command, work: (store: SqliteStore, dir: DataDir) => Promise<T>): Promise<T> {
+export async function withWriter<T>(command: Command, work: (store: ArchiveWriter, dir: DataDir) => Promise<T>): Promise<T> {
   const dir = dataDirOf(command);
-  await requireDataDir(dir);
+  const config = await requireDataDir(dir);
   const unlock = await acquireWriteLock(dir);
-  const store = SqliteStore.open(dir.database);
+  const store = await openWriter(databaseOf(command, dir, config)).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
   try {
     return await work(store, dir);
   } finally {

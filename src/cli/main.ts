@@ -2,8 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { parseKeyFile } from '../verify/keyFile.js';
-import { acquireWriteLock, initDataDir, resolveDataDir, type DataDir } from '../config/dataDir.js';
-import { dataDirOf, parseId, print, withReader } from './context.js';
+import { acquireWriteLock, initDataDir, requireDataDir, resolveDataDir, type CollectionConfig, type DataDir } from '../config/dataDir.js';
+import { databaseOf, dataDirOf, parseId, print, withReader } from './context.js';
 import { registerVerifyCommands } from './verifyCommands.js';
 import { registerKeysCommands } from './keysCommands.js';
 import { registerServeCommand, serveArchive } from './serveCommand.js';
@@ -13,7 +13,9 @@ import { createDemoReleases } from '../demo/demoReleases.js';
 import { DataDirError, UsageError } from '../errors.js';
 import { ingest } from '../pipeline/ingest.js';
 import { expandSources } from '../ingest/sources.js';
-import { SqliteStore } from '../store/sqlite/sqliteStore.js';
+import { describeDatabase, openWriter, parseDatabase, type DatabaseLocation } from '../store/openStore.js';
+import { TEXT_SEARCH, type Stemming } from '../store/postgres/schema.js';
+import { registerMigrateCommand } from './migrateCommand.js';
 import { BlobStore } from '../store/blobStore.js';
 import { generateDemo } from '../demo/generateDemo.js';
 import { chooseProgressMode, progressReporter } from './progressBar.js';
@@ -42,12 +44,15 @@ interface IngestFlags {
   verify?: boolean;
 }
 
-async function runIngest(dir: DataDir, paths: string[], options: IngestFlags): Promise<number> {
+async function runIngest(dir: DataDir, database: (config: CollectionConfig) => DatabaseLocation, paths: string[], options: IngestFlags): Promise<number> {
   // Paths are checked before anything is created, so a typo leaves no half-made archive behind.
   const sources = await expandSources(paths);
   await initDataDir(dir);
   const unlock = await acquireWriteLock(dir);
-  const store = SqliteStore.open(dir.database);
+  const store = await openWriter(database(await requireDataDir(dir))).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
   const reporter = progressReporter(chooseProgressMode(options.progress, options.json ?? false), process.stderr);
   try {
     const workers = options.workers ? Number(options.workers) : undefined;
@@ -77,6 +82,7 @@ function buildProgram(): Command {
     .name('epistola')
     .description('Publish large email collections as an archive anyone can search, read, verify and mirror.')
     .option('--data <dir>', 'data directory (default: $EPISTOLA_DATA or ./epistola-data)')
+    .option('--database <url>', 'where metadata and the search index live: postgres://user@host:port/db, or an SQLite file (default: $EPISTOLA_DATABASE, else what init recorded, else <data>/archive.sqlite)')
     .showHelpAfterError('(run "epistola --help" for usage)')
     .exitOverride();
 
@@ -85,11 +91,16 @@ function buildProgram(): Command {
     .description('create an empty archive in a data directory')
     .argument('[dir]', 'data directory (overrides --data)')
     .option('--title <title>', 'collection title', 'Untitled collection')
-    .action(async (dirArg: string | undefined, options: { title: string }, command: Command) => {
+    .addOption(new Option('--stemming <language>', 'PostgreSQL only: fold word endings in the search index').choices(Object.keys(TEXT_SEARCH)).default('none'))
+    .action(async (dirArg: string | undefined, options: { title: string; stemming: Stemming }, command: Command) => {
       const dir = dirArg ? resolveDataDir(dirArg) : dataDirOf(command);
-      const created = await initDataDir(dir, options.title);
-      SqliteStore.open(dir.database).close();
-      print(created ? `Initialised an empty archive in ${dir.root}` : `${dir.root} already holds an archive; nothing changed`);
+      const given = (command.optsWithGlobals() as { database?: string }).database;
+      const location = given ? parseDatabase(given) : undefined;
+      const created = await initDataDir(dir, options.title, location?.kind === 'postgres' ? describeDatabase(location) : undefined);
+      const store = await openWriter(location ?? databaseOf(command, dir, await requireDataDir(dir)), { stemming: options.stemming });
+      await store.close();
+      const where = location ? ` (database ${describeDatabase(location)})` : '';
+      print(created ? `Initialised an empty archive in ${dir.root}${where}` : `${dir.root} already holds an archive; nothing changed${where ? `; its database is now ${describeDatabase(location!)}` : ''}`);
     });
 
   program
@@ -102,7 +113,8 @@ function buildProgram(): Command {
     .option('--no-subject-threading', 'thread by References/In-Reply-To only, never by subject')
     .option('--no-verify', 'do not check DKIM/ARC while ingesting (run "epistola verify --all" later)')
     .action(async (paths: string[], options: IngestFlags, command: Command) => {
-      process.exitCode = await runIngest(dataDirOf(command), paths, options);
+      const dir = dataDirOf(command);
+      process.exitCode = await runIngest(dir, (config) => databaseOf(command, dir, config), paths, options);
     });
 
   program
@@ -208,17 +220,18 @@ function buildProgram(): Command {
       if (options.ingest) {
         // The demo's key archive goes in first, so the ingest verifies every signature.
         await initDataDir(dir, 'Meridian Port Authority — demo collection');
-        const store = SqliteStore.open(dir.database);
+        const database = databaseOf(command, dir, await requireDataDir(dir));
+        const store = await openWriter(database);
         const keys = parseKeyFile(await readFile(result.keyFile, 'utf8'), { source: 'demo', seen: '2016-12-31' });
         const imported = await store.addKeyRecords(keys.records).finally(() => store.close());
         if (imported.added > 0) print(`Imported the demo domains' ${imported.added} DKIM key records`);
-        process.exitCode = await runIngest(dir, [...result.paths], { progress: 'auto' });
-        const writer = SqliteStore.open(dir.database);
+        process.exitCode = await runIngest(dir, () => database, [...result.paths], { progress: 'auto' });
+        const writer = await openWriter(database);
         const releases = await createDemoReleases(writer, new Date()).finally(() => writer.close());
         if (releases.length > 0) print(`Releases: ${releases.join(', ')}`);
         const cli = `npm exec -- epistola --data ${dir.root}`;
         print(`\nTry:  ${cli} stats\n      ${cli} search 'équatorien after:2015' --facets\n      ${cli} show 1\n      ${cli} thread 1\n      ${cli} verify 1`);
-        if (options.serve && process.exitCode === 0) await serveArchive(dir, { port: options.port, host: '127.0.0.1', rateLimit: '300' });
+        if (options.serve && process.exitCode === 0) await serveArchive(dir, database, { port: options.port, host: '127.0.0.1', rateLimit: '300' });
       }
     });
   registerVerifyCommands(program);
@@ -226,6 +239,7 @@ function buildProgram(): Command {
   registerServeCommand(program);
   registerReleaseCommands(program);
   registerPublishCommands(program);
+  registerMigrateCommand(program);
   return program;
 }
 

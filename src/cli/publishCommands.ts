@@ -11,8 +11,8 @@ import { loadCollectionKey } from '../publish/collectionKey.js';
 import { exportSite } from '../publish/exportSite.js';
 import type { MirrorSite } from '../publish/manifest.js';
 import { BlobStore } from '../store/blobStore.js';
-import { SqliteStore } from '../store/sqlite/sqliteStore.js';
-import { dataDirOf, print } from './context.js';
+import { openReader } from '../store/openStore.js';
+import { databaseOf, dataDirOf, print } from './context.js';
 import { chooseProgressMode, progressReporter, renderCountProgress } from './progressBar.js';
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'static');
@@ -44,7 +44,7 @@ export function registerPublishCommands(program: Command): void {
       const config = await requireDataDir(dir);
       const key = await loadCollectionKey(dir.root);
       const mirrors = JSON.parse((await readFile(join(dir.root, 'mirrors.json'), 'utf8').catch(() => '[]')) || '[]') as MirrorSite[];
-      const store = SqliteStore.open(dir.database, { readonly: true, audience: 'public' });
+      const store = await openReader(databaseOf(command, dir, config), { audience: 'public' });
       const bar = countBar(options.json ?? false, 'messages');
       try {
         const summary = await exportSite({

@@ -6,8 +6,8 @@ import { requireDataDir, type DataDir } from '../config/dataDir.js';
 import { UsageError } from '../errors.js';
 import { buildServer } from '../serve/server.js';
 import { BlobStore } from '../store/blobStore.js';
-import { SqliteStore } from '../store/sqlite/sqliteStore.js';
-import { dataDirOf, print } from './context.js';
+import { openReader, type DatabaseLocation } from '../store/openStore.js';
+import { databaseOf, dataDirOf, print } from './context.js';
 import { loadPublicKey } from '../publish/collectionKey.js';
 
 export interface ServeFlags {
@@ -19,12 +19,12 @@ export interface ServeFlags {
 }
 
 /** Serves the archive until the process is stopped (Ctrl-C closes the server and the database). */
-export async function serveArchive(dir: DataDir, flags: ServeFlags): Promise<void> {
+export async function serveArchive(dir: DataDir, database: DatabaseLocation, flags: ServeFlags): Promise<void> {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not ${flags.port}`);
   const config = await requireDataDir(dir);
   if (flags.preview && !['127.0.0.1', 'localhost', '::1'].includes(flags.host)) throw new UsageError('--preview shows embargoed mail: it only listens on 127.0.0.1');
-  const store = SqliteStore.open(dir.database, { readonly: true, audience: flags.preview ? 'publisher' : 'public' });
+  const store = await openReader(database, { audience: flags.preview ? 'publisher' : 'public', watch: true });
   const app = await buildServer({
     store,
     blobs: new BlobStore(dir.root),
@@ -63,6 +63,7 @@ export function registerServeCommand(program: Command): void {
     .option('--rate-limit <n>', 'search and API requests per client per minute', '300')
     .option('--preview', 'also show embargoed messages (publisher only; listens on 127.0.0.1 only)')
     .action(async (flags: ServeFlags, command: Command) => {
-      await serveArchive(dataDirOf(command), flags);
+      const dir = dataDirOf(command);
+      await serveArchive(dir, databaseOf(command, dir, await requireDataDir(dir)), flags);
     });
 }

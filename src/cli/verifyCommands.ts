@@ -2,14 +2,14 @@ import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { BlobStore } from '../store/blobStore.js';
-import { SqliteStore } from '../store/sqlite/sqliteStore.js';
+import { openReader } from '../store/openStore.js';
 import { requireDataDir } from '../config/dataDir.js';
 import { KeyArchive } from '../verify/keyArchive.js';
 import { parseKeyFile } from '../verify/keyFile.js';
 import { reverify, type ReverifyProgress } from '../verify/reverify.js';
 import { verifyMessage } from '../verify/verifyMessage.js';
 import { writeProofBundle } from '../verify/proofBundle.js';
-import { dataDirOf, parseAt, parseId, print, readUserFile, withReader, withWriter } from './context.js';
+import { databaseOf, dataDirOf, parseAt, parseId, print, readUserFile, withReader, withWriter } from './context.js';
 import { chooseProgressMode, progressReporter, renderCountProgress } from './progressBar.js';
 import { formatReverify, formatVerification } from './verificationReport.js';
 
@@ -87,12 +87,10 @@ async function keysFromFile(path: string): Promise<KeyArchive> {
 
 async function keysFromArchive(command: Command): Promise<KeyArchive> {
   const dir = dataDirOf(command);
-  try {
-    await requireDataDir(dir);
-  } catch {
+  const config = await requireDataDir(dir).catch(() => {
     throw new UsageError(`no keys: pass --keys <file> (from "epistola keys export" or a proof bundle), or run this where an archive is (--data)`);
-  }
-  const store = SqliteStore.open(dir.database, { readonly: true });
+  });
+  const store = await openReader(databaseOf(command, dir, config));
   try {
     return new KeyArchive(await store.keyRecords());
   } finally {

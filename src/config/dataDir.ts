@@ -24,16 +24,23 @@ export interface CollectionConfig {
   readonly format: 1;
   readonly title: string;
   readonly createdAt: string;
+  /** Where the metadata lives when not in <data>/archive.sqlite: a postgres:// URL without password. */
+  readonly database?: string;
 }
 
-/** Creates the data directory and its config if missing; returns whether it was created. */
-export async function initDataDir(dir: DataDir, title = 'Untitled collection'): Promise<boolean> {
+/**
+ * Creates the data directory and its config if missing; returns whether it was created. A database
+ * given is remembered in the config (also for an existing directory: after `epistola migrate`).
+ */
+export async function initDataDir(dir: DataDir, title = 'Untitled collection', database?: string): Promise<boolean> {
   if (existsSync(dir.configFile)) {
+    const config = await requireDataDir(dir);
+    if (database !== undefined && config.database !== database) await writeFile(dir.configFile, `${JSON.stringify({ ...config, database }, null, 2)}\n`);
     await ensureCollectionKey(dir.root);
     return false;
   }
   await mkdir(dir.root, { recursive: true });
-  const config: CollectionConfig = { format: 1, title, createdAt: new Date().toISOString() };
+  const config: CollectionConfig = { format: 1, title, createdAt: new Date().toISOString(), ...(database ? { database } : {}) };
   await writeFile(dir.configFile, `${JSON.stringify(config, null, 2)}\n`);
   await ensureCollectionKey(dir.root);
   return true;

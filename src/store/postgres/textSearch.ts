@@ -43,3 +43,35 @@ export function tsqueryOf(term: TextTerm, weight: string = ''): string {
   const operands = words.map((w, i) => `'${w}':${i === words.length - 1 && term.prefix ? '*' : ''}${weight}`.replace(/:$/, ''));
   return operands.length === 1 ? operands[0]! : `(${operands.join(' <-> ')})`;
 }
+
+/**
+ * PostgreSQL refuses a tsvector over 1 MB. Distinct words beyond this many bytes (a message of
+ * random tokens, a huge log pasted in) are left out of one message's vector: the rest of it stays
+ * searchable and the message is stored whole. SQLite has no such limit.
+ */
+export const TSVECTOR_WORD_BYTES = 512 * 1024;
+
+/** A part's words for to_tsvector, cut where its distinct words would pass TSVECTOR_WORD_BYTES. */
+export function tsvectorWords(text: string): string {
+  const words = searchWords(pgText(text) as string);
+  if (words.length < TSVECTOR_WORD_BYTES / 4) return words;
+  const seen = new Set<string>();
+  let bytes = 0;
+  let end = 0;
+  for (const match of words.matchAll(/\S+/g)) {
+    const word = match[0].toLowerCase();
+    if (!seen.has(word)) {
+      seen.add(word);
+      // A lexeme costs its bytes plus about 8 for its entry and positions.
+      bytes += Buffer.byteLength(word) + 8;
+      if (bytes > TSVECTOR_WORD_BYTES) break;
+    }
+    end = match.index + match[0].length;
+  }
+  return words.slice(0, end);
+}
+
+/** PostgreSQL text cannot hold NUL: it becomes U+FFFD (the raw message keeps every byte). */
+export function pgText(value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+}

@@ -1,55 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { QueryNode } from '../../query/ast.js';
-import { UsageError } from '../../errors.js';
 import type { FacetCount, Facets, MessageSummary, SearchOptions, SearchResult, SnippetPart } from '../archiveStore.js';
 import { BM25_WEIGHTS, compileQuery } from './compileQuery.js';
+import { decodeCursor, encodeCursor, FACET_TOP, HIT_END, HIT_START, snippetParts } from '../searchPages.js';
 
 type Summaries = (ids: readonly number[]) => MessageSummary[];
-
-/** Opaque to callers; holds the sort key and id of the last hit, and the newest message number then. */
-interface Cursor {
-  readonly s: SearchOptions['sort'];
-  readonly k: number;
-  readonly i: number;
-  readonly u: number;
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-function decodeCursor(text: string, sort: SearchOptions['sort']): Cursor {
-  try {
-    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString()) as Cursor;
-    if (cursor.s === sort && [cursor.k, cursor.i, cursor.u].every((n) => typeof n === 'number')) return cursor;
-  } catch {
-    // fall through
-  }
-  throw new UsageError('this cursor is not valid for this search (it belongs to another search or sort order)');
-}
-
-const HIT_START = '\u0002';
-const HIT_END = '\u0003';
-
-function snippetParts(text: string): SnippetPart[] {
-  const parts: SnippetPart[] = [];
-  for (const piece of text.split(HIT_START)) {
-    const end = piece.indexOf(HIT_END);
-    if (end < 0) {
-      if (piece) parts.push({ text: piece, hit: false });
-    } else {
-      parts.push({ text: piece.slice(0, end), hit: true });
-      if (end + 1 < piece.length) parts.push({ text: piece.slice(end + 1), hit: false });
-    }
-  }
-  return parts;
-}
 
 const W = BM25_WEIGHTS.join(', ');
 /** `messages m` read through the narrow covering index (schema 4), never the wide rows. */
 const M = 'messages m INDEXED BY messages_narrow';
-/** Facet lists are cut to this many values (months are all kept). */
-const FACET_TOP = 10;
 
 function facets(db: Database.Database, where: string, params: unknown[]): Facets {
   // The whole result set, once, in a temp table (writable even on a read-only connection).

@@ -39,6 +39,8 @@ import type { AmendmentEntry, SignedAmendment } from '../../publish/amendments.j
 import { sha256Hex } from '../../mail/contentHash.js';
 import { createReleaseSqlite, publicReleaseNumbers, publishReleaseSqlite, releasesSqlite } from './sqliteReleases.js';
 import { searchSqlite } from './sqliteSearch.js';
+import { sqliteTransfer } from './sqliteTransfer.js';
+import type { TableTransfer } from '../transfer.js';
 import { relatedSqlite } from './relatedMessages.js';
 import type { QueryNode } from '../../query/ast.js';
 
@@ -441,6 +443,11 @@ export class SqliteStore implements ArchiveWriter {
         return signed;
       })
       .immediate();
+  }
+
+  /** Its tables, for `epistola migrate`. */
+  transfer(): TableTransfer {
+    return sqliteTransfer(this.#db);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,52 @@
+import type pg from 'pg';
+import type { MessageSummary } from '../archiveStore.js';
+import { distinctiveTerms, maxDocs, termCounts } from '../relatedTerms.js';
+import { RANK_WEIGHTS } from './textSearch.js';
+
+/**
+ * "Read also" on PostgreSQL: the same choice of words as the SQLite store (relatedTerms.ts). A
+ * GIN index has no document-frequency table, so each candidate word's count is taken from the
+ * index and stopped once the word is too common to matter (at most maxDocs rows are read for it).
+ */
+export async function relatedPostgres(
+  db: pg.Pool,
+  textSearch: string,
+  id: number,
+  limit: number,
+  summaries: (ids: readonly number[]) => Promise<MessageSummary[]>,
+  visible: string,
+): Promise<MessageSummary[]> {
+  const [row] = (await db.query('SELECT subject, text_body, thread_id, message_id FROM messages WHERE id = $1', [id])).rows as Array<{
+    subject: string | null;
+    text_body: string | null;
+    thread_id: number | null;
+    message_id: string | null;
+  }>;
+  if (!row) return [];
+  const tf = termCounts(row.subject, row.text_body);
+  if (tf.size === 0) return [];
+  const config = `'${textSearch}'::regconfig`;
+  const n = Number((await db.query('SELECT count(*) AS n FROM messages')).rows[0].n) || 1;
+  const cap = Math.floor(maxDocs(n)) + 1;
+  const terms = [...tf.keys()];
+  const counts = (
+    await db.query(
+      `SELECT t.term, (SELECT count(*) FROM (SELECT 1 FROM messages WHERE fts @@ to_tsquery(${config}, quote_literal(t.term)) LIMIT $2) x) AS df
+       FROM unnest($1::text[]) AS t(term)`,
+      [terms, cap],
+    )
+  ).rows as Array<{ term: string; df: number }>;
+  const df = new Map(counts.map((c) => [c.term, Number(c.df)]));
+  const chosen = distinctiveTerms(tf, (term) => df.get(term) ?? 0, n);
+  if (chosen.length === 0) return [];
+  const query = chosen.map((t) => `'${t}'`).join(' | ');
+  const ids = (
+    await db.query(
+      `SELECT m.id FROM messages m WHERE m.fts @@ to_tsquery(${config}, $1) AND m.id != $2 AND m.thread_id IS DISTINCT FROM $3
+       AND m.message_id IS DISTINCT FROM $4 AND ${visible}
+       ORDER BY ts_rank('${RANK_WEIGHTS}'::float4[], m.fts, to_tsquery(${config}, $1)) DESC, m.id LIMIT $5`,
+      [query, id, row.thread_id, row.message_id, limit],
+    )
+  ).rows as Array<{ id: number }>;
+  return summaries(ids.map((r) => r.id));
+}

@@ -1,0 +1,685 @@
+import pg from 'pg';
+import { DataDirError } from '../../errors.js';
+import type { WarningKind } from '../../mail/warnings.js';
+import type {
+  ArchiveStats,
+  ArchiveWriter,
+  Audience,
+  CommitOutcome,
+  IngestBatch,
+  KeyImportOutcome,
+  KeyUse,
+  MessageSummary,
+  RawRef,
+  Release,
+  SearchOptions,
+  SearchResult,
+  SourceState,
+  StoredMessage,
+  ThreadAssignment,
+  ThreadInput,
+  VerificationItem,
+} from '../archiveStore.js';
+import type { KeyRecord, KeySighting } from '../../verify/keyRecord.js';
+import { keyName } from '../../verify/keyRecord.js';
+import type { VerificationReport } from '../../verify/report.js';
+import type { AmendmentEntry, SignedAmendment } from '../../publish/amendments.js';
+import { sha256Hex } from '../../mail/contentHash.js';
+import type { QueryNode } from '../../query/ast.js';
+import { addressRows, searchTexts, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
+import { PG_MIGRATIONS, TEXT_SEARCH, type Stemming } from './schema.js';
+import { searchPostgres } from './pgSearch.js';
+import { relatedPostgres } from './pgRelated.js';
+import { pgText, tsvectorWords } from './textSearch.js';
+import { describeConnection } from './connection.js';
+import { MESSAGE_COLUMNS, type TableTransfer } from '../transfer.js';
+import { postgresTransfer } from './pgTransfer.js';
+
+// bigint and numeric arrive as strings by default; every number we store fits a double exactly.
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
+
+/** Any key: the one writer of an archive holds this advisory lock while it is open. */
+const WRITER_LOCK = 0x6570_6973;
+/** Readers re-read the archive's version this often even if a notification was missed. */
+const POLL_MS = 2000;
+const CHANNEL = 'epistola_changes';
+
+type Db = pg.Pool | pg.PoolClient;
+
+interface ReleaseTime {
+  readonly number: number;
+  readonly publishAt: string | null;
+}
+
+export interface PostgresOpenOptions {
+  readonly readonly?: boolean;
+  readonly audience?: Audience;
+  readonly now?: () => Date;
+  /** Follow writes by other processes (LISTEN/NOTIFY + a poll): what a long-running server needs. */
+  readonly watch?: boolean;
+  /** For a new archive: stemming of the full-text index (default none: words as written). */
+  readonly stemming?: Stemming;
+}
+
+/** A query's rows, typed by the caller. */
+async function rows<T = Row>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await db.query(sql, params)).rows as T[];
+}
+
+/**
+ * The PostgreSQL store (node-postgres): the same tables and behaviour as the SQLite store, for
+ * archives that outgrow one file and for several web nodes sharing one database. One process
+ * writes at a time (an advisory lock); any number read.
+ */
+export class PostgresStore implements ArchiveWriter {
+  readonly #pool: pg.Pool;
+  readonly #audience: Audience;
+  readonly #now: () => Date;
+  readonly #textSearch: string;
+  #version: number;
+  #releaseTimes: ReleaseTime[];
+  #lock: pg.PoolClient | null = null;
+  #listener: pg.Client | null = null;
+  #poll: NodeJS.Timeout | null = null;
+
+  private constructor(pool: pg.Pool, audience: Audience, now: () => Date, textSearch: string, version: number, releaseTimes: ReleaseTime[]) {
+    this.#pool = pool;
+    this.#audience = audience;
+    this.#now = now;
+    this.#textSearch = textSearch;
+    this.#version = version;
+    this.#releaseTimes = releaseTimes;
+  }
+
+  /** Connects; a writer takes the writer lock and creates or migrates the schema. */
+  static async open(url: string, options: PostgresOpenOptions = {}): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: options.readonly ? 8 : 4 });
+    // An idle client's error (the server restarting) must not crash a web node: the pool reconnects.
+    pool.on('error', () => undefined);
+    let lock: pg.PoolClient | null = null;
+    try {
+      if (!options.readonly) {
+        lock = await pool.connect();
+        const taken = (await lock.query('SELECT pg_try_advisory_lock($1) AS ok', [WRITER_LOCK])).rows[0].ok as boolean;
+        if (!taken) throw new DataDirError(`another epistola process is writing to ${describeConnection(url)}`);
+        await migrate(lock, options.stemming ?? 'none');
+      }
+      const schema = await pool.query("SELECT to_regclass('epistola_schema') IS NOT NULL AS ok").catch((error: Error) => {
+        throw new DataDirError(`cannot connect to PostgreSQL at ${describeConnection(url)}: ${error.message}`);
+      });
+      if (!schema.rows[0].ok) throw new DataDirError(`${describeConnection(url)} holds no Epistola archive: run "epistola init --database <url>" first`);
+      const version = Number((await pool.query('SELECT max(version) AS v FROM epistola_schema')).rows[0].v);
+      if (version > PG_MIGRATIONS.length) throw new DataDirError(`${describeConnection(url)} was written by a newer Epistola (schema ${version}); upgrade Epistola`);
+      if (version < PG_MIGRATIONS.length) throw new DataDirError(`${describeConnection(url)} needs a schema upgrade: run any writing command (epistola ingest) first`);
+      const state = (await pool.query('SELECT version, text_search::text AS text_search FROM archive_state')).rows[0] as { version: number; text_search: string };
+      const store = new PostgresStore(pool, options.audience ?? 'publisher', options.now ?? (() => new Date()), state.text_search, state.version, await releaseTimes(pool));
+      store.#lock = lock;
+      if (options.watch) await store.#watch(url);
+      return store;
+    } catch (error) {
+      lock?.release();
+      await pool.end();
+      if (error instanceof DataDirError) throw error;
+      throw new DataDirError(`cannot use PostgreSQL at ${describeConnection(url)}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Keeps the version and release times current: a notification on each write, a poll in case one is missed. */
+  async #watch(url: string): Promise<void> {
+    const listener = new pg.Client({ connectionString: url });
+    listener.on('error', () => undefined);
+    await listener.connect();
+    await listener.query(`LISTEN ${CHANNEL}`);
+    listener.on('notification', () => void this.#refresh());
+    this.#listener = listener;
+    this.#poll = setInterval(() => void this.#refresh(), POLL_MS);
+    this.#poll.unref();
+  }
+
+  async #refresh(): Promise<void> {
+    try {
+      const version = Number((await this.#pool.query('SELECT version FROM archive_state')).rows[0].version);
+      if (version !== this.#version) {
+        this.#releaseTimes = await releaseTimes(this.#pool);
+        this.#version = version;
+      }
+    } catch {
+      // The database is unreachable for a moment: keep serving what is known, try again on the next tick.
+    }
+  }
+
+  /** Release numbers public now (computed from the cached release times: no query per request). */
+  #publicNumbers(): number[] {
+    const now = this.#now().toISOString();
+    return this.#releaseTimes.filter((r) => r.publishAt !== null && r.publishAt <= now).map((r) => r.number);
+  }
+
+  /** SQL true for the messages this store may show (see SqliteStore: the same rule). */
+  #visible(alias: string): string {
+    if (this.#audience === 'publisher') return 'TRUE';
+    return `(${alias}.release_number = ANY('{${this.#publicNumbers().join(',')}}'::int[]) AND NOT EXISTS (SELECT 1 FROM withdrawn w WHERE w.message = ${alias}.id))`;
+  }
+
+  dataVersion(): string {
+    return this.#audience === 'publisher' ? String(this.#version) : `${this.#version}/${this.#publicNumbers().join(',')}`;
+  }
+
+  /** Runs `work` in one transaction that also bumps the archive's version and tells the readers. */
+  async #write<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    const db = this.#lock;
+    if (!db) throw new Error('this PostgreSQL store was opened read-only');
+    await db.query('BEGIN');
+    try {
+      const result = await work(db);
+      const version = (await db.query(`UPDATE archive_state SET version = version + 1 RETURNING version`)).rows[0].version as number;
+      await db.query(`SELECT pg_notify('${CHANNEL}', $1)`, [String(version)]);
+      await db.query('COMMIT');
+      this.#version = version;
+      this.#releaseTimes = await releaseTimes(db);
+      return result;
+    } catch (error) {
+      await db.query('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async sourceState(key: string): Promise<SourceState | undefined> {
+    const [row] = await rows(this.#pool, 'SELECT key, cursor, fingerprint, done FROM sources WHERE key = $1', [key]);
+    return row ? { key, cursor: row.cursor as string | null, fingerprint: row.fingerprint as string | null, done: row.done === 1 } : undefined;
+  }
+
+  async commit(batch: IngestBatch): Promise<CommitOutcome[]> {
+    return this.#write((db) => commitBatch(db, batch));
+  }
+
+  async recordRun(run: { startedAt: string; finishedAt: string; summary: unknown }): Promise<void> {
+    await this.#write((db) => db.query('INSERT INTO ingest_runs (started_at, finished_at, summary_json) VALUES ($1, $2, $3)', [run.startedAt, run.finishedAt, JSON.stringify(run.summary)]));
+  }
+
+  async stats(): Promise<ArchiveStats> {
+    const db = this.#pool;
+    const vis = this.#visible('messages');
+    const publisher = this.#audience === 'publisher';
+    const ofVisible = `message IN (SELECT id FROM messages WHERE ${vis})`;
+    const [[m], [locations], [a], warningRows, problemRows, [sources], folders, verdicts, [keys]] = await Promise.all([
+      rows(db, `SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes, count(copy_of) AS copies, coalesce(sum(headers_only), 0) AS headers_only,
+        min(date_utc) AS first, max(date_utc) AS last FROM messages WHERE ${vis}`),
+      rows(db, `SELECT count(*) AS n FROM locations WHERE ${ofVisible}`),
+      rows(db, `SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM attachments WHERE ${ofVisible}`),
+      rows(db, `SELECT kind, count(*) AS n FROM warnings WHERE ${ofVisible} GROUP BY kind ORDER BY kind`),
+      publisher ? rows(db, 'SELECT kind, count(*) AS n FROM source_problems GROUP BY kind ORDER BY kind') : Promise.resolve([]),
+      rows(db, 'SELECT count(*) AS n FROM sources'),
+      rows(db, `SELECT folder, count(*) AS n FROM messages WHERE ${vis} GROUP BY folder ORDER BY n DESC, folder LIMIT 20`),
+      this.#verdictCounts(vis),
+      rows(db, 'SELECT count(*) AS n FROM dkim_keys'),
+    ]);
+    const iso = (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
+    return {
+      messages: m!.n as number,
+      rawBytes: m!.bytes as number,
+      duplicates: (locations!.n as number) - (m!.n as number),
+      copies: m!.copies as number,
+      attachments: a!.n as number,
+      attachmentBytes: a!.bytes as number,
+      headersOnly: m!.headers_only as number,
+      firstDate: iso(m!.first),
+      lastDate: iso(m!.last),
+      warnings: Object.fromEntries(warningRows.map((r) => [r.kind as WarningKind, r.n as number])),
+      sourceProblems: Object.fromEntries(problemRows.map((r) => [r.kind as string, r.n as number])),
+      sources: publisher ? (sources!.n as number) : 0,
+      folders: folders.map((r) => ({ folder: r.folder as string, messages: r.n as number })),
+      dkim: verdicts,
+      keyRecords: keys!.n as number,
+    };
+  }
+
+  async #verdictCounts(vis: string): Promise<Record<string, number>> {
+    const list = await rows(this.#pool, `SELECT coalesce(dkim_verdict, 'unverified') AS v, count(*) AS n FROM messages WHERE ${vis} GROUP BY 1 ORDER BY 2 DESC, 1`);
+    return Object.fromEntries(list.map((r) => [r.v as string, r.n as number]));
+  }
+
+  async getMessage(id: number): Promise<StoredMessage | undefined> {
+    const db = this.#pool;
+    const [row] = await rows(db, `SELECT * FROM messages WHERE id = $1 AND ${this.#visible('messages')}`, [id]);
+    if (!row) return undefined;
+    const messageId = row.message_id as string | null;
+    const [attachments, warnings, locations, copies, verification] = await Promise.all([
+      rows(db, 'SELECT * FROM attachments WHERE message = $1 ORDER BY idx', [id]),
+      rows(db, 'SELECT kind, detail FROM warnings WHERE message = $1 ORDER BY kind', [id]),
+      rows(db, 'SELECT * FROM locations WHERE message = $1 ORDER BY source, locator', [id]),
+      messageId ? rows(db, `SELECT id FROM messages WHERE message_id = $1 AND id != $2 AND ${this.#visible('messages')} ORDER BY id`, [messageId, id]) : Promise.resolve([]),
+      this.verification(id),
+    ]);
+    return storedMessageOf(row, { attachments, warnings, locations, copies: copies.map((r) => r.id as number), verification });
+  }
+
+  async threadInputs(): Promise<ThreadInput[]> {
+    const list = await rows(this.#pool, 'SELECT id, message_id, in_reply_to, references_json, subject FROM messages ORDER BY id');
+    return list.map((r) => ({
+      id: r.id as number,
+      messageId: r.message_id as string | null,
+      inReplyTo: r.in_reply_to as string | null,
+      references: JSON.parse(r.references_json as string) as string[],
+      subject: r.subject as string | null,
+    }));
+  }
+
+  async saveThreads(assignments: readonly ThreadAssignment[]): Promise<number> {
+    const current = new Map<number, string>();
+    for (const r of await rows(this.#pool, 'SELECT id, thread_id, parent_id, parent_message_id, parent_evidence FROM messages')) {
+      current.set(r.id as number, JSON.stringify([r.thread_id, r.parent_id, r.parent_message_id, r.parent_evidence]));
+    }
+    const changed = assignments.filter((a) => current.get(a.id) !== JSON.stringify([a.threadId, a.parentId, a.parentMessageId, a.evidence]));
+    if (changed.length === 0) return 0;
+    await this.#write(async (db) => {
+      for (let i = 0; i < changed.length; i += 10000) {
+        const part = changed.slice(i, i + 10000);
+        await db.query(
+          `UPDATE messages m SET thread_id = u.thread_id, parent_id = u.parent_id, parent_message_id = u.parent_message_id, parent_evidence = u.evidence
+           FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS u(id, thread_id, parent_id, parent_message_id, evidence) WHERE m.id = u.id`,
+          [part.map((a) => a.id), part.map((a) => a.threadId), part.map((a) => a.parentId), part.map((a) => a.parentMessageId), part.map((a) => a.evidence)],
+        );
+      }
+    });
+    return changed.length;
+  }
+
+  async #summariesWhere(where: string, params: unknown[]): Promise<MessageSummary[]> {
+    return (await rows(this.#pool, `SELECT ${SUMMARY_COLUMNS} FROM messages WHERE (${where}) AND ${this.#visible('messages')} ORDER BY id`, params)).map(summaryOf);
+  }
+
+  /** Summaries in the order of `ids`. */
+  async #summariesOf(ids: readonly number[]): Promise<MessageSummary[]> {
+    if (ids.length === 0) return [];
+    const byId = new Map((await this.#summariesWhere('id = ANY($1::bigint[])', [ids])).map((m) => [m.id, m]));
+    return ids.map((id) => byId.get(id)).filter((m): m is MessageSummary => m !== undefined);
+  }
+
+  async search(query: QueryNode, options: SearchOptions): Promise<SearchResult> {
+    return searchPostgres(this.#pool, this.#textSearch, query, options, (ids) => this.#summariesOf(ids), this.#visible('m'));
+  }
+
+  async related(id: number, limit: number): Promise<MessageSummary[]> {
+    return relatedPostgres(this.#pool, this.#textSearch, id, limit, (ids) => this.#summariesOf(ids), this.#visible('m'));
+  }
+
+  async thread(threadId: number): Promise<MessageSummary[]> {
+    return this.#summariesWhere('thread_id = $1', [threadId]);
+  }
+
+  async summaries(ids: readonly number[]): Promise<MessageSummary[]> {
+    return this.#summariesOf(ids);
+  }
+
+  async latest(limit: number): Promise<MessageSummary[]> {
+    const list = await rows(this.#pool, `SELECT id FROM messages WHERE ${this.#visible('messages')} ORDER BY date_utc DESC NULLS LAST, id DESC LIMIT $1`, [limit]);
+    return this.#summariesOf(list.map((r) => r.id as number));
+  }
+
+  async verification(id: number): Promise<VerificationReport | null> {
+    const [row] = await rows(this.#pool, 'SELECT report_json FROM verifications WHERE message = $1', [id]);
+    return row ? (JSON.parse(row.report_json as string) as VerificationReport) : null;
+  }
+
+  async keyRecords(): Promise<KeyRecord[]> {
+    const list = await rows(this.#pool, 'SELECT k.id, k.name, k.record, s.source, s.seen FROM dkim_keys k JOIN dkim_key_sightings s ON s.key = k.id ORDER BY k.name, k.id, s.seen, s.source');
+    const byId = new Map<number, { name: string; record: string; sightings: KeySighting[] }>();
+    for (const r of list) {
+      const key = byId.get(r.id as number) ?? { name: r.name as string, record: r.record as string, sightings: [] };
+      key.sightings.push({ source: r.source as string, seen: r.seen as string });
+      byId.set(r.id as number, key);
+    }
+    return [...byId.values()];
+  }
+
+  async keyUses(): Promise<KeyUse[]> {
+    return keyUseRows(
+      this.#pool,
+      `SELECT key_name, count(DISTINCT message) AS n FROM signatures WHERE key_name IS NOT NULL AND message IN (SELECT id FROM messages WHERE ${this.#visible('messages')}) GROUP BY key_name ORDER BY key_name`,
+    );
+  }
+
+  async missingKeys(): Promise<KeyUse[]> {
+    return keyUseRows(
+      this.#pool,
+      `SELECT key_name, count(DISTINCT message) AS n FROM signatures WHERE outcome = 'key-unavailable' AND key_name IS NOT NULL
+       AND key_name NOT IN (SELECT name FROM dkim_keys) GROUP BY key_name ORDER BY 2 DESC, 1`,
+    );
+  }
+
+  async messagesSignedWith(names: readonly string[]): Promise<number[]> {
+    return (await rows(this.#pool, 'SELECT DISTINCT message FROM signatures WHERE key_name = ANY($1::text[]) ORDER BY message', [names])).map((r) => r.message as number);
+  }
+
+  async rawRefs(from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]> {
+    const list =
+      'ids' in from
+        ? await rows(this.#pool, 'SELECT id, sha256, dkim_verdict FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id', [from.ids])
+        : await rows(this.#pool, 'SELECT id, sha256, dkim_verdict FROM messages WHERE id > $1 ORDER BY id LIMIT $2', [from.afterId, from.limit]);
+    return list.map((r) => ({ id: r.id as number, sha256: r.sha256 as string, verdict: r.dkim_verdict as string | null }));
+  }
+
+  async addKeyRecords(records: readonly KeyRecord[]): Promise<KeyImportOutcome> {
+    return this.#write(async (db) => {
+      let added = 0;
+      let sightings = 0;
+      for (const r of records) {
+        added += (await db.query('INSERT INTO dkim_keys (name, record) VALUES ($1, $2) ON CONFLICT DO NOTHING', [r.name, r.record])).rowCount ?? 0;
+        const id = (await db.query('SELECT id FROM dkim_keys WHERE name = $1 AND record = $2', [r.name, r.record])).rows[0].id as number;
+        for (const s of r.sightings) {
+          sightings += (await db.query('INSERT INTO dkim_key_sightings (key, source, seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [id, s.source, s.seen])).rowCount ?? 0;
+        }
+      }
+      return { added, sightings };
+    });
+  }
+
+  async saveVerifications(items: readonly VerificationItem[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.#write(async (db) => {
+      await db.query('UPDATE messages m SET dkim_verdict = u.verdict FROM unnest($1::bigint[], $2::text[]) AS u(id, verdict) WHERE m.id = u.id', [
+        items.map((i) => i.id),
+        items.map((i) => i.report.verdict),
+      ]);
+      await db.query('DELETE FROM signatures WHERE message = ANY($1::bigint[])', [items.map((i) => i.id)]);
+      await writeVerifications(db, items);
+    });
+  }
+
+  async releases(): Promise<Release[]> {
+    const now = this.#now().toISOString();
+    const list = await rows(this.#pool, 'SELECT r.*, (SELECT count(*) FROM messages m WHERE m.release_number = r.number) AS messages FROM releases r ORDER BY r.number');
+    const all = list.map(
+      (r): Release => ({
+        number: r.number as number,
+        title: r.title as string,
+        selection: r.selection as string,
+        createdAt: r.created_at as string,
+        publishAt: r.publish_at as string | null,
+        published: r.publish_at !== null && (r.publish_at as string) <= now,
+        messages: r.messages as number,
+      }),
+    );
+    return this.#audience === 'publisher' ? all : all.filter((r) => r.published);
+  }
+
+  async createRelease(input: { title: string; selection: string; ids: readonly number[] | 'all-remaining' }): Promise<{ release: Release; alreadyReleased: number }> {
+    const number = await this.#write(async (db) => {
+      const next = ((await db.query('SELECT coalesce(max(number), 0) + 1 AS n FROM releases')).rows[0].n as number) ?? 1;
+      await db.query('INSERT INTO releases (number, title, selection, created_at) VALUES ($1, $2, $3, $4)', [next, input.title, input.selection, this.#now().toISOString()]);
+      let alreadyReleased = 0;
+      if (input.ids === 'all-remaining') await db.query('UPDATE messages SET release_number = $1 WHERE release_number IS NULL', [next]);
+      else {
+        const ids = [...input.ids];
+        alreadyReleased = (await db.query('SELECT count(*) AS n FROM messages WHERE id = ANY($1::bigint[]) AND release_number IS NOT NULL', [ids])).rows[0].n as number;
+        await db.query('UPDATE messages SET release_number = $1 WHERE id = ANY($2::bigint[]) AND release_number IS NULL', [next, ids]);
+      }
+      return { next, alreadyReleased };
+    });
+    return { release: (await this.releases()).find((r) => r.number === number.next)!, alreadyReleased: number.alreadyReleased };
+  }
+
+  async publishRelease(number: number, at: Date): Promise<Release | string> {
+    const current = (await this.releases()).find((r) => r.number === number);
+    if (!current) return `there is no release ${number}`;
+    if (current.published) return `release ${number} was published on ${current.publishAt}: a published release cannot change`;
+    if (current.messages === 0) return `release ${number} has no messages`;
+    // The condition is checked again inside the write: another writer cannot slip in (the lock), but time passes.
+    await this.#write((db) => db.query('UPDATE releases SET publish_at = $1 WHERE number = $2 AND (publish_at IS NULL OR publish_at > $3)', [at.toISOString(), number, this.#now().toISOString()]));
+    return (await this.releases()).find((r) => r.number === number)!;
+  }
+
+  async amendments(): Promise<SignedAmendment[]> {
+    return (await rows(this.#pool, 'SELECT entry_json, signature FROM amendments ORDER BY seq')).map((r) => ({
+      entry: JSON.parse(r.entry_json as string) as AmendmentEntry,
+      json: r.entry_json as string,
+      signature: r.signature as string,
+    }));
+  }
+
+  async withdrawal(id: number): Promise<SignedAmendment | null> {
+    const [row] = await rows(this.#pool, 'SELECT a.entry_json, a.signature FROM withdrawn w JOIN amendments a ON a.seq = w.amendment WHERE w.message = $1', [id]);
+    return row ? { entry: JSON.parse(row.entry_json as string) as AmendmentEntry, json: row.entry_json as string, signature: row.signature as string } : null;
+  }
+
+  async appendAmendment(make: (seq: number, previous: string | null) => SignedAmendment): Promise<SignedAmendment> {
+    return this.#write(async (db) => {
+      const [last] = await rows(db, 'SELECT seq, entry_json FROM amendments ORDER BY seq DESC LIMIT 1');
+      const signed = make(((last?.seq as number | undefined) ?? 0) + 1, last ? sha256Hex(Buffer.from(last.entry_json as string)) : null);
+      await db.query('INSERT INTO amendments (seq, entry_json, signature) VALUES ($1, $2, $3)', [signed.entry.seq, signed.json, signed.signature]);
+      await db.query('INSERT INTO withdrawn (message, amendment) SELECT unnest($1::bigint[]), $2 ON CONFLICT DO NOTHING', [[...signed.entry.messages], signed.entry.seq]);
+      return signed;
+    });
+  }
+
+  /** Its tables, for `epistola migrate` (written through the writer's connection, which holds the lock). */
+  transfer(): TableTransfer {
+    return postgresTransfer(this.#pool, this.#lock);
+  }
+
+  async close(): Promise<void> {
+    if (this.#poll) clearInterval(this.#poll);
+    await this.#listener?.end().catch(() => undefined);
+    if (this.#lock) {
+      await this.#lock.query('SELECT pg_advisory_unlock($1)', [WRITER_LOCK]).catch(() => undefined);
+      this.#lock.release();
+    }
+    await this.#pool.end();
+  }
+}
+
+async function releaseTimes(db: Db): Promise<ReleaseTime[]> {
+  return (await rows(db, 'SELECT number, publish_at FROM releases ORDER BY number')).map((r) => ({ number: r.number as number, publishAt: r.publish_at as string | null }));
+}
+
+async function keyUseRows(db: Db, sql: string): Promise<KeyUse[]> {
+  return (await rows(db, sql)).map((r) => ({ name: r.key_name as string, messages: r.n as number }));
+}
+
+/** Creates or upgrades the schema (inside the writer lock, so two writers never race). */
+async function migrate(db: pg.PoolClient, stemming: Stemming): Promise<void> {
+  await db.query('CREATE TABLE IF NOT EXISTS epistola_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+  const current = Number((await db.query('SELECT coalesce(max(version), 0) AS v FROM epistola_schema')).rows[0].v);
+  if (current > PG_MIGRATIONS.length) return;
+  for (let v = current; v < PG_MIGRATIONS.length; v++) {
+    await db.query('BEGIN');
+    try {
+      await db.query(PG_MIGRATIONS[v]!);
+      if (v === 0) await db.query('UPDATE archive_state SET text_search = $1::regconfig', [TEXT_SEARCH[stemming]]);
+      await db.query('INSERT INTO epistola_schema (version) VALUES ($1)', [v + 1]);
+      await db.query('COMMIT');
+    } catch (error) {
+      await db.query('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+/** Messages rows from parameter arrays, with their search vectors made from the words of each part. */
+const INSERT_MESSAGES_SQL = `
+  INSERT INTO messages (id, sha256, size, message_id, subject, date_utc, date_header, from_name, from_addr, sender_json, to_json,
+    cc_json, bcc_json, reply_to_json, in_reply_to, references_json, text_body, html_body, folder, attachment_count, headers_only,
+    copy_of, thread_id, release_number, search_attachments, search_extra, parent_id, parent_evidence, parent_message_id, dkim_verdict,
+    search_from, search_to, search_cc, search_bcc, fts, fts_to, fts_cc, fts_bcc, fts_attachments)
+  SELECT u.id, u.sha256, u.size, u.message_id, u.subject, u.date_utc, u.date_header, u.from_name, u.from_addr, u.sender_json, u.to_json,
+    u.cc_json, u.bcc_json, u.reply_to_json, u.in_reply_to, u.references_json, u.text_body, u.html_body, u.folder, u.attachment_count,
+    u.headers_only, u.copy_of, u.thread_id, u.release_number, u.search_attachments, u.search_extra, u.parent_id, u.parent_evidence,
+    u.parent_message_id, u.dkim_verdict, u.search_from, u.search_to, u.search_cc, u.search_bcc,
+    setweight(to_tsvector(c.ts, u.w_subject), 'A') || setweight(to_tsvector(c.ts, u.w_from), 'B')
+      || setweight(to_tsvector(c.ts, u.w_recipients), 'C') || setweight(to_tsvector(c.ts, u.w_body), 'D'),
+    to_tsvector(c.ts, u.w_to), to_tsvector(c.ts, u.w_cc), to_tsvector(c.ts, u.w_bcc), to_tsvector(c.ts, u.w_attachments)
+  FROM (SELECT text_search AS ts FROM archive_state) c, unnest(
+    $1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+    $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::int[], $21::int[],
+    $22::bigint[], $23::bigint[], $24::int[], $25::text[], $26::text[], $27::bigint[], $28::text[], $29::text[], $30::text[],
+    $31::text[], $32::text[], $33::text[], $34::text[],
+    $35::text[], $36::text[], $37::text[], $38::text[], $39::text[], $40::text[], $41::text[], $42::text[])
+  AS u(id, sha256, size, message_id, subject, date_utc, date_header, from_name, from_addr, sender_json, to_json,
+    cc_json, bcc_json, reply_to_json, in_reply_to, references_json, text_body, html_body, folder, attachment_count, headers_only,
+    copy_of, thread_id, release_number, search_attachments, search_extra, parent_id, parent_evidence, parent_message_id, dkim_verdict,
+    search_from, search_to, search_cc, search_bcc,
+    w_subject, w_from, w_recipients, w_body, w_to, w_cc, w_bcc, w_attachments)`;
+
+/** Inserts messages rows (objects keyed by MESSAGE_COLUMNS), computing their search vectors. */
+export async function insertMessageRows(db: Db, list: readonly Row[]): Promise<void> {
+  if (list.length === 0) return;
+  const columns = MESSAGE_COLUMNS.map((c) => list.map((r) => pgText(r[c] ?? null)));
+  const words = (f: (r: Row) => string) => list.map((r) => tsvectorWords(f(r)));
+  const text = (r: Row, ...names: string[]) => names.map((n) => (r[n] as string | null) ?? '').join(' ');
+  await db.query(INSERT_MESSAGES_SQL, [
+    ...columns,
+    words((r) => text(r, 'subject')),
+    words((r) => text(r, 'search_from')),
+    words((r) => text(r, 'search_to', 'search_cc', 'search_bcc', 'search_attachments')),
+    words((r) => text(r, 'text_body', 'search_extra')),
+    words((r) => text(r, 'search_to')),
+    words((r) => text(r, 'search_cc')),
+    words((r) => text(r, 'search_bcc')),
+    words((r) => text(r, 'search_attachments')),
+  ]);
+}
+
+/** Inserts rows into one table from column arrays (unnest: one statement for the whole batch). */
+export async function insertRows(db: Db, table: string, columns: ReadonlyArray<readonly [name: string, type: string]>, values: ReadonlyArray<readonly unknown[]>, conflict = ''): Promise<pg.QueryResult> {
+  const list = columns.map((_, i) => values.map((row) => pgText(row[i] ?? null)));
+  return db.query(
+    `INSERT INTO ${table} (${columns.map(([n]) => n).join(', ')}) SELECT * FROM unnest(${columns.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ')}) ${conflict}`,
+    list,
+  );
+}
+
+async function writeVerifications(db: Db, items: readonly VerificationItem[]): Promise<void> {
+  await insertRows(
+    db,
+    'verifications',
+    [['message', 'bigint'], ['verdict', 'text'], ['domain', 'text'], ['as_of', 'text'], ['verifier', 'text'], ['report_json', 'text']],
+    items.map(({ id, report }) => [id, report.verdict, report.domain, report.at, report.verifier, JSON.stringify(report)]),
+    'ON CONFLICT (message) DO UPDATE SET verdict = excluded.verdict, domain = excluded.domain, as_of = excluded.as_of, verifier = excluded.verifier, report_json = excluded.report_json',
+  );
+  await insertRows(
+    db,
+    'signatures',
+    [['message', 'bigint'], ['idx', 'int'], ['key_name', 'text'], ['outcome', 'text']],
+    items.flatMap(({ id, report }) => report.signatures.map((s) => [id, s.index, s.domain && s.selector ? keyName(s.selector, s.domain) : null, s.outcome])),
+  );
+}
+
+/**
+ * One ingest batch in the caller's transaction, with the same outcomes as the SQLite store:
+ * numbers assigned in order from the largest so far (the writer lock makes that safe), a message
+ * seen before (same bytes) only gains a location, a Message-ID seen before makes a copy.
+ */
+async function commitBatch(db: pg.PoolClient, batch: IngestBatch): Promise<CommitOutcome[]> {
+  const shas = [...new Set(batch.items.map((i) => i.record.sha256))];
+  const messageIds = [...new Set(batch.items.flatMap((i) => (i.record.messageId ? [i.record.messageId] : [])))];
+  // One connection runs one query at a time (node-postgres deprecates overlapping them).
+  const known = await rows(db, 'SELECT sha256, id FROM messages WHERE sha256 = ANY($1::text[])', [shas]);
+  const firsts = await rows(db, 'SELECT message_id, min(id) AS id FROM messages WHERE message_id = ANY($1::text[]) GROUP BY message_id', [messageIds]);
+  const [next] = await rows(db, 'SELECT coalesce(max(id), 0) + 1 AS id FROM messages');
+  const idOfSha = new Map(known.map((r) => [r.sha256 as string, r.id as number]));
+  const firstWithId = new Map(firsts.map((r) => [r.message_id as string, r.id as number]));
+  let nextId = next!.id as number;
+  const newRows: Row[] = [];
+  const addressValues: unknown[][] = [];
+  const attachmentValues: unknown[][] = [];
+  const warningValues: unknown[][] = [];
+  const verifications: VerificationItem[] = [];
+  const locationValues: unknown[][] = [];
+  const pending: Array<{ id: number; isNew: boolean; copyOf: number | null; key: string }> = [];
+  for (const item of batch.items) {
+    const r = item.record;
+    const p = item.provenance;
+    const key = `${p.sourceKey}\u0000${p.locator}`;
+    locationValues.push([p.sourceKey, p.locator, 0, p.offset, p.folder, p.envelope]);
+    const existing = idOfSha.get(r.sha256);
+    if (existing !== undefined) {
+      pending.push({ id: existing, isNew: false, copyOf: null, key });
+      continue;
+    }
+    const id = nextId++;
+    idOfSha.set(r.sha256, id);
+    const copyOf = r.messageId ? (firstWithId.get(r.messageId) ?? null) : null;
+    if (r.messageId && copyOf === null) firstWithId.set(r.messageId, id);
+    pending.push({ id, isNew: true, copyOf, key });
+    const texts = searchTexts(r);
+    newRows.push({
+      id,
+      sha256: r.sha256,
+      size: r.size,
+      message_id: r.messageId,
+      subject: r.subject,
+      date_utc: r.dateUtc,
+      date_header: r.dateHeader,
+      from_name: r.from?.name ?? null,
+      from_addr: r.from?.address.toLowerCase() ?? null,
+      sender_json: r.sender ? JSON.stringify(r.sender) : null,
+      to_json: JSON.stringify(r.to),
+      cc_json: JSON.stringify(r.cc),
+      bcc_json: JSON.stringify(r.bcc),
+      reply_to_json: JSON.stringify(r.replyTo),
+      in_reply_to: r.inReplyTo,
+      references_json: JSON.stringify(r.references),
+      text_body: r.text,
+      html_body: r.html,
+      folder: p.folder,
+      attachment_count: r.attachments.length,
+      headers_only: r.headersOnly ? 1 : 0,
+      copy_of: copyOf,
+      search_attachments: texts.searchAttachments,
+      search_extra: r.embeddedText,
+      dkim_verdict: r.verification?.verdict ?? null,
+      search_from: texts.searchFrom,
+      search_to: texts.searchTo,
+      search_cc: texts.searchCc,
+      search_bcc: texts.searchBcc,
+    });
+    for (const [role, position, name, address] of addressRows(r)) addressValues.push([id, role, position, name, address]);
+    for (const a of r.attachments) attachmentValues.push([id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject]);
+    for (const w of r.warnings) warningValues.push([id, w.kind, w.detail]);
+    if (r.verification) verifications.push({ id, report: r.verification });
+  }
+  pending.forEach((p, i) => (locationValues[i]![2] = p.id));
+
+  await insertMessageRows(db, newRows);
+  await insertRows(db, 'addresses', [['message', 'bigint'], ['role', 'text'], ['position', 'int'], ['name', 'text'], ['address', 'text']], addressValues);
+  await insertRows(
+    db,
+    'attachments',
+    [['message', 'bigint'], ['idx', 'int'], ['filename', 'text'], ['content_type', 'text'], ['size', 'bigint'], ['sha256', 'text'], ['inline', 'int'], ['content_id', 'text'], ['embedded_subject', 'text']],
+    attachmentValues,
+  );
+  await insertRows(db, 'warnings', [['message', 'bigint'], ['kind', 'text'], ['detail', 'text']], warningValues, 'ON CONFLICT DO NOTHING');
+  await writeVerifications(db, verifications);
+  const inserted = await insertRows(
+    db,
+    'locations',
+    [['source', 'text'], ['locator', 'text'], ['message', 'bigint'], ['byte_offset', 'bigint'], ['folder', 'text'], ['envelope', 'text']],
+    locationValues,
+    'ON CONFLICT DO NOTHING RETURNING source, locator',
+  );
+  const added = new Set(inserted.rows.map((r: Row) => `${r.source as string}\u0000${r.locator as string}`));
+  await insertRows(
+    db,
+    'source_problems',
+    [['source', 'text'], ['locator', 'text'], ['kind', 'text'], ['detail', 'text']],
+    batch.problems.map(({ sourceKey, problem }) => [sourceKey, problem.locator, problem.kind, problem.detail]),
+    'ON CONFLICT DO NOTHING',
+  );
+  const cursors = new Map(batch.items.map((i) => [i.provenance.sourceKey, i.cursor]));
+  for (const [key, cursor] of cursors) {
+    await db.query('INSERT INTO sources (key, cursor, done) VALUES ($1, $2, 0) ON CONFLICT (key) DO UPDATE SET cursor = excluded.cursor, done = 0', [key, cursor]);
+  }
+  for (const { key, fingerprint } of batch.finishedSources) {
+    await db.query('INSERT INTO sources (key, cursor, fingerprint, done) VALUES ($1, NULL, $2, 1) ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, done = 1, cursor = NULL', [key, fingerprint]);
+  }
+  // A location is "added" once: the first item naming it takes it.
+  return pending.map((p): CommitOutcome => {
+    if (p.isNew) {
+      added.delete(p.key);
+      return { kind: 'new', id: p.id, copyOf: p.copyOf };
+    }
+    const wasAdded = added.delete(p.key);
+    return { kind: wasAdded ? 'duplicate' : 'known', id: p.id };
+  });
+}

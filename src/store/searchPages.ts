@@ -1,0 +1,46 @@
+import { UsageError } from '../errors.js';
+import type { SearchOptions, SnippetPart } from './archiveStore.js';
+
+/** What every store's search shares: the cursor format, snippet markers, facet length. */
+
+/** Opaque to callers; holds the sort key and id of the last hit, and the newest message number then. */
+export interface Cursor {
+  readonly s: SearchOptions['sort'];
+  readonly k: number;
+  readonly i: number;
+  readonly u: number;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+export function decodeCursor(text: string, sort: SearchOptions['sort']): Cursor {
+  try {
+    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString()) as Cursor;
+    if (cursor.s === sort && [cursor.k, cursor.i, cursor.u].every((n) => typeof n === 'number')) return cursor;
+  } catch {
+    // fall through
+  }
+  throw new UsageError('this cursor is not valid for this search (it belongs to another search or sort order)');
+}
+
+export const HIT_START = '\u0002';
+export const HIT_END = '\u0003';
+
+export function snippetParts(text: string): SnippetPart[] {
+  const parts: SnippetPart[] = [];
+  for (const piece of text.split(HIT_START)) {
+    const end = piece.indexOf(HIT_END);
+    if (end < 0) {
+      if (piece) parts.push({ text: piece, hit: false });
+    } else {
+      parts.push({ text: piece.slice(0, end), hit: true });
+      if (end + 1 < piece.length) parts.push({ text: piece.slice(end + 1), hit: false });
+    }
+  }
+  return parts;
+}
+
+/** Facet lists are cut to this many values (months are all kept). */
+export const FACET_TOP = 10;
