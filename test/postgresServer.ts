@@ -56,6 +56,9 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  // A test process that dies does not leave its server behind.
+  const kill = () => child.kill('SIGINT');
+  process.once('exit', kill);
   const admin = `postgres://${user}@127.0.0.1:${port}/postgres`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
@@ -79,6 +82,7 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
       return `postgres://${user}@127.0.0.1:${port}/${name.replace(/[^a-z0-9_]/g, '_')}`;
     },
     async stop() {
+      process.off('exit', kill);
       child.kill('SIGINT');
       await exited;
       rmSync(root, { recursive: true, force: true });

@@ -1,9 +1,10 @@
-import { test, before } from 'node:test';
+import { after, describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SearchResult } from '../../src/store/archiveStore.js';
 import { cliJson, runCli, tempDir } from '../helpers.js';
+import { STORES, stopSharedPostgres, storeArgs } from '../stores.js';
 
 /** A small collection whose right answers can be checked by hand. */
 interface Mail {
@@ -63,119 +64,125 @@ function raw(m: Mail): string {
 
 const mbox = (mails: Mail[]) => mails.map((m) => `From x@x Thu Jan  1 00:00:00 2015\n${raw(m)}\n`).join('');
 
-let data = '';
-let root = '';
-before(async () => {
-  root = tempDir();
-  data = join(root, 'data');
-  writeFileSync(join(root, 'inbox.mbox'), mbox(INBOX));
-  writeFileSync(join(root, 'sent.mbox'), mbox(SENT));
-  const result = await runCli(['--data', data, 'ingest', join(root, 'inbox.mbox'), join(root, 'sent.mbox')]);
-  assert.equal(result.code, 0, result.stderr);
-});
+// The same hand-checked expectations on every store: the stores must agree.
+after(stopSharedPostgres);
+for (const store of STORES) {
+  describe(`search on ${store.kind}`, { skip: store.skip }, () => {
+    let data: string[] = [];
+    let root = '';
+    before(async () => {
+      root = tempDir();
+      data = ['--data', join(root, 'data'), ...(await storeArgs(store.kind))];
+      writeFileSync(join(root, 'inbox.mbox'), mbox(INBOX));
+      writeFileSync(join(root, 'sent.mbox'), mbox(SENT));
+      const result = await runCli([...data, 'ingest', join(root, 'inbox.mbox'), join(root, 'sent.mbox')]);
+      assert.equal(result.code, 0, result.stderr);
+    });
 
-// Flags first, then `--`: a query may start with '-' (an exclusion).
-const search = (query: string, ...flags: string[]) => cliJson<SearchResult>(['--data', data, 'search', ...flags, '--json', '--', query]);
-const ids = async (query: string, ...flags: string[]) => (await search(query, ...flags)).hits.map((h) => h.message.id);
-const sorted = async (query: string) => (await ids(query, '--limit', '100')).sort((a, b) => a - b);
+    // Flags first, then `--`: a query may start with '-' (an exclusion).
+    const search = (query: string, ...flags: string[]) => cliJson<SearchResult>([...data, 'search', ...flags, '--json', '--', query]);
+    const ids = async (query: string, ...flags: string[]) => (await search(query, ...flags)).hits.map((h) => h.message.id);
+    const sorted = async (query: string) => (await ids(query, '--limit', '100')).sort((a, b) => a - b);
 
-test('each operator finds exactly the hand-checked messages', async () => {
-  const expectations: Array<[string, number[]]> = [
-    ['budget', [1, 2, 4, 6]],
-    ['"north basin"', [1, 4]],
-    ['EQUATORIEN', [3, 7]],
-    ['from:alice@example.org', [1, 7]],
-    ['from:@example.org', [1, 4, 6, 7]],
-    ['from:bob', [2, 5]],
-    ['to:bob@example.net', [1]],
-    ['cc:bob@example.net', [3]],
-    ['to:"alice"', [2, 3, 4, 6]],
-    ['subject:budget', [1, 2]],
-    ['body:budget', [1, 4, 6]],
-    ['attachment:draft', [2]],
-    ['has:attachment', [1, 2]],
-    ['filetype:pdf', [1]],
-    ['filetype:docx', [2]],
-    ['after:2015 before:2016', [1, 2, 3, 7]],
-    ['after:2015-03', [3, 4, 7]],
-    ['before:2015', [5]],
-    ['budget -draft', [1, 4, 6]],
-    ['budget NOT subject:budget', [4, 6]],
-    ['lunch OR equatorien', [3, 4, 7]],
-    ['(lunch OR equatorien) after:2016', [4]],
-    ['folder:sent', [7]],
-    ['folder:inbox from:alice@example.org', [1]],
-    ['thread:1', [1, 2]],
-    ['thread:7', [3, 7]],
-    ['id:<m3@x>', [3]],
-    ['id:4', [4]],
-    ['dkim:none', [1, 2, 3, 4, 5, 6, 7]],
-    ['dkim:pass', []],
-    ['release:1', []],
-    ['-budget', [3, 5, 7]],
-    ['budg*', [1, 2, 4, 6]],
-  ];
-  for (const [query, expected] of expectations) assert.deepEqual(await sorted(query), expected, query);
-});
+    test('each operator finds exactly the hand-checked messages', async () => {
+      const expectations: Array<[string, number[]]> = [
+        ['budget', [1, 2, 4, 6]],
+        ['"north basin"', [1, 4]],
+        ['EQUATORIEN', [3, 7]],
+        ['from:alice@example.org', [1, 7]],
+        ['from:@example.org', [1, 4, 6, 7]],
+        ['from:bob', [2, 5]],
+        ['to:bob@example.net', [1]],
+        ['cc:bob@example.net', [3]],
+        ['to:"alice"', [2, 3, 4, 6]],
+        ['subject:budget', [1, 2]],
+        ['body:budget', [1, 4, 6]],
+        ['attachment:draft', [2]],
+        ['has:attachment', [1, 2]],
+        ['filetype:pdf', [1]],
+        ['filetype:docx', [2]],
+        ['after:2015 before:2016', [1, 2, 3, 7]],
+        ['after:2015-03', [3, 4, 7]],
+        ['before:2015', [5]],
+        ['budget -draft', [1, 4, 6]],
+        ['budget NOT subject:budget', [4, 6]],
+        ['lunch OR equatorien', [3, 4, 7]],
+        ['(lunch OR equatorien) after:2016', [4]],
+        ['folder:sent', [7]],
+        ['folder:inbox from:alice@example.org', [1]],
+        ['thread:1', [1, 2]],
+        ['thread:7', [3, 7]],
+        ['id:<m3@x>', [3]],
+        ['id:4', [4]],
+        ['dkim:none', [1, 2, 3, 4, 5, 6, 7]],
+        ['dkim:pass', []],
+        ['release:1', []],
+        ['-budget', [3, 5, 7]],
+        ['budg*', [1, 2, 4, 6]],
+      ];
+      for (const [query, expected] of expectations) assert.deepEqual(await sorted(query), expected, query);
+    });
 
-test('relevance puts subject matches first; date order is newest first with undated last', async () => {
-  const byRelevance = await ids('budget');
-  assert.deepEqual(byRelevance.slice(0, 2).sort(), [1, 2]);
-  assert.deepEqual(await ids('budget', '--sort', 'date'), [4, 2, 1, 6]);
-});
+    test('relevance puts subject matches first; date order is newest first with undated last', async () => {
+      const byRelevance = await ids('budget');
+      assert.deepEqual(byRelevance.slice(0, 2).sort(), [1, 2]);
+      assert.deepEqual(await ids('budget', '--sort', 'date'), [4, 2, 1, 6]);
+    });
 
-test('snippets mark the matched words; facets count the whole result set', async () => {
-  const result = await search('equatorien', '--limit', '1');
-  assert.equal(result.total, 2);
-  assert.equal(result.hits.length, 1);
-  assert.ok(result.hits[0]!.snippet.some((p) => p.hit && /^[ée]quatorien$/i.test(p.text)), JSON.stringify(result.hits[0]!.snippet));
-  const facets = result.facets!;
-  assert.deepEqual(facets.senders, [
-    { value: 'alice@example.org', count: 1 },
-    { value: 'carol@other.example.com', count: 1 },
-  ]);
-  assert.deepEqual(facets.months, [{ value: '2015-03', count: 2 }]);
-  assert.deepEqual(facets.folders, [
-    { value: 'inbox', count: 1 },
-    { value: 'sent', count: 1 },
-  ]);
-  assert.deepEqual(facets.dkim, [{ value: 'no-signature', count: 2 }]);
-  const withFiles = await search('has:attachment');
-  assert.deepEqual(withFiles.facets!.attachmentTypes.map((f) => f.value).sort(), ['application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document']);
-});
+    test('snippets mark the matched words; facets count the whole result set', async () => {
+      const result = await search('equatorien', '--limit', '1');
+      assert.equal(result.total, 2);
+      assert.equal(result.hits.length, 1);
+      assert.ok(result.hits[0]!.snippet.some((p) => p.hit && /^[ée]quatorien$/i.test(p.text)), JSON.stringify(result.hits[0]!.snippet));
+      const facets = result.facets!;
+      assert.deepEqual(facets.senders, [
+        { value: 'alice@example.org', count: 1 },
+        { value: 'carol@other.example.com', count: 1 },
+      ]);
+      assert.deepEqual(facets.months, [{ value: '2015-03', count: 2 }]);
+      assert.deepEqual(facets.folders, [
+        { value: 'inbox', count: 1 },
+        { value: 'sent', count: 1 },
+      ]);
+      assert.deepEqual(facets.dkim, [{ value: 'no-signature', count: 2 }]);
+      const withFiles = await search('has:attachment');
+      assert.deepEqual(withFiles.facets!.attachmentTypes.map((f) => f.value).sort(), ['application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document']);
+    });
 
-test('cursor pages are stable while new mail arrives', async () => {
-  const first = await search('budget', '--limit', '2', '--sort', 'date');
-  assert.deepEqual(first.hits.map((h) => h.message.id), [4, 2]);
-  assert.ok(first.nextCursor);
-  // A newer message about the budget arrives between the two pages.
-  writeFileSync(join(root, 'late.mbox'), mbox([{ from: 'zed@example.org', to: 'alice@example.org', subject: 'Budget again', date: 'Mon, 1 Jan 2018 00:00:00 +0000', id: 'late@x', body: 'budget' }]));
-  assert.equal((await runCli(['--data', data, 'ingest', join(root, 'late.mbox')])).code, 0);
-  const second = await search('budget', '--limit', '2', '--sort', 'date', '--cursor', first.nextCursor);
-  assert.deepEqual(second.hits.map((h) => h.message.id), [1, 6]);
-  assert.equal(second.total, 4);
-  assert.equal(second.nextCursor, null);
-  assert.deepEqual((await search('budget', '--sort', 'date')).hits[0]!.message.id, 8);
-});
+    test('cursor pages are stable while new mail arrives', async () => {
+      const first = await search('budget', '--limit', '2', '--sort', 'date');
+      assert.deepEqual(first.hits.map((h) => h.message.id), [4, 2]);
+      assert.ok(first.nextCursor);
+      // A newer message about the budget arrives between the two pages.
+      writeFileSync(join(root, 'late.mbox'), mbox([{ from: 'zed@example.org', to: 'alice@example.org', subject: 'Budget again', date: 'Mon, 1 Jan 2018 00:00:00 +0000', id: 'late@x', body: 'budget' }]));
+      assert.equal((await runCli([...data, 'ingest', join(root, 'late.mbox')])).code, 0);
+      const second = await search('budget', '--limit', '2', '--sort', 'date', '--cursor', first.nextCursor);
+      assert.deepEqual(second.hits.map((h) => h.message.id), [1, 6]);
+      assert.equal(second.total, 4);
+      assert.equal(second.nextCursor, null);
+      assert.deepEqual((await search('budget', '--sort', 'date')).hits[0]!.message.id, 8);
+    });
 
-test('malformed queries: a clear message with the position, exit 2, no stack trace', async () => {
-  const result = await runCli(['--data', data, 'search', 'budget (north']);
-  assert.equal(result.code, 2);
-  assert.match(result.stderr, /query error at column 8: this parenthesis is never closed/);
-  assert.match(result.stderr, /\n {9}\^/);
-  assert.doesNotMatch(result.stderr, /at .*\.js:\d+/);
-});
+    test('malformed queries: a clear message with the position, exit 2, no stack trace', async () => {
+      const result = await runCli([...data, 'search', 'budget (north']);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /query error at column 8: this parenthesis is never closed/);
+      assert.match(result.stderr, /\n {9}\^/);
+      assert.doesNotMatch(result.stderr, /at .*\.js:\d+/);
+    });
 
-test('threads: the tree shows links, their evidence and missing parents', async () => {
-  const tree = (await runCli(['--data', data, 'thread', '5'])).stdout.toString();
-  assert.match(tree, /\[not in the archive\] <ghost@x>\n→\s+5 /);
-  const two = (await runCli(['--data', data, 'thread', '1'])).stdout.toString();
-  assert.match(two, /→ 1 .*Budget review 2015\n\s+2 .*Re: Budget review 2015/);
-});
+    test('threads: the tree shows links, their evidence and missing parents', async () => {
+      const tree = (await runCli([...data, 'thread', '5'])).stdout.toString();
+      assert.match(tree, /\[not in the archive\] <ghost@x>\n→\s+5 /);
+      const two = (await runCli([...data, 'thread', '1'])).stdout.toString();
+      assert.match(two, /→ 1 .*Budget review 2015\n\s+2 .*Re: Budget review 2015/);
+    });
 
-test('related messages: similar content outside the thread', async () => {
-  const related = await cliJson<Array<{ id: number }>>(['--data', data, 'related', '1', '--json']);
-  const found = related.map((m) => m.id);
-  assert.ok(!found.includes(2), 'not from its own thread');
-  assert.equal(found[0], 4, 'the other "north basin" budget message comes first');
-});
+    test('related messages: similar content outside the thread', async () => {
+      const related = await cliJson<Array<{ id: number }>>([...data, 'related', '1', '--json']);
+      const found = related.map((m) => m.id);
+      assert.ok(!found.includes(2), 'not from its own thread');
+      assert.equal(found[0], 4, 'the other "north basin" budget message comes first');
+    });
+  });
+}
