@@ -5,9 +5,15 @@ import { decodeCursor, encodeCursor, FACET_TOP, HIT_END, HIT_START, snippetParts
 import { compilePostgresQuery } from './compileQuery.js';
 import { RANK_WEIGHTS } from './textSearch.js';
 
+/**
+ * Addresses and file names cut into words for the snippet, as the index cut them (PostgreSQL's
+ * parser would keep "ana@harbour.example.org" whole and never mark "harbour" in it).
+ */
+const ADDRESS_WORDS = `translate(concat_ws(' ', search_from, search_to, search_cc, search_attachments), '@._-/+=:', '        ')`;
+
 type Summaries = (ids: readonly number[]) => Promise<MessageSummary[]>;
 
-/** Snippets come from at most this much of a text: ts_headline parses all it is given. */
+/** Snippets come from at most this much of a text (and of attached messages' text): ts_headline parses all it is given. */
 const SNIPPET_SOURCE_CHARS = 20000;
 
 /**
@@ -80,7 +86,7 @@ export async function searchPostgres(db: pg.Pool, textSearch: string, ast: Query
   if (ids.length > 0 && q.rank !== null) {
     const options = `StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=16, MinWords=6, ShortWord=0, HighlightAll=false, MaxFragments=1, FragmentDelimiter=…`;
     const result = await db.query(
-      `SELECT id, ts_headline(${config}, left(coalesce(text_body, '') || ' ' || coalesce(subject, ''), ${SNIPPET_SOURCE_CHARS}), to_tsquery(${config}, $2), $3) AS text
+      `SELECT id, ts_headline(${config}, concat_ws(' ', left(text_body, ${SNIPPET_SOURCE_CHARS}), subject, left(search_extra, ${SNIPPET_SOURCE_CHARS}), ${ADDRESS_WORDS}), to_tsquery(${config}, $2), $3) AS text
        FROM messages WHERE id = ANY($1::bigint[])`,
       [ids, q.rank, options],
     );

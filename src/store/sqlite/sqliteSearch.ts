@@ -25,8 +25,8 @@ function facets(db: Database.Database, where: string, params: unknown[]): Facets
       WHERE a.role IN ('to', 'cc') GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${FACET_TOP}`),
     months: counts(`SELECT strftime('%Y-%m', m.date_utc / 1000, 'unixepoch'), count(*) ${over} WHERE m.date_utc IS NOT NULL GROUP BY 1 ORDER BY 1`),
     folders: counts(`SELECT m.folder, count(*) ${over} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${FACET_TOP}`),
-    releases: counts(`SELECT coalesce(m.release_number, 'unpublished'), count(*) ${over} GROUP BY 1 ORDER BY 2 DESC`),
-    dkim: counts(`SELECT coalesce(m.dkim_verdict, 'unverified'), count(*) ${over} GROUP BY 1 ORDER BY 2 DESC`),
+    releases: counts(`SELECT coalesce(CAST(m.release_number AS TEXT), 'unpublished'), count(*) ${over} GROUP BY 1 ORDER BY 2 DESC, 1`),
+    dkim: counts(`SELECT coalesce(m.dkim_verdict, 'unverified'), count(*) ${over} GROUP BY 1 ORDER BY 2 DESC, 1`),
     attachmentTypes: counts(`SELECT a.content_type, count(DISTINCT a.message) FROM temp.facet_ids f CROSS JOIN attachments a ON a.message = f.id
       WHERE a.inline = 0 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${FACET_TOP}`),
   };
