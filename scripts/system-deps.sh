@@ -2,13 +2,15 @@
 # Installs the system programs the tests start for real (Debian packages) when they are missing:
 #   dnsmasq (dnsmasq-base)  a DNS server on loopback for "epistola keys fetch"
 #   chromium                the browser the web reader's tests drive (playwright-core, /usr/bin/chromium)
-#   nginx                   the four "data centres" of the mirror tests
+#   nginx                   the four "data centres" of the mirror tests, the load balancer of the web nodes
+#   postgresql              the PostgreSQL store's tests start their own server (initdb on loopback)
 # Run as root (CI, containers) or with sudo available; otherwise it says what to install.
 set -euo pipefail
 need=()
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/sbin/nginx ] || need+=(nginx)
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "system-deps: installing ${need[*]} (Debian packages the tests need)" >&2
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else

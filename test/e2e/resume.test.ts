@@ -1,10 +1,14 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { cliPath, runCli, tempDir } from '../helpers.js';
+import { noPostgresReason } from '../postgresServer.js';
+import { sharedPostgres, stopSharedPostgres } from '../stores.js';
+
+after(stopSharedPostgres);
 
 /** Every table of the archive, in a stable order: two archives are "the same" when these are equal. */
 function dump(data: string): Record<string, unknown[]> {
@@ -33,9 +37,9 @@ function blobs(data: string): string[] {
 type KillAt = { afterCommits: number } | { afterMs: number };
 
 /** Starts an ingest and kills it with SIGKILL at the given point; resolves with how it ended. */
-function ingestAndKill(data: string, paths: string[], at: KillAt): Promise<{ signal: NodeJS.Signals | null; commits: number }> {
+function ingestAndKill(data: string[], paths: string[], at: KillAt): Promise<{ signal: NodeJS.Signals | null; commits: number }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [cliPath, '--data', data, 'ingest', '--progress', 'json', '--json', ...paths], {
+    const child = spawn(process.execPath, [cliPath, ...data, 'ingest', '--progress', 'json', '--json', ...paths], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let commits = 0;
@@ -57,32 +61,43 @@ function ingestAndKill(data: string, paths: string[], at: KillAt): Promise<{ sig
   });
 }
 
-test('kill -9 at several points, then the same command again: exactly the state of an uninterrupted run', async () => {
-  const root = tempDir();
-  const mail = join(root, 'mail');
-  const demo = await runCli(['--data', join(root, 'unused'), 'demo', '--out', mail, '--count', '3000', '--seed', '3']);
-  assert.equal(demo.code, 0, demo.stderr);
-  const paths = [join(mail, 'Maildir'), join(mail, 'harbour-list.mbox'), join(mail, 'archive-2014.mbox.gz')];
+/** The demo mail and an archive of it made in one uninterrupted run (made once, for both stores). */
+let prepared: Promise<{ root: string; paths: string[]; reference: string }> | undefined;
+function reference() {
+  return (prepared ??= (async () => {
+    const root = tempDir();
+    const mail = join(root, 'mail');
+    const demo = await runCli(['--data', join(root, 'unused'), 'demo', '--out', mail, '--count', '3000', '--seed', '3']);
+    assert.equal(demo.code, 0, demo.stderr);
+    const paths = [join(mail, 'Maildir'), join(mail, 'harbour-list.mbox'), join(mail, 'archive-2014.mbox.gz')];
+    const reference = join(root, 'reference');
+    const full = await runCli(['--data', reference, 'ingest', '--progress', 'none', ...paths]);
+    assert.equal(full.code, 0, full.stderr);
+    return { root, paths, reference };
+  })());
+}
 
-  const reference = join(root, 'reference');
-  const full = await runCli(['--data', reference, 'ingest', '--progress', 'none', ...paths]);
-  assert.equal(full.code, 0, full.stderr);
-
-  const resumed = join(root, 'resumed');
+/** Kills ingests into `data` at several points, then runs the same command to the end. */
+async function killThenFinish(data: string[], paths: string[], count: () => Promise<number>): Promise<void> {
   const schedule: KillAt[] = [{ afterCommits: 1 }, { afterMs: 700 }, { afterCommits: 2 }, { afterMs: 1500 }];
   let killed = 0;
   for (const at of schedule) {
-    const run = await ingestAndKill(resumed, paths, at);
+    const run = await ingestAndKill(data, paths, at);
     if (run.signal === 'SIGKILL') killed++;
   }
   assert.ok(killed >= 3, `at least three runs were really killed mid-way (${killed})`);
-  const partial = dump(resumed).messages!.length;
+  const partial = await count();
   assert.ok(partial < 3000, `the killed runs had not finished (${partial} messages)`);
-
-  const last = await runCli(['--data', resumed, 'ingest', '--progress', 'none', ...paths]);
+  const last = await runCli([...data, 'ingest', '--progress', 'none', ...paths]);
   assert.equal(last.code, 0, last.stderr);
-  assert.deepEqual(dump(resumed), dump(reference));
-  assert.deepEqual(blobs(resumed), blobs(reference));
+}
+
+test('kill -9 at several points, then the same command again: exactly the state of an uninterrupted run', async () => {
+  const { root, paths, reference: full } = await reference();
+  const resumed = join(root, 'resumed');
+  await killThenFinish(['--data', resumed], paths, async () => dump(resumed).messages!.length);
+  assert.deepEqual(dump(resumed), dump(full));
+  assert.deepEqual(blobs(resumed), blobs(full));
 
   // The full-text index matches its content table exactly (FTS5's own integrity check).
   const db = new Database(join(resumed, 'archive.sqlite'));
@@ -91,4 +106,20 @@ test('kill -9 at several points, then the same command again: exactly the state 
   } finally {
     db.close();
   }
+});
+
+test('the same on PostgreSQL: killed ingests resume to exactly the uninterrupted archive', { skip: noPostgresReason }, async () => {
+  const { root, paths, reference: full } = await reference();
+  const url = await (await sharedPostgres()).createDatabase('resumed');
+  const resumed = join(root, 'resumed-pg');
+  const count = async () => {
+    const result = await runCli(['--data', resumed, '--database', url, 'stats', '--json']);
+    return result.code === 0 ? (JSON.parse(result.stdout.toString()) as { messages: number }).messages : 0;
+  };
+  await killThenFinish(['--data', resumed, '--database', url], paths, count);
+  // Copied back to an SQLite file, it must equal the archive SQLite made in one go, row for row.
+  const copy = await runCli(['migrate', url, `sqlite://${join(resumed, 'archive.sqlite')}`]);
+  assert.equal(copy.code, 0, copy.stderr);
+  assert.deepEqual(dump(resumed), dump(full));
+  assert.deepEqual(blobs(resumed), blobs(full));
 });
