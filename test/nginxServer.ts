@@ -24,10 +24,19 @@ export function freeTcpPort(): Promise<number> {
   });
 }
 
-export async function startNginx(root: string, work: string, port?: number): Promise<Nginx> {
+/**
+ * `root` is a directory to serve, or `{ upstreams }`: the loopback ports of web nodes to balance
+ * requests over (round robin), as a site with several `epistola serve` processes would.
+ */
+export async function startNginx(root: string | { upstreams: readonly number[] }, work: string, port?: number): Promise<Nginx> {
   const p = port ?? (await freeTcpPort());
   mkdirSync(join(work, 'tmp'), { recursive: true });
   const conf = join(work, 'nginx.conf');
+  const site =
+    typeof root === 'string'
+      ? `  server { listen 127.0.0.1:${p}; root ${root}; index index.html; }`
+      : `  upstream nodes { ${root.upstreams.map((u) => `server 127.0.0.1:${u};`).join(' ')} }
+  server { listen 127.0.0.1:${p}; location / { proxy_pass http://nodes; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $remote_addr; add_header X-Upstream $upstream_addr always; } }`;
   writeFileSync(
     conf,
     `daemon off; master_process off; worker_processes 1; pid ${join(work, 'nginx.pid')}; error_log ${join(work, 'error.log')};
@@ -36,7 +45,7 @@ http {
   access_log off; include /etc/nginx/mime.types; default_type application/octet-stream;
   client_body_temp_path ${join(work, 'tmp')}; proxy_temp_path ${join(work, 'tmp')}; fastcgi_temp_path ${join(work, 'tmp')};
   uwsgi_temp_path ${join(work, 'tmp')}; scgi_temp_path ${join(work, 'tmp')};
-  server { listen 127.0.0.1:${p}; root ${root}; index index.html; }
+${site}
 }
 `,
   );
