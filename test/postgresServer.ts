@@ -39,7 +39,7 @@ function asServerUser(command: string, args: string[]): [string, string[]] {
   return process.getuid?.() === 0 ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', command, ...args]] : [command, args];
 }
 
-export async function startPostgres(options: { durable?: boolean } = {}): Promise<Postgres> {
+export async function startPostgres(options: { durable?: boolean; settings?: Record<string, string> } = {}): Promise<Postgres> {
   const bin = binDir();
   const root = mkdtempSync(join(tmpdir(), 'epistola-pg-'));
   if (process.getuid?.() === 0) chownSync(root, Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim()), Number(spawnSync('id', ['-g', 'postgres']).stdout.toString().trim()));
@@ -51,6 +51,7 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
   const port = await freeTcpPort();
   // Tests do not need durability; benchmarks ask for it (the server's defaults).
   const fast = options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+  fast.push(...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]));
   const [command, args] = asServerUser(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', root, '-c', 'listen_addresses=127.0.0.1', ...fast]);
   const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

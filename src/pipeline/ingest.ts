@@ -195,6 +195,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   }
   progress();
   const threads = await rethread(store, { subjectFallback: options.subjectThreading ?? true });
+  if (counts.added > 0) await store.refreshStatistics();
   return {
     sources: sources.length,
     unchangedSources,

@@ -266,6 +266,8 @@ export interface ArchiveWriter extends ArchiveReader {
   createRelease(input: { title: string; selection: string; ids: readonly number[] | 'all-remaining' }): Promise<{ release: Release; alreadyReleased: number }>;
   /** Schedules (or, with a past time, makes) a release public; a string says why it cannot. */
   publishRelease(number: number, at: Date): Promise<Release | string>;
+  /** After a large write (an ingest): brings up to date what the store derives in bulk (word statistics, planner statistics). */
+  refreshStatistics(): Promise<void>;
   /** Appends a signed entry (made by `make` from its sequence and the previous entry's hash) and withdraws its messages. */
   appendAmendment(make: (seq: number, previous: string | null) => SignedAmendment): Promise<SignedAmendment>;
 }

@@ -55,6 +55,6 @@ export function distinctiveTerms(tf: ReadonlyMap<string, number>, df: (term: str
 }
 
 /** The most messages a word may be in and still count as distinctive. */
-export function maxDocs(n: number): number {
+function maxDocs(n: number): number {
   return Math.max(2, n * RELATED_MAX_DF_SHARE);
 }

@@ -387,6 +387,11 @@ export class PostgresStore implements ArchiveWriter {
     });
   }
 
+  async refreshStatistics(): Promise<void> {
+    await this.#write((db) => refreshTermDocs(db));
+    await this.#pool.query('ANALYZE');
+  }
+
   async releases(): Promise<Release[]> {
     const now = this.#now().toISOString();
     const list = await rows(this.#pool, 'SELECT r.*, (SELECT count(*) FROM messages m WHERE m.release_number = r.number) AS messages FROM releases r ORDER BY r.number');
@@ -467,6 +472,12 @@ export class PostgresStore implements ArchiveWriter {
     }
     await this.#pool.end();
   }
+}
+
+/** Rebuilds term_docs from the index (ts_stat reads every vector: seconds per 100k messages, once per ingest). */
+export async function refreshTermDocs(db: Db): Promise<void> {
+  await db.query('TRUNCATE term_docs');
+  await db.query("INSERT INTO term_docs (term, docs) SELECT word, ndoc FROM ts_stat('SELECT fts FROM messages') WHERE ndoc > 1");
 }
 
 async function releaseTimes(db: Db): Promise<ReleaseTime[]> {

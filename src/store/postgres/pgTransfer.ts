@@ -3,7 +3,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { TableTransfer } from '../transfer.js';
-import { insertMessageRows } from './pgStore.js';
+import { insertMessageRows, refreshTermDocs } from './pgStore.js';
 import { pgText } from './textSearch.js';
 
 const BATCH = 2000;
@@ -61,6 +61,7 @@ export function postgresTransfer(pool: pg.Pool, writer: pg.PoolClient | null): T
       for (const [table, column] of [['dkim_keys', 'id'], ['ingest_runs', 'id']] as const) {
         await db().query(`SELECT setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((SELECT max(${column}) FROM ${table}), 0) + 1, false)`);
       }
+      await refreshTermDocs(db());
       await db().query('UPDATE archive_state SET version = version + 1');
       await db().query('COMMIT');
       await db().query('ANALYZE');

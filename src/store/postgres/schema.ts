@@ -189,6 +189,12 @@ export const PG_MIGRATIONS: readonly string[] = [
     entry_json TEXT NOT NULL,
     signature TEXT NOT NULL
   );
+  -- In how many messages each word is (from ts_stat after each ingest): "read also" skips common words.
+  CREATE TABLE term_docs (
+    term TEXT COLLATE "C" PRIMARY KEY,
+    docs INTEGER NOT NULL
+  );
+
   CREATE TABLE withdrawn (
     message BIGINT PRIMARY KEY REFERENCES messages(id),
     amendment INTEGER NOT NULL REFERENCES amendments(seq)

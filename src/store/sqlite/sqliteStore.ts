@@ -445,6 +445,11 @@ export class SqliteStore implements ArchiveWriter {
       .immediate();
   }
 
+  async refreshStatistics(): Promise<void> {
+    // FTS5 keeps its own word counts; the planner's statistics are refreshed where they are stale.
+    this.#db.pragma('optimize');
+  }
+
   /** Its tables, for `epistola migrate`. */
   transfer(): TableTransfer {
     return sqliteTransfer(this.#db);
