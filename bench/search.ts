@@ -7,8 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
-import { parseQuery } from '../src/query/parseQuery.js';
-import { percentile, QUERIES } from './searchQueries.js';
+import { percentile, QUERIES, timeQuery } from './searchQueries.js';
 
 const RUNS = Number(process.env.RUNS ?? 30);
 const PEER_RUNS = Number(process.env.PEER_RUNS ?? 5);
@@ -26,15 +25,7 @@ async function main(): Promise<void> {
   const all: Record<'epistola' | 'notmuch' | 'mu', number[]> = { epistola: [], notmuch: [], mu: [] };
   const rows: string[] = [];
   for (const q of QUERIES) {
-    const ast = parseQuery(q.epistola);
-    const times: number[] = [];
-    let total = 0;
-    for (let i = 0; i < RUNS; i++) {
-      const start = process.hrtime.bigint();
-      const result = await store.search(ast, { sort: q.kind.includes('date order') ? 'date' : 'relevance', limit: 20, facets: true });
-      times.push(Number(process.hrtime.bigint() - start) / 1e6);
-      total = result.total;
-    }
+    const { times, total } = await timeQuery(store, q, RUNS);
     all.epistola.push(...times);
     const env = { NOTMUCH_CONFIG: notmuchConfig };
     const nmCount = Number(timeCommand('notmuch', ['count', q.notmuch], env).stdout.trim());

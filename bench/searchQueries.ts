@@ -1,3 +1,6 @@
+import type { ArchiveReader } from '../src/store/archiveStore.js';
+import { parseQuery } from '../src/query/parseQuery.js';
+
 /** The fixed query list of the search benchmarks (bench/search.ts, bench/stores.ts) and its peers' spellings. */
 export interface BenchQuery {
   readonly kind: string;
@@ -35,4 +38,17 @@ export const QUERIES: readonly BenchQuery[] = [
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Runs one benchmark query `runs` times as the web server does (one page of 20, facets); ms per run. */
+export async function timeQuery(store: ArchiveReader, q: BenchQuery, runs: number): Promise<{ times: number[]; total: number }> {
+  const ast = parseQuery(q.epistola);
+  const times: number[] = [];
+  let total = 0;
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    total = (await store.search(ast, { sort: q.kind.includes('date order') ? 'date' : 'relevance', limit: 20, facets: true })).total;
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return { times, total };
 }

@@ -12,8 +12,7 @@ import { freeTcpPort, startNginx } from '../test/nginxServer.js';
 import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
 import { PostgresStore } from '../src/store/postgres/pgStore.js';
 import type { ArchiveReader } from '../src/store/archiveStore.js';
-import { parseQuery } from '../src/query/parseQuery.js';
-import { percentile, QUERIES } from './searchQueries.js';
+import { percentile, QUERIES, timeQuery } from './searchQueries.js';
 
 const RUNS = Number(process.env.RUNS ?? 20);
 const WRK_SECONDS = process.env.WRK_SECONDS ?? '10';
@@ -30,14 +29,7 @@ async function searchTimes(store: ArchiveReader): Promise<{ all: number[]; rows:
   const all: number[] = [];
   const rows = new Map<string, { total: number; p50: number; p95: number }>();
   for (const q of QUERIES) {
-    const ast = parseQuery(q.epistola);
-    const times: number[] = [];
-    let total = 0;
-    for (let i = 0; i < RUNS; i++) {
-      const start = process.hrtime.bigint();
-      total = (await store.search(ast, { sort: q.kind.includes('date order') ? 'date' : 'relevance', limit: 20, facets: true })).total;
-      times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
+    const { times, total } = await timeQuery(store, q, RUNS);
     all.push(...times);
     rows.set(q.kind, { total, p50: percentile(times, 50), p95: percentile(times, 95) });
   }

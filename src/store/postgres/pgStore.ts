@@ -28,7 +28,8 @@ import { sha256Hex } from '../../mail/contentHash.js';
 import type { QueryNode } from '../../query/ast.js';
 import { addressRows, searchTexts, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
 import { PG_MIGRATIONS, TEXT_SEARCH, type Stemming } from './schema.js';
-import { searchPostgres } from './pgSearch.js';
+import { facetIndexPostgres, searchPostgres } from './pgSearch.js';
+import type { FacetIndex } from '../facetIndex.js';
 import { relatedPostgres } from './pgRelated.js';
 import { pgText, tsvectorWords } from './textSearch.js';
 import { describeConnection } from './connection.js';
@@ -297,7 +298,15 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async search(query: QueryNode, options: SearchOptions): Promise<SearchResult> {
-    return searchPostgres(this.#pool, this.#textSearch, query, options, (ids) => this.#summariesOf(ids), this.#visible('m'));
+    return searchPostgres(this.#pool, this.#textSearch, query, options, (ids) => this.#summariesOf(ids), this.#visible('m'), () => this.#facetIndex());
+  }
+
+  #facets: { version: number; index: Promise<FacetIndex> } | undefined;
+
+  /** The in-memory facet index, rebuilt when the archive's version changes (a write here, or one heard of). */
+  #facetIndex(): Promise<FacetIndex> {
+    if (this.#facets?.version !== this.#version) this.#facets = { version: this.#version, index: facetIndexPostgres(this.#pool) };
+    return this.#facets.index;
   }
 
   async related(id: number, limit: number): Promise<MessageSummary[]> {
@@ -389,6 +398,8 @@ export class PostgresStore implements ArchiveWriter {
 
   async refreshStatistics(): Promise<void> {
     await this.#write((db) => refreshTermDocs(db));
+    // VACUUM marks the new rows all-visible, so that searches can read the narrow index alone.
+    await this.#pool.query('VACUUM (ANALYZE) messages');
     await this.#pool.query('ANALYZE');
   }
 

@@ -38,7 +38,8 @@ import { MIGRATIONS } from './schema.js';
 import type { AmendmentEntry, SignedAmendment } from '../../publish/amendments.js';
 import { sha256Hex } from '../../mail/contentHash.js';
 import { createReleaseSqlite, publicReleaseNumbers, publishReleaseSqlite, releasesSqlite } from './sqliteReleases.js';
-import { searchSqlite } from './sqliteSearch.js';
+import { facetIndexSqlite, searchSqlite } from './sqliteSearch.js';
+import type { FacetIndex } from '../facetIndex.js';
 import { sqliteTransfer } from './sqliteTransfer.js';
 import type { TableTransfer } from '../transfer.js';
 import { relatedSqlite } from './relatedMessages.js';
@@ -330,7 +331,41 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async search(query: QueryNode, options: SearchOptions): Promise<SearchResult> {
-    return searchSqlite(this.#db, query, options, (ids) => this.#summariesOf(ids), this.#visible('m'));
+    return searchSqlite(this.#db, query, options, {
+      summaries: (ids) => this.#summariesOf(ids),
+      visible: this.#visible('m'),
+      visibleId: this.#visibleId(),
+      facetIndex: () => this.#facetIndex(),
+    });
+  }
+
+  /** #visible in memory, for searches answered from the index and the in-memory columns. */
+  #visibleId(): ((id: number) => boolean) | null {
+    if (this.#audience === 'publisher') return null;
+    const releases = this.#facetIndex().releases;
+    const numbers = new Set(this.#publicReleases().numbers);
+    const withdrawn = this.#withdrawnIds();
+    return (id) => numbers.has(releases[id] ?? 0) && !withdrawn.has(id);
+  }
+
+  #withdrawn: { version: string; ids: Set<number> } | undefined;
+
+  #withdrawnIds(): Set<number> {
+    const version = this.#facets?.version ?? '';
+    if (this.#withdrawn?.version !== version) this.#withdrawn = { version, ids: new Set(this.#db.prepare('SELECT message FROM withdrawn').pluck().all() as number[]) };
+    return this.#withdrawn.ids;
+  }
+
+  #facets: { version: string; index: FacetIndex } | undefined;
+
+  /**
+   * The in-memory facet index (facetIndex.ts), rebuilt when the archive changed: data_version counts
+   * other connections' commits, total_changes() this connection's own writes.
+   */
+  #facetIndex(): FacetIndex {
+    const version = `${(this.#dataVersion ??= this.#db.prepare('PRAGMA data_version').pluck()).get() as number}/${this.#db.prepare('SELECT total_changes()').pluck().get() as number}`;
+    if (this.#facets?.version !== version) this.#facets = { version, index: facetIndexSqlite(this.#db) };
+    return this.#facets.index;
   }
 
   async related(id: number, limit: number): Promise<MessageSummary[]> {

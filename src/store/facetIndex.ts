@@ -1,0 +1,173 @@
+import type { FacetCount, Facets } from './archiveStore.js';
+import { FACET_TOP } from './searchPages.js';
+
+/**
+ * Facets (and date order) counted in memory. Counting seven GROUP BYs over tens of thousands of result rows cost
+ * 50–200 ms a search at 100k messages (docs/benchmarks.md); holding each message's facet values as
+ * numbers in typed arrays, indexed by message number, makes it one pass over the result's ids
+ * (a few ms). Built from three row sets every store can produce, so every store counts the same way;
+ * rebuilt when the archive changes (the store's data version).
+ */
+
+/** One row per message: its facet values (as the messages table holds them). */
+export interface FacetMessageRow {
+  readonly id: number;
+  readonly from: string | null;
+  readonly dateUtc: number | null;
+  readonly folder: string;
+  readonly release: number | null;
+  readonly verdict: string | null;
+}
+
+/** A value shared by messages: a recipient address (to, cc) or an attachment type (not inline). */
+export interface FacetPairRow {
+  readonly message: number;
+  readonly value: string;
+}
+
+/** Interns strings as small numbers. */
+class Dictionary {
+  readonly values: string[] = [];
+  readonly #index = new Map<string, number>();
+  of(value: string): number {
+    let i = this.#index.get(value);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(value);
+      this.#index.set(value, i);
+    }
+    return i;
+  }
+}
+
+/** Values of one message each, as a compressed sparse row: message → its distinct values. */
+interface ManyValues {
+  readonly offsets: Int32Array;
+  readonly values: Int32Array;
+  readonly names: readonly string[];
+}
+
+function manyValues(rows: Iterable<FacetPairRow>, maxId: number): ManyValues {
+  const names = new Dictionary();
+  const perMessage = new Map<number, Set<number>>();
+  for (const r of rows) {
+    if (r.message > maxId) continue;
+    let set = perMessage.get(r.message);
+    if (!set) perMessage.set(r.message, (set = new Set()));
+    set.add(names.of(r.value));
+  }
+  const offsets = new Int32Array(maxId + 2);
+  let total = 0;
+  for (let id = 0; id <= maxId; id++) {
+    offsets[id] = total;
+    total += perMessage.get(id)?.size ?? 0;
+  }
+  offsets[maxId + 1] = total;
+  const values = new Int32Array(total);
+  for (const [id, set] of perMessage) values.set([...set], offsets[id]!);
+  return { offsets, values, names: names.values };
+}
+
+/** Byte order (as SQLite's BINARY and PostgreSQL's "C" collation sort), for ties. */
+function byBytes(a: string, b: string): number {
+  return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function ranked(counts: Uint32Array, names: readonly string[], top: number | null, order: 'count' | 'value'): FacetCount[] {
+  const list: FacetCount[] = [];
+  for (let i = 0; i < counts.length; i++) if (counts[i]! > 0) list.push({ value: names[i]!, count: counts[i]! });
+  list.sort(order === 'value' ? (a, b) => byBytes(a.value, b.value) : (a, b) => b.count - a.count || byBytes(a.value, b.value));
+  return top === null ? list : list.slice(0, top);
+}
+
+const NONE = -1;
+
+type SingleFacet = 'from' | 'month' | 'folder' | 'release' | 'verdict';
+
+export class FacetIndex {
+  readonly #maxId: number;
+  readonly #single: Record<SingleFacet, { codes: Int32Array; names: string[] }>;
+  readonly #recipients: ManyValues;
+  readonly #types: ManyValues;
+  /** Per message number: its date (ms; NaN when undated) and release (0: in none). */
+  readonly dates: Float64Array;
+  readonly releases: Int32Array;
+
+  constructor(messages: readonly FacetMessageRow[], recipients: Iterable<FacetPairRow>, attachmentTypes: Iterable<FacetPairRow>) {
+    const maxId = messages.reduce((max, m) => Math.max(max, m.id), 0);
+    this.#maxId = maxId;
+    const column = (value: (m: FacetMessageRow) => string | null) => {
+      const names = new Dictionary();
+      const codes = new Int32Array(maxId + 1).fill(NONE);
+      for (const m of messages) {
+        const v = value(m);
+        if (v !== null) codes[m.id] = names.of(v);
+      }
+      return { codes, names: names.values };
+    };
+    this.#single = {
+      from: column((m) => m.from),
+      month: column((m) => (m.dateUtc === null ? null : new Date(m.dateUtc).toISOString().slice(0, 7))),
+      folder: column((m) => m.folder),
+      release: column((m) => (m.release === null ? 'unpublished' : String(m.release))),
+      verdict: column((m) => m.verdict ?? 'unverified'),
+    };
+    this.dates = new Float64Array(maxId + 1).fill(Number.NaN);
+    this.releases = new Int32Array(maxId + 1);
+    for (const m of messages) {
+      if (m.dateUtc !== null) this.dates[m.id] = m.dateUtc;
+      this.releases[m.id] = m.release ?? 0;
+    }
+    this.#recipients = manyValues(recipients, maxId);
+    this.#types = manyValues(attachmentTypes, maxId);
+  }
+
+  /**
+   * The `count` messages of `ids` that sort first by date, newest first (undated last), then by
+   * number, highest first: the date order of the SQL stores (`coalesce(date_utc, -1) DESC, id DESC`).
+   */
+  newest(ids: readonly number[], count: number): Array<{ id: number; key: number }> {
+    const keyed = ids.map((id) => {
+      const date = id <= this.#maxId ? this.dates[id]! : Number.NaN;
+      return { id, key: Number.isNaN(date) ? -1 : date };
+    });
+    keyed.sort((a, b) => b.key - a.key || b.id - a.id);
+    return keyed.slice(0, count);
+  }
+
+  /** Counts over the messages `ids` (a result set, visibility already applied). */
+  facets(ids: ArrayLike<number>): Facets {
+    const count = (key: SingleFacet) => {
+      const { codes, names } = this.#single[key];
+      const counts = new Uint32Array(names.length);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        const c = id <= this.#maxId ? codes[id]! : NONE;
+        if (c !== NONE) counts[c]!++;
+      }
+      return { counts, names };
+    };
+    const countMany = (many: ManyValues) => {
+      const counts = new Uint32Array(many.names.length);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (id > this.#maxId) continue;
+        for (let j = many.offsets[id]!; j < many.offsets[id + 1]!; j++) counts[many.values[j]!]!++;
+      }
+      return ranked(counts, many.names, FACET_TOP, 'count');
+    };
+    const one = (key: SingleFacet, top: number | null, order: 'count' | 'value' = 'count') => {
+      const { counts, names } = count(key);
+      return ranked(counts, names, top, order);
+    };
+    return {
+      senders: one('from', FACET_TOP),
+      recipients: countMany(this.#recipients),
+      months: one('month', null, 'value'),
+      folders: one('folder', FACET_TOP),
+      releases: one('release', null),
+      dkim: one('verdict', null),
+      attachmentTypes: countMany(this.#types),
+    };
+  }
+}
