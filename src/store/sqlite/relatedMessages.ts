@@ -5,7 +5,7 @@ import { distinctiveTerms, termCounts } from '../relatedTerms.js';
 
 /**
  * "Read also": messages most similar in content, outside the message's own thread. Picks the
- * message's most distinctive words (tf × idf, document frequencies from the FTS index itself),
+ * message's most distinctive words (tf × idf, document frequencies from term_docs, schema 8),
  * then ranks other messages by bm25 on those words. One index query; no model, no extra storage.
  */
 export function relatedSqlite(
@@ -21,10 +21,9 @@ export function relatedSqlite(
   if (!row) return [];
   const tf = termCounts(row.subject, row.text_body);
   if (tf.size === 0) return [];
-  db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, 'messages_fts', 'row')");
-  const docs = db.prepare('SELECT doc FROM temp.fts_vocab WHERE term = ?').pluck();
+  const df = new Map(db.prepare('SELECT term, docs FROM term_docs WHERE term IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify([...tf.keys()])) as Array<[string, number]>);
   const n = (db.prepare('SELECT count(*) FROM messages').pluck().get() as number) || 1;
-  const terms = distinctiveTerms(tf, (term) => (docs.get(term) as number | undefined) ?? 0, n);
+  const terms = distinctiveTerms(tf, (term) => df.get(term) ?? 0, n);
   if (terms.length === 0) return [];
 
   const match = terms.map((t) => `"${t}"`).join(' OR ');

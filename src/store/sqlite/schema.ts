@@ -2,6 +2,13 @@
  * SQLite schema, versioned with PRAGMA user_version. Every table here can be rebuilt from the blob
  * store (raw messages) and the release records; see docs/storage-format.md.
  */
+/** Rebuilds term_docs from the full-text index's vocabulary (words in more than one message). */
+export const REFRESH_TERM_DOCS = `
+  CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, 'messages_fts', 'row');
+  DELETE FROM term_docs;
+  INSERT INTO term_docs (term, docs) SELECT term, doc FROM temp.fts_vocab WHERE doc > 1;
+`;
+
 export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE messages (
@@ -205,5 +212,15 @@ export const MIGRATIONS: readonly string[] = [
     message INTEGER PRIMARY KEY REFERENCES messages(id),
     amendment INTEGER NOT NULL REFERENCES amendments(seq)
   );
+  `,
+  // 8: in how many messages each word is, for "read also": fts5vocab answers a look-up by term
+  // with a scan (0.4 ms a word, 18 ms a page at 100k messages, measured); this table is rebuilt
+  // from it after each ingest (refreshStatistics) and looked up by key.
+  `
+  CREATE TABLE term_docs (
+    term TEXT PRIMARY KEY,
+    docs INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  ${REFRESH_TERM_DOCS}
   `,
 ];

@@ -34,7 +34,7 @@ import {
   verificationSqlite,
   verificationWriter,
 } from './sqliteVerification.js';
-import { MIGRATIONS } from './schema.js';
+import { MIGRATIONS, REFRESH_TERM_DOCS } from './schema.js';
 import type { AmendmentEntry, SignedAmendment } from '../../publish/amendments.js';
 import { sha256Hex } from '../../mail/contentHash.js';
 import { createReleaseSqlite, publicReleaseNumbers, publishReleaseSqlite, releasesSqlite } from './sqliteReleases.js';
@@ -481,7 +481,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async refreshStatistics(): Promise<void> {
-    // FTS5 keeps its own word counts; the planner's statistics are refreshed where they are stale.
+    this.#db.transaction(() => this.#db.exec(REFRESH_TERM_DOCS)).immediate();
     this.#db.pragma('optimize');
   }
 

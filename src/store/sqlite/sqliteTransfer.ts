@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { TableTransfer } from '../transfer.js';
+import { REFRESH_TERM_DOCS } from './schema.js';
 
 const BATCH = 2000;
 
@@ -34,7 +35,7 @@ export function sqliteTransfer(db: Database.Database): TableTransfer {
       db.exec('BEGIN IMMEDIATE');
     },
     async finish() {
-      db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild'); COMMIT;");
+      db.exec(`INSERT INTO messages_fts(messages_fts) VALUES ('rebuild'); ${REFRESH_TERM_DOCS} COMMIT;`);
     },
     async rollback() {
       if (db.inTransaction) db.exec('ROLLBACK');
