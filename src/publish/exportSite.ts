@@ -49,6 +49,20 @@ export interface ExportSummary {
   readonly elapsedMs: number;
 }
 
+/** Message numbers grouped by year (UTC; "undated" last), each group in number order. */
+async function idsByYear(store: ArchiveReader, ids: readonly number[]): Promise<Array<[string, number[]]>> {
+  const years = new Map<string, number[]>();
+  for (let i = 0; i < ids.length; i += 5000) {
+    for (const m of await store.summaries(ids.slice(i, i + 5000))) {
+      const year = m.dateUtc === null ? 'undated' : String(new Date(m.dateUtc).getUTCFullYear());
+      let list = years.get(year);
+      if (!list) years.set(year, (list = []));
+      list.push(m.id);
+    }
+  }
+  return [...years.entries()].sort(([a], [b]) => (a === 'undated' ? 1 : b === 'undated' ? -1 : a < b ? -1 : 1)).map(([year, list]) => [year, list.sort((x, y) => x - y)]);
+}
+
 async function readPrevious(outDir: string): Promise<{ manifest: Manifest | null; hash: string | null }> {
   const bytes = await readFile(join(outDir, MANIFEST_FILE)).catch(() => null);
   if (!bytes) return { manifest: null, hash: null };
@@ -114,24 +128,24 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     const latest = (await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 50 })).hits.map((h) => h.message);
     await put(`releases/${release.number}/feed.atom`, atomFeed({ base: options.baseUrl, title: `${options.collection}: ${release.title}`, path: `/releases/${release.number}/feed.atom`, messages: latest }));
   }
-  // Search: one Pagefind shard per release, rebuilt only when its input changed.
+  // Search: one Pagefind shard per release and year, rebuilt only when its messages changed.
   const shards: string[] = [];
   for (const release of releases) {
-    const dir = shardDir(release.number);
-    const messages = [];
-    for (const id of await searchAllIds(store, parseQuery(`release:${release.number}`))) messages.push((await store.getMessage(id))!);
-    messages.sort((a, b) => a.id - b.id);
-    const stamp = shardStamp(messages);
-    const stampPath = `${dir}/stamp.txt`;
-    const previousShard = (previous.manifest?.files ?? []).filter((f) => f.path.startsWith(`${dir}/`));
-    const kept = (await readFile(join(outDir, stampPath), 'utf8').catch(() => '')) === stamp && previousShard.length > 1;
-    if (kept) for (const f of previousShard) files.set(f.path, f);
-    else {
-      const shard = await buildShard(release.number, messages);
-      for (const [path, bytes] of shard.files) await put(`${dir}/${path}`, bytes);
-      await put(stampPath, stamp);
+    for (const [year, shardIds] of await idsByYear(store, await searchAllIds(store, parseQuery(`release:${release.number}`)))) {
+      const dir = shardDir({ release: release.number, year });
+      const stamp = shardStamp(await store.rawRefs({ ids: shardIds }));
+      const stampPath = `${dir}/stamp.txt`;
+      const previousShard = (previous.manifest?.files ?? []).filter((f) => f.path.startsWith(`${dir}/`));
+      const kept = (await readFile(join(outDir, stampPath), 'utf8').catch(() => '')) === stamp && previousShard.length > 1;
+      if (kept) for (const f of previousShard) files.set(f.path, f);
+      else {
+        let next = 0;
+        const built = await buildShard(async () => (next < shardIds.length ? store.getMessage(shardIds[next++]!) : undefined));
+        for (const [path, bytes] of built) await put(`${dir}/${path}`, bytes);
+        await put(stampPath, stamp);
+      }
+      shards.push(`/${dir}/`);
     }
-    shards.push(`/${dir}/`);
   }
   await closeSearchIndexer();
   await put('search/index.html', page(StaticSearchPage({ ctx: ctx('/search'), shards })));

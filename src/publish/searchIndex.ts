@@ -6,25 +6,33 @@ import type { StoredMessage } from '../store/archiveStore.js';
 import { sha256Of } from './manifest.js';
 
 /**
- * The static copy's search: Pagefind, one index per release (a shard). Building an index needs
- * ~110 KB of memory per page, so one release at a time bounds it; the browser merges the shards
- * (Pagefind's mergeIndex) and fetches only the chunks a query needs. A shard whose input did not
- * change is not rebuilt (a published release does not change).
+ * The static copy's search: Pagefind, one index (a shard) per release and year. Building an index
+ * needs ~110 KB of memory per page (a 100k-message release in one shard took 2.8 GB in Pagefind and
+ * held every message in Node), so shards are bounded by a year of one release and messages are
+ * streamed into the indexer one by one; the browser merges the shards (Pagefind's mergeIndex) and
+ * fetches only the chunks a query needs. A shard whose messages did not change is not rebuilt: its
+ * stamp is computed from message numbers and raw-message hashes alone, without reading a message.
  */
 
 /** Text of a message given to the index, at most: enough for search, bounded per page. */
 const INDEXED_CHARS = 20_000;
 
-export interface Shard {
+/** Bump when what a record holds changes: every shard is rebuilt. */
+const RECORD_FORMAT = 2;
+
+/** A shard's messages: one release, one year ("undated" for messages without a date). */
+export interface ShardKey {
   readonly release: number;
-  /** sha256 of everything the shard was built from. */
-  readonly stamp: string;
-  /** Path (under pagefind/release-<n>/) → bytes. */
-  readonly files: ReadonlyMap<string, Buffer>;
+  readonly year: string;
 }
 
-export function shardDir(release: number): string {
-  return `pagefind/release-${release}`;
+export function shardDir(key: ShardKey): string {
+  return `pagefind/release-${key.release}-${key.year}`;
+}
+
+/** What a shard is built from, as a hash: its message numbers and the raw messages' sha256 (a message's record derives from its bytes). */
+export function shardStamp(refs: ReadonlyArray<{ readonly id: number; readonly sha256: string }>): string {
+  return sha256Of(JSON.stringify({ format: RECORD_FORMAT, indexedChars: INDEXED_CHARS, refs: refs.map((r) => `${r.id}:${r.sha256}`) }));
 }
 
 function record(message: StoredMessage) {
@@ -38,14 +46,14 @@ function record(message: StoredMessage) {
   };
 }
 
-export function shardStamp(messages: readonly StoredMessage[]): string {
-  return sha256Of(JSON.stringify(messages.map(record)));
-}
-
-export async function buildShard(release: number, messages: readonly StoredMessage[]): Promise<Shard> {
+/**
+ * Builds one shard from messages given one at a time (`next` returns undefined at the end), so that
+ * only Pagefind holds the shard in memory. Returns path (under the shard's directory) → bytes.
+ */
+export async function buildShard(next: () => Promise<StoredMessage | undefined>): Promise<Map<string, Buffer>> {
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en' });
   if (!index) throw new Error(`pagefind: ${errors.join('; ')}`);
-  for (const message of messages) {
+  for (let message = await next(); message; message = await next()) {
     const added = await index.addCustomRecord(record(message));
     if (added.errors.length > 0) throw new Error(`pagefind, message ${message.id}: ${added.errors.join('; ')}`);
   }
@@ -56,7 +64,7 @@ export async function buildShard(release: number, messages: readonly StoredMessa
     await index.deleteIndex();
     const files = new Map<string, Buffer>();
     for (const path of await walk(out)) files.set(relative(out, path).split('\\').join('/'), await readFile(path));
-    return { release, stamp: shardStamp(messages), files };
+    return files;
   } finally {
     await rm(out, { recursive: true, force: true });
   }

@@ -107,11 +107,17 @@ test('a new release: the export rewrites only what changed, mirrors fetch only t
   await cliJson(cli('ingest', join(dir, 'part2'), '--json'));
   assert.equal((await runCli(cli('release', 'create', '--title', 'Part 2', '--all-remaining'))).code, 0);
   assert.equal((await runCli(cli('release', 'publish', '2'))).code, 0);
+  const shardFile = join(exportDir, 'pagefind', 'release-1-2020', 'pagefind-entry.json');
+  const shardWritten = statSync(shardFile).mtimeMs;
   const exported = await cliJson<{ sequence: number; written: number; files: number; bytes: number }>(cli('export', exportDir, '--json'));
   assert.equal(exported.sequence, 2);
+  assert.equal(statSync(shardFile).mtimeMs, shardWritten, "part 1's search shard is not rebuilt");
   assert.ok(exported.written < exported.files / 2, `${exported.written} of ${exported.files} files written`);
-  const manifest = JSON.parse(readFileSync(join(exportDir, 'manifest.json'), 'utf8')) as { previous: string };
+  const manifest = JSON.parse(readFileSync(join(exportDir, 'manifest.json'), 'utf8')) as { previous: string; files: Array<{ path: string }> };
   assert.match(manifest.previous, /^[0-9a-f]{64}$/, 'chained to the previous manifest');
+  // Search shards: one per release and year; part 1's was kept as it was (its stamp did not change).
+  const shards = [...new Set(manifest.files.filter((f) => f.path.startsWith('pagefind/')).map((f) => f.path.split('/')[1]))].sort();
+  assert.deepEqual(shards, ['release-1-2020', 'release-2-2020']);
   const summary = await sync('fr');
   assert.equal(summary.sequence, 2);
   assert.ok(summary.downloaded <= exported.written, `${summary.downloaded} downloaded, ${exported.written} changed at the origin`);
