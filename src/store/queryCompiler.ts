@@ -66,6 +66,8 @@ export interface CompiledWhere {
   readonly rank: string | null;
   /** When the whole query is one full-text expression (no field condition): that expression. */
   readonly fullText: string | null;
+  /** When the query is words AND field conditions: the words as one expression, the rest as SQL with its own parameters. */
+  readonly split: { readonly fullText: string; readonly where: string; readonly params: unknown[] } | null;
 }
 
 /** The node as one full-text expression, or null when it needs SQL (a field filter, or a lone NOT). */
@@ -88,6 +90,13 @@ function expression(d: QueryDialect, node: QueryNode): string | null {
   }
 }
 
+/** Merges an AND's full-text children (and full-text exclusions) into one expression; the rest needs SQL. */
+function splitAnd(d: QueryDialect, node: Extract<QueryNode, { kind: 'and' }>): { merged: string | null; rest: readonly QueryNode[] } {
+  const textual = node.children.filter((c) => expression(d, c.kind === 'not' ? c.child : c) !== null);
+  const merged = textual.some((c) => c.kind !== 'not') ? expression(d, { kind: 'and', children: textual }) : null;
+  return { merged, rest: merged ? node.children.filter((c) => !textual.includes(c)) : node.children };
+}
+
 function compileNode(d: QueryDialect, node: QueryNode, params: unknown[]): string {
   const whole = expression(d, node);
   if (whole !== null) return d.matchSql(whole, params);
@@ -101,10 +110,7 @@ function compileNode(d: QueryDialect, node: QueryNode, params: unknown[]): strin
     case 'or':
       return `(${node.children.map((c) => compileNode(d, c, params)).join(' OR ')})`;
     case 'and': {
-      // Merge the full-text children (and full-text exclusions) into one match; the rest is SQL.
-      const textual = node.children.filter((c) => expression(d, c.kind === 'not' ? c.child : c) !== null);
-      const merged = textual.some((c) => c.kind !== 'not') ? expression(d, { kind: 'and', children: textual }) : null;
-      const rest = merged ? node.children.filter((c) => !textual.includes(c)) : node.children;
+      const { merged, rest } = splitAnd(d, node);
       const parts: string[] = [];
       if (merged) parts.push(d.matchSql(merged, params));
       for (const c of rest) parts.push(compileNode(d, c, params));
@@ -129,5 +135,12 @@ export function compileWhere(d: QueryDialect, ast: QueryNode, params: unknown[] 
   const where = compileNode(d, ast, params);
   // A term the index cannot single out by field still ranks by its words.
   const leaves = positiveTerms(ast).map((t) => d.textExpression(t) ?? d.textExpression({ ...t, field: null })!);
-  return { where, params, rank: leaves.length > 0 ? d.or(leaves) : null, fullText: expression(d, ast) };
+  const fullText = expression(d, ast);
+  let split: CompiledWhere['split'] = null;
+  if (fullText === null && ast.kind === 'and') {
+    const { merged, rest } = splitAnd(d, ast);
+    const restParams: unknown[] = [];
+    if (merged) split = { fullText: merged, where: rest.map((c) => compileNode(d, c, restParams)).join(' AND '), params: restParams };
+  }
+  return { where, params, rank: leaves.length > 0 ? d.or(leaves) : null, fullText, split };
 }
