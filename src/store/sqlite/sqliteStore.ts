@@ -35,6 +35,7 @@ import {
   verificationWriter,
 } from './sqliteVerification.js';
 import { MIGRATIONS, REFRESH_TERM_DOCS } from './schema.js';
+import { cacheStatements } from './statementCache.js';
 import type { AmendmentEntry, SignedAmendment } from '../../publish/amendments.js';
 import { sha256Hex } from '../../mail/contentHash.js';
 import { createReleaseSqlite, publicReleaseNumbers, publishReleaseSqlite, releasesSqlite } from './sqliteReleases.js';
@@ -123,6 +124,7 @@ export class SqliteStore implements ArchiveWriter {
     let db: Database.Database;
     try {
       db = new Database(path, { readonly, fileMustExist: readonly });
+      cacheStatements(db);
     } catch (error) {
       throw new DataDirError(`cannot open the archive database ${path}: ${(error as Error).message}`);
     }
