@@ -8,7 +8,8 @@ import { formatDate } from '../i18n.js';
 import { EMAIL_IFRAME_SANDBOX } from '../securityHeaders.js';
 import { Layout, type PageContext } from './layout.js';
 
-const n = (value: number) => value.toLocaleString('en-US');
+const NUMBER = new Intl.NumberFormat('en-US');
+const n = (value: number) => NUMBER.format(value);
 
 function who(a: Address | null): string {
   if (!a) return '—';
