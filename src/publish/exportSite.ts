@@ -12,7 +12,7 @@ import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
 import { MESSAGES } from '../web/i18n.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
 import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, HomePage, KeysPage, ReleasePage, StaticSearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
-import { buildShard, closeSearchIndexer, shardDir, shardStamp } from './searchIndex.js';
+import { buildShard, closeSearchIndexer, SHARD_MESSAGES, shardDir, shardStamp, type ShardKey } from './searchIndex.js';
 import { signBytes, type CollectionKey } from './collectionKey.js';
 import { MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, serializeManifest, sha256Of, type Manifest, type ManifestFile, type MirrorSite } from './manifest.js';
 
@@ -36,6 +36,8 @@ export interface ExportOptions {
   /** The last `mirror status --save`, shown at /status. */
   readonly status: MirrorStatusView | null;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Messages per search shard at most (default SHARD_MESSAGES). */
+  readonly shardMessages?: number;
 }
 
 export interface ExportSummary {
@@ -49,8 +51,9 @@ export interface ExportSummary {
   readonly elapsedMs: number;
 }
 
-/** Message numbers grouped by year (UTC; "undated" last), each group in number order. */
-async function idsByYear(store: ArchiveReader, ids: readonly number[]): Promise<Array<[string, number[]]>> {
+/** A release's search shards: its messages by year (UTC; "undated" last), in number order, cut in parts of `size`. */
+async function shardsOf(store: ArchiveReader, release: number, size: number): Promise<Array<{ key: ShardKey; ids: number[] }>> {
+  const ids = await searchAllIds(store, parseQuery(`release:${release}`));
   const years = new Map<string, number[]>();
   for (let i = 0; i < ids.length; i += 5000) {
     for (const m of await store.summaries(ids.slice(i, i + 5000))) {
@@ -60,7 +63,13 @@ async function idsByYear(store: ArchiveReader, ids: readonly number[]): Promise<
       list.push(m.id);
     }
   }
-  return [...years.entries()].sort(([a], [b]) => (a === 'undated' ? 1 : b === 'undated' ? -1 : a < b ? -1 : 1)).map(([year, list]) => [year, list.sort((x, y) => x - y)]);
+  const order = ([a]: [string, number[]], [b]: [string, number[]]) => (a === 'undated' ? 1 : b === 'undated' ? -1 : a < b ? -1 : 1);
+  return [...years.entries()].sort(order).flatMap(([year, list]) => {
+    list.sort((x, y) => x - y);
+    const parts = [];
+    for (let i = 0; i < list.length; i += size) parts.push({ key: { release, year, part: i / size + 1 }, ids: list.slice(i, i + size) });
+    return parts;
+  });
 }
 
 async function readPrevious(outDir: string): Promise<{ manifest: Manifest | null; hash: string | null }> {
@@ -128,11 +137,11 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     const latest = (await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 50 })).hits.map((h) => h.message);
     await put(`releases/${release.number}/feed.atom`, atomFeed({ base: options.baseUrl, title: `${options.collection}: ${release.title}`, path: `/releases/${release.number}/feed.atom`, messages: latest }));
   }
-  // Search: one Pagefind shard per release and year, rebuilt only when its messages changed.
+  // Search: one Pagefind shard per release and year (in parts of SHARD_MESSAGES), rebuilt only when its messages changed.
   const shards: string[] = [];
   for (const release of releases) {
-    for (const [year, shardIds] of await idsByYear(store, await searchAllIds(store, parseQuery(`release:${release.number}`)))) {
-      const dir = shardDir({ release: release.number, year });
+    for (const { key, ids: shardIds } of await shardsOf(store, release.number, options.shardMessages ?? SHARD_MESSAGES)) {
+      const dir = shardDir(key);
       const stamp = shardStamp(await store.rawRefs({ ids: shardIds }));
       const stampPath = `${dir}/stamp.txt`;
       const previousShard = (previous.manifest?.files ?? []).filter((f) => f.path.startsWith(`${dir}/`));

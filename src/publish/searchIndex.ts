@@ -6,9 +6,10 @@ import type { StoredMessage } from '../store/archiveStore.js';
 import { sha256Of } from './manifest.js';
 
 /**
- * The static copy's search: Pagefind, one index (a shard) per release and year. Building an index
- * needs ~110 KB of memory per page (a 100k-message release in one shard took 2.8 GB in Pagefind and
- * held every message in Node), so shards are bounded by a year of one release and messages are
+ * The static copy's search: Pagefind, one index (a shard) per release and year, of at most
+ * SHARD_MESSAGES messages. Building an index needs tens of KB of memory per page (a 100k-message
+ * release in one shard took 2.8 GB in Pagefind and held every message in Node), so shards are
+ * bounded and messages are
  * streamed into the indexer one by one; the browser merges the shards (Pagefind's mergeIndex) and
  * fetches only the chunks a query needs. A shard whose messages did not change is not rebuilt: its
  * stamp is computed from message numbers and raw-message hashes alone, without reading a message.
@@ -20,14 +21,21 @@ const INDEXED_CHARS = 20_000;
 /** Bump when what a record holds changes: every shard is rebuilt. */
 const RECORD_FORMAT = 2;
 
-/** A shard's messages: one release, one year ("undated" for messages without a date). */
+/**
+ * The most messages one shard holds: Pagefind peaked at 2.5 GB building a 36k-page shard (about
+ * 70 KB a page, measured); beyond this a year of a release is cut into parts, in number order.
+ */
+export const SHARD_MESSAGES = 10_000;
+
+/** A shard's messages: one release, one year ("undated" for messages without a date), one part of it. */
 export interface ShardKey {
   readonly release: number;
   readonly year: string;
+  readonly part: number;
 }
 
 export function shardDir(key: ShardKey): string {
-  return `pagefind/release-${key.release}-${key.year}`;
+  return `pagefind/release-${key.release}-${key.year}${key.part > 1 ? `-${key.part}` : ''}`;
 }
 
 /** What a shard is built from, as a hash: its message numbers and the raw messages' sha256 (a message's record derives from its bytes). */
