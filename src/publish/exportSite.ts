@@ -9,9 +9,11 @@ import { keyFacts } from '../verify/keyRecord.js';
 import { formatKeyFile } from '../verify/keyFile.js';
 import { atomFeed } from '../web/atomFeed.js';
 import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
+import { personData } from '../web/personData.js';
+import { OPENAPI } from '../web/openapi.js';
 import { MESSAGES } from '../web/i18n.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
-import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, HomePage, KeysPage, ReleasePage, StaticSearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
+import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, PersonPage, HomePage, KeysPage, ReleasePage, StaticSearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
 import { buildShard, closeSearchIndexer, SHARD_MESSAGES, shardDir, shardStamp, type ShardKey } from './searchIndex.js';
 import { signBytes, type CollectionKey } from './collectionKey.js';
 import { MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, serializeManifest, sha256Of, type Manifest, type ManifestFile, type MirrorSite } from './manifest.js';
@@ -105,18 +107,20 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     await copyFile(options.blobs.pathOf(sha256), join(outDir, path));
     written++;
   };
-  const ctx = (path: string): PageContext => ({ lang: 'en', t: MESSAGES.en, collection: options.collection, path });
+  const ctx = (path: string): PageContext => ({ lang: 'en', t: MESSAGES.en, collection: options.collection, path, staticCopy: true });
   const page = (vnode: VNode) => renderPage(vnode);
 
   const releases = await store.releases();
   const ids = releases.length > 0 ? await searchAllIds(store, parseQuery(releases.map((r) => `release:${r.number}`).join(' OR '))) : [];
   ids.sort((a, b) => a - b);
   const threads = new Set<number>();
+  const people = new Set<string>();
   let done = 0;
   for (const id of ids) {
     const message = (await store.getMessage(id))!;
     const thread = message.threadId !== null ? await store.thread(message.threadId) : [];
     if (message.threadId !== null) threads.add(message.threadId);
+    for (const a of [message.from, ...message.to, ...message.cc]) if (a?.address) people.add(a.address.toLowerCase());
     const related = await store.related(id, 5);
     await put(`emails/${id}/index.html`, page(EmailPage({ ctx: ctx(`/emails/${id}`), message, thread, related, permalink: `${options.baseUrl}/emails/${id}` })));
     await putBlob(`emails/${id}/raw`, message.sha256, message.size);
@@ -131,8 +135,15 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     await put(`threads/${threadId}/index.html`, page(ThreadPage({ ctx: ctx(`/threads/${threadId}`), threadId, messages })));
     await put(`api/threads/${threadId}.json`, JSON.stringify({ threadId, messages }));
   }
+  for (const address of people) {
+    // The page lives where a web server looks for /people/<address> once decoded; a name that cannot be a file is left out.
+    if (!/^[^/\\\0]+$/.test(address) || address === '.' || address === '..') continue;
+    const { sent, received } = await personData(store, address);
+    if (sent.total + received.total > 0) await put(`people/${address}/index.html`, page(PersonPage({ ctx: ctx(`/people/${encodeURIComponent(address)}`), address, sent, received })));
+  }
   for (const release of releases) {
     const messages = await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 200 });
+    await put(`api/releases/${release.number}.json`, JSON.stringify({ ...release, latest: messages.hits.slice(0, 100).map((h) => h.message) }));
     await put(`releases/${release.number}/index.html`, page(ReleasePage({ ctx: ctx(`/releases/${release.number}`), release, messages })));
     const latest = (await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 50 })).hits.map((h) => h.message);
     await put(`releases/${release.number}/feed.atom`, atomFeed({ base: options.baseUrl, title: `${options.collection}: ${release.title}`, path: `/releases/${release.number}/feed.atom`, messages: latest }));
@@ -170,6 +181,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   await put('feed.atom', atomFeed({ base: options.baseUrl, title: options.collection, path: '/feed.atom', messages: await store.latest(50) }));
   await put('api/stats.json', JSON.stringify({ collection: options.collection, ...stats }));
   await put('api/releases.json', JSON.stringify(releases));
+  // The live server's API, described (the footer links to it); a static copy serves the same data as api/….json files.
+  await put('api/openapi.json', JSON.stringify(OPENAPI));
   await put('static/site.css', await readFile(join(options.staticDir, 'site.css')));
   await put('collection-key.pub.pem', options.key.publicPem);
   await put(MIRRORS_FILE, `${JSON.stringify(options.mirrors, null, 2)}\n`);

@@ -1,3 +1,4 @@
+import { personData } from '../web/personData.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyEtag from '@fastify/etag';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -22,7 +23,7 @@ import { DOWNLOAD_HEADERS, EMAIL_HTML_HEADERS, PAGE_HEADERS } from '../web/secur
 import { renderPage, type PageContext } from '../web/views/layout.js';
 import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, ErrorPage, HomePage, KeysPage, PersonPage, ReleasePage, SearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
 import { atomFeed } from '../web/atomFeed.js';
-import { OPENAPI } from './openapi.js';
+import { OPENAPI } from '../web/openapi.js';
 import { PageCache } from './pageCache.js';
 
 /**
@@ -314,14 +315,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   // People
-  const person = async (address: string) => {
-    const quoted = `"${address.replace(/"/g, '')}"`;
-    const [sent, received] = await Promise.all([
-      store.search(parseQuery(`from:${quoted}`), { sort: 'date', limit: 20, facets: true }),
-      store.search(parseQuery(`to:${quoted} OR cc:${quoted}`), { sort: 'date', limit: 1, facets: true }),
-    ]);
-    return { sent, received };
-  };
+  const person = (address: string) => personData(store, address);
   app.get('/people/:address', limited, async (request, reply) => {
     if (fromCacheSent(request, reply)) return reply;
     const address = decodeURIComponent((request.params as { address: string }).address).toLowerCase();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot, runCli, tempDir } from '../helpers.js';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
@@ -9,7 +9,7 @@ import { exportSite } from '../../src/publish/exportSite.js';
 import { loadCollectionKey } from '../../src/publish/collectionKey.js';
 
 /** Search shards: one per release and year, cut in parts of at most `shardMessages`; unchanged ones kept. */
-test('the static search is sharded by release, year and size, and an unchanged shard is not rebuilt', async () => {
+test('the static search is sharded by release, year and size; every link of the copy resolves; an unchanged export writes nothing', async () => {
   const root = tempDir();
   const data = join(root, 'data');
   const mail = join(root, 'mail');
@@ -42,6 +42,17 @@ test('the static search is sharded by release, year and size, and an unchanged s
     assert.deepEqual(readdirSync(join(site, 'pagefind')).sort(), ['release-1-2019', 'release-1-2020', 'release-1-2020-2', 'release-1-2020-3']);
     const page = readFileSync(join(site, 'search', 'index.html'), 'utf8');
     for (const dir of ['release-1-2019', 'release-1-2020', 'release-1-2020-2', 'release-1-2020-3']) assert.ok(page.includes(`/pagefind/${dir}/`), dir);
+    // Every link and embedded address on every exported page leads to a file of the copy: nothing 404s on a mirror.
+    const pages = (readdirSync(site, { recursive: true }) as string[]).filter((f) => f.endsWith('.html'));
+    const missing = new Set<string>();
+    for (const file of pages) {
+      for (const [, target] of readFileSync(join(site, file), 'utf8').matchAll(/(?:href|src)="(\/[^"]*)"/g)) {
+        const path = decodeURIComponent(target!.replace(/&amp;/g, '&').split(/[?#]/)[0]!);
+        if (!existsSync(join(site, path)) || (statSync(join(site, path)).isDirectory() && !existsSync(join(site, path, 'index.html')))) missing.add(`${file} → ${path}`);
+      }
+    }
+    assert.deepEqual([...missing], []);
+    assert.ok(existsSync(join(site, 'people', 'c1@example.org', 'index.html')), 'person pages are exported');
     const again = await exportSite(options);
     assert.equal(again.written, 0, 'nothing changed, nothing rebuilt or rewritten');
   } finally {

@@ -13,6 +13,13 @@ export interface PageContext {
   readonly collection: string;
   /** This page's path and query without ?lang=, for the language switcher. */
   readonly path: string;
+  /** Rendered for the static export: JSON links end in .json, links to what only the live server makes (proof bundles, mbox) are left out. */
+  readonly staticCopy?: boolean;
+}
+
+/** The JSON twin of a page: `/api/…` on the live server, `/api/….json` in a static copy. */
+export function jsonHref(ctx: PageContext, path: string): string {
+  return ctx.staticCopy ? `${path}.json` : path;
 }
 
 export function renderPage(page: VNode): string {

@@ -6,7 +6,7 @@ import { verdictLabel, type SignatureReport, type VerificationReport } from '../
 import type { SignedAmendment } from '../../publish/amendments.js';
 import { formatDate } from '../i18n.js';
 import { EMAIL_IFRAME_SANDBOX } from '../securityHeaders.js';
-import { Layout, type PageContext } from './layout.js';
+import { jsonHref, Layout, type PageContext } from './layout.js';
 
 const NUMBER = new Intl.NumberFormat('en-US');
 const n = (value: number) => NUMBER.format(value);
@@ -305,7 +305,13 @@ export function EmailPage(props: {
           <a href={`/emails/${m.id}/raw`} download={`${m.id}.eml`}>
             {t.raw}
           </a>{' '}
-          · <a href={`/emails/${m.id}/proof.tar.gz`}>{t.proof}</a> · <a href={`/api/emails/${m.id}`}>JSON</a>
+          {ctx.staticCopy ? null : (
+            <>
+              {' '}
+              · <a href={`/emails/${m.id}/proof.tar.gz`}>{t.proof}</a>
+            </>
+          )}{' '}
+          · <a href={jsonHref(ctx, `/api/emails/${m.id}`)}>JSON</a>
         </p>
         {m.text ? <pre class="body">{m.text}</pre> : null}
         {m.html ? (
@@ -398,7 +404,7 @@ export function ReleasePage(props: { ctx: PageContext; release: Release; message
       </p>
       <p>
         <a href={`/search?q=${encodeURIComponent(`release:${release.number}`)}`}>{ctx.t.search}</a> · <a href={`/releases/${release.number}/feed.atom`}>Atom</a> ·{' '}
-        <a href={`/api/releases/${release.number}`}>JSON</a>
+        <a href={jsonHref(ctx, `/api/releases/${release.number}`)}>JSON</a>
       </p>
       <MessageList ctx={ctx} messages={props.messages.hits.map((h) => h.message)} />
       {props.messages.nextCursor ? (
@@ -415,9 +421,11 @@ export function ThreadPage(props: { ctx: PageContext; threadId: number; messages
     <Layout ctx={props.ctx} title={`${props.ctx.t.thread} ${props.threadId}`}>
       <h1>{props.messages[0]?.subject || `${props.ctx.t.thread} ${props.threadId}`}</h1>
       <ThreadTree ctx={props.ctx} messages={props.messages} />
-      <p>
-        <a href={`/threads/${props.threadId}/mbox`}>mbox</a>
-      </p>
+      {props.ctx.staticCopy ? null : (
+        <p>
+          <a href={`/threads/${props.threadId}/mbox`}>mbox</a>
+        </p>
+      )}
     </Layout>
   );
 }
