@@ -21,19 +21,18 @@ import type {
   VerificationItem,
 } from '../archiveStore.js';
 import type { KeyRecord, KeySighting } from '../../verify/keyRecord.js';
-import { keyName } from '../../verify/keyRecord.js';
 import type { VerificationReport } from '../../verify/report.js';
 import type { AmendmentEntry, SignedAmendment } from '../../publish/amendments.js';
 import { sha256Hex } from '../../mail/contentHash.js';
 import type { QueryNode } from '../../query/ast.js';
-import { addressRows, searchTexts, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
+import { storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
+import { commitBatch, writeVerifications } from './pgIngest.js';
 import { PG_MIGRATIONS, TEXT_SEARCH, type Stemming } from './schema.js';
 import { facetIndexPostgres, searchPostgres } from './pgSearch.js';
 import type { FacetIndex } from '../facetIndex.js';
 import { relatedPostgres } from './pgRelated.js';
-import { pgText, tsvectorWords } from './textSearch.js';
 import { describeConnection } from './connection.js';
-import { MESSAGE_COLUMNS, type TableTransfer } from '../transfer.js';
+import type { TableTransfer } from '../transfer.js';
 import { postgresTransfer } from './pgTransfer.js';
 
 // bigint and numeric arrive as strings by default; every number we store fits a double exactly.
@@ -518,190 +517,3 @@ async function migrate(db: pg.PoolClient, stemming: Stemming): Promise<void> {
   }
 }
 
-/** Messages rows from parameter arrays, with their search vectors made from the words of each part. */
-const INSERT_MESSAGES_SQL = `
-  INSERT INTO messages (id, sha256, size, message_id, subject, date_utc, date_header, from_name, from_addr, sender_json, to_json,
-    cc_json, bcc_json, reply_to_json, in_reply_to, references_json, text_body, html_body, folder, attachment_count, headers_only,
-    copy_of, thread_id, release_number, search_attachments, search_extra, parent_id, parent_evidence, parent_message_id, dkim_verdict,
-    search_from, search_to, search_cc, search_bcc, fts, fts_to, fts_cc, fts_bcc, fts_attachments)
-  SELECT u.id, u.sha256, u.size, u.message_id, u.subject, u.date_utc, u.date_header, u.from_name, u.from_addr, u.sender_json, u.to_json,
-    u.cc_json, u.bcc_json, u.reply_to_json, u.in_reply_to, u.references_json, u.text_body, u.html_body, u.folder, u.attachment_count,
-    u.headers_only, u.copy_of, u.thread_id, u.release_number, u.search_attachments, u.search_extra, u.parent_id, u.parent_evidence,
-    u.parent_message_id, u.dkim_verdict, u.search_from, u.search_to, u.search_cc, u.search_bcc,
-    setweight(to_tsvector(c.ts, u.w_subject), 'A') || setweight(to_tsvector(c.ts, u.w_from), 'B')
-      || setweight(to_tsvector(c.ts, u.w_recipients), 'C') || setweight(to_tsvector(c.ts, u.w_body), 'D'),
-    to_tsvector(c.ts, u.w_to), to_tsvector(c.ts, u.w_cc), to_tsvector(c.ts, u.w_bcc), to_tsvector(c.ts, u.w_attachments)
-  FROM (SELECT text_search AS ts FROM archive_state) c, unnest(
-    $1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-    $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::int[], $21::int[],
-    $22::bigint[], $23::bigint[], $24::int[], $25::text[], $26::text[], $27::bigint[], $28::text[], $29::text[], $30::text[],
-    $31::text[], $32::text[], $33::text[], $34::text[],
-    $35::text[], $36::text[], $37::text[], $38::text[], $39::text[], $40::text[], $41::text[], $42::text[])
-  AS u(id, sha256, size, message_id, subject, date_utc, date_header, from_name, from_addr, sender_json, to_json,
-    cc_json, bcc_json, reply_to_json, in_reply_to, references_json, text_body, html_body, folder, attachment_count, headers_only,
-    copy_of, thread_id, release_number, search_attachments, search_extra, parent_id, parent_evidence, parent_message_id, dkim_verdict,
-    search_from, search_to, search_cc, search_bcc,
-    w_subject, w_from, w_recipients, w_body, w_to, w_cc, w_bcc, w_attachments)`;
-
-/** Inserts messages rows (objects keyed by MESSAGE_COLUMNS), computing their search vectors. */
-export async function insertMessageRows(db: Db, list: readonly Row[]): Promise<void> {
-  if (list.length === 0) return;
-  const columns = MESSAGE_COLUMNS.map((c) => list.map((r) => pgText(r[c] ?? null)));
-  const words = (f: (r: Row) => string) => list.map((r) => tsvectorWords(f(r)));
-  const text = (r: Row, ...names: string[]) => names.map((n) => (r[n] as string | null) ?? '').join(' ');
-  await db.query(INSERT_MESSAGES_SQL, [
-    ...columns,
-    words((r) => text(r, 'subject')),
-    words((r) => text(r, 'search_from')),
-    words((r) => text(r, 'search_to', 'search_cc', 'search_bcc', 'search_attachments')),
-    words((r) => text(r, 'text_body', 'search_extra')),
-    words((r) => text(r, 'search_to')),
-    words((r) => text(r, 'search_cc')),
-    words((r) => text(r, 'search_bcc')),
-    words((r) => text(r, 'search_attachments')),
-  ]);
-}
-
-/** Inserts rows into one table from column arrays (unnest: one statement for the whole batch). */
-export async function insertRows(db: Db, table: string, columns: ReadonlyArray<readonly [name: string, type: string]>, values: ReadonlyArray<readonly unknown[]>, conflict = ''): Promise<pg.QueryResult> {
-  const list = columns.map((_, i) => values.map((row) => pgText(row[i] ?? null)));
-  return db.query(
-    `INSERT INTO ${table} (${columns.map(([n]) => n).join(', ')}) SELECT * FROM unnest(${columns.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ')}) ${conflict}`,
-    list,
-  );
-}
-
-async function writeVerifications(db: Db, items: readonly VerificationItem[]): Promise<void> {
-  await insertRows(
-    db,
-    'verifications',
-    [['message', 'bigint'], ['verdict', 'text'], ['domain', 'text'], ['as_of', 'text'], ['verifier', 'text'], ['report_json', 'text']],
-    items.map(({ id, report }) => [id, report.verdict, report.domain, report.at, report.verifier, JSON.stringify(report)]),
-    'ON CONFLICT (message) DO UPDATE SET verdict = excluded.verdict, domain = excluded.domain, as_of = excluded.as_of, verifier = excluded.verifier, report_json = excluded.report_json',
-  );
-  await insertRows(
-    db,
-    'signatures',
-    [['message', 'bigint'], ['idx', 'int'], ['key_name', 'text'], ['outcome', 'text']],
-    items.flatMap(({ id, report }) => report.signatures.map((s) => [id, s.index, s.domain && s.selector ? keyName(s.selector, s.domain) : null, s.outcome])),
-  );
-}
-
-/**
- * One ingest batch in the caller's transaction, with the same outcomes as the SQLite store:
- * numbers assigned in order from the largest so far (the writer lock makes that safe), a message
- * seen before (same bytes) only gains a location, a Message-ID seen before makes a copy.
- */
-async function commitBatch(db: pg.PoolClient, batch: IngestBatch): Promise<CommitOutcome[]> {
-  const shas = [...new Set(batch.items.map((i) => i.record.sha256))];
-  const messageIds = [...new Set(batch.items.flatMap((i) => (i.record.messageId ? [i.record.messageId] : [])))];
-  // One connection runs one query at a time (node-postgres deprecates overlapping them).
-  const known = await rows(db, 'SELECT sha256, id FROM messages WHERE sha256 = ANY($1::text[])', [shas]);
-  const firsts = await rows(db, 'SELECT message_id, min(id) AS id FROM messages WHERE message_id = ANY($1::text[]) GROUP BY message_id', [messageIds]);
-  const [next] = await rows(db, 'SELECT coalesce(max(id), 0) + 1 AS id FROM messages');
-  const idOfSha = new Map(known.map((r) => [r.sha256 as string, r.id as number]));
-  const firstWithId = new Map(firsts.map((r) => [r.message_id as string, r.id as number]));
-  let nextId = next!.id as number;
-  const newRows: Row[] = [];
-  const addressValues: unknown[][] = [];
-  const attachmentValues: unknown[][] = [];
-  const warningValues: unknown[][] = [];
-  const verifications: VerificationItem[] = [];
-  const locationValues: unknown[][] = [];
-  const pending: Array<{ id: number; isNew: boolean; copyOf: number | null; key: string }> = [];
-  for (const item of batch.items) {
-    const r = item.record;
-    const p = item.provenance;
-    const key = `${p.sourceKey}\u0000${p.locator}`;
-    locationValues.push([p.sourceKey, p.locator, 0, p.offset, p.folder, p.envelope]);
-    const existing = idOfSha.get(r.sha256);
-    if (existing !== undefined) {
-      pending.push({ id: existing, isNew: false, copyOf: null, key });
-      continue;
-    }
-    const id = nextId++;
-    idOfSha.set(r.sha256, id);
-    const copyOf = r.messageId ? (firstWithId.get(r.messageId) ?? null) : null;
-    if (r.messageId && copyOf === null) firstWithId.set(r.messageId, id);
-    pending.push({ id, isNew: true, copyOf, key });
-    const texts = searchTexts(r);
-    newRows.push({
-      id,
-      sha256: r.sha256,
-      size: r.size,
-      message_id: r.messageId,
-      subject: r.subject,
-      date_utc: r.dateUtc,
-      date_header: r.dateHeader,
-      from_name: r.from?.name ?? null,
-      from_addr: r.from?.address.toLowerCase() ?? null,
-      sender_json: r.sender ? JSON.stringify(r.sender) : null,
-      to_json: JSON.stringify(r.to),
-      cc_json: JSON.stringify(r.cc),
-      bcc_json: JSON.stringify(r.bcc),
-      reply_to_json: JSON.stringify(r.replyTo),
-      in_reply_to: r.inReplyTo,
-      references_json: JSON.stringify(r.references),
-      text_body: r.text,
-      html_body: r.html,
-      folder: p.folder,
-      attachment_count: r.attachments.length,
-      headers_only: r.headersOnly ? 1 : 0,
-      copy_of: copyOf,
-      search_attachments: texts.searchAttachments,
-      search_extra: r.embeddedText,
-      dkim_verdict: r.verification?.verdict ?? null,
-      search_from: texts.searchFrom,
-      search_to: texts.searchTo,
-      search_cc: texts.searchCc,
-      search_bcc: texts.searchBcc,
-    });
-    for (const [role, position, name, address] of addressRows(r)) addressValues.push([id, role, position, name, address]);
-    for (const a of r.attachments) attachmentValues.push([id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject]);
-    for (const w of r.warnings) warningValues.push([id, w.kind, w.detail]);
-    if (r.verification) verifications.push({ id, report: r.verification });
-  }
-  pending.forEach((p, i) => (locationValues[i]![2] = p.id));
-
-  await insertMessageRows(db, newRows);
-  await insertRows(db, 'addresses', [['message', 'bigint'], ['role', 'text'], ['position', 'int'], ['name', 'text'], ['address', 'text']], addressValues);
-  await insertRows(
-    db,
-    'attachments',
-    [['message', 'bigint'], ['idx', 'int'], ['filename', 'text'], ['content_type', 'text'], ['size', 'bigint'], ['sha256', 'text'], ['inline', 'int'], ['content_id', 'text'], ['embedded_subject', 'text']],
-    attachmentValues,
-  );
-  await insertRows(db, 'warnings', [['message', 'bigint'], ['kind', 'text'], ['detail', 'text']], warningValues, 'ON CONFLICT DO NOTHING');
-  await writeVerifications(db, verifications);
-  const inserted = await insertRows(
-    db,
-    'locations',
-    [['source', 'text'], ['locator', 'text'], ['message', 'bigint'], ['byte_offset', 'bigint'], ['folder', 'text'], ['envelope', 'text']],
-    locationValues,
-    'ON CONFLICT DO NOTHING RETURNING source, locator',
-  );
-  const added = new Set(inserted.rows.map((r: Row) => `${r.source as string}\u0000${r.locator as string}`));
-  await insertRows(
-    db,
-    'source_problems',
-    [['source', 'text'], ['locator', 'text'], ['kind', 'text'], ['detail', 'text']],
-    batch.problems.map(({ sourceKey, problem }) => [sourceKey, problem.locator, problem.kind, problem.detail]),
-    'ON CONFLICT DO NOTHING',
-  );
-  const cursors = new Map(batch.items.map((i) => [i.provenance.sourceKey, i.cursor]));
-  for (const [key, cursor] of cursors) {
-    await db.query('INSERT INTO sources (key, cursor, done) VALUES ($1, $2, 0) ON CONFLICT (key) DO UPDATE SET cursor = excluded.cursor, done = 0', [key, cursor]);
-  }
-  for (const { key, fingerprint } of batch.finishedSources) {
-    await db.query('INSERT INTO sources (key, cursor, fingerprint, done) VALUES ($1, NULL, $2, 1) ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, done = 1, cursor = NULL', [key, fingerprint]);
-  }
-  // A location is "added" once: the first item naming it takes it.
-  return pending.map((p): CommitOutcome => {
-    if (p.isNew) {
-      added.delete(p.key);
-      return { kind: 'new', id: p.id, copyOf: p.copyOf };
-    }
-    const wasAdded = added.delete(p.key);
-    return { kind: wasAdded ? 'duplicate' : 'known', id: p.id };
-  });
-}
