@@ -129,10 +129,15 @@ export class PostgresStore implements ArchiveWriter {
   async #watch(url: string): Promise<void> {
     const listener = new pg.Client({ connectionString: url });
     listener.on('error', () => undefined);
-    await listener.connect();
-    await listener.query(`LISTEN ${CHANNEL}`);
-    listener.on('notification', () => void this.#refresh());
-    this.#listener = listener;
+    try {
+      await listener.connect();
+      await listener.query(`LISTEN ${CHANNEL}`);
+      listener.on('notification', () => void this.#refresh());
+      this.#listener = listener;
+    } catch {
+      // A read replica (hot standby) cannot LISTEN: the poll alone keeps it current.
+      await listener.end().catch(() => undefined);
+    }
     this.#poll = setInterval(() => void this.#refresh(), POLL_MS);
     this.#poll.unref();
   }
