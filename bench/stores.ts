@@ -36,6 +36,11 @@ async function searchTimes(store: ArchiveReader): Promise<{ all: number[]; rows:
   return { all, rows };
 }
 
+/** Asks each page once before measuring: a node's first search builds its facet arrays (seconds at 1M), a page renders on first hit. */
+async function warm(urls: readonly string[]): Promise<void> {
+  for (const url of urls) await fetch(url, { signal: AbortSignal.timeout(120_000) }).catch(() => undefined);
+}
+
 function wrk(url: string, script?: string, env: NodeJS.ProcessEnv = {}): string {
   const out = spawnSync('wrk', ['-t2', '-c32', `-d${WRK_SECONDS}s`, '--latency', ...(script ? ['-s', script] : []), url], { encoding: 'utf8', env: { ...process.env, ...env } }).stdout;
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? '?';
@@ -53,7 +58,8 @@ async function serveNodes(args: string[], count: number): Promise<{ ports: numbe
     ports.push(port);
   }
   for (const port of ports) {
-    for (let i = 0; i < 100 && !(await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 600 && !(await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+    await warm([`http://127.0.0.1:${port}/search?q=budget`]);
   }
   return { ports, stop: () => children.forEach((c) => c.kill('SIGTERM')) };
 }
@@ -109,11 +115,13 @@ async function main(): Promise<void> {
     for (const [label, args] of [['SQLite, 1 node', sqliteData], ['PostgreSQL, 1 node', pgData]] as const) {
       const nodes = await serveNodes(args, 1);
       const base = `http://127.0.0.1:${nodes.ports[0]}`;
+      await warm([`${base}/emails/${one}`]);
       console.log(`  ${label}: one email page ${wrk(`${base}/emails/${one}`)}; 1,000 random emails ${wrk(base, random, { IDS_FILE: idsFile })}; search page ${wrk(`${base}/search?q=budget`)}`);
       nodes.stop();
     }
     const nodes = await serveNodes(pgData, 2);
     const lb = await startNginx({ upstreams: nodes.ports }, join(work, 'nginx'));
+    await warm(nodes.ports.map((port) => `http://127.0.0.1:${port}/emails/${one}`));
     console.log(`  PostgreSQL, 2 nodes behind nginx: one email page ${wrk(`${lb.url}/emails/${one}`)}; 1,000 random emails ${wrk(lb.url, random, { IDS_FILE: idsFile })}; search page ${wrk(`${lb.url}/search?q=budget`)}`);
     await lb.stop();
     nodes.stop();
