@@ -14,6 +14,8 @@ export interface Postgres {
   readonly port: number;
   /** A new empty database on this server, as a URL. */
   createDatabase(name: string): Promise<string>;
+  /** A read-only streaming replica of this server; `urlOf(name)` names a database there. */
+  startReplica(): Promise<{ port: number; urlOf(name: string): string; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -39,6 +41,38 @@ function asServerUser(command: string, args: string[]): [string, string[]] {
   return process.getuid?.() === 0 ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', command, ...args]] : [command, args];
 }
 
+/** Starts `postgres` on a data directory and waits until it accepts connections. */
+async function runServer(bin: string, socketDir: string, data: string, port: number, settings: Record<string, string>): Promise<{ stop(): Promise<void> }> {
+  const flags = Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  const [command, args] = asServerUser(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', ...flags]);
+  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  // A test process that dies does not leave its server behind.
+  const kill = () => child.kill('SIGINT');
+  process.once('exit', kill);
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
+    const client = new pg.Client({ connectionString: `postgres://epistola@127.0.0.1:${port}/postgres` });
+    const ok = await client.connect().then(
+      () => true,
+      () => false,
+    );
+    await client.end().catch(() => undefined);
+    if (ok) break;
+    if (i > 200) throw new Error(`postgres did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    async stop() {
+      process.off('exit', kill);
+      child.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
 export async function startPostgres(options: { durable?: boolean; settings?: Record<string, string> } = {}): Promise<Postgres> {
   const bin = binDir();
   const root = mkdtempSync(join(tmpdir(), 'epistola-pg-'));
@@ -50,29 +84,9 @@ export async function startPostgres(options: { durable?: boolean; settings?: Rec
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freeTcpPort();
   // Tests do not need durability; benchmarks ask for it (the server's defaults).
-  const fast = options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
-  fast.push(...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]));
-  const [command, args] = asServerUser(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', root, '-c', 'listen_addresses=127.0.0.1', ...fast]);
-  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  // A test process that dies does not leave its server behind.
-  const kill = () => child.kill('SIGINT');
-  process.once('exit', kill);
+  const settings: Record<string, string> = options.durable ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
+  const server = await runServer(bin, root, data, port, { ...settings, ...options.settings });
   const admin = `postgres://${user}@127.0.0.1:${port}/postgres`;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
-    const client = new pg.Client({ connectionString: admin });
-    const ok = await client.connect().then(
-      () => true,
-      () => false,
-    );
-    await client.end().catch(() => undefined);
-    if (ok) break;
-    if (i > 200) throw new Error(`postgres did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
   return {
     port,
     async createDatabase(name) {
@@ -82,10 +96,18 @@ export async function startPostgres(options: { durable?: boolean; settings?: Rec
       await client.end();
       return `postgres://${user}@127.0.0.1:${port}/${name.replace(/[^a-z0-9_]/g, '_')}`;
     },
+    async startReplica() {
+      // A streaming hot standby of this server (pg_basebackup -R), on its own port.
+      const replicaData = join(root, `replica-${Date.now()}`);
+      const [backup, backupArgs] = asServerUser(join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(port), '-U', user, '-D', replicaData, '-R', '-X', 'stream', '--checkpoint=fast']);
+      const copied = spawnSync(backup, backupArgs, { encoding: 'utf8' });
+      if (copied.status !== 0) throw new Error(`pg_basebackup failed: ${copied.stderr}`);
+      const replicaPort = await freeTcpPort();
+      const replica = await runServer(bin, root, replicaData, replicaPort, settings);
+      return { port: replicaPort, urlOf: (name: string) => `postgres://${user}@127.0.0.1:${replicaPort}/${name.replace(/[^a-z0-9_]/g, '_')}`, stop: replica.stop };
+    },
     async stop() {
-      process.off('exit', kill);
-      child.kill('SIGINT');
-      await exited;
+      await server.stop();
       rmSync(root, { recursive: true, force: true });
     },
   };

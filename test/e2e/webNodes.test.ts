@@ -117,3 +117,31 @@ test('an ingest and a release made while the nodes serve: no failed request, the
   assert.match(one!, /Zanzibar quay survey/);
   assert.equal(two, one);
 });
+
+test('a node reading from a streaming replica serves the archive and sees new releases (by its poll: replicas cannot LISTEN)', { skip }, async () => {
+  const server = await sharedPostgres();
+  const replica = await server.startReplica();
+  const port = await freeTcpPort();
+  const dataDir = data[data.indexOf('--data') + 1]!;
+  const child = spawn(process.execPath, [cliPath, '--data', dataDir, '--database', replica.urlOf('nodes'), 'serve', '--port', String(port), '--rate-limit', '100000'], { stdio: 'ignore' });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(`${base}/`);
+    assert.match(await (await fetch(`${base}/emails/1`)).text(), /<h1/);
+    // A message and a release written to the primary reach the replica, and the node notices.
+    writeFileSync(join(root, 'replica.eml'), 'From: Ana <ana@harbour.example.org>\nSubject: Replica check\nDate: Tue, 3 Jan 2017 10:00:00 +0000\nMessage-ID: <replica-1@harbour.example.org>\n\nThe qwertyreplica word.\n');
+    for (const args of [['ingest', join(root, 'replica.eml')], ['release', 'create', '--title', 'Part 5', '--query', 'qwertyreplica'], ['release', 'publish', '5']]) {
+      const run = await runCli([...data, ...args]);
+      assert.equal(run.code, 0, run.stderr);
+    }
+    let found = 0;
+    for (let i = 0; i < 150 && found === 0; i++) {
+      found = ((await (await fetch(`${base}/api/search?q=qwertyreplica`)).json()) as SearchResult).total;
+      if (found === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(found, 1, 'the replica node shows the new release');
+  } finally {
+    child.kill('SIGTERM');
+    await replica.stop();
+  }
+});
