@@ -18,13 +18,51 @@ export function addressText(list: readonly (Address | null)[]): string {
 }
 
 /** The text the full-text index holds for one message, by part. */
-export function searchTexts(r: MessageRecord) {
+function searchTexts(r: MessageRecord) {
   return {
     searchFrom: addressText([r.from, r.sender]),
     searchTo: addressText(r.to),
     searchCc: addressText(r.cc),
     searchBcc: addressText(r.bcc),
     searchAttachments: r.attachments.map((a) => [a.filename, a.embeddedSubject].filter(Boolean).join(' ')).join(' '),
+  };
+}
+
+/**
+ * A new message's row in the `messages` table (the same columns in every store), number aside: the
+ * record's fields, the folder it was found in, the message it is a copy of, its search texts.
+ */
+export function messageRowOf(r: MessageRecord, folder: string, copyOf: number | null): Row {
+  const texts = searchTexts(r);
+  return {
+    sha256: r.sha256,
+    size: r.size,
+    message_id: r.messageId,
+    subject: r.subject,
+    date_utc: r.dateUtc,
+    date_header: r.dateHeader,
+    from_name: r.from?.name ?? null,
+    from_addr: r.from?.address.toLowerCase() ?? null,
+    sender_json: r.sender ? JSON.stringify(r.sender) : null,
+    to_json: JSON.stringify(r.to),
+    cc_json: JSON.stringify(r.cc),
+    bcc_json: JSON.stringify(r.bcc),
+    reply_to_json: JSON.stringify(r.replyTo),
+    in_reply_to: r.inReplyTo,
+    references_json: JSON.stringify(r.references),
+    text_body: r.text,
+    html_body: r.html,
+    folder,
+    attachment_count: r.attachments.length,
+    headers_only: r.headersOnly ? 1 : 0,
+    copy_of: copyOf,
+    search_attachments: texts.searchAttachments,
+    search_extra: r.embeddedText,
+    dkim_verdict: r.verification?.verdict ?? null,
+    search_from: texts.searchFrom,
+    search_to: texts.searchTo,
+    search_cc: texts.searchCc,
+    search_bcc: texts.searchBcc,
   };
 }
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { CommitOutcome, IngestBatch, VerificationItem } from '../archiveStore.js';
 import { keyName } from '../../verify/keyRecord.js';
-import { addressRows, searchTexts, type Row } from '../messageRows.js';
+import { addressRows, messageRowOf, type Row } from '../messageRows.js';
 import { MESSAGE_COLUMNS } from '../transfer.js';
 import { pgText, tsvectorWords } from './textSearch.js';
 
@@ -122,38 +122,7 @@ export async function commitBatch(db: pg.PoolClient, batch: IngestBatch): Promis
     const copyOf = r.messageId ? (firstWithId.get(r.messageId) ?? null) : null;
     if (r.messageId && copyOf === null) firstWithId.set(r.messageId, id);
     pending.push({ id, isNew: true, copyOf, key });
-    const texts = searchTexts(r);
-    newRows.push({
-      id,
-      sha256: r.sha256,
-      size: r.size,
-      message_id: r.messageId,
-      subject: r.subject,
-      date_utc: r.dateUtc,
-      date_header: r.dateHeader,
-      from_name: r.from?.name ?? null,
-      from_addr: r.from?.address.toLowerCase() ?? null,
-      sender_json: r.sender ? JSON.stringify(r.sender) : null,
-      to_json: JSON.stringify(r.to),
-      cc_json: JSON.stringify(r.cc),
-      bcc_json: JSON.stringify(r.bcc),
-      reply_to_json: JSON.stringify(r.replyTo),
-      in_reply_to: r.inReplyTo,
-      references_json: JSON.stringify(r.references),
-      text_body: r.text,
-      html_body: r.html,
-      folder: p.folder,
-      attachment_count: r.attachments.length,
-      headers_only: r.headersOnly ? 1 : 0,
-      copy_of: copyOf,
-      search_attachments: texts.searchAttachments,
-      search_extra: r.embeddedText,
-      dkim_verdict: r.verification?.verdict ?? null,
-      search_from: texts.searchFrom,
-      search_to: texts.searchTo,
-      search_cc: texts.searchCc,
-      search_bcc: texts.searchBcc,
-    });
+    newRows.push({ id, ...messageRowOf(r, p.folder, copyOf) });
     for (const [role, position, name, address] of addressRows(r)) addressValues.push([id, role, position, name, address]);
     for (const a of r.attachments) attachmentValues.push([id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject]);
     for (const w of r.warnings) warningValues.push([id, w.kind, w.detail]);

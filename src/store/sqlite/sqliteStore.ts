@@ -46,7 +46,7 @@ import type { TableTransfer } from '../transfer.js';
 import { relatedSqlite } from './relatedMessages.js';
 import type { QueryNode } from '../../query/ast.js';
 
-import { addressRows, searchTexts, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
+import { addressRows, messageRowOf, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -56,9 +56,9 @@ function prepareStatements(db: Database.Database) {
       from_name, from_addr, sender_json, to_json, cc_json, bcc_json, reply_to_json, in_reply_to, references_json,
       text_body, html_body, folder, attachment_count, headers_only, copy_of,
       search_addresses, search_from, search_to, search_cc, search_bcc, search_attachments, search_extra, dkim_verdict)
-      VALUES (@sha256, @size, @messageId, @subject, @dateUtc, @dateHeader, @fromName, @fromAddr, @sender, @to, @cc,
-      @bcc, @replyTo, @inReplyTo, @references, @text, @html, @folder, @attachmentCount, @headersOnly, @copyOf,
-      '', @searchFrom, @searchTo, @searchCc, @searchBcc, @searchAttachments, @searchExtra, @dkimVerdict)`),
+      VALUES (@sha256, @size, @message_id, @subject, @date_utc, @date_header, @from_name, @from_addr, @sender_json, @to_json, @cc_json,
+      @bcc_json, @reply_to_json, @in_reply_to, @references_json, @text_body, @html_body, @folder, @attachment_count, @headers_only, @copy_of,
+      '', @search_from, @search_to, @search_cc, @search_bcc, @search_attachments, @search_extra, @dkim_verdict)`),
     insertFts: db.prepare(`INSERT INTO messages_fts (rowid, subject, search_from, search_to, search_cc, search_bcc, text_body, search_attachments, search_extra)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertAddress: db.prepare('INSERT INTO addresses (message, role, position, name, address) VALUES (?, ?, ?, ?, ?)'),
@@ -162,39 +162,9 @@ export class SqliteStore implements ArchiveWriter {
     const s = (this.#prepared ??= prepareStatements(this.#db));
     const r = item.record;
     const copyOf = r.messageId ? ((s.firstWithId.get(r.messageId) as number | undefined) ?? null) : null;
-    const { searchFrom, searchTo, searchCc, searchBcc, searchAttachments } = searchTexts(r);
-    const info = s.insertMessage.run({
-      sha256: r.sha256,
-      size: r.size,
-      messageId: r.messageId,
-      subject: r.subject,
-      dateUtc: r.dateUtc,
-      dateHeader: r.dateHeader,
-      fromName: r.from?.name ?? null,
-      fromAddr: r.from?.address.toLowerCase() ?? null,
-      sender: r.sender ? JSON.stringify(r.sender) : null,
-      to: JSON.stringify(r.to),
-      cc: JSON.stringify(r.cc),
-      bcc: JSON.stringify(r.bcc),
-      replyTo: JSON.stringify(r.replyTo),
-      inReplyTo: r.inReplyTo,
-      references: JSON.stringify(r.references),
-      text: r.text,
-      html: r.html,
-      folder: item.provenance.folder,
-      attachmentCount: r.attachments.length,
-      headersOnly: r.headersOnly ? 1 : 0,
-      copyOf,
-      searchFrom,
-      searchTo,
-      searchCc,
-      searchBcc,
-      searchAttachments,
-      searchExtra: r.embeddedText,
-      dkimVerdict: r.verification?.verdict ?? null,
-    });
-    const id = Number(info.lastInsertRowid);
-    s.insertFts.run(id, r.subject, searchFrom, searchTo, searchCc, searchBcc, r.text, searchAttachments, r.embeddedText);
+    const row = messageRowOf(r, item.provenance.folder, copyOf);
+    const id = Number(s.insertMessage.run(row).lastInsertRowid);
+    s.insertFts.run(id, r.subject, row.search_from, row.search_to, row.search_cc, row.search_bcc, r.text, row.search_attachments, r.embeddedText);
     for (const [role, position, name, address] of addressRows(r)) s.insertAddress.run(id, role, position, name, address);
     for (const a of r.attachments) {
       s.insertAttachment.run(id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject);
