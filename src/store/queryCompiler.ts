@@ -62,12 +62,20 @@ function fieldSql(d: QueryDialect, term: FieldTerm, params: unknown[]): string {
 export interface CompiledWhere {
   readonly where: string;
   readonly params: unknown[];
-  /** The positive words of the query (not under a NOT), ORed: what ranks results and marks snippets. */
+  /** The positive content words of the query (not under a NOT), ORed: what ranks results (rankTerms). */
   readonly rank: string | null;
+  /** Every positive word, names and file names too, ORed: what snippets mark. */
+  readonly highlight: string | null;
   /** When the whole query is one full-text expression (no field condition): that expression. */
   readonly fullText: string | null;
+  /**
+   * The full-text expression (fullText or split.fullText) ranks its matches exactly as `rank` does:
+   * its positive words are the rank words, and nothing else. bm25 and ts_rank score per word, and a
+   * word under NOT, absent from a match, adds nothing, so the narrower expression can rank alone.
+   */
+  readonly matchRanks: boolean;
   /** When the query is words AND field conditions: the words as one expression, the rest as SQL with its own parameters. */
-  readonly split: { readonly fullText: string; readonly where: string; readonly params: unknown[] } | null;
+  readonly split: { readonly fullText: string; readonly where: string; readonly params: unknown[]; readonly rest: readonly QueryNode[] } | null;
 }
 
 /** The node as one full-text expression, or null when it needs SQL (a field filter, or a lone NOT). */
@@ -91,10 +99,10 @@ function expression(d: QueryDialect, node: QueryNode): string | null {
 }
 
 /** Merges an AND's full-text children (and full-text exclusions) into one expression; the rest needs SQL. */
-function splitAnd(d: QueryDialect, node: Extract<QueryNode, { kind: 'and' }>): { merged: string | null; rest: readonly QueryNode[] } {
+function splitAnd(d: QueryDialect, node: Extract<QueryNode, { kind: 'and' }>): { merged: string | null; textual: readonly QueryNode[]; rest: readonly QueryNode[] } {
   const textual = node.children.filter((c) => expression(d, c.kind === 'not' ? c.child : c) !== null);
   const merged = textual.some((c) => c.kind !== 'not') ? expression(d, { kind: 'and', children: textual }) : null;
-  return { merged, rest: merged ? node.children.filter((c) => !textual.includes(c)) : node.children };
+  return { merged, textual, rest: merged ? node.children.filter((c) => !textual.includes(c)) : node.children };
 }
 
 function compileNode(d: QueryDialect, node: QueryNode, params: unknown[]): string {
@@ -119,8 +127,18 @@ function compileNode(d: QueryDialect, node: QueryNode, params: unknown[]): strin
   }
 }
 
-/** The positive text terms of a query, in order (what ranks results and marks snippets). */
-export function positiveTerms(node: QueryNode): TextTerm[] {
+/**
+ * The positive content words of a query, in order: what ranks results. Words
+ * anywhere, in the subject or the body rank; names and addresses (from: to: cc: bcc:) and file names
+ * (attachment:) only filter, as from:address always did: ranking `from:@example.com` by how often
+ * "example" and "com" occur in a sender field says nothing, and cost a bm25 pass over every match.
+ */
+export function rankTerms(node: QueryNode): TextTerm[] {
+  return positiveWords(node).filter((t) => t.field === null || t.field === 'subject' || t.field === 'body');
+}
+
+/** Every text term not under a NOT, in order (what snippets mark). */
+export function positiveWords(node: QueryNode): TextTerm[] {
   const leaves: TextTerm[] = [];
   const stack: QueryNode[] = [node];
   while (stack.length > 0) {
@@ -134,13 +152,17 @@ export function positiveTerms(node: QueryNode): TextTerm[] {
 export function compileWhere(d: QueryDialect, ast: QueryNode, params: unknown[] = []): CompiledWhere {
   const where = compileNode(d, ast, params);
   // A term the index cannot single out by field still ranks by its words.
-  const leaves = positiveTerms(ast).map((t) => d.textExpression(t) ?? d.textExpression({ ...t, field: null })!);
+  const ranked = rankTerms(ast);
+  const expressions = (terms: readonly TextTerm[]) => (terms.length > 0 ? d.or(terms.map((t) => d.textExpression(t) ?? d.textExpression({ ...t, field: null })!)) : null);
   const fullText = expression(d, ast);
   let split: CompiledWhere['split'] = null;
+  let matched = fullText !== null ? positiveWords(ast) : [];
   if (fullText === null && ast.kind === 'and') {
-    const { merged, rest } = splitAnd(d, ast);
+    const { merged, textual, rest } = splitAnd(d, ast);
     const restParams: unknown[] = [];
-    if (merged) split = { fullText: merged, where: rest.map((c) => compileNode(d, c, restParams)).join(' AND '), params: restParams };
+    if (merged) split = { fullText: merged, where: rest.map((c) => compileNode(d, c, restParams)).join(' AND '), params: restParams, rest };
+    matched = textual.flatMap(positiveWords);
   }
-  return { where, params, rank: leaves.length > 0 ? d.or(leaves) : null, fullText, split };
+  const matchRanks = ranked.length > 0 && ranked.every((t) => d.textExpression(t) !== null) && matched.length === ranked.length && positiveWords(ast).length === ranked.length;
+  return { where, params, rank: expressions(ranked), highlight: expressions(positiveWords(ast)), fullText, split, matchRanks };
 }

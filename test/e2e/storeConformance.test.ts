@@ -56,6 +56,10 @@ const QUERIES = [
   'dkim:weak-key', 'folder:sent', 'folder:archive', 'release:2', 'to:priya', 'cc:finance', 'NOT budget', '(quay OR berth) -crane', 'thread:5', 'id:7',
   // Words with field conditions (SQLite answers their first page from the index and memory, later pages in SQL).
   'budget after:2015', 'harbour folder:sent', 'dkim:pass équatorien', 'from:@harbour.example.org dredging -budget', 'quay has:attachment', 'crane OR tug release:1',
+  // Field conditions SQLite answers from its in-memory columns (memoryFilter.ts), PostgreSQL in SQL.
+  'dkim:unverified', '-folder:sent after:2015', 'folder:Sent OR dkim:fail', 'before:2015-06 has:attachment -release:1', 'release:3 OR id:12', 'NOT (dkim:none OR folder:inbox)',
+  // Names and file names filter but do not rank: these sort by date, and snippets still mark them.
+  'from:@meridian-port.example.org', 'from:@meridian-port.example.org budget', 'attachment:report budget',
 ];
 
 test('every reader method gives the same answers on SQLite and PostgreSQL', { skip }, async () => {

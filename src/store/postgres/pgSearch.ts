@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { QueryNode } from '../../query/ast.js';
 import type { MessageSummary, SearchOptions, SearchResult, SnippetPart } from '../archiveStore.js';
-import { FacetIndex, type FacetMessageRow } from '../facetIndex.js';
+import { FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf } from '../facetIndex.js';
 import { decodeCursor, pageOf, HIT_END, HIT_START, snippetParts } from '../searchPages.js';
 import { compilePostgresQuery } from './compileQuery.js';
 import { RANK_WEIGHTS } from './textSearch.js';
@@ -20,20 +20,13 @@ const SNIPPET_SOURCE_CHARS = 20000;
 /** The rows the in-memory facet index is built from. */
 export async function facetIndexPostgres(db: pg.Pool): Promise<FacetIndex> {
   const [messages, recipients, types] = await Promise.all([
-    db.query({ text: 'SELECT id, from_addr, date_utc, folder, release_number, dkim_verdict FROM messages', rowMode: 'array' }),
+    db.query({ text: `SELECT ${FACET_MESSAGE_COLUMNS} FROM messages`, rowMode: 'array' }),
     db.query({ text: "SELECT message, address FROM addresses WHERE role IN ('to', 'cc')", rowMode: 'array' }),
     db.query({ text: 'SELECT message, content_type FROM attachments WHERE inline = 0', rowMode: 'array' }),
   ]);
   const pairs = (rows: Array<[number, string]>) => rows.map(([message, value]) => ({ message, value }));
   return new FacetIndex(
-    (messages.rows as unknown[][]).map(([id, from, dateUtc, folder, release, verdict]): FacetMessageRow => ({
-      id: id as number,
-      from: from as string | null,
-      dateUtc: dateUtc as number | null,
-      folder: folder as string,
-      release: release as number | null,
-      verdict: verdict as string | null,
-    })),
+    (messages.rows as unknown[][]).map(facetRowOf),
     pairs(recipients.rows as Array<[number, string]>),
     pairs(types.rows as Array<[number, string]>),
   );
@@ -75,16 +68,16 @@ export async function searchPostgres(db: pg.Pool, textSearch: string, ast: Query
   const { page, nextCursor, ids } = pageOf(rows, limit, sort, upto);
 
   const snippets = new Map<number, SnippetPart[]>();
-  if (ids.length > 0 && q.rank !== null) {
+  if (ids.length > 0 && q.highlight !== null) {
     const options = `StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=16, MinWords=6, ShortWord=0, HighlightAll=false, MaxFragments=1, FragmentDelimiter=…`;
     const result = await db.query(
       `SELECT id, ts_headline(${config}, concat_ws(' ', left(text_body, ${SNIPPET_SOURCE_CHARS}), subject, left(search_extra, ${SNIPPET_SOURCE_CHARS}), ${ADDRESS_WORDS}), to_tsquery(${config}, $2), $3) AS text
        FROM messages WHERE id = ANY($1::bigint[])`,
-      [ids, q.rank, options],
+      [ids, q.highlight, options],
     );
     for (const r of result.rows as Array<{ id: number; text: string }>) snippets.set(r.id, snippetParts(r.text.replace(/\s+/g, ' ')));
   }
-  if (ids.length > 0 && q.rank === null) {
+  if (ids.length > 0 && q.highlight === null) {
     const result = await db.query(`SELECT id, substr(coalesce(text_body, ''), 1, 200) AS text FROM messages WHERE id = ANY($1::bigint[])`, [ids]);
     for (const r of result.rows as Array<{ id: number; text: string }>) snippets.set(r.id, [{ text: `${r.text.replace(/\s+/g, ' ').trim()}…`, hit: false }]);
   }

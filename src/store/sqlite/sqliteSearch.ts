@@ -1,8 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { QueryNode } from '../../query/ast.js';
-import type { MessageSummary, SearchOptions, SearchResult, SnippetPart } from '../archiveStore.js';
-import { BM25_WEIGHTS, compileQuery, type CompiledQuery } from './compileQuery.js';
-import { FacetIndex, type FacetMessageRow } from '../facetIndex.js';
+import type { Facets, MessageSummary, SearchOptions, SearchResult, SnippetPart } from '../archiveStore.js';
+import type { RankPool } from './rankPool.js';
+import { mergeRanked, runRankTask, type RankedRow, type RankTask } from './rankTask.js';
+import { BM25_WEIGHTS, compileQuery, sqliteDialect, type CompiledQuery } from './compileQuery.js';
+import { positiveWords } from '../queryCompiler.js';
+import { memoryTest } from '../memoryFilter.js';
+import { FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf } from '../facetIndex.js';
 import { decodeCursor, pageOf, HIT_END, HIT_START, snippetParts } from '../searchPages.js';
 
 type Summaries = (ids: readonly number[]) => MessageSummary[];
@@ -13,14 +17,11 @@ const M = 'messages m INDEXED BY messages_narrow';
 
 /** The rows the in-memory facet index is built from (read through covering indexes). */
 export function facetIndexSqlite(db: Database.Database): FacetIndex {
-  const messages = (db.prepare(`SELECT id, from_addr, date_utc, folder, release_number, dkim_verdict FROM messages INDEXED BY messages_narrow`).raw().all() as unknown[][]).map(
-    ([id, from, dateUtc, folder, release, verdict]): FacetMessageRow => ({ id: id as number, from: from as string | null, dateUtc: dateUtc as number | null, folder: folder as string, release: release as number | null, verdict: verdict as string | null }),
-  );
+  const messages = (db.prepare(`SELECT ${FACET_MESSAGE_COLUMNS} FROM messages INDEXED BY messages_narrow`).raw().all() as unknown[][]).map(facetRowOf);
   const pairs = (sql: string) => (db.prepare(sql).raw().all() as Array<[number, string]>).map(([message, value]) => ({ message, value }));
   return new FacetIndex(messages, pairs(`SELECT message, address FROM addresses WHERE role IN ('to', 'cc')`), pairs('SELECT message, content_type FROM attachments WHERE inline = 0'));
 }
 
-/** Runs a parsed query: total, one page in relevance (bm25) or date order, snippets, facets. */
 /** What a search needs of the store besides SQL: the visibility condition, and the in-memory columns. */
 export interface SearchContext {
   readonly summaries: Summaries;
@@ -29,55 +30,70 @@ export interface SearchContext {
   /** The same in memory: null when every message is visible (the publisher). */
   readonly visibleId: ((id: number) => boolean) | null;
   readonly facetIndex: () => FacetIndex;
+  /** A second thread for large bm25 passes (null: this thread only). */
+  readonly rankPool: RankPool | null;
+}
+
+/** A result as one byte per message number, shareable with the rank worker. */
+function bitmapOf(ids: readonly number[], max: number): Uint8Array {
+  const bitmap = new Uint8Array(new SharedArrayBuffer(max + 1));
+  for (const id of ids) bitmap[id] = 1;
+  return bitmap;
+}
+
+/** The worker's share of a split pass: this thread also counts the facets meanwhile. */
+const WORKER_SHARE = 0.55;
+
+/** The first `limit` matches of `expression` by bm25 (within `bitmap` when given), on two threads when there are many. */
+async function bestByRank(db: Database.Database, pool: RankPool | null, expression: string, bitmap: Uint8Array | null, candidates: readonly number[], limit: number, meanwhile: () => void): Promise<RankedRow[]> {
+  const whole: RankTask = { expression, from: 0, to: Number.MAX_SAFE_INTEGER, limit, bitmap };
+  if (!pool?.worthSplitting(candidates.length)) {
+    meanwhile();
+    return runRankTask(db, whole);
+  }
+  const split = candidates[Math.floor(candidates.length * (1 - WORKER_SHARE))]!;
+  const theirs = pool.rank({ ...whole, from: split }).catch(() => null);
+  meanwhile();
+  const mine = runRankTask(db, { ...whole, to: split - 1 });
+  return mergeRanked(mine, (await theirs) ?? runRankTask(db, { ...whole, from: split }), limit);
 }
 
 /**
  * The first page of a query that is words, or words AND field conditions, without joining each
  * match to its row: FTS5 gives the matching numbers (49k for "the" in 4 ms at 100k messages), the
  * field conditions their own set of numbers through their indexes, visibility, count, facets and
- * date order come from memory, relevance from one bm25 pass over the index. The SQL form of the
+ * date order come from memory, relevance from bm25 passes over the index. The SQL form of the
  * same query spent most of its time looking up each match's row (18 ms) and scoring twice (52 ms
  * for "the", measured). Same results, same cursors: later pages take the SQL path.
  */
-function bitmapOf(ids: readonly number[], max: number): Uint8Array {
-  const bitmap = new Uint8Array(max + 1);
-  for (const id of ids) bitmap[id] = 1;
-  return bitmap;
-}
-
-/** The SQL function epistola_in_result(rowid), registered once per connection, reading the bitmap set last. */
-const inResult = new WeakMap<Database.Database, { bitmap: Uint8Array }>();
-function inResultOf(db: Database.Database): { bitmap: Uint8Array } {
-  let state = inResult.get(db);
-  if (!state) {
-    const current = { bitmap: new Uint8Array(0) };
-    db.function('epistola_in_result', { deterministic: false, directOnly: true }, (id) => current.bitmap[id as number] ?? 0);
-    inResult.set(db, (state = current));
-  }
-  return state;
-}
-
-function wordsFirstPage(db: Database.Database, ast: QueryNode, q: CompiledQuery, options: SearchOptions, context: SearchContext, upto: number, limit: number) {
+async function wordsFirstPage(db: Database.Database, ast: QueryNode, q: CompiledQuery, options: SearchOptions, context: SearchContext, upto: number, limit: number) {
   const visible = context.visibleId;
   const index = context.facetIndex();
-  const matching = db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?').pluck().all(q.fullText ?? q.split!.fullText) as number[];
-  const fields = q.split ? bitmapOf(db.prepare(`SELECT m.id FROM messages m WHERE ${q.split.where} AND m.id <= ?`).pluck().all(...q.split.params, upto) as number[], upto) : null;
-  const all = matching.filter((id) => id <= upto && (fields === null || fields[id] === 1) && (visible === null || visible(id)));
-  let rows: Array<{ id: number; key: number }>;
+  const expression = q.fullText ?? q.split!.fullText;
+  const matching = db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?').pluck().all(expression) as number[];
+  const inMemory = q.split ? memoryTest({ kind: 'and', children: q.split.rest }, index) : null;
+  const fields = q.split && !inMemory ? bitmapOf(db.prepare(`SELECT m.id FROM messages m WHERE ${q.split.where} AND m.id <= ?`).pluck().all(...q.split.params, upto) as number[], upto) : null;
+  const all = matching.filter((id) => id <= upto && (fields === null || fields[id] === 1) && (inMemory === null || inMemory(id)) && (visible === null || visible(id)));
+  let facets: Facets | null = null;
+  const countFacets = () => {
+    if (options.facets) facets = index.facets(all);
+  };
+  let rows: RankedRow[];
   if (options.sort === 'relevance' && q.rank !== null) {
-    // The rank expression (positive words, ORed) scores exactly as in the SQL path. When it finds
-    // more than the result (other words, exclusions, fields, embargo), a row must also be in the
-    // result: a bitmap asked through a function inside the same pass (a second query per candidate
-    // batch cost up to three bm25 passes; `rowid IN (…)` on FTS5 took seconds).
-    const single = all.length === matching.length && ast.kind === 'text';
-    const sql = `SELECT rowid AS id, bm25(messages_fts, ${W}) AS key FROM messages_fts WHERE messages_fts MATCH ? ${single ? '' : 'AND epistola_in_result(rowid)'} ORDER BY key, rowid LIMIT ?`;
-    if (!single) inResultOf(db).bitmap = bitmapOf(all, upto);
-    rows = db.prepare(sql).all(q.rank, limit + 1) as Array<{ id: number; key: number }>;
-  } else rows = index.newest(all, limit + 1);
-  return { total: all.length, rows, facets: options.facets ? index.facets(all) : null };
+    // Ranked by the match expression itself when it scores as the rank words do (fewer candidates
+    // than the words ORed); a bitmap keeps what fields, exclusions and embargo leave out.
+    const by = q.matchRanks ? expression : q.rank;
+    const everyMatch = q.matchRanks ? all.length === matching.length : all.length === matching.length && ast.kind === 'text';
+    rows = await bestByRank(db, context.rankPool, by, everyMatch ? null : bitmapOf(all, upto), matching, limit + 1, countFacets);
+  } else {
+    countFacets();
+    rows = index.newest(all, limit + 1);
+  }
+  return { total: all.length, rows, facets: facets as Facets | null };
 }
 
-export function searchSqlite(db: Database.Database, ast: QueryNode, options: SearchOptions, context: SearchContext): SearchResult {
+/** Runs a parsed query: total, one page in relevance (bm25) or date order, snippets, facets. */
+export async function searchSqlite(db: Database.Database, ast: QueryNode, options: SearchOptions, context: SearchContext): Promise<SearchResult> {
   const { summaries, visible } = context;
   const q = compileQuery(ast);
   const sort = options.sort;
@@ -88,13 +104,22 @@ export function searchSqlite(db: Database.Database, ast: QueryNode, options: Sea
   const params = [...q.params, upto];
   const limit = Math.max(1, Math.min(options.limit, 1000));
   const byRelevance = sort === 'relevance' && q.rank !== null;
-  const fast = (q.fullText !== null || q.split !== null) && !cursor ? wordsFirstPage(db, ast, q, options, context, upto, limit) : null;
-  // With facets, the result's ids are read once: their number is the total, and the facets are counted over them in memory.
-  const all = !fast && options.facets ? (db.prepare(`SELECT m.id FROM ${M} WHERE ${where}`).pluck().all(...params) as number[]) : null;
+  const fast = (q.fullText !== null || q.split !== null) && !cursor ? await wordsFirstPage(db, ast, q, options, context, upto, limit) : null;
+  // The result's ids are read once: their number is the total, facets are counted over them and a
+  // first page in date order is taken from them in memory (a second, ordered pass cost as much again).
+  const idsOnce = !fast && (options.facets || (!byRelevance && !cursor));
+  const test = idsOnce ? memoryTest(ast, context.facetIndex()) : null;
+  const visibleId = context.visibleId;
+  const all = !idsOnce
+    ? null
+    : test
+      ? context.facetIndex().select((id) => test(id) && (visibleId === null || visibleId(id)), upto)
+      : (db.prepare(`SELECT m.id FROM ${M} WHERE ${where}`).pluck().all(...params) as number[]);
   const total = fast ? fast.total : all ? all.length : (db.prepare(`SELECT count(*) FROM ${M} WHERE ${where}`).pluck().get(...params) as number);
 
   let rows: Array<{ id: number; key: number }>;
   if (fast) rows = fast.rows;
+  else if (all && !byRelevance && !cursor) rows = context.facetIndex().newest(all, limit + 1);
   else if (byRelevance) {
     const after = cursor ? 'AND (f.score > ? OR (f.score = ? AND m.id > ?))' : '';
     rows = db
@@ -111,24 +136,9 @@ export function searchSqlite(db: Database.Database, ast: QueryNode, options: Sea
       .all(...params, ...(cursor ? [cursor.k, cursor.k, cursor.i] : []), limit + 1) as typeof rows;
   }
   const { page, nextCursor, ids } = pageOf(rows, limit, sort, upto);
-  const snippets = new Map<number, SnippetPart[]>();
-  if (ids.length > 0 && q.rank !== null) {
-    for (const [id, text] of db
-      .prepare(`SELECT rowid, snippet(messages_fts, -1, '${HIT_START}', '${HIT_END}', '…', 16) FROM messages_fts
-        WHERE messages_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`)
-      .raw()
-      .all(q.rank, JSON.stringify(ids)) as Array<[number, string]>) {
-      snippets.set(id, snippetParts(text.replace(/\s+/g, ' ')));
-    }
-  }
-  if (ids.length > 0 && q.rank === null) {
-    for (const [id, text] of db
-      .prepare(`SELECT id, substr(coalesce(text_body, ''), 1, 200) FROM messages WHERE id IN (SELECT value FROM json_each(?))`)
-      .raw()
-      .all(JSON.stringify(ids)) as Array<[number, string]>) {
-      snippets.set(id, [{ text: `${text.replace(/\s+/g, ' ').trim()}…`, hit: false }]);
-    }
-  }
+  const snippets = q.highlight !== null ? highlighted(db, ast, q.highlight, ids) : new Map<number, SnippetPart[]>();
+  // A message found without any of the words (an OR with a field, or no words at all) shows its opening.
+  for (const [id, opening] of openings(db, ids.filter((id) => !snippets.has(id)))) snippets.set(id, opening);
   const byId = new Map(summaries(ids).map((m) => [m.id, m]));
   return {
     total,
@@ -137,4 +147,57 @@ export function searchSqlite(db: Database.Database, ast: QueryNode, options: Sea
     nextCursor,
     facets: fast ? fast.facets : all ? context.facetIndex().facets(all) : null,
   };
+}
+
+/** The opening of each message's text, for results without words to show. */
+function openings(db: Database.Database, ids: readonly number[]): Map<number, SnippetPart[]> {
+  const snippets = new Map<number, SnippetPart[]>();
+  if (ids.length === 0) return snippets;
+  for (const [id, text] of db
+    .prepare(`SELECT id, substr(coalesce(text_body, ''), 1, 200) FROM messages WHERE id IN (SELECT value FROM json_each(?))`)
+    .raw()
+    .all(JSON.stringify(ids)) as Array<[number, string]>) {
+    snippets.set(id, [{ text: `${text.replace(/\s+/g, ' ').trim()}…`, hit: false }]);
+  }
+  return snippets;
+}
+
+/**
+ * Highlighted snippets, one look-up per message (`rowid IN (…)` made FTS5 run the query once per
+ * value anyway, with more overhead). A prefix word is first replaced by the words it stands for
+ * in term_docs: FTS5 sets a prefix up by merging the index of every word it covers, ~0.75 ms for
+ * each of the 20 look-ups of `dredg*` at 100k messages (measured). term_docs is refreshed after an
+ * ingest; a message whose word it does not know yet is looked up with the prefix itself.
+ */
+function highlighted(db: Database.Database, ast: QueryNode, words: string, ids: readonly number[]): Map<number, SnippetPart[]> {
+  const lookUp = db.prepare(`SELECT snippet(messages_fts, -1, '${HIT_START}', '${HIT_END}', '…', 16) FROM messages_fts WHERE messages_fts MATCH ? AND rowid = ?`).pluck();
+  const expanded = withoutPrefixes(db, ast);
+  const snippets = new Map<number, SnippetPart[]>();
+  for (const id of ids) {
+    const text = ((expanded !== null ? lookUp.get(expanded, id) : undefined) ?? lookUp.get(words, id)) as string | undefined;
+    if (text !== undefined) snippets.set(id, snippetParts(text.replace(/\s+/g, ' ')));
+  }
+  return snippets;
+}
+
+const MAX_EXPANSION = 32;
+
+/** The highlight expression with each prefix word spelled out as its words (null: no prefix, or too many words). */
+function withoutPrefixes(db: Database.Database, ast: QueryNode): string | null {
+  const terms = positiveWords(ast);
+  if (!terms.some((t) => t.prefix)) return null;
+  const following = db.prepare('SELECT term FROM term_docs WHERE term >= ? ORDER BY term LIMIT ?').pluck();
+  const leaves: string[] = [];
+  for (const t of terms) {
+    if (!t.prefix) {
+      leaves.push(sqliteDialect.textExpression(t)!);
+      continue;
+    }
+    // Folded as unicode61 remove_diacritics folds the query (lower case, no accents).
+    const stem = t.value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    const words = (following.all(stem, MAX_EXPANSION + 1) as string[]).filter((w) => w.startsWith(stem));
+    if (words.length === 0 || words.length > MAX_EXPANSION) return null;
+    leaves.push(`(${sqliteDialect.or(words.map((w) => sqliteDialect.textExpression({ ...t, value: w, prefix: false })!))})`);
+  }
+  return sqliteDialect.or(leaves);
 }

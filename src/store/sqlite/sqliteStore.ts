@@ -40,6 +40,7 @@ import type { AmendmentEntry, SignedAmendment } from '../../publish/amendments.j
 import { sha256Hex } from '../../mail/contentHash.js';
 import { createReleaseSqlite, publicReleaseNumbers, publishReleaseSqlite, releasesSqlite } from './sqliteReleases.js';
 import { facetIndexSqlite, searchSqlite } from './sqliteSearch.js';
+import { RankPool } from './rankPool.js';
 import type { FacetIndex } from '../facetIndex.js';
 import { sqliteTransfer } from './sqliteTransfer.js';
 import type { TableTransfer } from '../transfer.js';
@@ -83,12 +84,16 @@ export class SqliteStore implements ArchiveWriter {
   readonly #audience: Audience;
   readonly #now: () => Date;
 
-  private constructor(db: Database.Database, readonly: boolean, audience: Audience, now: () => Date) {
+  private constructor(db: Database.Database, readonly: boolean, audience: Audience, now: () => Date, splitRankFrom?: number) {
     this.#db = db;
     this.#readonly = readonly;
     this.#audience = audience;
     this.#now = now;
+    this.#rankPool = db.memory ? null : new RankPool(db.name, splitRankFrom);
   }
+
+  /** bm25 on a second thread for large results (started on first use). */
+  readonly #rankPool: RankPool | null;
 
   /**
    * SQL that is true for the messages this store may show: all of them for the publisher; for the
@@ -119,7 +124,8 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   /** Opens (and creates or migrates, unless read-only) the database file. */
-  static open(path: string, options: { readonly?: boolean; audience?: Audience; now?: () => Date } = {}): SqliteStore {
+  /** `splitRankFrom`: the fewest matches whose bm25 pass is split with a second thread (rankPool.ts). */
+  static open(path: string, options: { readonly?: boolean; audience?: Audience; now?: () => Date; splitRankFrom?: number } = {}): SqliteStore {
     const readonly = options.readonly ?? false;
     let db: Database.Database;
     try {
@@ -147,7 +153,7 @@ export class SqliteStore implements ArchiveWriter {
         db.pragma(`user_version = ${MIGRATIONS.length}`);
       })();
     }
-    return new SqliteStore(db, readonly, options.audience ?? 'publisher', options.now ?? (() => new Date()));
+    return new SqliteStore(db, readonly, options.audience ?? 'publisher', options.now ?? (() => new Date()), options.splitRankFrom);
   }
 
   async sourceState(key: string): Promise<SourceState | undefined> {
@@ -308,6 +314,7 @@ export class SqliteStore implements ArchiveWriter {
       visible: this.#visible('m'),
       visibleId: this.#visibleId(),
       facetIndex: () => this.#facetIndex(),
+      rankPool: this.#rankPool,
     });
   }
 
@@ -463,6 +470,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async close(): Promise<void> {
+    await this.#rankPool?.close();
     if (!this.#readonly) this.#db.pragma('wal_checkpoint(TRUNCATE)');
     this.#db.close();
   }

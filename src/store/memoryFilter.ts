@@ -1,0 +1,97 @@
+import type { FieldTerm, QueryNode } from '../query/ast.js';
+import { VERDICT_CLASSES } from '../verify/report.js';
+import type { FacetIndex } from './facetIndex.js';
+
+/** Whether message number `id` meets a condition. */
+export type IdTest = (id: number) => boolean;
+
+/** ASCII case folding only, as SQLite's NOCASE (and the folder condition of every store). */
+function foldAscii(value: string): string {
+  return value.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/**
+ * The field conditions the in-memory columns (facetIndex.ts) can answer: folder, after/before,
+ * release, dkim, has:attachment, id:<number>. Read through their SQL indexes, folder:Sent (40% of
+ * 100k messages) took 6 ms and a month's date range 3.5 ms before a search had done anything
+ * else; from the typed arrays a pass over every message number takes ~0.3 ms. Each case means
+ * exactly what queryCompiler.ts's SQL for it means (test/e2e/search.test.ts runs both paths);
+ * anything else (addresses, file types, threads, words) returns null and stays in SQL.
+ */
+export function memoryTest(node: QueryNode, index: FacetIndex): IdTest | null {
+  switch (node.kind) {
+    case 'text':
+      return null;
+    case 'field':
+      return fieldTest(node, index);
+    case 'not': {
+      const child = memoryTest(node.child, index);
+      return child && ((id) => !child(id));
+    }
+    case 'and':
+    case 'or': {
+      const children = node.children.map((c) => memoryTest(c, index));
+      if (!children.every((c): c is IdTest => c !== null)) return null;
+      if (children.length === 1) return children[0]!;
+      // Plain loops: this runs once per message number (closures per call cost ~5 ms at 100k).
+      return node.kind === 'and'
+        ? (id) => {
+            for (const c of children) if (!c(id)) return false;
+            return true;
+          }
+        : (id) => {
+            for (const c of children) if (c(id)) return true;
+            return false;
+          };
+    }
+  }
+}
+
+/** A test over the codes of a single-valued column: true for the codes whose name passes. */
+function codeTest(column: { readonly codes: Int32Array; readonly names: readonly string[] }, passes: (name: string) => boolean): IdTest {
+  const yes = Uint8Array.from(column.names, (name) => (passes(name) ? 1 : 0));
+  return (id) => {
+    const code = column.codes[id] ?? -1;
+    return code >= 0 && yes[code] === 1;
+  };
+}
+
+function fieldTest(term: FieldTerm, index: FacetIndex): IdTest | null {
+  switch (term.field) {
+    case 'has':
+      return (id) => index.withAttachments[id] === 1;
+    case 'after': {
+      const from = term.value;
+      return (id) => index.dates[id]! >= from; // undated: NaN, never in a range
+    }
+    case 'before': {
+      const until = term.value;
+      return (id) => index.dates[id]! < until;
+    }
+    case 'release': {
+      // releases[] holds 0 for "in none", which no release number equals.
+      const release = term.value;
+      return (id) => release !== 0 && index.releases[id] === release;
+    }
+    case 'folder': {
+      // The folder itself or a sub-folder "folder/…", ASCII case folded.
+      const folder = foldAscii(term.value);
+      return codeTest(index.column('folder'), (name) => {
+        const f = foldAscii(name);
+        return f === folder || (f.startsWith(`${folder}/`) && f.length > folder.length + 1);
+      });
+    }
+    case 'dkim': {
+      // Never checked is NULL in SQL and "unverified" in the column; only none/unverified take it.
+      const verdicts = new Set<string>(term.value in VERDICT_CLASSES ? VERDICT_CLASSES[term.value as keyof typeof VERDICT_CLASSES] : [term.value]);
+      if (term.value === 'none' || term.value === 'unverified') verdicts.add('unverified');
+      return codeTest(index.column('verdict'), (name) => verdicts.has(name));
+    }
+    case 'id': {
+      const wanted = term.value;
+      return typeof wanted === 'number' ? (id) => id === wanted : null;
+    }
+    default:
+      return null;
+  }
+}
