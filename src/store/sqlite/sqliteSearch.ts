@@ -145,7 +145,7 @@ export async function searchSqlite(db: Database.Database, ast: QueryNode, option
     sort: byRelevance ? 'relevance' : 'date',
     hits: page.map((r) => ({ message: byId.get(r.id)!, snippet: snippets.get(r.id) ?? [], score: byRelevance ? r.key : null })),
     nextCursor,
-    facets: fast ? fast.facets : all ? context.facetIndex().facets(all) : null,
+    facets: fast ? fast.facets : all && options.facets ? context.facetIndex().facets(all) : null,
   };
 }
 
