@@ -41,6 +41,19 @@ export interface FacetPairRow {
   readonly value: string;
 }
 
+/**
+ * Every attachment's file name and type (inline ones too), as `name:<file name>` and
+ * `type:<content type>` values of its message: what filetype: tests in memory (memoryFilter.ts).
+ */
+export const ATTACHMENT_FILES_SQL = 'SELECT message, filename, content_type FROM attachments';
+
+export function attachmentFileValues(rows: ReadonlyArray<readonly unknown[]>): FacetPairRow[] {
+  return rows.flatMap(([message, filename, type]) => [
+    ...(filename === null ? [] : [{ message: Number(message), value: `name:${filename as string}` }]),
+    { message: Number(message), value: `type:${type as string}` },
+  ]);
+}
+
 /** Interns strings as small numbers. */
 class Dictionary {
   readonly values: string[] = [];
@@ -105,13 +118,14 @@ export class FacetIndex {
   readonly #single: Record<SingleFacet, { codes: Int32Array; names: string[] }>;
   readonly #recipients: ManyValues;
   readonly #types: ManyValues;
+  readonly #files: ManyValues;
   /** Per message number: its date (ms; NaN when undated), release (0: in none), and 1 when it has attachments. */
   readonly dates: Float64Array;
   readonly releases: Int32Array;
   readonly withAttachments: Uint8Array;
   readonly #present: Uint8Array;
 
-  constructor(messages: readonly FacetMessageRow[], recipients: Iterable<FacetPairRow>, attachmentTypes: Iterable<FacetPairRow>) {
+  constructor(messages: readonly FacetMessageRow[], recipients: Iterable<FacetPairRow>, attachmentTypes: Iterable<FacetPairRow>, attachmentFiles: Iterable<FacetPairRow>) {
     const maxId = messages.reduce((max, m) => Math.max(max, m.id), 0);
     this.maxId = maxId;
     const column = (value: (m: FacetMessageRow) => string | null) => {
@@ -142,6 +156,7 @@ export class FacetIndex {
     }
     this.#recipients = manyValues(recipients, maxId);
     this.#types = manyValues(attachmentTypes, maxId);
+    this.#files = manyValues(attachmentFiles, maxId);
   }
 
   /** The numbers of the messages (up to `upto`) that pass `test`, in order. */
@@ -149,6 +164,17 @@ export class FacetIndex {
     const ids: number[] = [];
     for (let id = 1; id <= Math.min(upto, this.maxId); id++) if (this.#present[id] === 1 && test(id)) ids.push(id);
     return ids;
+  }
+
+  /** A test: has the message an attachment file value (attachmentFileValues) that passes? */
+  anyFile(passes: (value: string) => boolean): (id: number) => boolean {
+    const { offsets, values, names } = this.#files;
+    const yes = Uint8Array.from(names, (name) => (passes(name) ? 1 : 0));
+    return (id) => {
+      if (id > this.maxId) return false;
+      for (let j = offsets[id]!; j < offsets[id + 1]!; j++) if (yes[values[j]!] === 1) return true;
+      return false;
+    };
   }
 
   /** A single-valued column: each message's value as a code (-1: none) and the values by code. */

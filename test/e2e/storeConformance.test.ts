@@ -58,6 +58,7 @@ const QUERIES = [
   'budget after:2015', 'harbour folder:sent', 'dkim:pass équatorien', 'from:@harbour.example.org dredging -budget', 'quay has:attachment', 'crane OR tug release:1',
   // Field conditions SQLite answers from its in-memory columns (memoryFilter.ts), PostgreSQL in SQL.
   'dkim:unverified', '-folder:sent after:2015', 'folder:Sent OR dkim:fail', 'before:2015-06 has:attachment -release:1', 'release:3 OR id:12', 'NOT (dkim:none OR folder:inbox)',
+  'filetype:pdf budget', '-filetype:pdf has:attachment', 'filetype:csv OR filetype:application/pdf', 'filetype:p_f',
   // Names and file names filter but do not rank: these sort by date, and snippets still mark them.
   'from:@meridian-port.example.org', 'from:@meridian-port.example.org budget', 'attachment:report budget',
 ];

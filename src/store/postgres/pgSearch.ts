@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { QueryNode } from '../../query/ast.js';
 import type { MessageSummary, SearchOptions, SearchResult, SnippetPart } from '../archiveStore.js';
-import { FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf } from '../facetIndex.js';
+import { ATTACHMENT_FILES_SQL, attachmentFileValues, FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf } from '../facetIndex.js';
 import { decodeCursor, pageOf, HIT_END, HIT_START, snippetParts } from '../searchPages.js';
 import { compilePostgresQuery } from './compileQuery.js';
 import { RANK_WEIGHTS } from './textSearch.js';
@@ -19,16 +19,18 @@ const SNIPPET_SOURCE_CHARS = 20000;
 
 /** The rows the in-memory facet index is built from. */
 export async function facetIndexPostgres(db: pg.Pool): Promise<FacetIndex> {
-  const [messages, recipients, types] = await Promise.all([
+  const [messages, recipients, types, files] = await Promise.all([
     db.query({ text: `SELECT ${FACET_MESSAGE_COLUMNS} FROM messages`, rowMode: 'array' }),
     db.query({ text: "SELECT message, address FROM addresses WHERE role IN ('to', 'cc')", rowMode: 'array' }),
     db.query({ text: 'SELECT message, content_type FROM attachments WHERE inline = 0', rowMode: 'array' }),
+    db.query({ text: ATTACHMENT_FILES_SQL, rowMode: 'array' }),
   ]);
   const pairs = (rows: Array<[number, string]>) => rows.map(([message, value]) => ({ message, value }));
   return new FacetIndex(
     (messages.rows as unknown[][]).map(facetRowOf),
     pairs(recipients.rows as Array<[number, string]>),
     pairs(types.rows as Array<[number, string]>),
+    attachmentFileValues(files.rows as unknown[][]),
   );
 }
 

@@ -4,9 +4,9 @@ import type { Facets, MessageSummary, SearchOptions, SearchResult, SnippetPart }
 import type { RankPool } from './rankPool.js';
 import { mergeRanked, runRankTask, type RankedRow, type RankTask } from './rankTask.js';
 import { BM25_WEIGHTS, compileQuery, sqliteDialect, type CompiledQuery } from './compileQuery.js';
-import { positiveWords } from '../queryCompiler.js';
+import { positiveWords, rankTerms } from '../queryCompiler.js';
 import { memoryTest } from '../memoryFilter.js';
-import { FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf } from '../facetIndex.js';
+import { ATTACHMENT_FILES_SQL, attachmentFileValues, FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf } from '../facetIndex.js';
 import { decodeCursor, pageOf, HIT_END, HIT_START, snippetParts } from '../searchPages.js';
 
 type Summaries = (ids: readonly number[]) => MessageSummary[];
@@ -19,7 +19,12 @@ const M = 'messages m INDEXED BY messages_narrow';
 export function facetIndexSqlite(db: Database.Database): FacetIndex {
   const messages = (db.prepare(`SELECT ${FACET_MESSAGE_COLUMNS} FROM messages INDEXED BY messages_narrow`).raw().all() as unknown[][]).map(facetRowOf);
   const pairs = (sql: string) => (db.prepare(sql).raw().all() as Array<[number, string]>).map(([message, value]) => ({ message, value }));
-  return new FacetIndex(messages, pairs(`SELECT message, address FROM addresses WHERE role IN ('to', 'cc')`), pairs('SELECT message, content_type FROM attachments WHERE inline = 0'));
+  return new FacetIndex(
+    messages,
+    pairs(`SELECT message, address FROM addresses WHERE role IN ('to', 'cc')`),
+    pairs('SELECT message, content_type FROM attachments WHERE inline = 0'),
+    attachmentFileValues(db.prepare(ATTACHMENT_FILES_SQL).raw().all() as unknown[][]),
+  );
 }
 
 /** What a search needs of the store besides SQL: the visibility condition, and the in-memory columns. */
@@ -41,53 +46,103 @@ function bitmapOf(ids: readonly number[], max: number): Uint8Array {
   return bitmap;
 }
 
-/** The worker's share of a split pass: this thread also counts the facets meanwhile. */
+/** The worker's share of a pass split after the matches are read: this thread also counts the facets meanwhile. */
 const WORKER_SHARE = 0.55;
+/** Its share of a pass split before: this thread also reads the matches and counts the facets (measured best at 100k). */
+const EARLY_WORKER_SHARE = 0.62;
 
 /** The first `limit` matches of `expression` by bm25 (within `bitmap` when given), on two threads when there are many. */
-async function bestByRank(db: Database.Database, pool: RankPool | null, expression: string, bitmap: Uint8Array | null, candidates: readonly number[], limit: number, meanwhile: () => void): Promise<RankedRow[]> {
-  const whole: RankTask = { expression, from: 0, to: Number.MAX_SAFE_INTEGER, limit, bitmap };
+async function bestByRank(db: Database.Database, pool: RankPool | null, task: RankTask, candidates: readonly number[], meanwhile: () => void): Promise<RankedRow[]> {
   if (!pool?.worthSplitting(candidates.length)) {
     meanwhile();
-    return runRankTask(db, whole);
+    return runRankTask(db, task);
   }
   const split = candidates[Math.floor(candidates.length * (1 - WORKER_SHARE))]!;
-  const theirs = pool.rank({ ...whole, from: split }).catch(() => null);
+  const theirs = pool.rank({ ...task, from: split }).catch(() => null);
   meanwhile();
-  const mine = runRankTask(db, { ...whole, to: split - 1 });
-  return mergeRanked(mine, (await theirs) ?? runRankTask(db, { ...whole, from: split }), limit);
+  const mine = runRankTask(db, { ...task, to: split - 1 });
+  return mergeRanked(mine, (await theirs) ?? runRankTask(db, { ...task, from: split }), task.limit);
+}
+
+/** The messages a match may be, one byte per number: its field conditions and what the reader may see (null: any). */
+function resultFilter(db: Database.Database, q: CompiledQuery, context: SearchContext, index: FacetIndex, upto: number): Uint8Array | null {
+  const visible = context.visibleId;
+  const inMemory = q.split ? memoryTest({ kind: 'and', children: q.split.rest }, index) : null;
+  const inSql = q.split && !inMemory ? (db.prepare(`SELECT m.id FROM messages m WHERE ${q.split.where} AND m.id <= ?`).pluck().all(...q.split.params, upto) as number[]) : null;
+  if (inSql === null && inMemory === null && visible === null) return null;
+  const test = (id: number) => (inMemory === null || inMemory(id)) && (visible === null || visible(id));
+  return bitmapOf(inSql ? inSql.filter(test) : index.select(test, upto), upto);
+}
+
+/**
+ * About how many messages hold the rank words (from term_docs, refreshed after each ingest; 0 when
+ * unknown): whether to hand the worker its part of a bm25 pass before the matches are even read.
+ */
+function estimatedMatches(db: Database.Database, ast: QueryNode): number {
+  const exact = db.prepare('SELECT docs FROM term_docs WHERE term = ?').pluck();
+  const prefixed = db.prepare('SELECT sum(docs) FROM (SELECT docs FROM term_docs WHERE term >= ? AND term < ? LIMIT 1000)').pluck();
+  let total = 0;
+  for (const term of rankTerms(ast)) {
+    const words = foldedWords(term.value);
+    const last = words.pop();
+    if (last === undefined) continue;
+    const counts = words.map((w) => (exact.get(w) as number | undefined) ?? 0);
+    counts.push(term.prefix ? ((prefixed.get(last, `${last}\u{10FFFF}`) as number | null) ?? 0) : ((exact.get(last) as number | undefined) ?? 0));
+    total += Math.min(...counts);
+  }
+  return total;
+}
+
+/** A value cut into words and folded as FTS5's unicode61 remove_diacritics tokenizer does (lower case, no accents). */
+function foldedWords(value: string): string[] {
+  return value
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /**
  * The first page of a query that is words, or words AND field conditions, without joining each
  * match to its row: FTS5 gives the matching numbers (49k for "the" in 4 ms at 100k messages), the
- * field conditions their own set of numbers through their indexes, visibility, count, facets and
- * date order come from memory, relevance from bm25 passes over the index. The SQL form of the
- * same query spent most of its time looking up each match's row (18 ms) and scoring twice (52 ms
- * for "the", measured). Same results, same cursors: later pages take the SQL path.
+ * field conditions and visibility a bitmap from memory, count, facets and date order come from
+ * memory, relevance from bm25 passes over the index. The SQL form of the same query spent most of
+ * its time looking up each match's row (18 ms) and scoring twice (52 ms for "the", measured).
+ * Same results, same cursors: later pages take the SQL path.
  */
 async function wordsFirstPage(db: Database.Database, ast: QueryNode, q: CompiledQuery, options: SearchOptions, context: SearchContext, upto: number, limit: number) {
-  const visible = context.visibleId;
   const index = context.facetIndex();
   const expression = q.fullText ?? q.split!.fullText;
+  const filter = resultFilter(db, q, context, index, upto);
+  const ranking = options.sort === 'relevance' && q.rank !== null;
+  const pool = context.rankPool;
+  // When the match expression ranks as the rank words do (fewer candidates than the words ORed),
+  // the filter is all a bm25 pass needs: a large one is split by number before the matches are read.
+  const task: RankTask = { expression, from: 0, to: upto, limit: limit + 1, bitmap: filter };
+  const split = ranking && q.matchRanks && pool?.worthSplitting(estimatedMatches(db, ast)) ? Math.floor(upto * (1 - EARLY_WORKER_SHARE)) + 1 : null;
+  const theirs = split !== null ? pool!.rank({ ...task, from: split }).catch(() => null) : null;
+
   const matching = db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?').pluck().all(expression) as number[];
-  const inMemory = q.split ? memoryTest({ kind: 'and', children: q.split.rest }, index) : null;
-  const fields = q.split && !inMemory ? bitmapOf(db.prepare(`SELECT m.id FROM messages m WHERE ${q.split.where} AND m.id <= ?`).pluck().all(...q.split.params, upto) as number[], upto) : null;
-  const all = matching.filter((id) => id <= upto && (fields === null || fields[id] === 1) && (inMemory === null || inMemory(id)) && (visible === null || visible(id)));
+  const all = matching.filter((id) => id <= upto && (filter === null || filter[id] === 1));
   let facets: Facets | null = null;
   const countFacets = () => {
     if (options.facets) facets = index.facets(all);
   };
   let rows: RankedRow[];
-  if (options.sort === 'relevance' && q.rank !== null) {
-    // Ranked by the match expression itself when it scores as the rank words do (fewer candidates
-    // than the words ORed); a bitmap keeps what fields, exclusions and embargo leave out.
-    const by = q.matchRanks ? expression : q.rank;
-    const everyMatch = q.matchRanks ? all.length === matching.length : all.length === matching.length && ast.kind === 'text';
-    rows = await bestByRank(db, context.rankPool, by, everyMatch ? null : bitmapOf(all, upto), matching, limit + 1, countFacets);
-  } else {
+  if (!ranking) {
     countFacets();
     rows = index.newest(all, limit + 1);
+  } else if (split !== null) {
+    countFacets();
+    const mine = runRankTask(db, { ...task, to: split - 1 });
+    rows = mergeRanked(mine, (await theirs) ?? runRankTask(db, { ...task, from: split }), task.limit);
+  } else if (q.matchRanks) {
+    rows = await bestByRank(db, pool, task, matching, countFacets);
+  } else {
+    // The rank words ORed find more than the result: a bitmap of the result keeps only its messages.
+    const everyMatch = all.length === matching.length && ast.kind === 'text';
+    rows = await bestByRank(db, pool, { ...task, expression: q.rank!, bitmap: everyMatch ? null : bitmapOf(all, upto) }, matching, countFacets);
   }
   return { total: all.length, rows, facets: facets as Facets | null };
 }
@@ -193,8 +248,7 @@ function withoutPrefixes(db: Database.Database, ast: QueryNode): string | null {
       leaves.push(sqliteDialect.textExpression(t)!);
       continue;
     }
-    // Folded as unicode61 remove_diacritics folds the query (lower case, no accents).
-    const stem = t.value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    const stem = foldedWords(t.value).join(' ');
     const words = (following.all(stem, MAX_EXPANSION + 1) as string[]).filter((w) => w.startsWith(stem));
     if (words.length === 0 || words.length > MAX_EXPANSION) return null;
     leaves.push(`(${sqliteDialect.or(words.map((w) => sqliteDialect.textExpression({ ...t, value: w, prefix: false })!))})`);
