@@ -115,6 +115,8 @@ type SingleFacet = 'from' | 'month' | 'folder' | 'release' | 'verdict';
 
 export class FacetIndex {
   readonly maxId: number;
+  /** How many messages there are. */
+  readonly messages: number;
   readonly #single: Record<SingleFacet, { codes: Int32Array; names: string[] }>;
   readonly #recipients: ManyValues;
   readonly #types: ManyValues;
@@ -128,6 +130,7 @@ export class FacetIndex {
   constructor(messages: readonly FacetMessageRow[], recipients: Iterable<FacetPairRow>, attachmentTypes: Iterable<FacetPairRow>, attachmentFiles: Iterable<FacetPairRow>) {
     const maxId = messages.reduce((max, m) => Math.max(max, m.id), 0);
     this.maxId = maxId;
+    this.messages = messages.length;
     const column = (value: (m: FacetMessageRow) => string | null) => {
       const names = new Dictionary();
       const codes = new Int32Array(maxId + 1).fill(NONE);

@@ -20,7 +20,7 @@ const COLUMNS: Record<NonNullable<TextTerm['field']>, string> = {
 /** bm25 weights, in the FTS column order: a word in the subject counts most, then the sender. */
 export const BM25_WEIGHTS = [10, 4, 2, 2, 1, 1, 2, 0.5] as const;
 
-function ftsLeaf(term: TextTerm): string {
+export function ftsLeaf(term: TextTerm): string {
   const quoted = `"${term.value.replace(/"/g, '""')}"${term.prefix ? '*' : ''}`;
   return term.field ? `${COLUMNS[term.field]} : ${quoted}` : quoted;
 }

@@ -223,4 +223,20 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   ${REFRESH_TERM_DOCS}
   `,
+  // 9: the best-ranked messages of each common word, in bm25 order (rankedWords.ts): FTS5 scores
+  // every match before it can sort, 23 ms for "the" in 49k of 100k messages. Made after each
+  // ingest; used only while the archive holds exactly the messages it was made from.
+  `
+  CREATE TABLE ranked_words (
+    term TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    message INTEGER NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (term, position)
+  ) WITHOUT ROWID;
+  CREATE TABLE ranked_words_state (
+    messages INTEGER NOT NULL,
+    max_id INTEGER NOT NULL
+  );
+  `,
 ];

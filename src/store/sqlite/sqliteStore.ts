@@ -41,6 +41,7 @@ import { sha256Hex } from '../../mail/contentHash.js';
 import { createReleaseSqlite, publicReleaseNumbers, publishReleaseSqlite, releasesSqlite } from './sqliteReleases.js';
 import { facetIndexSqlite, searchSqlite } from './sqliteSearch.js';
 import { RankPool } from './rankPool.js';
+import { refreshRankedWords, type RankedWordsOptions } from './rankedWords.js';
 import type { FacetIndex } from '../facetIndex.js';
 import { sqliteTransfer } from './sqliteTransfer.js';
 import type { TableTransfer } from '../transfer.js';
@@ -78,19 +79,32 @@ function prepareStatements(db: Database.Database) {
 
 
 /** SQLite store: better-sqlite3, WAL journal, FTS5. Opened read-only for readers. */
+export interface SqliteOpenOptions {
+  readonly readonly?: boolean;
+  readonly audience?: Audience;
+  readonly now?: () => Date;
+  /** The fewest matches whose bm25 pass is split with a second thread (rankPool.ts). */
+  readonly splitRankFrom?: number;
+  /** Which words get champion lists after an ingest (rankedWords.ts). */
+  readonly rankedWords?: RankedWordsOptions;
+}
+
 export class SqliteStore implements ArchiveWriter {
   readonly #db: Database.Database;
   readonly #readonly: boolean;
   readonly #audience: Audience;
   readonly #now: () => Date;
 
-  private constructor(db: Database.Database, readonly: boolean, audience: Audience, now: () => Date, splitRankFrom?: number) {
+  private constructor(db: Database.Database, options: SqliteOpenOptions) {
     this.#db = db;
-    this.#readonly = readonly;
-    this.#audience = audience;
-    this.#now = now;
-    this.#rankPool = db.memory ? null : new RankPool(db.name, splitRankFrom);
+    this.#readonly = options.readonly ?? false;
+    this.#audience = options.audience ?? 'publisher';
+    this.#now = options.now ?? (() => new Date());
+    this.#rankPool = db.memory ? null : new RankPool(db.name, options.splitRankFrom);
+    this.#rankedWords = options.rankedWords ?? {};
   }
+
+  readonly #rankedWords: RankedWordsOptions;
 
   /** bm25 on a second thread for large results (started on first use). */
   readonly #rankPool: RankPool | null;
@@ -124,8 +138,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   /** Opens (and creates or migrates, unless read-only) the database file. */
-  /** `splitRankFrom`: the fewest matches whose bm25 pass is split with a second thread (rankPool.ts). */
-  static open(path: string, options: { readonly?: boolean; audience?: Audience; now?: () => Date; splitRankFrom?: number } = {}): SqliteStore {
+  static open(path: string, options: SqliteOpenOptions = {}): SqliteStore {
     const readonly = options.readonly ?? false;
     let db: Database.Database;
     try {
@@ -152,8 +165,10 @@ export class SqliteStore implements ArchiveWriter {
         for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
         db.pragma(`user_version = ${MIGRATIONS.length}`);
       })();
+      // Schema 9 adds champion lists; an archive upgraded to it gets them now, not at its next ingest.
+      if (version > 0 && version < 9) refreshRankedWords(db, options.rankedWords);
     }
-    return new SqliteStore(db, readonly, options.audience ?? 'publisher', options.now ?? (() => new Date()), options.splitRankFrom);
+    return new SqliteStore(db, options);
   }
 
   async sourceState(key: string): Promise<SourceState | undefined> {
@@ -461,6 +476,7 @@ export class SqliteStore implements ArchiveWriter {
 
   async refreshStatistics(): Promise<void> {
     this.#db.transaction(() => this.#db.exec(REFRESH_TERM_DOCS)).immediate();
+    refreshRankedWords(this.#db, this.#rankedWords);
     this.#db.pragma('optimize');
   }
 

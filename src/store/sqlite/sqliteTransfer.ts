@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { TableTransfer } from '../transfer.js';
 import { REFRESH_TERM_DOCS } from './schema.js';
+import { refreshRankedWords } from './rankedWords.js';
 
 const BATCH = 2000;
 
@@ -36,6 +37,7 @@ export function sqliteTransfer(db: Database.Database): TableTransfer {
     },
     async finish() {
       db.exec(`INSERT INTO messages_fts(messages_fts) VALUES ('rebuild'); ${REFRESH_TERM_DOCS} COMMIT;`);
+      refreshRankedWords(db);
     },
     async rollback() {
       if (db.inTransaction) db.exec('ROLLBACK');

@@ -1,0 +1,112 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { runCli, tempDir } from '../helpers.js';
+import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { RankPool } from '../../src/store/sqlite/rankPool.js';
+import { runRankTask } from '../../src/store/sqlite/rankTask.js';
+import { rankedWordList } from '../../src/store/sqlite/rankedWords.js';
+import { parseQuery } from '../../src/query/parseQuery.js';
+
+/**
+ * The shortcuts to a relevance page must give exactly what one bm25 pass gives (the same pages,
+ * scores, cursors and facets, for both audiences, on a real archive file): a pass split between
+ * the search and the rank worker (rankPool.ts), and champion lists of common words (rankedWords.ts).
+ */
+const skip = availableParallelism() < 2 ? 'one core: the rank worker is never used' : false;
+let path = '';
+const stores: SqliteStore[] = [];
+after(async () => {
+  for (const store of stores) await store.close();
+});
+
+before(async () => {
+  const root = tempDir();
+  const result = await runCli(['--data', join(root, 'data'), 'demo', '--count', '300', '--out', join(root, 'mail'), '--ingest']);
+  assert.equal(result.code, 0, result.stderr.toString());
+  path = join(root, 'data', 'archive.sqlite');
+});
+
+const QUERIES = ['budget', 'the', 'harb*', 'budget OR lunch', 'dredging -budget', 'budget has:attachment', 'harbour folder:sent', 'crane OR tug release:1', 'from:@meridian-port.example.org dredging'];
+
+test('a bm25 pass split over two threads ranks exactly as one pass', { skip }, async () => {
+  for (const audience of ['publisher', 'public'] as const) {
+    const one = SqliteStore.open(path, { readonly: true, audience, splitRankFrom: Number.POSITIVE_INFINITY });
+    const split = SqliteStore.open(path, { readonly: true, audience, splitRankFrom: 0 });
+    stores.push(one, split);
+    for (const query of QUERIES) {
+      const ast = parseQuery(query);
+      for (const limit of [1, 7, 50]) {
+        const [a, b] = [await one.search(ast, { sort: 'relevance', limit, facets: true }), await split.search(ast, { sort: 'relevance', limit, facets: true })];
+        if (audience === 'publisher') assert.ok(a.total > 0, `${query}: finds something`);
+        assert.deepEqual(b, a, `${query} (${audience}, ${limit}): same page, scores, cursor and facets`);
+      }
+    }
+  }
+});
+
+test('the rank worker scores a range as the search thread does, and the pool falls back after it is closed', { skip }, async () => {
+  const db = new Database(path, { readonly: true });
+  const pool = new RankPool(path, 0);
+  const expression = '"harbour" OR "budget"';
+  const max = db.prepare('SELECT max(id) FROM messages').pluck().get() as number;
+  const bitmap = new Uint8Array(new SharedArrayBuffer(max + 1)).map((_, id) => (id % 3 === 0 ? 1 : 0));
+  for (const task of [
+    { expression, from: 0, to: max, limit: 400, bitmap: null },
+    { expression, from: 100, to: 220, limit: 10, bitmap: null },
+    { expression, from: 0, to: max, limit: 400, bitmap },
+  ]) {
+    const here = runRankTask(db, task);
+    assert.ok(here.length > 0);
+    assert.deepEqual(await pool.rank(task), here);
+  }
+  assert.equal(pool.worthSplitting(10), true);
+  await pool.close();
+  assert.equal(pool.worthSplitting(10), false, 'a closed pool is not used again');
+  db.close();
+});
+
+test('champion lists of common words give the page one bm25 pass gives, and only while the archive is unchanged', async () => {
+  const words = ['the', 'budget', 'harbour', 'Harbour', 'HARBOUR.'];
+  const queries = [...words, 'the folder:sent', 'budget release:1', 'harbour has:attachment', 'the after:2016'];
+  const pages = async (store: SqliteStore) => {
+    const out: unknown[] = [];
+    for (const query of queries) for (const limit of [1, 7, 50]) out.push(await store.search(parseQuery(query), { sort: 'relevance', limit, facets: true }));
+    return out;
+  };
+  const live: Record<string, unknown[]> = {};
+  for (const audience of ['publisher', 'public'] as const) {
+    const store = SqliteStore.open(path, { readonly: true, audience, splitRankFrom: Number.POSITIVE_INFINITY });
+    stores.push(store);
+    live[audience] = await pages(store);
+  }
+  // The 300-message demo has no word common enough for the defaults; lower them and rebuild.
+  const writer = SqliteStore.open(path, { rankedWords: { share: 0.03, minDocs: 10, depth: 60 } });
+  await writer.refreshStatistics();
+  await writer.close();
+  const db = new Database(path, { readonly: true });
+  const listed = db.prepare('SELECT DISTINCT term FROM ranked_words').pluck().all() as string[];
+  for (const word of ['the', 'budget', 'harbour']) assert.ok(listed.includes(word), `${word} has a list`);
+  const [messages, maxId] = db.prepare('SELECT count(*), max(id) FROM messages').raw().get() as [number, number];
+  assert.ok(rankedWordList(db, parseQuery('the'), { messages, maxId }), 'the list is used for the archive it was made from');
+  assert.equal(rankedWordList(db, parseQuery('the'), { messages: messages + 1, maxId: maxId + 1 }), null, 'not once a message was added');
+  assert.equal(rankedWordList(db, parseQuery('the*'), { messages, maxId }), null, 'not for a prefix');
+  assert.equal(rankedWordList(db, parseQuery('subject:the'), { messages, maxId }), null, 'not for a field');
+  db.close();
+  for (const audience of ['publisher', 'public'] as const) {
+    const store = SqliteStore.open(path, { readonly: true, audience, splitRankFrom: Number.POSITIVE_INFINITY });
+    stores.push(store);
+    assert.deepEqual(await pages(store), live[audience], `pages from the lists (${audience})`);
+  }
+  // The pages above did come from the lists: a score changed in a list shows in the result.
+  const edit = new Database(path);
+  const top = edit.prepare("SELECT message, score FROM ranked_words WHERE term = 'the' AND position = 0").get() as { message: number; score: number };
+  edit.prepare("UPDATE ranked_words SET score = score - 1000 WHERE term = 'the' AND position = 0").run();
+  edit.close();
+  const store = SqliteStore.open(path, { readonly: true });
+  stores.push(store);
+  const first = (await store.search(parseQuery('the'), { sort: 'relevance', limit: 1 })).hits[0]!;
+  assert.deepEqual([first.message.id, first.score], [top.message, top.score - 1000]);
+});
