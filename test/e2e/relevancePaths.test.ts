@@ -70,7 +70,7 @@ test('the rank worker scores a range as the search thread does, and the pool fal
 
 test('champion lists of common words give the page one bm25 pass gives, and only while the archive is unchanged', async () => {
   const words = ['the', 'budget', 'harbour', 'Harbour', 'HARBOUR.'];
-  const queries = [...words, 'the folder:sent', 'budget release:1', 'harbour has:attachment', 'the after:2016'];
+  const queries = [...words, 'the folder:sent', 'budget release:1', 'harbour has:attachment', 'the after:2016', 'harbour -folder:sent', 'the -budget', 'the (budget OR has:attachment)', 'budget from:@meridian-port.example.org'];
   const pages = async (store: SqliteStore) => {
     const out: unknown[] = [];
     for (const query of queries) for (const limit of [1, 7, 50]) out.push(await store.search(parseQuery(query), { sort: 'relevance', limit, facets: true }));
@@ -94,6 +94,8 @@ test('champion lists of common words give the page one bm25 pass gives, and only
   assert.equal(rankedWordList(db, parseQuery('the'), { messages: messages + 1, maxId: maxId + 1 }), null, 'not once a message was added');
   assert.equal(rankedWordList(db, parseQuery('the*'), { messages, maxId }), null, 'not for a prefix');
   assert.equal(rankedWordList(db, parseQuery('subject:the'), { messages, maxId }), null, 'not for a field');
+  assert.ok(rankedWordList(db, parseQuery('the -folder:sent after:2015'), { messages, maxId }), 'with field conditions');
+  assert.equal(rankedWordList(db, parseQuery('the -budget'), { messages, maxId }), null, 'not with other words');
   db.close();
   for (const audience of ['publisher', 'public'] as const) {
     const store = SqliteStore.open(path, { readonly: true, audience, splitRankFrom: Number.POSITIVE_INFINITY });

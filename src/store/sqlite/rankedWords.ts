@@ -45,17 +45,24 @@ function wordExpression(term: string): string {
 }
 
 /**
- * The list for a query that is one plain word (anywhere, not a prefix), or null: no such list, or
- * the archive changed since it was made (`messages`, `maxId`: what the archive holds now).
+ * The list for a query whose words are one plain word (anywhere, not a prefix), alone or with field
+ * conditions, or null: no such list, or the archive changed since it was made (`messages`, `maxId`:
+ * what the archive holds now).
  */
 export function rankedWordList(db: Database.Database, ast: QueryNode, now: { readonly messages: number; readonly maxId: number }): RankedRow[] | null {
-  if (ast.kind !== 'text' || ast.field !== null || ast.prefix) return null;
+  const words = ast.kind === 'and' ? ast.children.filter(hasWords) : [ast];
+  const term = words.length === 1 ? words[0]! : null;
+  if (term?.kind !== 'text' || term.field !== null || term.prefix) return null;
   // One word that folds to ASCII letters and digits (English, French…): there this folding is
   // exactly unicode61's. Anything else (ß, ł, other scripts, punctuation) is scored live.
-  const word = ast.value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  const word = term.value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
   if (!/^[a-z0-9]+$/.test(word)) return null;
   const state = db.prepare('SELECT messages, max_id FROM ranked_words_state').raw().get() as [number, number] | undefined;
   if (!state || state[0] !== now.messages || state[1] !== now.maxId) return null;
   const rows = db.prepare('SELECT message AS id, score AS key FROM ranked_words WHERE term = ? ORDER BY position').all(word) as RankedRow[];
   return rows.length > 0 ? rows : null;
+}
+
+function hasWords(node: QueryNode): boolean {
+  return node.kind === 'text' || (node.kind === 'not' ? hasWords(node.child) : node.kind !== 'field' && node.children.some(hasWords));
 }
