@@ -33,8 +33,8 @@ export interface SearchContext {
   readonly summaries: Summaries;
   /** SQL true for the messages the reader may see (over `m`). */
   readonly visible: string;
-  /** The same in memory: null when every message is visible (the publisher). */
-  readonly visibleId: ((id: number) => boolean) | null;
+  /** The same in memory, one byte per message number (shared memory, read-only): null when every message is visible (the publisher). */
+  readonly visibleIds: Uint8Array | null;
   readonly facetIndex: () => FacetIndex;
   /** A second thread for large bm25 passes (null: this thread only). */
   readonly rankPool: RankPool | null;
@@ -67,11 +67,11 @@ async function bestByRank(db: Database.Database, pool: RankPool | null, task: Ra
 
 /** The messages a match may be, one byte per number: its field conditions and what the reader may see (null: any). */
 function resultFilter(db: Database.Database, q: CompiledQuery, context: SearchContext, index: FacetIndex, upto: number): Uint8Array | null {
-  const visible = context.visibleId;
+  const visible = context.visibleIds;
   const inMemory = q.split ? memoryTest({ kind: 'and', children: q.split.rest }, index) : null;
   const inSql = q.split && !inMemory ? (db.prepare(`SELECT m.id FROM messages m WHERE ${q.split.where} AND m.id <= ?`).pluck().all(...q.split.params, upto) as number[]) : null;
-  if (inSql === null && inMemory === null && visible === null) return null;
-  const test = (id: number) => (inMemory === null || inMemory(id)) && (visible === null || visible(id));
+  if (inSql === null && inMemory === null) return visible;
+  const test = (id: number) => (inMemory === null || inMemory(id)) && (visible === null || visible[id] === 1);
   return bitmapOf(inSql ? inSql.filter(test) : index.select(test, upto), upto);
 }
 
@@ -181,11 +181,11 @@ export async function searchSqlite(db: Database.Database, ast: QueryNode, option
   // first page in date order is taken from them in memory (a second, ordered pass cost as much again).
   const idsOnce = !fast && (options.facets || (!byRelevance && !cursor));
   const test = idsOnce ? memoryTest(ast, context.facetIndex()) : null;
-  const visibleId = context.visibleId;
+  const visibleIds = context.visibleIds;
   const all = !idsOnce
     ? null
     : test
-      ? context.facetIndex().select((id) => test(id) && (visibleId === null || visibleId(id)), upto)
+      ? context.facetIndex().select((id) => test(id) && (visibleIds === null || visibleIds[id] === 1), upto)
       : (db.prepare(`SELECT m.id FROM ${M} WHERE ${where}`).pluck().all(...params) as number[]);
   const total = fast ? fast.total : all ? all.length : (db.prepare(`SELECT count(*) FROM ${M} WHERE ${where}`).pluck().get(...params) as number);
 

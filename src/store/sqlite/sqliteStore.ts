@@ -327,19 +327,33 @@ export class SqliteStore implements ArchiveWriter {
     return searchSqlite(this.#db, query, options, {
       summaries: (ids) => this.#summariesOf(ids),
       visible: this.#visible('m'),
-      visibleId: this.#visibleId(),
+      visibleIds: this.#visibleIds(),
       facetIndex: () => this.#facetIndex(),
       rankPool: this.#rankPool,
     });
   }
 
-  /** #visible in memory, for searches answered from the index and the in-memory columns. */
-  #visibleId(): ((id: number) => boolean) | null {
+  #visibleBitmap: { key: string; bitmap: Uint8Array } | undefined;
+
+  /**
+   * #visible in memory, one byte per message number, for searches answered from the index and the
+   * in-memory columns; made again only when the archive or the public releases changed (testing each
+   * number against the releases and withdrawals on every search cost ~2 ms at 100k messages).
+   */
+  #visibleIds(): Uint8Array | null {
     if (this.#audience === 'publisher') return null;
-    const releases = this.#facetIndex().releases;
-    const numbers = new Set(this.#publicReleases().numbers);
-    const withdrawn = this.#withdrawnIds();
-    return (id) => numbers.has(releases[id] ?? 0) && !withdrawn.has(id);
+    const index = this.#facetIndex();
+    const numbers = this.#publicReleases().numbers;
+    const key = `${this.#facets?.version}|${numbers.join(',')}`;
+    if (this.#visibleBitmap?.key !== key) {
+      const published = new Set(numbers);
+      const withdrawn = this.#withdrawnIds();
+      // Shared memory: the rank worker reads it as it is.
+      const bitmap = new Uint8Array(new SharedArrayBuffer(index.maxId + 1));
+      for (let id = 1; id <= index.maxId; id++) if (published.has(index.releases[id] ?? 0) && !withdrawn.has(id)) bitmap[id] = 1;
+      this.#visibleBitmap = { key, bitmap };
+    }
+    return this.#visibleBitmap.bitmap;
   }
 
   #withdrawn: { version: string; ids: Set<number> } | undefined;
