@@ -112,3 +112,18 @@ test('champion lists of common words give the page one bm25 pass gives, and only
   const first = (await store.search(parseQuery('the'), { sort: 'relevance', limit: 1 })).hits[0]!;
   assert.deepEqual([first.message.id, first.score], [top.message, top.score - 1000]);
 });
+
+test('before anything is published the public finds nothing on every path (words, fields, lists, split passes)', async () => {
+  const publisher = SqliteStore.open(path, { readonly: true, splitRankFrom: 0 });
+  const early = SqliteStore.open(path, { readonly: true, audience: 'public', now: () => new Date(0), splitRankFrom: 0 });
+  stores.push(publisher, early);
+  for (const query of [...QUERIES, 'the folder:sent', 'has:attachment']) {
+    const ast = parseQuery(query);
+    assert.ok((await publisher.search(ast, { sort: 'relevance', limit: 5 })).total > 0, `${query}: the publisher finds something`);
+    const result = await early.search(ast, { sort: 'relevance', limit: 5, facets: true });
+    assert.equal(result.total, 0, query);
+    assert.deepEqual(result.hits, []);
+    assert.equal(result.nextCursor, null);
+    assert.deepEqual(result.facets?.senders ?? [], []);
+  }
+});

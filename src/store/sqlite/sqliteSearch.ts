@@ -144,7 +144,13 @@ async function wordsFirstPage(db: Database.Database, ast: QueryNode, q: Compiled
     if (options.facets) facets = index.facets(all);
   };
   let rows: RankedRow[];
-  if (!ranking) {
+  if (all.length === 0) {
+    // Nothing to rank (for the public: often nothing published yet). A task the worker started is
+    // waited for, so that the next search does not queue behind it.
+    countFacets();
+    rows = [];
+    await theirs;
+  } else if (!ranking) {
     countFacets();
     rows = index.newest(all, limit + 1);
   } else if (listed) {
