@@ -18,7 +18,7 @@ import { TEXT_SEARCH, type Stemming } from '../store/postgres/schema.js';
 import { registerMigrateCommand } from './migrateCommand.js';
 import { BlobStore } from '../store/blobStore.js';
 import { generateDemo } from '../demo/generateDemo.js';
-import { chooseProgressMode, progressReporter } from './progressBar.js';
+import { chooseProgressMode, progressReporter, renderProgress } from './progressBar.js';
 import { formatIngestSummary, formatStats } from './summary.js';
 import { formatMessage } from './showMessage.js';
 import { formatThread } from './threadTree.js';
@@ -53,7 +53,7 @@ async function runIngest(dir: DataDir, database: (config: CollectionConfig) => D
     await unlock();
     throw error;
   });
-  const reporter = progressReporter(chooseProgressMode(options.progress, options.json ?? false), process.stderr);
+  const reporter = progressReporter(chooseProgressMode(options.progress, options.json ?? false), process.stderr, renderProgress, (p) => p.stage);
   try {
     const workers = options.workers ? Number(options.workers) : undefined;
     if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError(`--workers must be a whole number ≥ 1, not ${options.workers}`);

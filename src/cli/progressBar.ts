@@ -1,4 +1,4 @@
-import type { IngestProgress } from '../pipeline/ingest.js';
+import type { IngestProgress, IngestStage } from '../pipeline/ingest.js';
 
 const MB = 1024 * 1024;
 
@@ -18,9 +18,14 @@ export function renderProgress(p: IngestProgress, width = 24): string {
   return (
     `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ` +
     `${p.committed.toLocaleString('en-US')} msgs  ${(p.bytesRead / MB).toFixed(1)}/${(p.totalBytes / MB).toFixed(1)} MB  ` +
-    `${Math.round(rate).toLocaleString('en-US')} msg/s  ETA ${duration(eta)}`
+    `${Math.round(rate).toLocaleString('en-US')} msg/s  ${STAGE_TEXT[p.stage] ?? `ETA ${duration(eta)}`}`
   );
 }
+
+const STAGE_TEXT: Partial<Record<IngestStage, string>> = {
+  threading: 'threading…',
+  statistics: 'updating search statistics…',
+};
 
 export type ProgressMode = 'bar' | 'json' | 'none';
 
@@ -36,13 +41,18 @@ export function renderCountProgress(p: { done: number; total: number; elapsedMs:
   );
 }
 
-/** A progress reporter for a stream: redraws at most every 100 ms on a terminal, JSON lines for scripts. */
+/**
+ * A progress reporter for a stream: redraws at most every 100 ms on a terminal (at once when
+ * `stageOf` changes, so a new stage is never skipped), JSON lines for scripts.
+ */
 export function progressReporter<T = IngestProgress>(
   mode: ProgressMode,
   out: NodeJS.WriteStream,
   render: (p: T) => string = renderProgress as unknown as (p: T) => string,
+  stageOf: (p: T) => unknown = () => null,
 ): { update: (p: T) => void; end: () => void } {
   let last = 0;
+  let lastStage: unknown = null;
   let drawn = false;
   return {
     update(p) {
@@ -52,8 +62,10 @@ export function progressReporter<T = IngestProgress>(
       }
       if (mode !== 'bar') return;
       const now = Date.now();
-      if (now - last < 100) return;
+      const stage = stageOf(p);
+      if (now - last < 100 && stage === lastStage) return;
       last = now;
+      lastStage = stage;
       out.write(`\r${render(p)}\x1b[K`);
       drawn = true;
     },

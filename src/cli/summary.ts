@@ -18,6 +18,7 @@ export function formatIngestSummary(s: IngestSummary): string {
     `  copies       ${n(s.copies)} (same Message-ID, different bytes; kept and linked)`,
     s.known > 0 ? `  already in   ${n(s.known)} (ingested before from the same place)` : null,
     `  threads      ${n(s.threads.count)} in the archive (${n(s.threads.changed)} messages placed or moved)`,
+    `  then         threading in ${(s.finishing.threadingMs / 1000).toFixed(1)} s, search statistics in ${(s.finishing.statisticsMs / 1000).toFixed(1)} s`,
     Object.keys(s.dkim).length > 0
       ? `  DKIM         ${Object.entries(s.dkim)
           .sort((a, b) => b[1] - a[1])

@@ -21,7 +21,11 @@ export const MAX_IN_FLIGHT = 64;
 /** Bytes of messages read but not yet committed, at most. */
 export const MAX_IN_FLIGHT_BYTES = 256 * 1024 * 1024;
 
+/** What an ingest is doing: reading sources, then (after the last message) threading and refreshing search statistics. */
+export type IngestStage = 'reading' | 'threading' | 'statistics';
+
 export interface IngestProgress {
+  readonly stage: IngestStage;
   readonly messagesRead: number;
   readonly committed: number;
   readonly bytesRead: number;
@@ -52,6 +56,8 @@ export interface IngestSummary {
   readonly bytesRead: number;
   /** Threads in the archive after this run, and messages whose thread links changed. */
   readonly threads: { readonly count: number; readonly changed: number };
+  /** The work after the last message (in elapsedMs): threads recomputed, search statistics and champion lists remade. */
+  readonly finishing: { readonly threadingMs: number; readonly statisticsMs: number };
   readonly elapsedMs: number;
 }
 
@@ -101,8 +107,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   let firstId: number | null = null;
   let lastId: number | null = null;
   let currentSource: string | null = null;
-  const progress = () =>
+  const progress = (stage: IngestStage = 'reading') =>
     options.onProgress?.({
+      stage,
       messagesRead: counts.messagesRead,
       committed: counts.committed,
       bytesRead: counts.bytesRead,
@@ -194,8 +201,16 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     await pool.close();
   }
   progress();
+  // After the last message the bar says what is left: at 1M messages this takes a while.
+  progress('threading');
+  const threadingStarted = Date.now();
   const threads = await rethread(store, { subjectFallback: options.subjectThreading ?? true });
-  if (counts.added > 0) await store.refreshStatistics();
+  const statisticsStarted = Date.now();
+  if (counts.added > 0) {
+    progress('statistics');
+    await store.refreshStatistics();
+  }
+  const finishing = { threadingMs: statisticsStarted - threadingStarted, statisticsMs: Date.now() - statisticsStarted };
   return {
     sources: sources.length,
     unchangedSources,
@@ -212,6 +227,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     skippedFiles: skipped,
     bytesRead: counts.bytesRead,
     threads: { count: threads.threads, changed: threads.changed },
+    finishing,
     elapsedMs: Date.now() - started,
   };
 }

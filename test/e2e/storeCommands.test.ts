@@ -40,7 +40,7 @@ async function onBoth(args: string[]): Promise<[string, string]> {
       result.stdout
         .toString()
         .replace(TIME, '<time>')
-        .replace(/"elapsedMs": \d+/g, '"elapsedMs": 0')
+        .replace(/"(\w*)Ms": \d+/g, '"$1Ms": 0')
         .replace(/ in [\d.]+ s/g, ' in <t> s')
         .replaceAll(join(root, kind === 'sqlite' ? 'sqlite' : 'pg'), '<data>'),
     );
