@@ -7,7 +7,7 @@ import { runCli, tempDir } from '../helpers.js';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { RankPool } from '../../src/store/sqlite/rankPool.js';
 import { runRankTask } from '../../src/store/sqlite/rankTask.js';
-import { rankedWordList } from '../../src/store/sqlite/rankedWords.js';
+import { rankedWordList, refreshRankedWords } from '../../src/store/sqlite/rankedWords.js';
 import { parseQuery } from '../../src/query/parseQuery.js';
 
 /**
@@ -83,9 +83,16 @@ test('champion lists of common words give the page one bm25 pass gives, and only
     live[audience] = await pages(store);
   }
   // The 300-message demo has no word common enough for the defaults; lower them and rebuild.
-  const writer = SqliteStore.open(path, { rankedWords: { share: 0.03, minDocs: 10, depth: 60 } });
-  await writer.refreshStatistics();
+  const options = { share: 0.03, minDocs: 10, depth: 60 };
+  const writer = SqliteStore.open(path, { rankedWords: options });
+  await writer.refreshStatistics(); // words shared with the rank worker (two cores or more)
   await writer.close();
+  const lists = (db: Database.Database) => db.prepare('SELECT term, position, message, score FROM ranked_words ORDER BY term, position').raw().all();
+  const again = new Database(path);
+  const shared = lists(again);
+  assert.ok(refreshRankedWords(again, options) > 0);
+  assert.deepEqual(lists(again), shared, 'lists made on one thread are the lists made on two');
+  again.close();
   const db = new Database(path, { readonly: true });
   const listed = db.prepare('SELECT DISTINCT term FROM ranked_words').pluck().all() as string[];
   for (const word of ['the', 'budget', 'harbour']) assert.ok(listed.includes(word), `${word} has a list`);

@@ -41,7 +41,7 @@ import { sha256Hex } from '../../mail/contentHash.js';
 import { createReleaseSqlite, publicReleaseNumbers, publishReleaseSqlite, releasesSqlite } from './sqliteReleases.js';
 import { facetIndexSqlite, searchSqlite } from './sqliteSearch.js';
 import { RankPool } from './rankPool.js';
-import { refreshRankedWords, type RankedWordsOptions } from './rankedWords.js';
+import { refreshRankedWords, refreshRankedWordsWith, type RankedWordsOptions } from './rankedWords.js';
 import type { FacetIndex } from '../facetIndex.js';
 import { sqliteTransfer } from './sqliteTransfer.js';
 import type { TableTransfer } from '../transfer.js';
@@ -490,7 +490,8 @@ export class SqliteStore implements ArchiveWriter {
 
   async refreshStatistics(): Promise<void> {
     this.#db.transaction(() => this.#db.exec(REFRESH_TERM_DOCS)).immediate();
-    refreshRankedWords(this.#db, this.#rankedWords);
+    if (this.#rankPool) await refreshRankedWordsWith(this.#rankPool, this.#db, this.#rankedWords);
+    else refreshRankedWords(this.#db, this.#rankedWords);
     this.#db.pragma('optimize');
   }
 
