@@ -5,6 +5,9 @@ import type { FacetIndex } from './facetIndex.js';
 /** Whether message number `id` meets a condition. */
 export type IdTest = (id: number) => boolean;
 
+/** A store's test for a condition the columns cannot answer, from a set of numbers it reads once (null: none). */
+export type IdSets = (term: FieldTerm) => IdTest | null;
+
 /** ASCII case folding only, as SQLite's NOCASE (and the folder condition of every store). */
 function foldAscii(value: string): string {
   return value.replace(/[A-Z]/g, (c) => c.toLowerCase());
@@ -15,22 +18,23 @@ function foldAscii(value: string): string {
  * release, dkim, has:attachment, filetype, id:<number>. Read through their SQL indexes, folder:Sent (40% of
  * 100k messages) took 6 ms and a month's date range 3.5 ms before a search had done anything
  * else; from the typed arrays a pass over every message number takes ~0.3 ms. Each case means
- * exactly what queryCompiler.ts's SQL for it means (test/e2e/search.test.ts runs both paths);
- * anything else (addresses, threads, words) returns null and stays in SQL.
+ * exactly what queryCompiler.ts's SQL for it means (test/e2e/storeConformance.test.ts compares
+ * with PostgreSQL, which runs the SQL). `sets` may answer more (addresses: idSetSql); anything
+ * else (threads, words) returns null and stays in SQL.
  */
-export function memoryTest(node: QueryNode, index: FacetIndex): IdTest | null {
+export function memoryTest(node: QueryNode, index: FacetIndex, sets: IdSets = () => null): IdTest | null {
   switch (node.kind) {
     case 'text':
       return null;
     case 'field':
-      return fieldTest(node, index);
+      return fieldTest(node, index) ?? sets(node);
     case 'not': {
-      const child = memoryTest(node.child, index);
+      const child = memoryTest(node.child, index, sets);
       return child && ((id) => !child(id));
     }
     case 'and':
     case 'or': {
-      const children = node.children.map((c) => memoryTest(c, index));
+      const children = node.children.map((c) => memoryTest(c, index, sets));
       if (!children.every((c): c is IdTest => c !== null)) return null;
       if (children.length === 1) return children[0]!;
       // Plain loops: this runs once per message number (closures per call cost ~5 ms at 100k).

@@ -33,7 +33,8 @@ function fieldSql(d: QueryDialect, term: FieldTerm, params: unknown[]): string {
     // Conditions on other tables are sets of message numbers (IN), read once, not probed per message:
     // from: over 5.7k of 100k messages took 27 ms as EXISTS, 2.6 ms as IN (measured, SQLite).
     case 'filetype':
-      return `m.id IN (SELECT a.message FROM attachments a WHERE lower(a.filename) LIKE ${p(`%.${term.value}`)} OR lower(a.content_type) LIKE ${p(`%/${term.value}`)})`;
+    case 'address':
+      return `m.id IN (${idSetSql(d, term, params)})`;
     case 'after':
       return `m.date_utc >= ${p(term.value)}`;
     case 'before':
@@ -52,10 +53,25 @@ function fieldSql(d: QueryDialect, term: FieldTerm, params: unknown[]): string {
     }
     case 'id':
       return typeof term.value === 'number' ? `m.id = ${p(term.value)}` : `m.message_id = ${p(term.value)}`;
+  }
+}
+
+/**
+ * The SQL that lists the message numbers meeting a condition on another table (an address, an
+ * attachment's type), or null for other conditions. A store may read the set once and test it in
+ * memory (memoryFilter.ts) instead of probing each message.
+ */
+export function idSetSql(d: QueryDialect, term: FieldTerm, params: unknown[]): string | null {
+  const p = (value: unknown) => d.param(params, value);
+  switch (term.field) {
+    case 'filetype':
+      return `SELECT a.message FROM attachments a WHERE lower(a.filename) LIKE ${p(`%.${term.value}`)} OR lower(a.content_type) LIKE ${p(`%/${term.value}`)}`;
     case 'address':
       return term.role === 'from'
-        ? `m.id IN (SELECT f.id FROM messages f WHERE f.from_addr = ${p(term.value)} UNION SELECT a.message FROM addresses a WHERE a.address = ${p(term.value)} AND a.role = 'sender')`
-        : `m.id IN (SELECT a.message FROM addresses a WHERE a.address = ${p(term.value)} AND a.role = ${p(term.role)})`;
+        ? `SELECT f.id FROM messages f WHERE f.from_addr = ${p(term.value)} UNION SELECT a.message FROM addresses a WHERE a.address = ${p(term.value)} AND a.role = 'sender'`
+        : `SELECT a.message FROM addresses a WHERE a.address = ${p(term.value)} AND a.role = ${p(term.role)}`;
+    default:
+      return null;
   }
 }
 
@@ -74,6 +90,12 @@ export interface CompiledWhere {
    * word under NOT, absent from a match, adds nothing, so the narrower expression can rank alone.
    */
   readonly matchRanks: boolean;
+  /**
+   * Every message the query finds holds one of the rank words, so ranking the rank words' matches
+   * ranks the whole result. Not so for `budget OR has:attachment` or `to:x OR budget`: messages
+   * found without a rank word score 0 and come after every match.
+   */
+  readonly everyResultRanks: boolean;
   /** When the query is words AND field conditions: the words as one expression, the rest as SQL with its own parameters. */
   readonly split: { readonly fullText: string; readonly where: string; readonly params: unknown[]; readonly rest: readonly QueryNode[] } | null;
 }
@@ -134,7 +156,25 @@ function compileNode(d: QueryDialect, node: QueryNode, params: unknown[]): strin
  * "example" and "com" occur in a sender field says nothing, and cost a bm25 pass over every match.
  */
 export function rankTerms(node: QueryNode): TextTerm[] {
-  return positiveWords(node).filter((t) => t.field === null || t.field === 'subject' || t.field === 'body');
+  return positiveWords(node).filter(ranks);
+}
+
+function ranks(term: TextTerm): boolean {
+  return term.field === null || term.field === 'subject' || term.field === 'body';
+}
+
+/** Whether every message the node finds holds one of its rank words. */
+function holdsRankWord(node: QueryNode): boolean {
+  switch (node.kind) {
+    case 'text':
+      return ranks(node);
+    case 'and':
+      return node.children.some(holdsRankWord);
+    case 'or':
+      return node.children.every(holdsRankWord);
+    default:
+      return false;
+  }
 }
 
 /** Every text term not under a NOT, in order (what snippets mark). */
@@ -164,5 +204,5 @@ export function compileWhere(d: QueryDialect, ast: QueryNode, params: unknown[] 
     matched = textual.flatMap(positiveWords);
   }
   const matchRanks = ranked.length > 0 && ranked.every((t) => d.textExpression(t) !== null) && matched.length === ranked.length && positiveWords(ast).length === ranked.length;
-  return { where, params, rank: expressions(ranked), highlight: expressions(positiveWords(ast)), fullText, split, matchRanks };
+  return { where, params, rank: expressions(ranked), highlight: expressions(positiveWords(ast)), fullText, split, matchRanks, everyResultRanks: holdsRankWord(ast) };
 }

@@ -59,6 +59,12 @@ const QUERIES = [
   // Field conditions SQLite answers from its in-memory columns (memoryFilter.ts), PostgreSQL in SQL.
   'dkim:unverified', '-folder:sent after:2015', 'folder:Sent OR dkim:fail', 'before:2015-06 has:attachment -release:1', 'release:3 OR id:12', 'NOT (dkim:none OR folder:inbox)',
   'filetype:pdf budget', '-filetype:pdf has:attachment', 'filetype:csv OR filetype:application/pdf', 'filetype:p_f',
+  // Full addresses: SQLite reads the set once and tests it in memory, PostgreSQL runs the IN.
+  'to:siobhan@meridian-port.example.org', 'from:chloe.garnier@ville-meridien.example.net after:2015', '-to:lea.rousseau@quais-et-docks.example.net folder:sent',
+  'cc:mnowak@meridian-port.example.org OR dkim:fail', 'from:siobhan@meridian-port.example.org budget', 'harbour -from:helene.dubois@meridian-port.example.org',
+  'to:siobhan@meridian-port.example.org OR dredging',
+  // Results that hold no rank word follow the ranked ones (score 0), on the first page and later ones.
+  'budget OR has:attachment', 'from:@meridian-port.example.org OR lunch', 'attachment:report OR subject:strike',
   // Names and file names filter but do not rank: these sort by date, and snippets still mark them.
   'from:@meridian-port.example.org', 'from:@meridian-port.example.org budget', 'attachment:report budget',
 ];
@@ -106,6 +112,7 @@ test('every reader method gives the same answers on SQLite and PostgreSQL', { sk
       const [ra, rb] = [await a.search(ast, { sort: 'relevance', limit: 1000 }), await b.search(ast, { sort: 'relevance', limit: 1000 })];
       const ids = (r: typeof ra) => r.hits.map((h) => h.message.id).sort((x, y) => x - y);
       assert.deepEqual(ids(rb), ids(ra), `${query}: relevance set`);
+      if (ra.sort === 'relevance') assert.ok(ra.hits.every((h, n) => n === 0 || ra.hits[n - 1]!.score! <= h.score!), `${query}: best bm25 first, unscored (0) last`);
       // Pages of 7 by relevance, the first answered one way and the rest another, read as the one long page.
       const paged: number[] = [];
       for (let cursor: string | null = null, n = 0; n === 0 || cursor; n++) {
