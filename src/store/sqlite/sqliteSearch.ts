@@ -188,7 +188,7 @@ async function wordsFirstPage(db: Database.Database, ast: QueryNode, q: Compiled
     const everyMatch = all.length === matching.length && ast.kind === 'text';
     rows = await bestByRank(db, pool, { ...task, expression: q.rank!, bitmap: everyMatch ? null : bitmapOf(all, upto) }, matching, countFacets);
   }
-  if (ranking && !q.everyResultRanks && rows.length <= limit) rows = [...rows, ...withoutRankWords(db, q.rank!, all, null, limit + 1 - rows.length)];
+  if (ranking && !q.everyResultRanks && rows.length <= limit && rows.length < all.length) rows = [...rows, ...withoutRankWords(db, q.rank!, all, null, limit + 1 - rows.length)];
   return { total: all.length, rows, facets: facets as Facets | null };
 }
 
