@@ -134,3 +134,21 @@ test('before anything is published the public finds nothing on every path (words
     assert.deepEqual(result.facets?.senders ?? [], []);
   }
 });
+
+test('a one-letter prefix marks, in each snippet, the words of that message it stands for', async () => {
+  const db = new Database(path, { readonly: true });
+  // The letter that starts the most words: more than the snippet's expansion from term_docs takes.
+  const [letter, words] = db.prepare('SELECT substr(term, 1, 1) AS letter, count(*) AS words FROM term_docs GROUP BY letter ORDER BY words DESC LIMIT 1').raw().get() as [string, number];
+  db.close();
+  assert.ok(words > 32, `"${letter}" starts ${words} words`);
+  const store = SqliteStore.open(path, { readonly: true });
+  stores.push(store);
+  for (const sort of ['date', 'relevance'] as const) {
+    const result = await store.search(parseQuery(`${letter}*`), { sort, limit: 20 });
+    assert.equal(result.hits.length, 20);
+    for (const hit of result.hits) {
+      const marked = hit.snippet.filter((p) => p.hit).map((p) => p.text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase());
+      assert.ok(marked.length > 0 && marked.every((w) => w.startsWith(letter)), `${sort} ${hit.message.id}: ${JSON.stringify(marked)}`);
+    }
+  }
+});
