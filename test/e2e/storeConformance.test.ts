@@ -65,6 +65,10 @@ const QUERIES = [
   'to:siobhan@meridian-port.example.org OR dredging',
   // Results that hold no rank word follow the ranked ones (score 0), on the first page and later ones.
   'budget OR has:attachment', 'from:@meridian-port.example.org OR lunch', 'attachment:report OR subject:strike',
+  // Mixed shapes: fields under NOT and OR, prefixes in fields, phrases ORed with fields, threads with words.
+  'NOT from:siobhan@meridian-port.example.org harbour', 'thread:5 OR budget', 'subject:b* OR body:harb*', '"north basin" OR to:siobhan@meridian-port.example.org',
+  '-has:attachment -budget', '(cc:finance after:2015) OR (dkim:pass budget)', 'attachment:report -budget', '(from:@meridian-port.example.org OR from:@ville-meridien.example.net) harbour',
+  'to:siobhan@meridian-port.example.org to:lea.rousseau@quais-et-docks.example.net', 'folder:sent -to:siobhan@meridian-port.example.org budget OR quay',
   // Names and file names filter but do not rank: these sort by date, and snippets still mark them.
   'from:@meridian-port.example.org', 'from:@meridian-port.example.org budget', 'attachment:report budget',
 ];
