@@ -109,6 +109,23 @@ test('champion lists of common words give the page one bm25 pass gives, and only
     stores.push(store);
     assert.deepEqual(await pages(store), live[audience], `pages from the lists (${audience})`);
   }
+  // A first page from a list, then pages through cursors (scored live): one long page.
+  for (const audience of ['publisher', 'public'] as const) {
+    const store = SqliteStore.open(path, { readonly: true, audience });
+    stores.push(store);
+    for (const query of ['the', 'harbour folder:sent']) {
+      const ast = parseQuery(query);
+      const whole = (await store.search(ast, { sort: 'relevance', limit: 1000 })).hits.map((h) => [h.message.id, h.score]);
+      const paged: unknown[] = [];
+      for (let cursor: string | null = null, n = 0; n === 0 || cursor; n++) {
+        const page: Awaited<ReturnType<SqliteStore['search']>> = await store.search(ast, { sort: 'relevance', limit: 7, cursor });
+        paged.push(...page.hits.map((h) => [h.message.id, h.score]));
+        cursor = page.nextCursor;
+      }
+      assert.ok(whole.length > 7, `${query} (${audience}): more than one page`);
+      assert.deepEqual(paged, whole, `${query} (${audience}): pages of 7 through cursors`);
+    }
+  }
   // The pages above did come from the lists: a score changed in a list shows in the result.
   const edit = new Database(path);
   const top = edit.prepare("SELECT message, score FROM ranked_words WHERE term = 'the' AND position = 0").get() as { message: number; score: number };
