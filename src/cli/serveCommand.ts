@@ -25,6 +25,12 @@ export async function serveArchive(dir: DataDir, database: DatabaseLocation, fla
   const config = await requireDataDir(dir);
   if (flags.preview && !['127.0.0.1', 'localhost', '::1'].includes(flags.host)) throw new UsageError('--preview shows embargoed mail: it only listens on 127.0.0.1');
   const store = await openReader(database, { audience: flags.preview ? 'publisher' : 'public', watch: true });
+  // Before listening: the first reader would otherwise wait for the search columns (0.5 s at 100k messages, 6.5 s at 1M).
+  print('Preparing search…');
+  await store.prepareSearch().catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const app = await buildServer({
     store,
     blobs: new BlobStore(dir.root),

@@ -223,6 +223,11 @@ export interface SearchResult {
 
 export interface ArchiveReader {
   search(query: QueryNode, options: SearchOptions): Promise<SearchResult>;
+  /**
+   * Builds now what the first search would build (the in-memory facet columns, what this reader may
+   * see, the rank worker): a server calls it before it listens, so no reader waits for it.
+   */
+  prepareSearch(): Promise<void>;
   /** Messages most similar in content (not in the same thread), best first. */
   related(id: number, limit: number): Promise<MessageSummary[]>;
   /** The messages of one thread, in number order (parents before children when numbering allows). */

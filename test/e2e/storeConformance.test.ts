@@ -47,6 +47,8 @@ const timeless = <T>(value: T): T => (value === undefined ? value : (JSON.parse(
 async function both(audience: 'publisher' | 'public'): Promise<[ArchiveReader, ArchiveReader]> {
   const stores: [ArchiveReader, ArchiveReader] = [SqliteStore.open(sqlitePath, { readonly: true, audience }), await PostgresStore.open(pgUrl, { readonly: true, audience })];
   opened.push(...stores);
+  // As `serve` does before it listens; answers must not depend on it.
+  if (audience === 'public') for (const store of stores) await store.prepareSearch();
   return stores;
 }
 

@@ -305,6 +305,10 @@ export class PostgresStore implements ArchiveWriter {
     return searchPostgres(this.#pool, this.#textSearch, query, options, (ids) => this.#summariesOf(ids), this.#visible('m'), () => this.#facetIndex());
   }
 
+  async prepareSearch(): Promise<void> {
+    await this.#facetIndex();
+  }
+
   #facets: { version: number; index: Promise<FacetIndex> } | undefined;
 
   /** The in-memory facet index, rebuilt when the archive's version changes (a write here, or one heard of). */

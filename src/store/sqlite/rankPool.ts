@@ -32,6 +32,12 @@ export class RankPool {
     return !this.#failed && matches >= this.#from && availableParallelism() > 1;
   }
 
+  /** Starts the worker (and its connection) ahead of the first task, when it would be used. */
+  async prepare(): Promise<void> {
+    // An empty range: the worker loads, opens its connection and prepares its statement, and scores nothing.
+    if (this.worthSplitting(Number.MAX_SAFE_INTEGER)) await this.rank({ expression: '"epistola"', from: 1, to: 0, limit: 1, bitmap: null }).catch(() => null);
+  }
+
   /** Runs a task on the worker; the bitmap must be on a SharedArrayBuffer. */
   rank(task: RankTask): Promise<RankedRow[]> {
     const worker = this.#start();

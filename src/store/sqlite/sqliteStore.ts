@@ -333,6 +333,12 @@ export class SqliteStore implements ArchiveWriter {
     });
   }
 
+  async prepareSearch(): Promise<void> {
+    this.#facetIndex();
+    this.#visibleIds();
+    await this.#rankPool?.prepare();
+  }
+
   #visibleBitmap: { key: string; bitmap: Uint8Array } | undefined;
 
   /**
