@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const [data, notmuchConfig, muHome] = process.argv.slice(2);
   if (!data || !notmuchConfig || !muHome) throw new Error('usage: node dist/bench/search.js <epistola-data> <notmuch-config> <muhome>');
   const store = SqliteStore.open(join(data, 'archive.sqlite'), { readonly: true });
+  await store.prepareSearch(); // as `serve` does before it listens: the first query does not pay for it
   const all: Record<'epistola' | 'notmuch' | 'mu', number[]> = { epistola: [], notmuch: [], mu: [] };
   const rows: string[] = [];
   for (const q of QUERIES) {

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     const overall: string[] = [];
     for (const [, path, options] of ways) {
       const store = SqliteStore.open(path, { readonly: true, ...options });
+      await store.prepareSearch(); // as `serve` does before it listens
       const times: number[] = [];
       const column: string[] = [];
       for (const q of QUERIES) {

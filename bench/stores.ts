@@ -26,6 +26,7 @@ function epistola(args: string[]): number {
 }
 
 async function searchTimes(store: ArchiveReader): Promise<{ all: number[]; rows: Map<string, { total: number; p50: number; p95: number }> }> {
+  await store.prepareSearch(); // as `serve` does before it listens
   const all: number[] = [];
   const rows = new Map<string, { total: number; p50: number; p95: number }>();
   for (const q of QUERIES) {
