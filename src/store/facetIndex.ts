@@ -169,6 +169,17 @@ export class FacetIndex {
     return ids;
   }
 
+  /**
+   * What the public may see, one byte per message number: in a published release and not withdrawn.
+   * On shared memory, so that SQLite's rank worker reads it as it is.
+   */
+  visibleTo(published: readonly number[], withdrawn: ReadonlySet<number>): Uint8Array {
+    const releases = new Set(published);
+    const bitmap = new Uint8Array(new SharedArrayBuffer(this.maxId + 1));
+    for (let id = 1; id <= this.maxId; id++) if (releases.has(this.releases[id]!) && !withdrawn.has(id)) bitmap[id] = 1;
+    return bitmap;
+  }
+
   /** A test: has the message an attachment file value (attachmentFileValues) that passes? */
   anyFile(passes: (value: string) => boolean): (id: number) => boolean {
     const { offsets, values, names } = this.#files;

@@ -106,3 +106,16 @@ function fieldTest(term: FieldTerm, index: FacetIndex): IdTest | null {
       return null;
   }
 }
+
+/**
+ * The same for a store that reads sets asynchronously (PostgreSQL): null unless the whole query can
+ * be answered in memory; then only the sets it needs are read, all at once.
+ */
+export async function memoryTestWith(node: QueryNode, index: FacetIndex, read: (term: FieldTerm) => Promise<IdTest | null>): Promise<IdTest | null> {
+  const wanted: FieldTerm[] = [];
+  if (memoryTest(node, index, (term) => (wanted.push(term), () => true)) === null) return null;
+  const tests = await Promise.all(wanted.map(read));
+  if (tests.some((t) => t === null)) return null;
+  const byTerm = new Map(wanted.map((term, i) => [term, tests[i]!]));
+  return memoryTest(node, index, (term) => byTerm.get(term) ?? null);
+}

@@ -3,7 +3,9 @@ import type { QueryNode } from '../../query/ast.js';
 import type { MessageSummary, SearchOptions, SearchResult, SnippetPart } from '../archiveStore.js';
 import { ATTACHMENT_FILES_SQL, attachmentFileValues, FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf } from '../facetIndex.js';
 import { decodeCursor, pageOf, HIT_END, HIT_START, snippetParts } from '../searchPages.js';
-import { compilePostgresQuery } from './compileQuery.js';
+import { compilePostgresQuery, postgresDialect } from './compileQuery.js';
+import { idSetSql } from '../queryCompiler.js';
+import { memoryTestWith } from '../memoryFilter.js';
 import { RANK_WEIGHTS } from './textSearch.js';
 
 /**
@@ -34,8 +36,41 @@ export async function facetIndexPostgres(db: pg.Pool): Promise<FacetIndex> {
   );
 }
 
+/** What a search needs of the store besides SQL (as SQLite's SearchContext). */
+export interface PostgresSearchContext {
+  readonly summaries: Summaries;
+  /** SQL true for the messages the reader may see (over `m`). */
+  readonly visible: string;
+  readonly facetIndex: () => Promise<FacetIndex>;
+  /** The same in memory, one byte per message number (null: every message is visible). */
+  readonly visibleIds: () => Promise<Uint8Array | null>;
+}
+
+/**
+ * The first page in date order of a query memory can answer (folders, dates, releases, verdicts,
+ * attachments, file types, ids, full addresses: memoryFilter.ts, as on SQLite), or null. In SQL
+ * `folder:Sent` at 100k took 89 ms and `to:` one address 101 ms.
+ */
+async function fieldsFirstPage(db: pg.Pool, textSearch: string, ast: QueryNode, upto: number, limit: number, facets: boolean, context: PostgresSearchContext) {
+  const index = await context.facetIndex();
+  const dialect = postgresDialect(textSearch);
+  const test = await memoryTestWith(ast, index, async (term) => {
+    const params: unknown[] = [];
+    const sql = idSetSql(dialect, term, params);
+    if (sql === null) return null;
+    const members = new Uint8Array(index.maxId + 1);
+    for (const [id] of (await db.query({ text: sql, values: params, rowMode: 'array' })).rows as Array<[number]>) if (Number(id) <= index.maxId) members[Number(id)] = 1;
+    return (id: number) => members[id] === 1;
+  });
+  if (!test) return null;
+  const visible = await context.visibleIds();
+  const ids = index.select((id) => test(id) && (visible === null || visible[id] === 1), upto);
+  return { total: ids.length, facets: facets ? index.facets(ids) : null, rows: index.newest(ids, limit + 1) };
+}
+
 /** Runs a parsed query on PostgreSQL: the same results, order and cursors as the SQLite store. */
-export async function searchPostgres(db: pg.Pool, textSearch: string, ast: QueryNode, options: SearchOptions, summaries: Summaries, visible: string, facetIndex: () => Promise<FacetIndex>): Promise<SearchResult> {
+export async function searchPostgres(db: pg.Pool, textSearch: string, ast: QueryNode, options: SearchOptions, context: PostgresSearchContext): Promise<SearchResult> {
+  const { summaries, visible, facetIndex } = context;
   const sort = options.sort;
   const cursor = options.cursor ? decodeCursor(options.cursor, sort) : null;
   // Pages after the first ignore messages added since the first: pagination stays stable.
@@ -47,15 +82,19 @@ export async function searchPostgres(db: pg.Pool, textSearch: string, ast: Query
   const limit = Math.max(1, Math.min(options.limit, 1000));
   const byRelevance = sort === 'relevance' && q.rank !== null;
 
+  const inMemory = !byRelevance && !cursor ? await fieldsFirstPage(db, textSearch, ast, upto, limit, options.facets ?? false, context) : null;
   // With facets, the result's ids are read once: their number is the total, the facets are counted in memory (facetIndex.ts).
-  const totalQuery = options.facets
+  const totalQuery = inMemory
+    ? Promise.resolve(inMemory)
+    : options.facets
     ? Promise.all([db.query({ text: `SELECT m.id FROM messages m WHERE ${where}`, values: params, rowMode: 'array' }), facetIndex()]).then(([r, index]) => {
         const ids = (r.rows as Array<[number]>).map(([id]) => id);
         return { total: ids.length, facets: index.facets(ids) };
       })
     : db.query(`SELECT count(*) AS n FROM messages m WHERE ${where}`, params).then((r) => ({ total: Number(r.rows[0].n), facets: null }));
   let rows: Array<{ id: number; key: number }>;
-  if (byRelevance) {
+  if (inMemory) rows = inMemory.rows;
+  else if (byRelevance) {
     // ts_rank is higher for better matches; the cursor stores its negation so that, as with bm25, lower sorts first.
     const p = [...params, q.rank, limit + 1];
     const score = `-ts_rank('${RANK_WEIGHTS}'::float4[], m.fts, to_tsquery(${config}, $${params.length + 1}))`;

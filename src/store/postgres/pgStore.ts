@@ -302,11 +302,35 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async search(query: QueryNode, options: SearchOptions): Promise<SearchResult> {
-    return searchPostgres(this.#pool, this.#textSearch, query, options, (ids) => this.#summariesOf(ids), this.#visible('m'), () => this.#facetIndex());
+    return searchPostgres(this.#pool, this.#textSearch, query, options, {
+      summaries: (ids) => this.#summariesOf(ids),
+      visible: this.#visible('m'),
+      facetIndex: () => this.#facetIndex(),
+      visibleIds: () => this.#visibleIds(),
+    });
   }
 
   async prepareSearch(): Promise<void> {
-    await this.#facetIndex();
+    await Promise.all([this.#facetIndex(), this.#visibleIds()]);
+  }
+
+  #visibleBitmap: { key: string; bitmap: Promise<Uint8Array> } | undefined;
+
+  /** #visible in memory, one byte per message number (null: the publisher sees all); made again when the archive or the public releases change. */
+  #visibleIds(): Promise<Uint8Array | null> {
+    if (this.#audience === 'publisher') return Promise.resolve(null);
+    const numbers = this.#publicNumbers();
+    const key = `${this.#version}|${numbers.join(',')}`;
+    if (this.#visibleBitmap?.key !== key) {
+      const bitmap = Promise.all([this.#facetIndex(), rows<{ message: number }>(this.#pool, 'SELECT message FROM withdrawn')]).then(([index, withdrawn]) =>
+        index.visibleTo(numbers, new Set(withdrawn.map((r) => Number(r.message)))),
+      );
+      this.#visibleBitmap = { key, bitmap };
+      bitmap.catch(() => {
+        if (this.#visibleBitmap?.bitmap === bitmap) this.#visibleBitmap = undefined;
+      });
+    }
+    return this.#visibleBitmap.bitmap;
   }
 
   #facets: { version: number; index: Promise<FacetIndex> } | undefined;

@@ -351,14 +351,7 @@ export class SqliteStore implements ArchiveWriter {
     const index = this.#facetIndex();
     const numbers = this.#publicReleases().numbers;
     const key = `${this.#facets?.version}|${numbers.join(',')}`;
-    if (this.#visibleBitmap?.key !== key) {
-      const published = new Set(numbers);
-      const withdrawn = this.#withdrawnIds();
-      // Shared memory: the rank worker reads it as it is.
-      const bitmap = new Uint8Array(new SharedArrayBuffer(index.maxId + 1));
-      for (let id = 1; id <= index.maxId; id++) if (published.has(index.releases[id] ?? 0) && !withdrawn.has(id)) bitmap[id] = 1;
-      this.#visibleBitmap = { key, bitmap };
-    }
+    if (this.#visibleBitmap?.key !== key) this.#visibleBitmap = { key, bitmap: index.visibleTo(numbers, this.#withdrawnIds()) };
     return this.#visibleBitmap.bitmap;
   }
 
