@@ -8,7 +8,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { RankPool } from '../../src/store/sqlite/rankPool.js';
 import { runRankTask } from '../../src/store/sqlite/rankTask.js';
 import { rankedWordList, refreshRankedWords } from '../../src/store/sqlite/rankedWords.js';
-import { parseQuery } from '../../src/query/parseQuery.js';
+import { parseQuery, QueryError } from '../../src/query/parseQuery.js';
 
 /**
  * The shortcuts to a relevance page must give exactly what one bm25 pass gives (the same pages,
@@ -168,4 +168,34 @@ test('a one-letter prefix marks, in each snippet, the words of that message it s
       assert.ok(marked.length > 0 && marked.every((w) => w.startsWith(letter)), `${sort} ${hit.message.id}: ${JSON.stringify(marked)}`);
     }
   }
+});
+
+test('random queries from tricky pieces: a clear query error or a result, and cursor pages never repeat a message', async () => {
+  const pieces = ['budget', 'the', 'c*', '*', '"', '""', '"north basin"', 'OR', 'AND', 'NOT', '-', '(', ')', 'from:', 'to:@', 'subject:', 'body:', 'attachment:', 'has:attachment', 'filetype:', 'filetype:%', 'after:2015', 'before:2015-13', 'release:0', 'folder:', 'dkim:pass', 'thread:', 'id:', 'id:<x@y>', 'NEAR', '^', ':', '@', 'é', 'ß', '😀', "'", ';', '--', '\\', '%', '_', 'a*b', '"a*"', 'x:y', 'from:"Hélène Dubois"', '-(', 'OR OR', '0', '-1'];
+  let seed = 7;
+  const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  let searched = 0;
+  for (const audience of ['publisher', 'public'] as const) {
+    const store = SqliteStore.open(path, { readonly: true, audience });
+    stores.push(store);
+    for (let i = 0; i < 600; i++) {
+      const query = Array.from({ length: 1 + next(5) }, () => pieces[next(pieces.length)]).join(next(3) === 0 ? '' : ' ');
+      let ast;
+      try {
+        ast = parseQuery(query);
+      } catch (error) {
+        assert.ok(error instanceof QueryError, `${query}: ${(error as Error).message}`);
+        continue;
+      }
+      for (const sort of ['relevance', 'date'] as const) {
+        const first = await store.search(ast, { sort, limit: 5, facets: true });
+        searched++;
+        if (!first.nextCursor) continue;
+        const second = await store.search(ast, { sort, limit: 5, cursor: first.nextCursor });
+        const seen = new Set(first.hits.map((h) => h.message.id));
+        assert.ok(second.hits.every((h) => !seen.has(h.message.id)), `${query} (${sort}, ${audience}): page 2 repeats page 1`);
+      }
+    }
+  }
+  assert.ok(searched > 300, `${searched} searches ran`);
 });
