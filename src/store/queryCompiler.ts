@@ -177,6 +177,11 @@ function holdsRankWord(node: QueryNode): boolean {
   }
 }
 
+/** Whether the node has a text term anywhere, under a NOT too. */
+export function hasWords(node: QueryNode): boolean {
+  return node.kind === 'text' || (node.kind === 'not' ? hasWords(node.child) : node.kind !== 'field' && node.children.some(hasWords));
+}
+
 /** Every text term not under a NOT, in order (what snippets mark). */
 export function positiveWords(node: QueryNode): TextTerm[] {
   const leaves: TextTerm[] = [];

@@ -4,6 +4,7 @@ import type { RankedRow, RankTask } from './rankTask.js';
 import type { RankPool } from './rankPool.js';
 import { runRankTask } from './rankTask.js';
 import { ftsLeaf } from './compileQuery.js';
+import { hasWords } from '../queryCompiler.js';
 
 /**
  * Champion lists: for each common word, its best-ranked messages in bm25 order, made once after an
@@ -100,8 +101,4 @@ export function rankedWordList(db: Database.Database, ast: QueryNode, now: { rea
   if (!state || state[0] !== now.messages || state[1] !== now.maxId) return null;
   const rows = db.prepare('SELECT message AS id, score AS key FROM ranked_words WHERE term = ? ORDER BY position').all(word) as RankedRow[];
   return rows.length > 0 ? rows : null;
-}
-
-function hasWords(node: QueryNode): boolean {
-  return node.kind === 'text' || (node.kind === 'not' ? hasWords(node.child) : node.kind !== 'field' && node.children.some(hasWords));
 }
