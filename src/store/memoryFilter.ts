@@ -8,6 +8,13 @@ export type IdTest = (id: number) => boolean;
 /** A store's test for a condition the columns cannot answer, from a set of numbers it reads once (null: none). */
 export type IdSets = (term: FieldTerm) => IdTest | null;
 
+/** A test for membership of a set of message numbers (those above `maxId` are not in the archive's columns). */
+export function memberTest(ids: Iterable<number>, maxId: number): IdTest {
+  const members = new Uint8Array(maxId + 1);
+  for (const id of ids) if (id <= maxId) members[id] = 1;
+  return (id) => members[id] === 1;
+}
+
 /** ASCII case folding only, as SQLite's NOCASE (and the folder condition of every store). */
 function foldAscii(value: string): string {
   return value.replace(/[A-Z]/g, (c) => c.toLowerCase());

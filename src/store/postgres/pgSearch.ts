@@ -5,7 +5,7 @@ import { ATTACHMENT_FILES_SQL, attachmentFileValues, FACET_MESSAGE_COLUMNS, Face
 import { decodeCursor, pageOf, HIT_END, HIT_START, snippetParts } from '../searchPages.js';
 import { compilePostgresQuery, postgresDialect } from './compileQuery.js';
 import { hasWords, idSetSql } from '../queryCompiler.js';
-import { memoryTestWith } from '../memoryFilter.js';
+import { memberTest, memoryTestWith } from '../memoryFilter.js';
 import { RANK_WEIGHTS } from './textSearch.js';
 
 /**
@@ -59,9 +59,8 @@ async function fieldsFirstPage(db: pg.Pool, textSearch: string, ast: QueryNode, 
     const params: unknown[] = [];
     const sql = idSetSql(dialect, term, params);
     if (sql === null) return null;
-    const members = new Uint8Array(index.maxId + 1);
-    for (const [id] of (await db.query({ text: sql, values: params, rowMode: 'array' })).rows as Array<[number]>) if (Number(id) <= index.maxId) members[Number(id)] = 1;
-    return (id: number) => members[id] === 1;
+    const { rows } = await db.query({ text: sql, values: params, rowMode: 'array' });
+    return memberTest((rows as Array<[number]>).map(([id]) => Number(id)), index.maxId);
   });
   if (!test) return null;
   const visible = await context.visibleIds();

@@ -6,7 +6,7 @@ import { rankedWordList } from './rankedWords.js';
 import { mergeRanked, runRankTask, type RankedRow, type RankTask } from './rankTask.js';
 import { BM25_WEIGHTS, compileQuery, sqliteDialect, type CompiledQuery } from './compileQuery.js';
 import { idSetSql, positiveWords, rankTerms } from '../queryCompiler.js';
-import { memoryTest, type IdSets } from '../memoryFilter.js';
+import { memberTest, memoryTest, type IdSets, type IdTest } from '../memoryFilter.js';
 import { ATTACHMENT_FILES_SQL, attachmentFileValues, FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf } from '../facetIndex.js';
 import { decodeCursor, pageOf, HIT_END, HIT_START, snippetParts } from '../searchPages.js';
 
@@ -76,13 +76,8 @@ function idSets(db: Database.Database, index: FacetIndex): IdSets {
     const sql = idSetSql(sqliteDialect, term, params);
     if (sql === null) return null;
     // Read at the first test: a query with a condition memory cannot answer never reads it.
-    const read = () => {
-      const members = new Uint8Array(index.maxId + 1);
-      for (const id of db.prepare(sql).pluck().all(...params) as number[]) if (id <= index.maxId) members[id] = 1;
-      return members;
-    };
-    let members: Uint8Array | null = null;
-    return (id) => (members ??= read())[id] === 1;
+    let members: IdTest | null = null;
+    return (id) => (members ??= memberTest(db.prepare(sql).pluck().all(...params) as number[], index.maxId))(id);
   };
 }
 
@@ -201,7 +196,7 @@ function withoutRankWords(db: Database.Database, rank: string, ids: readonly num
   const holds = new Set(db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?').pluck().all(rank) as number[]);
   const from = after !== null && after.k === 0 ? after.i : 0;
   const rows: RankedRow[] = [];
-  for (const id of ids.every((id, n) => n === 0 || ids[n - 1]! < id) ? ids : [...ids].sort((a, b) => a - b)) {
+  for (const id of Float64Array.from(ids).sort()) {
     if (rows.length === count) break;
     if (id > from && !holds.has(id)) rows.push({ id, key: 0 });
   }
@@ -224,12 +219,13 @@ export async function searchSqlite(db: Database.Database, ast: QueryNode, option
   // The result's ids are read once: their number is the total, facets are counted over them and a
   // first page in date order is taken from them in memory (a second, ordered pass cost as much again).
   const idsOnce = !fast && (options.facets || (!byRelevance && !cursor));
-  const test = idsOnce ? memoryTest(ast, context.facetIndex(), idSets(db, context.facetIndex())) : null;
+  const index = idsOnce ? context.facetIndex() : null;
+  const test = index ? memoryTest(ast, index, idSets(db, index)) : null;
   const visibleIds = context.visibleIds;
   const all = !idsOnce
     ? null
     : test
-      ? context.facetIndex().select((id) => test(id) && (visibleIds === null || visibleIds[id] === 1), upto)
+      ? index!.select((id) => test(id) && (visibleIds === null || visibleIds[id] === 1), upto)
       : (db.prepare(`SELECT m.id FROM ${M} WHERE ${where}`).pluck().all(...params) as number[]);
   const total = fast ? fast.total : all ? all.length : (db.prepare(`SELECT count(*) FROM ${M} WHERE ${where}`).pluck().get(...params) as number);
 
