@@ -296,7 +296,10 @@ function highlighted(db: Database.Database, ast: QueryNode, words: string, ids: 
     // A short prefix stands for more words than is worth spelling out (`c*`: 55 ms a look-up at
     // 100k messages); then the words this message has that start with it are spelled out instead.
     const own = hasPrefix && expanded === null ? withoutPrefixes(ast, ownWords(indexed.get(id) as unknown[] | undefined)) : null;
-    const text = ((expanded ?? own) !== null ? lookUp.get(expanded ?? own, id) : undefined) ?? lookUp.get(words, id);
+    // The rowid goes in as a BigInt: bound as a JS number (a REAL), FTS5 ignores `rowid = ?` next to
+    // MATCH and returns every match, so every hit showed the first hit's snippet.
+    const rowid = BigInt(id);
+    const text = ((expanded ?? own) !== null ? lookUp.get(expanded ?? own, rowid) : undefined) ?? lookUp.get(words, rowid);
     if (text !== undefined) snippets.set(id, snippetParts((text as string).replace(/\s+/g, ' ')));
   }
   return snippets;
