@@ -231,7 +231,7 @@ function buildProgram(): Command {
         if (releases.length > 0) print(`Releases: ${releases.join(', ')}`);
         const cli = `npm exec -- epistola --data ${dir.root}`;
         print(`\nTry:  ${cli} stats\n      ${cli} search 'équatorien after:2015' --facets\n      ${cli} show 1\n      ${cli} thread 1\n      ${cli} verify 1`);
-        if (options.serve && process.exitCode === 0) await serveArchive(dir, database, { port: options.port, host: '127.0.0.1', rateLimit: '300' });
+        if (options.serve && process.exitCode === 0) await serveArchive(dir, database, { port: options.port, host: '127.0.0.1', rateLimit: '300', searchBudget: '400' });
       }
     });
   registerVerifyCommands(program);

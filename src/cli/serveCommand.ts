@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
+import { isIP } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import type { MirrorStatusView } from '../web/views/pages.js';
 import { requireDataDir, type DataDir } from '../config/dataDir.js';
@@ -14,6 +15,9 @@ export interface ServeFlags {
   port: string;
   host: string;
   rateLimit: string;
+  /** Proxies (addresses or CIDRs) whose X-Forwarded-For is believed. */
+  trustProxy?: string[];
+  searchBudget: string;
   /** Show embargoed messages too (the publisher's own check before a release); never on a public address. */
   preview?: boolean;
 }
@@ -23,6 +27,11 @@ export async function serveArchive(dir: DataDir, database: DatabaseLocation, fla
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not ${flags.port}`);
   const config = await requireDataDir(dir);
+  const searchBudget = Number(flags.searchBudget);
+  if (!Number.isFinite(searchBudget) || searchBudget <= 0 || searchBudget > 1000) throw new UsageError(`--search-budget must be milliseconds of search per second, 1 to 1000, not ${flags.searchBudget}`);
+  for (const proxy of flags.trustProxy ?? []) {
+    if (!isIP(proxy.split('/')[0] ?? '')) throw new UsageError(`--trust-proxy takes an IP address or a CIDR such as 10.0.0.0/8, not ${proxy}`);
+  }
   if (flags.preview && !['127.0.0.1', 'localhost', '::1'].includes(flags.host)) throw new UsageError('--preview shows embargoed mail: it only listens on 127.0.0.1');
   const store = await openReader(database, { audience: flags.preview ? 'publisher' : 'public', watch: true });
   // Before listening: the first reader would otherwise wait for the search columns (0.5 s at 100k messages, 6.5 s at 1M).
@@ -39,6 +48,8 @@ export async function serveArchive(dir: DataDir, database: DatabaseLocation, fla
     collectionKey: await loadPublicKey(dir.root),
     mirrorStatus: async () => JSON.parse((await readFile(join(dir.root, 'status.json'), 'utf8').catch(() => 'null')) || 'null') as MirrorStatusView | null,
     rateLimitPerMinute: Number(flags.rateLimit) || 300,
+    trustProxy: flags.trustProxy ?? [],
+    workBudget: { msPerSecond: searchBudget },
   });
   try {
     await app.listen({ port, host: flags.host });
@@ -67,6 +78,8 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'TCP port', '8080')
     .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--rate-limit <n>', 'search and API requests per client per minute', '300')
+    .option('--trust-proxy <address...>', 'believe X-Forwarded-For only from these proxies (IP or CIDR, e.g. 127.0.0.1); otherwise a client is its socket address')
+    .option('--search-budget <ms>', 'milliseconds of search work per second across all clients; beyond it searches answer 503 "busy" while pages stay fast', '400')
     .option('--preview', 'also show embargoed messages (publisher only; listens on 127.0.0.1 only)')
     .action(async (flags: ServeFlags, command: Command) => {
       const dir = dataDirOf(command);

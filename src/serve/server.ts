@@ -11,6 +11,7 @@ import type { VNode } from 'preact';
 import type { ArchiveReader, SearchSort, StoredMessage } from '../store/archiveStore.js';
 import type { BlobStore } from '../store/blobStore.js';
 import { parseQuery, QueryError } from '../query/parseQuery.js';
+import { CursorError } from '../store/searchPages.js';
 import { formatKeyFile } from '../verify/keyFile.js';
 import { keyFacts } from '../verify/keyRecord.js';
 import { KeyArchive } from '../verify/keyArchive.js';
@@ -21,10 +22,13 @@ import { chooseLang, MESSAGES } from '../web/i18n.js';
 import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
 import { DOWNLOAD_HEADERS, EMAIL_HTML_HEADERS, PAGE_HEADERS } from '../web/securityHeaders.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
-import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, ErrorPage, HomePage, KeysPage, PersonPage, ReleasePage, SearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
+import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, HomePage, KeysPage, PersonPage, ReleasePage, SearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
 import { atomFeed } from '../web/atomFeed.js';
 import { OPENAPI } from '../web/openapi.js';
 import { PageCache } from './pageCache.js';
+import { answerClientError, classify, HttpError, sendError } from './httpErrors.js';
+import { WorkBudget, type WorkBudgetOptions } from './workBudget.js';
+import { ADDRESS_PARAMS, API_SEARCH_QUERY, SEARCH_QUERY } from './routeSchemas.js';
 
 /**
  * The web reader: HTML pages (no JavaScript needed), a JSON API beside every page, raw messages and
@@ -45,6 +49,13 @@ export interface ServerOptions {
   readonly mirrorStatus?: () => Promise<MirrorStatusView | null>;
   /** Memory for rendered pages (default 64 MB). */
   readonly pageCacheBytes?: number;
+  /**
+   * The proxies allowed to say who the client is (X-Forwarded-For): addresses or CIDRs. Without
+   * them a client is its socket address, so a flood cannot dodge the rate limit with a new header.
+   */
+  readonly trustProxy?: readonly string[];
+  /** The bound on searches, mbox downloads and proof bundles across all clients. */
+  readonly workBudget?: WorkBudgetOptions;
 }
 
 /** Streamed downloads: never kept in the page cache. */
@@ -58,7 +69,7 @@ const MBOX_SEARCH_LIMIT = 500;
 const API_PAGE_LIMIT = 100;
 
 function contextOf(request: FastifyRequest, collection: string): PageContext {
-  const query = request.query as Record<string, string | undefined>;
+  const query = request.query as Record<string, unknown>;
   const lang = chooseLang(query.lang, request.headers['accept-language']);
   const url = new URL(request.url, 'http://x');
   url.searchParams.delete('lang');
@@ -69,9 +80,10 @@ function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply 
   return reply.code(status).headers(PAGE_HEADERS).header('vary', 'accept-language').type('text/html; charset=utf-8').send(renderPage(page));
 }
 
-function idParam(request: FastifyRequest): number | null {
-  const id = Number((request.params as { id: string }).id);
-  return Number.isInteger(id) && id > 0 ? id : null;
+/** A message, thread or release number as written in its address: digits only (`1e3` is not 1000). */
+function idParam(request: FastifyRequest, name = 'id'): number | null {
+  const text = (request.params as Record<string, string | undefined>)[name] ?? '';
+  return /^[1-9]\d{0,14}$/.test(text) ? Number(text) : null;
 }
 
 /** `filename` for Content-Disposition: ASCII fallback plus the RFC 5987 UTF-8 form. */
@@ -82,7 +94,31 @@ function disposition(kind: 'attachment' | 'inline', filename: string): string {
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { store, blobs, collection } = options;
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: true });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? [...options.trustProxy] : false,
+    // An address can be 254 characters, percent-encoded up to three times as long.
+    maxParamLength: 1024,
+    // A request that has not fully arrived after this long is answered 408 (slow clients hold no socket for ever).
+    requestTimeout: 30_000,
+    // Errors found before a route is chosen (bad percent-encoding, an over-long segment) get the site's page too.
+    frameworkErrors: (error, request, reply) => {
+      const { status, message } = classify(error, MESSAGES[chooseLang(undefined, request.headers['accept-language'])]);
+      return sendError(request, reply, status, message, {}, collection);
+    },
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, collection),
+  });
+  const budget = new WorkBudget(options.workBudget);
+  /** Runs expensive work within the budget shared by all clients; a spent budget answers 503 "busy". */
+  const withinBudget = async <T>(request: FastifyRequest, work: () => Promise<T>): Promise<T> => {
+    const done = budget.tryStart();
+    if (!done) throw new HttpError(503, contextOf(request, collection).t.busy, { 'retry-after': '1' });
+    try {
+      return await work();
+    } finally {
+      done();
+    }
+  };
   await app.register(fastifyEtag, { weak: true });
   await app.register(fastifyRateLimit, {
     global: false,
@@ -129,19 +165,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const id = idParam(request);
     return id === null ? null : ((await store.getMessage(id)) ?? null);
   };
-  const notFound = (request: FastifyRequest, reply: FastifyReply) => {
-    const ctx = contextOf(request, collection);
-    if (request.url.startsWith('/api/')) return reply.code(404).headers(PAGE_HEADERS).send({ error: ctx.t.notFound });
-    return sendPage(reply, ErrorPage({ ctx, status: 404, message: ctx.t.notFound }), 404);
-  };
+  const notFound = (request: FastifyRequest, reply: FastifyReply) => sendError(request, reply, 404, contextOf(request, collection).t.notFound, {}, collection);
   app.setNotFoundHandler(notFound);
-  app.setErrorHandler((error: Error & { statusCode?: number; ctx?: PageContext }, request, reply) => {
-    const status = error.statusCode ?? 500;
+  app.setErrorHandler((error: Error, request, reply) => {
+    const { status, message, headers } = classify(error, contextOf(request, collection).t);
     if (status >= 500) request.log.error(error);
-    const ctx = error.ctx ?? contextOf(request, collection);
-    const message = status >= 500 ? 'Internal error' : error.message;
-    if (request.url.startsWith('/api/')) return reply.code(status).headers(PAGE_HEADERS).send({ error: message });
-    return sendPage(reply, ErrorPage({ ctx, status, message }), status);
+    return sendError(request, reply, status, message, headers, collection);
   });
 
   app.get('/static/site.css', async (_request, reply) => {
@@ -157,36 +186,44 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/api/stats', async (_request, reply) => reply.headers(PAGE_HEADERS).send({ collection, ...(await store.stats()) }));
 
   // Search
+  // Parameters are checked by each route's schema (routeSchemas.ts): a repeated or over-long one is a 400.
   const runSearch = async (request: FastifyRequest, limit: number) => {
-    const q = (request.query as Record<string, string | undefined>).q?.trim() ?? '';
-    const sortParam = (request.query as Record<string, string | undefined>).sort;
-    const sort: SearchSort = sortParam === 'date' ? 'date' : 'relevance';
-    const cursor = (request.query as Record<string, string | undefined>).cursor ?? null;
+    const params = request.query as { q?: string; sort?: SearchSort; cursor?: string };
+    const q = params.q?.trim() ?? '';
+    const sort: SearchSort = params.sort ?? 'relevance';
+    const cursor = params.cursor ?? null;
     if (!q) return { q, sort, result: null, error: null };
+    let query;
     try {
-      return { q, sort, result: await store.search(parseQuery(q), { sort, limit, cursor, facets: true }), error: null };
+      query = parseQuery(q);
     } catch (error) {
-      if (error instanceof QueryError) return { q, sort, result: null, error: error.message };
+      return { q, sort, result: null, error: (error as Error).message };
+    }
+    try {
+      return { q, sort, result: await withinBudget(request, () => store.search(query, { sort, limit, cursor, facets: true })), error: null };
+    } catch (error) {
+      if (error instanceof CursorError) throw new HttpError(400, contextOf(request, collection).t.badCursor);
       throw error;
     }
   };
-  app.get('/search', limited, async (request, reply) => {
+  const searchRoute = { ...limited, schema: { querystring: SEARCH_QUERY } };
+  app.get('/search', searchRoute, async (request, reply) => {
     if (fromCacheSent(request, reply)) return reply;
     const ctx = contextOf(request, collection);
     const { q, sort, result, error } = await runSearch(request, 20);
     return sendPage(reply, SearchPage({ ctx, query: q, sort, result, error }), error ? 400 : 200);
   });
-  app.get('/api/search', limited, async (request, reply) => {
+  app.get('/api/search', { ...limited, schema: { querystring: API_SEARCH_QUERY } }, async (request, reply) => {
     if (fromCacheSent(request, reply)) return reply;
-    const limit = Math.min(API_PAGE_LIMIT, Math.max(1, Number((request.query as Record<string, string>).limit) || 20));
+    const limit = Math.min(API_PAGE_LIMIT, (request.query as { limit?: number }).limit ?? 20);
     const { result, error } = await runSearch(request, limit);
-    if (error) return reply.code(400).headers(PAGE_HEADERS).send({ error });
-    return reply.headers(PAGE_HEADERS).send(result ?? { error: 'q is required' });
+    if (error || !result) throw new HttpError(400, error ?? 'q is required');
+    return reply.headers(PAGE_HEADERS).send(result);
   });
-  app.get('/search.mbox', limited, async (request, reply) => {
+  app.get('/search.mbox', searchRoute, async (request, reply) => {
     const { result, error } = await runSearch(request, MBOX_SEARCH_LIMIT);
-    if (error || !result) return reply.code(400).headers(PAGE_HEADERS).send({ error: error ?? 'q is required' });
-    return sendMbox(reply, result.hits.map((h) => h.message.id), 'search.mbox');
+    if (error || !result) throw new HttpError(400, error ?? 'q is required');
+    return withinBudget(request, () => sendMbox(reply, result.hits.map((h) => h.message.id), 'search.mbox'));
   });
 
   const sendMbox = async (reply: FastifyReply, ids: readonly number[], filename: string) => {
@@ -238,7 +275,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   app.get('/emails/:id/attachments/:idx', async (request, reply) => {
     const message = await loadMessage(request);
-    const idx = Number((request.params as { idx: string }).idx);
+    const idx = /^\d{1,6}$/.test((request.params as { idx: string }).idx) ? Number((request.params as { idx: string }).idx) : -1;
     const attachment = message?.attachments.find((a) => a.index === idx);
     if (!message || !attachment) return notFound(request, reply);
     // Only images referenced by cid: are shown inline (inside the sandboxed email HTML); all else downloads.
@@ -252,17 +289,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/emails/:id/proof.tar.gz', async (request, reply) => {
     const message = await loadMessage(request);
     if (!message) return notFound(request, reply);
-    const raw = await blobs.read(message.sha256);
-    const report = message.verification ?? (await verifyMessage(raw, { keys: new KeyArchive(await store.keyRecords()) }));
-    const dir = await mkdtemp(join(tmpdir(), 'epistola-proof-'));
-    try {
-      const outFile = join(dir, 'proof.tar.gz');
-      await writeProofBundle({ id: message.id, raw, report, outFile });
-      const bytes = await readFile(outFile);
-      return reply.headers(DOWNLOAD_HEADERS).type('application/gzip').header('content-disposition', disposition('attachment', `message-${message.id}-proof.tar.gz`)).send(bytes);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const bytes = await withinBudget(request, async () => {
+      const raw = await blobs.read(message.sha256);
+      const report = message.verification ?? (await verifyMessage(raw, { keys: new KeyArchive(await store.keyRecords()) }));
+      const dir = await mkdtemp(join(tmpdir(), 'epistola-proof-'));
+      try {
+        const outFile = join(dir, 'proof.tar.gz');
+        await writeProofBundle({ id: message.id, raw, report, outFile });
+        return await readFile(outFile);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+    return reply.headers(DOWNLOAD_HEADERS).type('application/gzip').header('content-disposition', disposition('attachment', `message-${message.id}-proof.tar.gz`)).send(bytes);
   });
 
   // Releases (the store shows the public only published ones)
@@ -307,26 +346,39 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const id = idParam(request);
     const messages = id === null ? [] : await store.thread(id);
     if (id === null || messages.length === 0) return notFound(request, reply);
-    return sendMbox(
-      reply,
-      messages.map((m) => m.id),
-      `thread-${id}.mbox`,
+    return withinBudget(request, () =>
+      sendMbox(
+        reply,
+        messages.map((m) => m.id),
+        `thread-${id}.mbox`,
+      ),
     );
   });
 
   // People
-  const person = (address: string) => personData(store, address);
-  app.get('/people/:address', limited, async (request, reply) => {
+  // The address arrives decoded once by the router (decoding it again made `/people/%25` a 500).
+  const person = (request: FastifyRequest) => {
+    const address = (request.params as { address: string }).address.toLowerCase();
+    return withinBudget(request, async () => {
+      try {
+        return { address, ...(await personData(store, address)) };
+      } catch (error) {
+        // An address that cannot even be searched for (`%`, `""`) is nobody in the archive.
+        if (error instanceof QueryError) throw new HttpError(404, contextOf(request, collection).t.notFound);
+        throw error;
+      }
+    });
+  };
+  const personRoute = { ...limited, schema: { params: ADDRESS_PARAMS } };
+  app.get('/people/:address', personRoute, async (request, reply) => {
     if (fromCacheSent(request, reply)) return reply;
-    const address = decodeURIComponent((request.params as { address: string }).address).toLowerCase();
-    const { sent, received } = await person(address);
+    const { address, sent, received } = await person(request);
     if (sent.total + received.total === 0) return notFound(request, reply);
     return sendPage(reply, PersonPage({ ctx: contextOf(request, collection), address, sent, received }));
   });
-  app.get('/api/people/:address', limited, async (request, reply) => {
+  app.get('/api/people/:address', personRoute, async (request, reply) => {
     if (fromCacheSent(request, reply)) return reply;
-    const address = decodeURIComponent((request.params as { address: string }).address).toLowerCase();
-    const { sent, received } = await person(address);
+    const { address, sent, received } = await person(request);
     if (sent.total + received.total === 0) return notFound(request, reply);
     return reply.headers(PAGE_HEADERS).send({ address, sent: sent.total, received: received.total, wroteTo: sent.facets?.recipients, receivedFrom: received.facets?.senders, months: sent.facets?.months });
   });

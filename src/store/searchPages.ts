@@ -15,14 +15,19 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
+/** A cursor that this search did not make (damaged, edited, or from another search or order). */
+export class CursorError extends UsageError {
+  override name = 'CursorError';
+}
+
 export function decodeCursor(text: string, sort: SearchOptions['sort']): Cursor {
   try {
     const cursor = JSON.parse(Buffer.from(text, 'base64url').toString()) as Cursor;
-    if (cursor.s === sort && [cursor.k, cursor.i, cursor.u].every((n) => typeof n === 'number')) return cursor;
+    if (cursor !== null && typeof cursor === 'object' && cursor.s === sort && [cursor.k, cursor.i, cursor.u].every((n) => Number.isFinite(n))) return cursor;
   } catch {
     // fall through
   }
-  throw new UsageError('this cursor is not valid for this search (it belongs to another search or sort order)');
+  throw new CursorError('this cursor is not valid for this search (it belongs to another search or sort order)');
 }
 
 export const HIT_START = '\u0002';

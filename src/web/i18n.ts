@@ -43,6 +43,13 @@ const EN = {
   notInArchive: 'not in the archive',
   tooManyRequests: 'Too many requests: wait a minute and try again.',
   notFound: 'Not found',
+  badRequest: 'This address is malformed',
+  badParameter: 'This address has a parameter that cannot be read',
+  badCursor: 'This page link is out of date or damaged: start the search again.',
+  uriTooLong: 'This address is too long',
+  headersTooLarge: 'The request headers are too large',
+  busy: 'The archive is answering many searches right now: try again in a few seconds. Pages and downloads still work.',
+  goHome: 'Go to the home page',
   language: 'Language',
   person: 'Person',
   wroteTo: 'Wrote to',
@@ -99,6 +106,13 @@ const FR: Messages = {
   notInArchive: 'absent de l’archive',
   tooManyRequests: 'Trop de requêtes : attendez une minute et réessayez.',
   notFound: 'Introuvable',
+  badRequest: 'Cette adresse est mal formée',
+  badParameter: 'Cette adresse contient un paramètre illisible',
+  badCursor: 'Ce lien de page est périmé ou abîmé : relancez la recherche.',
+  uriTooLong: 'Cette adresse est trop longue',
+  headersTooLarge: 'Les en-têtes de la requête sont trop grands',
+  busy: 'L’archive répond à beaucoup de recherches en ce moment : réessayez dans quelques secondes. Les pages et les téléchargements restent disponibles.',
+  goHome: 'Aller à l’accueil',
   language: 'Langue',
   person: 'Personne',
   wroteTo: 'A écrit à',
@@ -116,7 +130,7 @@ const FR: Messages = {
 export const MESSAGES: Record<Lang, Messages> = { en: EN, fr: FR };
 
 /** ?lang= wins, then the first supported language of Accept-Language, then English. */
-export function chooseLang(query: string | undefined, acceptLanguage: string | undefined): Lang {
+export function chooseLang(query: unknown, acceptLanguage: string | undefined): Lang {
   if (query === 'en' || query === 'fr') return query;
   const ranked = (acceptLanguage ?? '')
     .split(',')
