@@ -58,6 +58,19 @@ export interface ServerOptions {
   readonly workBudget?: WorkBudgetOptions;
 }
 
+export interface ServedRoute {
+  readonly method: string;
+  /** With its parameters as Fastify writes them (`/emails/:id`). */
+  readonly url: string;
+}
+
+const ROUTES = new WeakMap<FastifyInstance, readonly ServedRoute[]>();
+
+/** The routes a server built by `buildServer` answers. */
+export function servedRoutes(app: FastifyInstance): readonly ServedRoute[] {
+  return ROUTES.get(app) ?? [];
+}
+
 /** Streamed downloads: never kept in the page cache. */
 const UNCACHED = /^\/emails\/\d+\/(raw|attachments|proof)|^\/search\.mbox|\/mbox(\?|$)/;
 /** Rate-limited routes look in the cache in their handler, after the limit (a global hook runs before it). */
@@ -101,12 +114,23 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     maxParamLength: 1024,
     // A request that has not fully arrived after this long is answered 408 (slow clients hold no socket for ever).
     requestTimeout: 30_000,
+    // Node answers a request without Host with an empty 400 of its own; it gets the site's page instead (hook below).
+    http: { requireHostHeader: false },
     // Errors found before a route is chosen (bad percent-encoding, an over-long segment) get the site's page too.
     frameworkErrors: (error, request, reply) => {
       const { status, message } = classify(error, MESSAGES[chooseLang(undefined, request.headers['accept-language'])]);
       return sendError(request, reply, status, message, {}, collection);
     },
     clientErrorHandler: (error, socket) => answerClientError(error, socket, collection),
+  });
+  // Every route, as registered: the fuzz and embargo tests walk this list, so a new route cannot escape them.
+  const routes: ServedRoute[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  app.addHook('onRequest', async (request) => {
+    if (request.raw.httpVersion === '1.1' && !request.headers.host) throw new HttpError(400, contextOf(request, collection).t.badRequest);
   });
   const budget = new WorkBudget(options.workBudget);
   /** Runs expensive work within the budget shared by all clients; a spent budget answers 503 "busy". */
