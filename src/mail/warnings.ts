@@ -11,7 +11,8 @@ export const WARNING_KINDS = {
   'mime-too-deep': 'too many nested MIME parts: headers only were parsed',
   'too-large': 'message larger than the parse limit: headers only were parsed',
   'parse-failed': 'the MIME parser rejected the message: headers only were parsed',
-  'parse-crashed': 'parsing stopped (crash or time limit): the message is stored raw only',
+  'parse-crashed': 'parsing stopped (crash or time limit): the message is stored raw, its header fields recovered by the tolerant pass where possible',
+  'headers-reduced': 'the header block was too large for the MIME parser: its main fields were read by the tolerant pass, cut to their limits',
   'attachments-truncated': 'more attachments than the limit: the rest stay in the raw message only',
 } as const;
 

@@ -11,6 +11,7 @@ import {
   MAX_SCAN_BYTES,
 } from './limits.js';
 import type { ParseWarning } from '../mail/warnings.js';
+import { reducedHeaders } from './reducedHeaders.js';
 import type { Address, AttachmentFields, MessageFields } from '../mail/messageFields.js';
 
 /** An attachment with its decoded content; the caller stores the content as a blob. */
@@ -119,8 +120,62 @@ function scanRaw(raw: Buffer, warnings: ParseWarning[]): void {
   }
 }
 
-async function parseHeadersOnly(raw: Buffer): Promise<ParsedMail> {
-  return simpleParser(Buffer.concat([raw.subarray(0, headerEnd(raw)), Buffer.from('\r\n')]), PARSER_OPTIONS);
+async function parseHeadersOnly(raw: Buffer, warnings: ParseWarning[]): Promise<ParsedMail> {
+  try {
+    return await simpleParser(Buffer.concat([raw.subarray(0, headerEnd(raw)), Buffer.from('\r\n')]), PARSER_OPTIONS);
+  } catch (error) {
+    return parseReducedHeaders(raw, warnings, (error as Error).message);
+  }
+}
+
+/** A header block over the library's limit: the whole message again with its header fields cut to their bounds. */
+async function parseReducedMessage(raw: Buffer, warnings: ParseWarning[], why: string): Promise<ParsedMail | null> {
+  const reduced = reducedHeaders(raw, { body: true });
+  try {
+    const mail = await simpleParser(reduced.block, PARSER_OPTIONS);
+    warnings.push({ kind: 'headers-reduced', detail: `${why.slice(0, 100)}: ${reduced.cut} fields cut, ${reduced.dropped} left out` });
+    return mail;
+  } catch {
+    return null;
+  }
+}
+
+/** The tolerant header pass (reducedHeaders.ts): the fields that matter, cut to their bounds. */
+async function parseReducedHeaders(raw: Buffer, warnings: ParseWarning[], why: string): Promise<ParsedMail> {
+  const reduced = reducedHeaders(raw);
+  warnings.push({ kind: 'headers-reduced', detail: `${why.slice(0, 100)}: ${reduced.cut} fields cut, ${reduced.dropped} left out` });
+  return simpleParser(reduced.block, PARSER_OPTIONS);
+}
+
+/**
+ * The header fields of a message that could not be parsed at all (the worker crashed or ran out of
+ * time), from the tolerant pass, so that it is still found by sender, subject and date.
+ */
+export async function recoverHeaderFields(raw: Buffer): Promise<Pick<ParsedMessage, 'messageId' | 'subject' | 'dateUtc' | 'dateHeader' | 'from' | 'sender' | 'to' | 'cc' | 'bcc' | 'replyTo' | 'inReplyTo' | 'references'> | null> {
+  try {
+    const mail = await parseReducedHeaders(raw, [], 'recovery');
+    return headerFields(mail);
+  } catch {
+    return null;
+  }
+}
+
+function headerFields(mail: ParsedMail) {
+  const dateHeader = headerValue(mail, 'date');
+  return {
+    messageId: normaliseMessageId(mail.messageId ?? headerValue(mail, 'message-id')),
+    subject: clean(mail.subject),
+    dateUtc: dateHeader === null ? null : parseDateHeader(dateHeader),
+    dateHeader: clean(dateHeader),
+    from: flattenAddresses(mail.from)[0] ?? null,
+    sender: flattenAddresses(mail.headers.get('sender') as AddressObject | undefined)[0] ?? null,
+    to: flattenAddresses(mail.to),
+    cc: flattenAddresses(mail.cc),
+    bcc: flattenAddresses(mail.bcc),
+    replyTo: flattenAddresses(mail.replyTo),
+    inReplyTo: parseIdList(mail.inReplyTo)[0] ?? null,
+    references: parseIdList(mail.references),
+  };
 }
 
 /** Parses attached messages (message/rfc822) breadth-first to a bounded depth, for the index. */
@@ -156,7 +211,7 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   let headersOnly = false;
   if (raw.length > MAX_PARSE_BYTES) {
     warnings.push({ kind: 'too-large', detail: `${raw.length} bytes > ${MAX_PARSE_BYTES}` });
-    mail = await parseHeadersOnly(raw);
+    mail = await parseHeadersOnly(raw, warnings);
     headersOnly = true;
   } else {
     try {
@@ -164,9 +219,13 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
     } catch (error) {
       const message = (error as Error).message;
       const tooDeep = /child nodes|depth|call stack/i.test(message);
-      warnings.push({ kind: tooDeep ? 'mime-too-deep' : 'parse-failed', detail: message.slice(0, 200) });
-      mail = await parseHeadersOnly(raw);
-      headersOnly = true;
+      const reduced = /header size/i.test(message) ? await parseReducedMessage(raw, warnings, message) : null;
+      if (reduced) mail = reduced;
+      else {
+        warnings.push({ kind: tooDeep ? 'mime-too-deep' : 'parse-failed', detail: message.slice(0, 200) });
+        mail = await parseHeadersOnly(raw, warnings);
+        headersOnly = true;
+      }
     }
   }
 
@@ -187,20 +246,10 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   let text = clean(mail.text);
   if (text !== null && text.length > MAX_INDEXED_TEXT_CHARS) text = text.slice(0, MAX_INDEXED_TEXT_CHARS);
 
-  const sender = flattenAddresses(mail.headers.get('sender') as AddressObject | undefined)[0] ?? null;
   return {
+    ...headerFields(mail),
     messageId,
-    subject: clean(mail.subject),
     dateUtc,
-    dateHeader: clean(dateHeader),
-    from: flattenAddresses(mail.from)[0] ?? null,
-    sender,
-    to: flattenAddresses(mail.to),
-    cc: flattenAddresses(mail.cc),
-    bcc: flattenAddresses(mail.bcc),
-    replyTo: flattenAddresses(mail.replyTo),
-    inReplyTo: parseIdList(mail.inReplyTo)[0] ?? null,
-    references: parseIdList(mail.references),
     text,
     html: typeof mail.html === 'string' ? clean(mail.html) : null,
     attachments: kept.map((a, index) => ({

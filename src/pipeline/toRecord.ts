@@ -14,8 +14,8 @@ export function toRecord(sha256: string, size: number, parsed: ParsedMessage): M
   };
 }
 
-/** The record of a message nothing could be parsed from: kept raw, with the reason. */
-export function rawOnlyRecord(sha256: string, size: number, reason: string): MessageRecord {
+/** The record of a message whose parse failed: kept raw, with the reason and the header fields the tolerant pass recovered. */
+export function rawOnlyRecord(sha256: string, size: number, reason: string, recovered: Partial<MessageRecord> | null = null): MessageRecord {
   return {
     sha256,
     size,
@@ -36,6 +36,7 @@ export function rawOnlyRecord(sha256: string, size: number, reason: string): Mes
     attachments: [],
     embeddedText: '',
     headersOnly: true,
+    ...recovered,
     warnings: [{ kind: 'parse-crashed', detail: reason }],
     verification: null,
   };

@@ -4,6 +4,7 @@ import { sha256Hex } from '../mail/contentHash.js';
 import { PARSE_TIMEOUT_MS } from '../parse/limits.js';
 import type { MessageRecord } from '../store/archiveStore.js';
 import { rawOnlyRecord } from './toRecord.js';
+import { recoverHeaderFields } from '../parse/parseMessage.js';
 
 /** Jobs queued on one worker at once: keeps it busy while the main thread round-trips. */
 const JOBS_PER_WORKER = 4;
@@ -92,7 +93,8 @@ export class ParsePool {
   #fallback(job: Job, reason: string): void {
     const sha256 = sha256Hex(job.bytes);
     this.#blobs.put(job.bytes, sha256);
-    job.resolve(rawOnlyRecord(sha256, job.bytes.length, reason));
+    // The tolerant header pass runs here, on the main thread: its input is bounded (reducedHeaders.ts).
+    void recoverHeaderFields(job.bytes).then((fields) => job.resolve(rawOnlyRecord(sha256, job.bytes.length, reason, fields)));
   }
 
   #pump(): void {

@@ -37,6 +37,19 @@ export function isReplySubject(subject: string | null): boolean {
   return REPLY_PREFIX.test((subject ?? '').replace(/^\[[^\]]{1,40}\]\s*/, ''));
 }
 
+/**
+ * References a message can bring to threading, at most. Real clients write a few dozen (they trim
+ * long chains); a hostile header with 40,000 made threading quadratic (29.6 s for 3,229 fuzzed
+ * messages). The first (the thread's root) and the last ones (the nearest ancestors) are kept; the
+ * stored message keeps them all.
+ */
+export const MAX_REFERENCES = 100;
+
+export function boundedReferences(references: readonly string[]): string[] {
+  if (references.length <= MAX_REFERENCES) return [...references];
+  return [references[0]!, ...references.slice(references.length - (MAX_REFERENCES - 1))];
+}
+
 /** True if `ancestor` is `node` or above it. */
 function reaches(ancestor: Container, node: Container): boolean {
   for (let c: Container | null = node; c; c = c.parent) if (c === ancestor) return true;
@@ -76,7 +89,7 @@ export function threadMessages(messages: readonly ThreadInput[], options: { subj
     own.message = message;
     containerOf.set(message.id, own);
 
-    const refs = [...message.references];
+    const refs = boundedReferences(message.references);
     if (message.inReplyTo && refs[refs.length - 1] !== message.inReplyTo) refs.push(message.inReplyTo);
     const chain = refs.filter((r) => r !== message.messageId).map(get);
     // Link the References chain, each to the next, without overriding links already known.
@@ -110,9 +123,17 @@ export function threadMessages(messages: readonly ThreadInput[], options: { subj
   }
 
   // Thread number: the smallest message number under the top container (ghost or message).
+  // Tops are remembered along each path walked, so deep threads cost one walk, not one per message.
+  const tops = new Map<Container, Container>();
   const top = (c: Container): Container => {
+    const path: Container[] = [];
     let t = c;
-    while (t.parent) t = t.parent;
+    for (let known = tops.get(t); !known && t.parent; known = tops.get(t)) {
+      path.push(t);
+      t = t.parent;
+    }
+    t = tops.get(t) ?? t;
+    for (const p of path) tops.set(p, t);
     return t;
   };
   const threadNumber = new Map<Container, number>();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseSubject, threadMessages } from '../../src/thread/jwz.js';
+import { baseSubject, boundedReferences, MAX_REFERENCES, threadMessages } from '../../src/thread/jwz.js';
 import type { ThreadInput } from '../../src/store/archiveStore.js';
 
 const msg = (id: number, messageId: string | null, references: string[] = [], subject = 'Topic', inReplyTo: string | null = null): ThreadInput => ({
@@ -70,4 +70,24 @@ test('a chain 20,000 deep threads without overflowing the stack', () => {
   const result = threadMessages(inputs);
   assert.equal(result[19_999]!.parentId, 19_999);
   assert.equal(result[19_999]!.threadId, 1);
+});
+
+test('hostile References are bounded: the root and the nearest ancestors are kept, threads stay right', () => {
+  const many = Array.from({ length: 40_000 }, (_, i) => `r${i}`);
+  const bounded = boundedReferences(many);
+  assert.equal(bounded.length, MAX_REFERENCES);
+  assert.equal(bounded[0], 'r0');
+  assert.equal(bounded[bounded.length - 1], 'r39999');
+  assert.deepEqual(boundedReferences(['a', 'b']), ['a', 'b']);
+  // Its root and its parent are in the archive: the reply goes under the parent, in the root's thread.
+  const result = links([msg(1, 'r0'), msg(2, 'r39999', many.slice(0, 39_999), 'Re: Topic'), msg(3, 'x', many, 'Re: Topic')]);
+  assert.deepEqual(result[3], [1, 2, 'references', 'r39999']);
+  assert.equal(result[2]![0], 1, 'the parent sits in the root thread through the ghosts kept');
+});
+
+test('a chain thousands deep threads into one thread without recursion', () => {
+  const inputs = Array.from({ length: 5000 }, (_, i) => msg(i + 1, `m${i}`, i === 0 ? [] : [`m${i - 1}`], i === 0 ? 'Topic' : 'Re: Topic'));
+  const result = threadMessages(inputs);
+  assert.ok(result.every((a) => a.threadId === 1));
+  assert.equal(result[4999]!.parentId, 4999);
 });

@@ -172,3 +172,23 @@ test('bad input: invalid base64, unknown charset, truncated multipart are warnin
   assert.deepEqual(kinds(parsed.warnings), ['base64-invalid', 'charset-unknown', 'multipart-truncated']);
   assert.match(parsed.text ?? '', /text in a charset nobody knows/);
 });
+
+test('a header block over the MIME library limit keeps its main fields and its text (the tolerant pass)', async () => {
+  const cases = {
+    'a 1.2 MB Subject': `Subject: Hello ${'S'.repeat(1_200_000)}\nTo: bob@example.net`,
+    '40,000 recipients': `Subject: Many\nTo: ${Array.from({ length: 40_000 }, (_, i) => `"User ${i}" <u${i}@example.com>`).join(', ')}`,
+    'one huge unknown field': `Subject: Huge line\nTo: bob@example.net\nX-Junk: ${'x'.repeat(1_500_000)}`,
+    '30,000 small fields': `Subject: Fields\nTo: bob@example.net\n${Array.from({ length: 30_000 }, (_, i) => `X-F${i}: ${'v'.repeat(40)}`).join('\n')}`,
+  };
+  for (const [name, fields] of Object.entries(cases)) {
+    const raw = crlf(`From: Alice <alice@example.org>\n${fields}\nDate: Tue, 2 Jun 2020 10:00:00 +0000\nMessage-ID: <huge@x>\nContent-Type: text/plain; charset=utf-8\n\nThe body words survive.\n`);
+    const parsed = await parseMessage(raw);
+    assert.deepEqual(parsed.from, { name: 'Alice', address: 'alice@example.org' }, name);
+    assert.equal(parsed.messageId, 'huge@x', name);
+    assert.equal(parsed.dateUtc, Date.UTC(2020, 5, 2, 10), name);
+    assert.ok(parsed.subject && parsed.subject.length > 3 && parsed.subject.length <= 32 * 1024, `${name}: ${parsed.subject?.slice(0, 30)}`);
+    assert.ok(parsed.to.length >= 1, name);
+    assert.match(parsed.text ?? '', /The body words survive/, name);
+    assert.ok(kinds(parsed.warnings).includes('headers-reduced'), `${name}: ${kinds(parsed.warnings)}`);
+  }
+});
