@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { VNode } from 'preact';
 import { parseQuery } from '../query/parseQuery.js';
@@ -16,13 +16,15 @@ import { renderPage, type PageContext } from '../web/views/layout.js';
 import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, PersonPage, HomePage, KeysPage, ReleasePage, StaticSearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
 import { buildShard, closeSearchIndexer, SHARD_MESSAGES, shardDir, shardStamp, type ShardKey } from './searchIndex.js';
 import { signBytes, type CollectionKey } from './collectionKey.js';
+import { openSnapshots } from './siteSnapshots.js';
 import { MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, serializeManifest, sha256Of, type Manifest, type ManifestFile, type MirrorSite } from './manifest.js';
 
 /**
  * The static export: the public site as files (the same views as the live server), raw messages
  * and attachments, JSON, feeds, and a signed manifest. Only published releases are exported (the
  * store is opened for the public). Incremental: a file whose bytes did not change is not
- * rewritten, and files no longer produced are removed.
+ * rewritten but hard-linked from the live copy, and the new copy replaces it in one step
+ * (siteSnapshots.ts), so the served site always matches its signed manifest.
  */
 
 export interface ExportOptions {
@@ -82,30 +84,48 @@ async function readPrevious(outDir: string): Promise<{ manifest: Manifest | null
 
 export async function exportSite(options: ExportOptions): Promise<ExportSummary> {
   const started = Date.now();
-  const { store, outDir } = options;
-  await mkdir(outDir, { recursive: true });
-  const previous = await readPrevious(outDir);
+  const { store } = options;
+  const snapshots = await openSnapshots(options.outDir);
+  const { live, staging: outDir } = snapshots;
+  const previous = live ? await readPrevious(live) : { manifest: null, hash: null };
   const before = new Map((previous.manifest?.files ?? []).map((f) => [f.path, f.sha256]));
   const files = new Map<string, ManifestFile>();
   let written = 0;
 
+  /** An unchanged file is shared with the live copy (a hard link); false when that cannot be done. */
+  const kept = async (path: string, sha256: string): Promise<boolean> => {
+    if (!live || before.get(path) !== sha256) return false;
+    await mkdir(dirname(join(outDir, path)), { recursive: true });
+    return link(join(live, path), join(outDir, path)).then(
+      () => true,
+      () => false,
+    );
+  };
+  /**
+   * Writes a file of the new copy through a temporary name: a path of the staging copy may be a
+   * hard link to the live one, and writing into it would change the live file too.
+   */
+  const replace = async (path: string, write: (tmp: string) => Promise<void>) => {
+    const target = join(outDir, path);
+    await mkdir(dirname(target), { recursive: true });
+    await write(`${target}.tmp`);
+    await rename(`${target}.tmp`, target);
+  };
   /** Records a file; writes it only when its bytes differ from the previous export's. */
   const put = async (path: string, content: Buffer | string) => {
     const bytes = typeof content === 'string' ? Buffer.from(content) : content;
     const sha256 = sha256Of(bytes);
     files.set(path, { path, size: bytes.length, sha256 });
-    if (before.get(path) === sha256) return;
-    await mkdir(dirname(join(outDir, path)), { recursive: true });
-    await writeFile(join(outDir, path), bytes);
-    written++;
+    if (await kept(path, sha256)) return;
+    await replace(path, (tmp) => writeFile(tmp, bytes));
+    if (before.get(path) !== sha256) written++;
   };
   /** A blob copied by name: its sha256 is its name, so unchanged ones are not even read. */
   const putBlob = async (path: string, sha256: string, size: number) => {
     files.set(path, { path, size, sha256 });
-    if (before.get(path) === sha256) return;
-    await mkdir(dirname(join(outDir, path)), { recursive: true });
-    await copyFile(options.blobs.pathOf(sha256), join(outDir, path));
-    written++;
+    if (await kept(path, sha256)) return;
+    await replace(path, (tmp) => copyFile(options.blobs.pathOf(sha256), tmp));
+    if (before.get(path) !== sha256) written++;
   };
   const ctx = (path: string): PageContext => ({ lang: 'en', t: MESSAGES.en, collection: options.collection, path, staticCopy: true });
   const page = (vnode: VNode) => renderPage(vnode);
@@ -156,8 +176,10 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
       const stamp = shardStamp(await store.rawRefs({ ids: shardIds }));
       const stampPath = `${dir}/stamp.txt`;
       const previousShard = (previous.manifest?.files ?? []).filter((f) => f.path.startsWith(`${dir}/`));
-      const kept = (await readFile(join(outDir, stampPath), 'utf8').catch(() => '')) === stamp && previousShard.length > 1;
-      if (kept) for (const f of previousShard) files.set(f.path, f);
+      const same = live !== null && (await readFile(join(live, stampPath), 'utf8').catch(() => '')) === stamp && previousShard.length > 1;
+      let reused = same;
+      for (const f of same ? previousShard : []) reused = (await kept(f.path, f.sha256)) && reused;
+      if (reused) for (const f of previousShard) files.set(f.path, f);
       else {
         let next = 0;
         const built = await buildShard(async () => (next < shardIds.length ? store.getMessage(shardIds[next++]!) : undefined));
@@ -194,19 +216,15 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   }
   await put('status/index.html', page(StatusPage({ ctx: ctx('/status'), status: options.status })));
 
-  // Files the previous export had and this one does not (a page no longer produced) go.
+  // Files the previous export had and this one does not (a page no longer produced) are not in the new copy.
   let removed = 0;
-  for (const path of before.keys()) {
-    if (!files.has(path)) {
-      await rm(join(outDir, path), { force: true });
-      removed++;
-    }
-  }
+  for (const path of before.keys()) if (!files.has(path)) removed++;
   let total = 0;
   for (const f of files.values()) total += f.size;
   const unchanged = previous.manifest !== null && written === 0 && removed === 0;
   if (unchanged) {
     // Nothing changed: the signed manifest there is still exact; mirrors have nothing to fetch.
+    await snapshots.abandon();
     return { sequence: previous.manifest!.sequence, messages: ids.length, files: files.size, bytes: total, written, removed, elapsedMs: Date.now() - started };
   }
   const manifest: Manifest = {
@@ -220,10 +238,9 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     files: [...files.values()],
   };
   const bytes = serializeManifest(manifest);
-  // The signature first, then the manifest: a reader never sees a manifest without its signature.
-  await writeFile(join(outDir, `${SIGNATURE_FILE}.tmp`), `${signBytes(options.key, bytes)}\n`);
-  await writeFile(join(outDir, `${MANIFEST_FILE}.tmp`), bytes);
-  await rename(join(outDir, `${SIGNATURE_FILE}.tmp`), join(outDir, SIGNATURE_FILE));
-  await rename(join(outDir, `${MANIFEST_FILE}.tmp`), join(outDir, MANIFEST_FILE));
+  await writeFile(join(outDir, SIGNATURE_FILE), `${signBytes(options.key, bytes)}\n`);
+  await writeFile(join(outDir, MANIFEST_FILE), bytes);
+  // The switch: the whole new copy, manifest and signature with it, in one rename.
+  await snapshots.commit(manifest.sequence);
   return { sequence: manifest.sequence, messages: ids.length, files: files.size, bytes: total, written, removed, elapsedMs: Date.now() - started };
 }

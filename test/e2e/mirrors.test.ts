@@ -144,7 +144,7 @@ test('an older signed manifest is refused (rollback), so is a forged one', async
   assert.equal(rollback.code, 2);
   assert.match(rollback.stderr, /rollback/);
   const forged = join(dir, 'forged');
-  cpSync(exportDir, forged, { recursive: true });
+  cpSync(exportDir, forged, { recursive: true, dereference: true });
   const manifestPath = join(forged, 'manifest.json');
   writeFileSync(manifestPath, readFileSync(manifestPath, 'utf8').replace('"sequence": 2', '"sequence": 3'));
   const refused = await runCli(['mirror', 'sync', forged, join(dir, 'mirror-no'), '--key', fingerprint]);
@@ -155,7 +155,7 @@ test('an older signed manifest is refused (rollback), so is a forged one', async
 
 test('an interrupted sync leaves the old copy served; the next sync completes and reuses what it fetched', async () => {
   const partial = join(dir, 'partial-origin');
-  cpSync(exportDir, partial, { recursive: true });
+  cpSync(exportDir, partial, { recursive: true, dereference: true });
   // The de mirror is at 1; the origin is at 2 but loses a file halfway through the transfer.
   rmSync(join(partial, 'emails', '33', 'raw'));
   const broken = await runCli(['mirror', 'sync', partial, join(dir, 'mirror-de'), '--key', fingerprint]);
