@@ -78,7 +78,8 @@ export function reducedHeaders(raw: Buffer, options: { body?: boolean } = {}): R
     }
     const bound = KEY_FIELDS.has(field.name) ? REDUCED_KEY_FIELD_BYTES : REDUCED_OTHER_FIELD_BYTES;
     let bytes = head.subarray(field.start, field.end);
-    if (bytes.length > bound) {
+    const long = bytes.length > bound;
+    if (long) {
       // Cut at the last comma or space before the bound, so an address or a word is not split.
       const room = bytes.subarray(0, bound);
       const at = Math.max(room.lastIndexOf(0x2c), room.lastIndexOf(0x20));
@@ -89,7 +90,9 @@ export function reducedHeaders(raw: Buffer, options: { body?: boolean } = {}): R
       dropped++;
       continue;
     }
-    kept.push(Buffer.from(bytes.toString('latin1').replace(/[\r\n]+$/, '').replace(/,\s*$/, ''), 'latin1'), Buffer.from('\r\n'));
+    // A list cut after a comma would end in one: that comma goes.
+    const text = bytes.toString('latin1').replace(/[\r\n]+$/, '');
+    kept.push(Buffer.from(long ? text.replace(/,\s*$/, '') : text, 'latin1'), Buffer.from('\r\n'));
     size += bytes.length + 2;
   }
   const body = options.body ? raw.subarray(Math.min(raw.length, length + (raw[length] === 0x0d ? 4 : 2))) : Buffer.alloc(0);
