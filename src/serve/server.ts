@@ -22,7 +22,7 @@ import { chooseLang, MESSAGES } from '../web/i18n.js';
 import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
 import { DOWNLOAD_HEADERS, EMAIL_HTML_HEADERS, PAGE_HEADERS } from '../web/securityHeaders.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
-import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, HomePage, KeysPage, PersonPage, ReleasePage, SearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
+import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, ErrorPage, HomePage, KeysPage, PersonPage, ReleasePage, SearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
 import { atomFeed } from '../web/atomFeed.js';
 import { OPENAPI } from '../web/openapi.js';
 import { PageCache } from './pageCache.js';
@@ -75,6 +75,8 @@ export function servedRoutes(app: FastifyInstance): readonly ServedRoute[] {
 const UNCACHED = /^\/emails\/\d+\/(raw|attachments|proof)|^\/search\.mbox|\/mbox(\?|$)/;
 /** Rate-limited routes look in the cache in their handler, after the limit (a global hook runs before it). */
 const RATE_LIMITED = /^\/(api\/)?(search|people)/;
+/** Routes whose answers cost real work (searches, person pages, mbox and proof bundles): they share the work budget. */
+const EXPENSIVE = /^\/(api\/)?(search|people)|\/mbox(\?|$)|\/proof\.tar\.gz/;
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'static');
 /** Messages in one mbox download of a search result, at most. */
@@ -173,6 +175,28 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     void reply.headers(hit.headers).send(hit.body);
     return true;
   };
+  // A spent budget is answered before anything else is done: under a flood from many addresses the
+  // refusals themselves must cost next to nothing, or they fill the main thread and pages wait
+  // (bench/load.sh: a reader got 16 pages/s during a search flood when each refusal rendered a page).
+  const busyPages = new Map<string, Buffer>();
+  app.addHook('onRequest', async (request, reply) => {
+    if (!EXPENSIVE.test(request.url) || budget.available()) return;
+    const cached = cacheKey(request);
+    if (cached !== null && cache.get(cached)) return; // a cached answer costs nothing: it is still given
+    budget.refused++;
+    const ctx = contextOf(request, collection);
+    const api = request.url.startsWith('/api/');
+    const key = `${ctx.lang} ${api}`;
+    let body = busyPages.get(key);
+    if (!body) busyPages.set(key, (body = Buffer.from(api ? JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: ctx.t.busy, error: ctx.t.busy }) : renderPage(ErrorPage({ ctx: { ...ctx, path: '/' }, status: 503, message: ctx.t.busy })))));
+    return reply
+      .code(503)
+      .headers(PAGE_HEADERS)
+      .header('retry-after', '1')
+      .header('vary', 'accept-language')
+      .type(api ? 'application/problem+json; charset=utf-8' : 'text/html; charset=utf-8')
+      .send(body);
+  });
   app.addHook('onRequest', async (request, reply) => {
     if (!RATE_LIMITED.test(request.url) && fromCacheSent(request, reply)) return reply;
   });

@@ -45,6 +45,12 @@ export class WorkBudget {
     this.updated = now;
   }
 
+  /** Whether work could start now (nothing is taken): lets a server refuse before doing anything else. */
+  available(): boolean {
+    this.refill();
+    return this.tokens > 0 && this.running < this.concurrent;
+  }
+
   /** Starts a piece of work if the budget allows: call the returned function when it ends. */
   tryStart(): (() => void) | null {
     this.refill();
