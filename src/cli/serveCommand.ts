@@ -5,9 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { MirrorStatusView } from '../web/views/pages.js';
 import { requireDataDir, type DataDir } from '../config/dataDir.js';
 import { UsageError } from '../errors.js';
-import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../serve/server.js';
-import type { MessageSummary } from '../store/archiveStore.js';
 import { BlobStore } from '../store/blobStore.js';
 import { openReader, type DatabaseLocation } from '../store/openStore.js';
 import { databaseOf, dataDirOf, print } from './context.js';
@@ -53,7 +51,6 @@ export async function serveArchive(dir: DataDir, database: DatabaseLocation, fla
     trustProxy: flags.trustProxy ?? [],
     workBudget: { msPerSecond: searchBudget },
   });
-  await warmUp(app, await store.latest(WARM_UP_PAGES));
   try {
     await app.listen({ port, host: flags.host });
   } catch (error) {
@@ -72,20 +69,6 @@ export async function serveArchive(dir: DataDir, database: DatabaseLocation, fla
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await new Promise<void>((done) => app.server.once('close', () => done()));
-}
-
-/** Pages of each kind rendered before listening. */
-const WARM_UP_PAGES = 40;
-
-/**
- * Renders a few pages of every kind in-process before the server listens: the first readers would
- * otherwise meet code not yet compiled by the JIT, ~10× slower, and with 256 connections at once
- * some waited over 2 s (measured with bench/load.sh). Takes a fraction of a second.
- */
-async function warmUp(app: FastifyInstance, latest: readonly MessageSummary[]): Promise<void> {
-  const paths = ['/', '/keys', '/about', '/search?q=the', '/search?q=a*&sort=date', '/api/search?q=re'];
-  for (const m of latest) paths.push(`/emails/${m.id}`, `/api/emails/${m.id}`, ...(m.threadId !== null ? [`/threads/${m.threadId}`] : []));
-  for (let round = 0; round < 3; round++) for (const url of paths) await app.inject({ url, headers: { 'accept-language': round === 1 ? 'fr' : 'en' } });
 }
 
 export function registerServeCommand(program: Command): void {
