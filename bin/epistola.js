@@ -5,7 +5,7 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 19)) {
   process.stderr.write(
     `epistola: Node.js ${process.versions.node} is too old (need >= 22.19). ` +
-      'Run it through npm (npm start, npm exec epistola), which uses the Node 24 pinned in node_modules.\n',
+      'Install Node.js 22.19 or newer; in a clone of the repository, npm start and npm exec epistola use the Node 24 pinned in node_modules.\n',
   );
   process.exit(2);
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { parseKeyFile } from '../verify/keyFile.js';
 import { acquireWriteLock, initDataDir, requireDataDir, resolveDataDir, type CollectionConfig, type DataDir } from '../config/dataDir.js';
 import { databaseOf, dataDirOf, parseId, print, withReader } from './context.js';
@@ -76,11 +77,18 @@ async function runIngest(dir: DataDir, database: (config: CollectionConfig) => D
   }
 }
 
+/** The version in package.json (read once, when asked for: two levels up from dist/src/cli). */
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
 function buildProgram(): Command {
   const program = new Command();
   program
     .name('epistola')
     .description('Publish large email collections as an archive anyone can search, read, verify and mirror.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .option('--data <dir>', 'data directory (default: $EPISTOLA_DATA or ./epistola-data)')
     .option('--database <url>', 'where metadata and the search index live: postgres://user@host:port/db, or an SQLite file (default: $EPISTOLA_DATABASE, else what init recorded, else <data>/archive.sqlite)')
     .showHelpAfterError('(run "epistola --help" for usage)')

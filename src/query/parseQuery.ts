@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { FieldTerm, QueryNode, TextTerm } from './ast.js';
-import { fieldNamed, type FieldSpec } from './fields.js';
+import { FIELDS, fieldNamed, type FieldSpec } from './fields.js';
 
 /** A query that cannot be parsed; `position` is the 0-based character where the problem is. */
 export class QueryError extends UsageError {
@@ -24,7 +24,50 @@ export const MAX_QUERY_LENGTH = 2000;
 /** Deepest parenthesis nesting accepted. */
 export const MAX_QUERY_DEPTH = 32;
 
+/** Edit distance of two short words, a swap of neighbours counting one (form → from): for "did you mean". */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** Prefixes that are text, not a field someone meant: subject prefixes (re:budget) and mailto:. */
+const TEXT_PREFIXES = new Set(['re', 'fw', 'fwd', 'aw', 'tr', 'sv', 'vs', 'antw', 'rif', 'mailto']);
+
+/** The error for `word:` that names no field: the nearest field when it looks like a typo. */
+function unknownField(name: string, query: string, position: number): QueryError {
+  const names = FIELDS.flatMap((f) => [f.name, ...f.aliases]);
+  const [nearest] = names.map((n) => ({ n, d: distance(name.toLowerCase(), n) })).sort((a, b) => a.d - b.d);
+  const hint = nearest && nearest.d <= Math.max(1, Math.floor(name.length / 3)) ? ` — did you mean ${nearest.n}:?` : ` (fields: ${FIELDS.map((f) => `${f.name}:`).join(' ')})`;
+  return new QueryError(`unknown field ${name}:${hint} (to search for the text itself, put it in quotes: "${name}:…")`, query, position);
+}
+
+/**
+ * Quotes and parentheses are checked before anything else, so an error names the real cause: the
+ * quote or the bracket that is never closed, at its column.
+ */
+function checkBalance(query: string): void {
+  const open: number[] = [];
+  let quote = -1;
+  for (let i = 0; i < query.length; i++) {
+    const c = query[i];
+    if (c === '"') quote = quote < 0 ? i : -1;
+    else if (quote >= 0) continue;
+    else if (c === '(') open.push(i);
+    else if (c === ')' && open.pop() === undefined) throw new QueryError('")" without "("', query, i);
+  }
+  if (quote >= 0) throw new QueryError('this quote is never closed', query, quote);
+  if (open.length > 0) throw new QueryError('this parenthesis is never closed', query, open[open.length - 1]!);
+}
+
 function tokenize(query: string): Token[] {
+  checkBalance(query);
   const tokens: Token[] = [];
   let i = 0;
   const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
@@ -55,10 +98,14 @@ function tokenize(query: string): Token[] {
     }
     // field:value — a field prefix is letters then ':' followed by something.
     let field: string | null = null;
-    const prefix = /^([A-Za-z]+):(?=\S)/.exec(query.slice(i));
+    const prefix = /^([A-Za-z]+):(?=\S)/.exec(query.slice(i, i + 40));
     if (prefix && fieldNamed(prefix[1]!)) {
       field = prefix[1]!;
       i += prefix[0].length;
+      if (query[i] === '(') throw new QueryError(`${field}: takes one value; for several, write (${field}:a OR ${field}:b)`, query, i);
+    } else if (prefix && !query.startsWith('//', i + prefix[0].length) && !TEXT_PREFIXES.has(prefix[1]!.toLowerCase())) {
+      // A mistyped field (form:marta) was searched as a word and found nothing, silently. A URL is still a word.
+      throw unknownField(prefix[1]!, query, i);
     }
     if (query[i] === '"') {
       const close = query.indexOf('"', i + 1);

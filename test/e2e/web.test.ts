@@ -270,6 +270,19 @@ test('French from Accept-Language, dates in French; 404 and query errors are pag
   assert.match(((await api.json()) as { error: string }).error, /column/);
 });
 
+test('query errors name the real cause; the caret sits under the right character on the page', async () => {
+  const typo = await fetch(`${origin}/search?q=${encodeURIComponent('budget form:marta')}`);
+  assert.equal(typo.status, 400);
+  const page = await typo.text();
+  assert.match(page, /unknown field form: — did you mean from:\?/);
+  const pre = /<pre class="query-error">([\s\S]*?)<\/pre>/.exec(page)?.[1] ?? '';
+  const lines = pre.replace(/&quot;/g, '"').replace(/&amp;/g, '&').split('\n');
+  const [queryLine, caretLine] = [lines[lines.length - 2]!, lines[lines.length - 1]!];
+  assert.equal(queryLine.slice(caretLine.indexOf('^')), 'form:marta', `the caret points at the unknown field: ${JSON.stringify(lines)}`);
+  const quote = await (await fetch(`${origin}/api/search?q=${encodeURIComponent('from:(unclosed "quote')}`)).json() as { detail: string };
+  assert.match(quote.detail, /column 16: this quote is never closed/);
+});
+
 test('downloads: thread and search as mbox; ETags and the CSP on pages; no admin routes', async () => {
   const id = await idOf('Budget for the north basin');
   const message = await store.getMessage(id);

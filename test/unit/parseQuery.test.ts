@@ -110,3 +110,26 @@ test('docs/query-syntax.md documents every field of the FIELDS table', () => {
   const doc = readFileSync(join(projectRoot, 'docs', 'query-syntax.md'), 'utf8');
   for (const field of FIELDS) assert.match(doc, new RegExp(`\`${field.name}:`), field.name);
 });
+
+test('honest errors: an unknown field is named with the nearest one; an unclosed quote or bracket is the cause, at its column', () => {
+  const error = (query: string) => {
+    try {
+      parseQuery(query);
+    } catch (e) {
+      if (e instanceof QueryError) return { reason: e.reason, position: e.position };
+      throw e;
+    }
+    assert.fail(`${query} parsed`);
+  };
+  assert.match(error('form:marta').reason, /unknown field form: — did you mean from:\?/);
+  assert.match(error('budget sujbect:x').reason, /did you mean subject:\?/);
+  assert.equal(error('budget sujbect:x').position, 7);
+  assert.match(error('xyz:foo').reason, /unknown field xyz: \(fields: from: to:/);
+  assert.deepEqual(error('from:(unclosed "quote'), { reason: 'this quote is never closed', position: 15 });
+  assert.deepEqual(error('(a OR b'), { reason: 'this parenthesis is never closed', position: 0 });
+  assert.deepEqual(error('a (b (c) d'), { reason: 'this parenthesis is never closed', position: 2 });
+  assert.deepEqual(error('a) b'), { reason: '")" without "("', position: 1 });
+  assert.match(error('from:(a OR b)').reason, /from: takes one value; for several, write \(from:a OR from:b\)/);
+  // Still words: a quoted field-like text, a URL, a time.
+  for (const query of ['"form:marta"', 'http://example.com/x', '10:30', 'subject:"re: budget"', 're:budget', 'Fwd:minutes', 'mailto:x@y.org']) assert.doesNotThrow(() => parseQuery(query), query);
+});

@@ -124,9 +124,11 @@ export function SearchPage(props: { ctx: PageContext; query: string; sort: strin
     <Layout ctx={ctx} title={query || ctx.t.search} query={query}>
       <h1>{ctx.t.search}</h1>
       {props.error ? (
-        <p class="error" role="alert">
-          {ctx.t.queryError}: <code>{props.error}</code>
-        </p>
+        <div class="error" role="alert">
+          <p>{ctx.t.queryError}:</p>
+          {/* Preformatted: the caret line is spaces up to the column, and only keeps its place in monospace. */}
+          <pre class="query-error">{props.error}</pre>
+        </div>
       ) : null}
       {result ? (
         <div class="results">
