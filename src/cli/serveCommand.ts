@@ -6,6 +6,7 @@ import type { MirrorStatusView } from '../web/views/pages.js';
 import { requireDataDir, type DataDir } from '../config/dataDir.js';
 import { UsageError } from '../errors.js';
 import { buildServer } from '../serve/server.js';
+import { listenWide } from '../serve/listen.js';
 import { BlobStore } from '../store/blobStore.js';
 import { openReader, type DatabaseLocation } from '../store/openStore.js';
 import { databaseOf, dataDirOf, print } from './context.js';
@@ -51,19 +52,21 @@ export async function serveArchive(dir: DataDir, database: DatabaseLocation, fla
     trustProxy: flags.trustProxy ?? [],
     workBudget: { msPerSecond: searchBudget },
   });
+  let listening;
   try {
-    await app.listen({ port, host: flags.host });
+    listening = await listenWide(app, port, flags.host);
   } catch (error) {
+    await app.close();
     await store.close();
     throw new UsageError(`cannot listen on ${flags.host}:${port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const address = app.server.address();
-  const shown = typeof address === 'object' && address ? `http://${flags.host === '0.0.0.0' ? 'localhost' : flags.host}:${address.port}` : String(address);
+  const shown = `http://${flags.host === '0.0.0.0' ? 'localhost' : flags.host}:${listening.port}`;
   const releases = await store.releases();
   print(`Serving ${config.title} at ${shown}  (Ctrl-C to stop)`);
   if (flags.preview) print('  PREVIEW: embargoed messages are shown too');
   else if (releases.length === 0) print('  No release is published yet, so there is nothing public to show: "epistola release create" and "release publish", or --preview');
   const stop = () => {
+    listening.stopAccepting();
     void app.close().then(() => store.close());
   };
   process.once('SIGINT', stop);

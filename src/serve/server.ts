@@ -113,7 +113,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger: options.logger ?? false,
     trustProxy: options.trustProxy && options.trustProxy.length > 0 ? [...options.trustProxy] : false,
     // An address can be 254 characters, percent-encoded up to three times as long.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     // A request that has not fully arrived after this long is answered 408 (slow clients hold no socket for ever).
     requestTimeout: 30_000,
     // Node answers a request without Host with an empty 400 of its own; it gets the site's page instead (hook below).
