@@ -31,19 +31,8 @@ PORT=18090; NGINX_PORT=18091
 ulimit -n 65536 2>/dev/null || true
 $E serve --port $PORT --rate-limit 1000000000 >"$WORK/serve.log" 2>&1 &
 SERVER=$!
-mkdir -p "$WORK/nginx/root" "$WORK/nginx/tmp"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/tmp; proxy_temp_path $WORK/nginx/tmp; fastcgi_temp_path $WORK/nginx/tmp;
-  uwsgi_temp_path $WORK/nginx/tmp; scgi_temp_path $WORK/nginx/tmp;
-  server { listen 127.0.0.1:$NGINX_PORT backlog=4096; root $WORK/nginx/root; location / { default_type text/html; } }
-}
-CONF
+. "$(dirname "$0")/nginxStatic.sh"
+nginx_static_config "$WORK" "$NGINX_PORT"
 trap 'kill $SERVER 2>/dev/null || true; /usr/sbin/nginx -c "$WORK/nginx/nginx.conf" -s stop 2>/dev/null || true' EXIT
 for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.2; done
 curl -s -o "$WORK/nginx/root/email.html" "http://127.0.0.1:$PORT/emails/1"

@@ -25,19 +25,8 @@ $E demo --out "$WORK/demo" --count "$COUNT" --seed 1 --ingest >/dev/null
 PORT=18080; NGINX_PORT=18081
 $E serve --port $PORT --rate-limit 1000000000 >"$WORK/serve.log" 2>&1 &
 SERVER=$!
-mkdir -p "$WORK/nginx/root" "$WORK/nginx/tmp"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/tmp; proxy_temp_path $WORK/nginx/tmp; fastcgi_temp_path $WORK/nginx/tmp;
-  uwsgi_temp_path $WORK/nginx/tmp; scgi_temp_path $WORK/nginx/tmp;
-  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/nginx/root; location / { default_type text/html; } }
-}
-CONF
+. "$(dirname "$0")/nginxStatic.sh"
+nginx_static_config "$WORK" "$NGINX_PORT"
 trap 'kill $SERVER 2>/dev/null || true; /usr/sbin/nginx -c "$WORK/nginx/nginx.conf" -s stop 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.2; done
 

@@ -1,4 +1,4 @@
-import { seeded } from './rawHttp.js';
+import { prng } from '../src/demo/prng.js';
 
 /**
  * Mutations of real messages for the ingest fuzz test (fixed seed): each takes a message's bytes and
@@ -99,7 +99,7 @@ export const MUTATION_KINDS = Object.keys(MUTATORS);
 
 /** `count` mutants of the given messages, the same on every run for the same seed. */
 export function* mutants(originals: readonly Buffer[], count: number, seed = 20261201): Generator<Mutant & { original: number }> {
-  const random = seeded(seed);
+  const random = prng(seed);
   for (let i = 0; i < count; i++) {
     // Every kind in turn, so even a short run covers them all.
     const kind = MUTATION_KINDS[i % MUTATION_KINDS.length]!;

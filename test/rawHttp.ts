@@ -71,15 +71,3 @@ function unchunk(bytes: Buffer): Buffer {
   }
   return Buffer.concat(parts);
 }
-
-/** A seeded generator (mulberry32): the same requests on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

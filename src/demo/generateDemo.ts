@@ -6,6 +6,7 @@ import { demoKeyRecords, signDemoMessage, signWithBodyLength } from './demoSigni
 import { formatKeyFile } from '../verify/keyFile.js';
 import { mboxEntry } from '../mail/mboxWriter.js';
 import { encodeWord, filePart, formatAddress, formatDate, message, messagePart, multipart, textPart, type Part } from './mimeWriter.js';
+import { prng } from './prng.js';
 
 /**
  * Writes the demo collection: a deterministic, realistic set of a fictional harbour authority's
@@ -26,18 +27,6 @@ export interface DemoResult {
   readonly paths: readonly string[];
   /** The demo domains' DKIM key records, for `epistola keys import`. */
   readonly keyFile: string;
-}
-
-/** mulberry32: a small, well-known deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface ThreadMessage {

@@ -7,7 +7,8 @@ import { BlobStore } from '../../src/store/blobStore.js';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { runCli, tempDir } from '../helpers.js';
 import { randomQueries } from '../randomQueries.js';
-import { rawRequest, seeded, type RawResponse } from '../rawHttp.js';
+import { rawRequest, type RawResponse } from '../rawHttp.js';
+import { prng } from '../../src/demo/prng.js';
 
 /**
  * The web reader under hostile requests (fixed seed, bounded): every route of the server's own
@@ -140,7 +141,7 @@ function check(label: string, response: RawResponse, method: string, url: string
 test('no request a client can send gets a 500, a reset, a framework error or an embargoed message', { timeout: 600_000 }, async () => {
   const routes = servedRoutes(app);
   assert.ok(routes.length >= 25, `the route table has every route (${routes.length})`);
-  const random = seeded(20261201);
+  const random = prng(20261201);
   const statuses = new Map<number, number>();
   const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
   for (const raw of MALFORMED) {
