@@ -4,10 +4,9 @@ import { basename, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { BlobStore } from '../store/blobStore.js';
 import type { ArchiveWriter } from '../store/archiveStore.js';
-import { fetchKeys } from '../verify/fetchKeys.js';
 import { formatKeyFile, parseKeyFile } from '../verify/keyFile.js';
 import { keyFacts, type KeyRecord } from '../verify/keyRecord.js';
-import { reverify, type ReverifySummary } from '../verify/reverify.js';
+import type { ReverifySummary } from '../verify/reverify.js';
 import { parseId, print, readUserFile, withReader, withWriter } from './context.js';
 
 /** `keys import | fetch | list | export`: the DKIM key archive. */
@@ -58,6 +57,7 @@ export function registerKeysCommands(program: Command): void {
       }
       await withWriter(command, async (store, dir) => {
         const missing = await store.missingKeys();
+        const { fetchKeys } = await import('../verify/fetchKeys.js');
         const outcomes = await fetchKeys(
           missing.map((m) => m.name),
           { server: options.resolver, timeoutMs: Number(options.timeout) || 3000 },
@@ -124,7 +124,8 @@ export function registerKeysCommands(program: Command): void {
 /** Verifies again the messages signed with these keys: a new key changes their verdicts. */
 async function recheck(store: ArchiveWriter, blobs: BlobStore, records: readonly KeyRecord[]): Promise<ReverifySummary> {
   const ids = await store.messagesSignedWith([...new Set(records.map((r) => r.name))]);
-  return reverify(store, blobs, ids);
+  // The verifier (mailauth) is loaded only when messages are checked again.
+  return (await import('../verify/reverify.js')).reverify(store, blobs, ids);
 }
 
 function recheckLine(s: ReverifySummary): string {

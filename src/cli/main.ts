@@ -7,18 +7,14 @@ import { acquireWriteLock, initDataDir, requireDataDir, resolveDataDir, type Col
 import { databaseOf, dataDirOf, parseId, print, withReader } from './context.js';
 import { registerVerifyCommands } from './verifyCommands.js';
 import { registerKeysCommands } from './keysCommands.js';
-import { registerServeCommand, serveArchive } from './serveCommand.js';
+import { registerServeCommand } from './serveCommand.js';
 import { registerReleaseCommands } from './releaseCommands.js';
 import { registerPublishCommands } from './publishCommands.js';
-import { createDemoReleases } from '../demo/demoReleases.js';
 import { DataDirError, UsageError } from '../errors.js';
-import { ingest } from '../pipeline/ingest.js';
-import { expandSources } from '../ingest/sources.js';
 import { describeDatabase, openWriter, parseDatabase, type DatabaseLocation } from '../store/openStore.js';
 import { TEXT_SEARCH, type Stemming } from '../store/postgres/schema.js';
 import { registerMigrateCommand } from './migrateCommand.js';
 import { BlobStore } from '../store/blobStore.js';
-import { generateDemo } from '../demo/generateDemo.js';
 import { chooseProgressMode, progressReporter, renderProgress } from './progressBar.js';
 import { formatIngestSummary, formatStats } from './summary.js';
 import { formatMessage } from './showMessage.js';
@@ -47,6 +43,8 @@ interface IngestFlags {
 
 async function runIngest(dir: DataDir, database: (config: CollectionConfig) => DatabaseLocation, paths: string[], options: IngestFlags): Promise<number> {
   // Paths are checked before anything is created, so a typo leaves no half-made archive behind.
+  // The ingest stages (MIME parser, DKIM verifier) are loaded by the commands that use them: a search need not pay for them.
+  const [{ expandSources }, { ingest }] = await Promise.all([import('../ingest/sources.js'), import('../pipeline/ingest.js')]);
   const sources = await expandSources(paths);
   await initDataDir(dir);
   const unlock = await acquireWriteLock(dir);
@@ -223,6 +221,7 @@ function buildProgram(): Command {
       if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count must be a whole number ≥ 1, not ${options.count}`);
       if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not ${options.seed}`);
       const outDir = resolve(options.out ?? join(dir.root, 'demo-mail'));
+      const { generateDemo } = await import('../demo/generateDemo.js');
       const result = await generateDemo({ outDir, count, seed, maildirOnly: options.maildirOnly ?? false });
       print(`${result.reused ? 'Reusing' : 'Wrote'} ${result.messages.toLocaleString('en-US')} demo messages in ${outDir}`);
       if (options.ingest) {
@@ -235,11 +234,12 @@ function buildProgram(): Command {
         if (imported.added > 0) print(`Imported the demo domains' ${imported.added} DKIM key records`);
         process.exitCode = await runIngest(dir, () => database, [...result.paths], { progress: 'auto' });
         const writer = await openWriter(database);
+        const { createDemoReleases } = await import('../demo/demoReleases.js');
         const releases = await createDemoReleases(writer, new Date()).finally(() => writer.close());
         if (releases.length > 0) print(`Releases: ${releases.join(', ')}`);
         const cli = `npm exec -- epistola --data ${dir.root}`;
         print(`\nTry:  ${cli} stats\n      ${cli} search 'équatorien after:2015' --facets\n      ${cli} show 1\n      ${cli} thread 1\n      ${cli} verify 1`);
-        if (options.serve && process.exitCode === 0) await serveArchive(dir, database, { port: options.port, host: '127.0.0.1', rateLimit: '300', searchBudget: '400' });
+        if (options.serve && process.exitCode === 0) await (await import('./serveCommand.js')).serveArchive(dir, database, { port: options.port, host: '127.0.0.1', rateLimit: '300', searchBudget: '400' });
       }
     });
   registerVerifyCommands(program);

@@ -4,11 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireDataDir } from '../config/dataDir.js';
 import { UsageError } from '../errors.js';
-import { mirrorStatus } from '../mirror/mirrorStatus.js';
-import { SyncRefused, syncMirror } from '../mirror/syncMirror.js';
-import { verifyMirror } from '../mirror/verifyMirror.js';
 import { loadCollectionKey } from '../publish/collectionKey.js';
-import { exportSite } from '../publish/exportSite.js';
 import type { MirrorSite } from '../publish/manifest.js';
 import { BlobStore } from '../store/blobStore.js';
 import { openReader } from '../store/openStore.js';
@@ -47,6 +43,8 @@ export function registerPublishCommands(program: Command): void {
       const store = await openReader(databaseOf(command, dir, config), { audience: 'public' });
       const bar = countBar(options.json ?? false, 'messages');
       try {
+        // The views and the search indexer are loaded by the commands that use them.
+        const { exportSite } = await import('../publish/exportSite.js');
         const summary = await exportSite({
           store,
           blobs: new BlobStore(dir.root),
@@ -83,6 +81,7 @@ export function registerPublishCommands(program: Command): void {
     .action(async (origin: string, dir: string, options: { key: string; json?: boolean }) => {
       const bar = countBar(options.json ?? false, 'files');
       try {
+        const { syncMirror } = await import('../mirror/syncMirror.js');
         const summary = await syncMirror(origin, dir, fingerprintFlag(options.key), { onProgress: (done, total) => bar.update({ done, total }) });
         bar.end();
         if (options.json) print(JSON.stringify(summary, null, 2));
@@ -93,7 +92,7 @@ export function registerPublishCommands(program: Command): void {
         }
       } catch (error) {
         bar.end();
-        if (error instanceof SyncRefused) throw new UsageError(error.message);
+        if (error instanceof (await import('../mirror/syncMirror.js')).SyncRefused) throw new UsageError((error as Error).message);
         throw error;
       }
     });
@@ -105,7 +104,7 @@ export function registerPublishCommands(program: Command): void {
     .requiredOption('--key <fingerprint>', 'the collection key fingerprint to trust')
     .option('--json', 'print the report as JSON')
     .action(async (location: string, options: { key: string; json?: boolean }) => {
-      const report = await verifyMirror(location, fingerprintFlag(options.key));
+      const report = await (await import('../mirror/verifyMirror.js')).verifyMirror(location, fingerprintFlag(options.key));
       if (options.json) print(JSON.stringify(report, null, 2));
       else if (report.refused) print(`REFUSED ${report.location}: ${report.refused}`);
       else {
@@ -125,7 +124,7 @@ export function registerPublishCommands(program: Command): void {
     .option('--save', 'keep the result in the archive: the live site and the next export show it at /status')
     .option('--json', 'print the report as JSON')
     .action(async (origin: string, options: { key: string; save?: boolean; json?: boolean }, command: Command) => {
-      const report = await mirrorStatus(origin, fingerprintFlag(options.key));
+      const report = await (await import('../mirror/mirrorStatus.js')).mirrorStatus(origin, fingerprintFlag(options.key));
       if (options.save) {
         const dir = dataDirOf(command);
         await requireDataDir(dir);

@@ -5,12 +5,9 @@ import { readFile } from 'node:fs/promises';
 import type { MirrorStatusView } from '../web/views/pages.js';
 import { requireDataDir, type DataDir } from '../config/dataDir.js';
 import { UsageError } from '../errors.js';
-import { buildServer } from '../serve/server.js';
-import { listenWide } from '../serve/listen.js';
 import { BlobStore } from '../store/blobStore.js';
 import { openReader, type DatabaseLocation } from '../store/openStore.js';
 import { databaseOf, dataDirOf, print } from './context.js';
-import { loadPublicKey } from '../publish/collectionKey.js';
 
 export interface ServeFlags {
   port: string;
@@ -41,6 +38,8 @@ export async function serveArchive(dir: DataDir, database: DatabaseLocation, fla
     await store.close();
     throw error;
   });
+  // The web stack is loaded here, not when the CLI starts: other commands do not pay for it.
+  const [{ buildServer }, { listenWide }, { loadPublicKey }] = await Promise.all([import('../serve/server.js'), import('../serve/listen.js'), import('../publish/collectionKey.js')]);
   const app = await buildServer({
     store,
     blobs: new BlobStore(dir.root),

@@ -4,11 +4,12 @@ import { UsageError } from '../errors.js';
 import { BlobStore } from '../store/blobStore.js';
 import { openReader } from '../store/openStore.js';
 import { requireDataDir } from '../config/dataDir.js';
-import { KeyArchive } from '../verify/keyArchive.js';
+import type { KeyArchive } from '../verify/keyArchive.js';
 import { parseKeyFile } from '../verify/keyFile.js';
-import { reverify, type ReverifyProgress } from '../verify/reverify.js';
-import { verifyMessage } from '../verify/verifyMessage.js';
-import { writeProofBundle } from '../verify/proofBundle.js';
+import type { ReverifyProgress } from '../verify/reverify.js';
+
+/** The verifier (mailauth) and the bundle writer, loaded by the commands that use them. */
+const verifier = () => Promise.all([import('../verify/reverify.js'), import('../verify/verifyMessage.js'), import('../verify/keyArchive.js'), import('../verify/proofBundle.js')]).then(([r, v, k, p]) => ({ ...r, ...v, ...k, ...p }));
 import { databaseOf, dataDirOf, parseAt, parseId, print, readUserFile, withReader, withWriter } from './context.js';
 import { chooseProgressMode, progressReporter, renderCountProgress } from './progressBar.js';
 import { formatReverify, formatVerification } from './verificationReport.js';
@@ -48,7 +49,7 @@ export function registerVerifyCommands(program: Command): void {
         if (!options.all) {
           const known = new Set((await store.rawRefs({ ids })).map((r) => r.id));
           for (const id of ids) if (!known.has(id)) throw new UsageError(`no message ${id} in ${dir.root}`);
-          await reverify(store, blobs, ids, { at });
+          await (await verifier()).reverify(store, blobs, ids, { at });
           const reports = await Promise.all(ids.map((id) => store.verification(id)));
           print(options.json ? JSON.stringify(ids.length === 1 ? reports[0] : reports, null, 2) : reports.map((r, i) => `Message ${ids[i]}: ${formatVerification(r!)}`).join('\n\n'));
           return;
@@ -57,7 +58,7 @@ export function registerVerifyCommands(program: Command): void {
         const reporter = progressReporter<ReverifyProgress>(chooseProgressMode(options.progress, options.json ?? false), process.stderr, (p) =>
           renderCountProgress({ ...p, elapsedMs: Date.now() - started }, 'messages'),
         );
-        const summary = await reverify(store, blobs, 'all', { at, onProgress: reporter.update });
+        const summary = await (await verifier()).reverify(store, blobs, 'all', { at, onProgress: reporter.update });
         reporter.end();
         print(options.json ? JSON.stringify(summary, null, 2) : formatReverify(summary));
       });
@@ -73,7 +74,7 @@ export function registerVerifyCommands(program: Command): void {
     .action(async (file: string, options: { keys?: string; at?: string; json?: boolean }, command: Command) => {
       const raw = await readUserFile(file);
       const keys = options.keys ? await keysFromFile(options.keys) : await keysFromArchive(command);
-      const report = await verifyMessage(raw, { keys, at: parseAt(options.at) });
+      const report = await (await verifier()).verifyMessage(raw, { keys, at: parseAt(options.at) });
       print(options.json ? JSON.stringify(report, null, 2) : formatVerification(report));
     });
 }
@@ -82,7 +83,7 @@ async function keysFromFile(path: string): Promise<KeyArchive> {
   const text = (await readUserFile(path)).toString('utf8');
   const { records, problems } = parseKeyFile(text, { source: `file ${path}`, seen: new Date().toISOString().slice(0, 10) });
   for (const p of problems) process.stderr.write(`epistola: ${path}:${p.line}: ${p.reason} (skipped)\n`);
-  return new KeyArchive(records);
+  return new (await verifier()).KeyArchive(records);
 }
 
 async function keysFromArchive(command: Command): Promise<KeyArchive> {
@@ -92,7 +93,7 @@ async function keysFromArchive(command: Command): Promise<KeyArchive> {
   });
   const store = await openReader(databaseOf(command, dir, config));
   try {
-    return new KeyArchive(await store.keyRecords());
+    return new (await verifier()).KeyArchive(await store.keyRecords());
   } finally {
     await store.close();
   }
@@ -104,6 +105,7 @@ async function writeBundle(command: Command, id: number, out: string | undefined
     if (!message) throw new UsageError(`no message ${id} in ${dir.root}`);
     const raw = await new BlobStore(dir.root).read(message.sha256);
     // The bundle's report is made now, with the keys as they are, so it matches the files beside it.
+    const { verifyMessage, KeyArchive, writeProofBundle } = await verifier();
     const report = await verifyMessage(raw, { keys: new KeyArchive(await store.keyRecords()), at });
     const outFile = resolve(out ?? `message-${id}-proof.tar.gz`);
     await writeProofBundle({ id, raw, report, outFile });

@@ -2,7 +2,10 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { ArchiveReader, ArchiveWriter, Audience } from './archiveStore.js';
 import { SqliteStore } from './sqlite/sqliteStore.js';
-import { PostgresStore } from './postgres/pgStore.js';
+import type { PostgresStore as PostgresStoreType } from './postgres/pgStore.js';
+
+/** The PostgreSQL store (and its driver) is loaded only for a postgres:// archive. */
+const postgres = async (): Promise<typeof PostgresStoreType> => (await import('./postgres/pgStore.js')).PostgresStore;
 import type { Stemming } from './postgres/schema.js';
 import type { TableTransfer } from './transfer.js';
 import { describeConnection } from './postgres/connection.js';
@@ -37,18 +40,18 @@ export interface OpenOptions {
 export async function openReader(location: DatabaseLocation, options: OpenOptions = {}): Promise<ArchiveReader> {
   return location.kind === 'sqlite'
     ? SqliteStore.open(location.path, { readonly: true, audience: options.audience, now: options.now })
-    : PostgresStore.open(location.url, { readonly: true, audience: options.audience, now: options.now, watch: options.watch });
+    : (await postgres()).open(location.url, { readonly: true, audience: options.audience, now: options.now, watch: options.watch });
 }
 
 /** Opens an archive for writing, creating or upgrading its schema. */
 export async function openWriter(location: DatabaseLocation, options: OpenOptions & { stemming?: Stemming } = {}): Promise<ArchiveWriter> {
   return location.kind === 'sqlite'
     ? SqliteStore.open(location.path, { audience: options.audience, now: options.now })
-    : PostgresStore.open(location.url, { audience: options.audience, now: options.now, stemming: options.stemming });
+    : (await postgres()).open(location.url, { audience: options.audience, now: options.now, stemming: options.stemming });
 }
 
 /** A store that can hand its tables over (both can): for `epistola migrate`. */
 export async function openForTransfer(location: DatabaseLocation, mode: 'read' | 'write'): Promise<ArchiveReader & { transfer(): TableTransfer }> {
   if (location.kind === 'sqlite') return SqliteStore.open(location.path, { readonly: mode === 'read' });
-  return PostgresStore.open(location.url, { readonly: mode === 'read' });
+  return (await postgres()).open(location.url, { readonly: mode === 'read' });
 }

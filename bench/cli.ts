@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+
+/**
+ * Command-line start-to-answer time, as a user running it in a script gets it: every tool run as a
+ * whole process, in interleaved rounds (Epistola, notmuch, mu, again), min and median wall time and
+ * the ratios to notmuch. Usage: node dist/bench/cli.js <epistola data dir> <notmuch config> <mu home> [rounds]
+ */
+const [dataDir, notmuchConfig, muHome, roundsText] = process.argv.slice(2);
+if (!dataDir || !notmuchConfig || !muHome) throw new Error('usage: cli.js <epistola data dir> <notmuch config> <mu home> [rounds]');
+const rounds = Number(roundsText ?? 15);
+const epistola = ['bin/epistola.js', '--data', dataDir];
+const WORDS = ['budget', 'dredging', 'harbour', 'quay', 'ferry'];
+
+interface Case {
+  readonly label: string;
+  readonly tools: ReadonlyArray<{ readonly tool: string; readonly command: string; readonly args: readonly string[]; readonly env?: NodeJS.ProcessEnv }>;
+}
+const CASES: Case[] = [
+  ...WORDS.map((word) => ({
+    label: `search ${word}`,
+    tools: [
+      { tool: 'epistola', command: process.execPath, args: [...epistola, 'search', '--limit', '20', word] },
+      { tool: 'notmuch', command: 'notmuch', args: ['search', '--limit=20', word], env: { NOTMUCH_CONFIG: notmuchConfig } },
+      { tool: 'mu', command: 'mu', args: ['find', `--muhome=${muHome}`, '--maxnum=20', word] },
+    ],
+  })),
+  {
+    label: 'count everything',
+    tools: [
+      { tool: 'epistola', command: process.execPath, args: [...epistola, 'stats'] },
+      { tool: 'notmuch', command: 'notmuch', args: ['count', '*'], env: { NOTMUCH_CONFIG: notmuchConfig } },
+    ],
+  },
+];
+
+const times = new Map<string, number[]>();
+for (let round = 0; round < rounds; round++) {
+  for (const c of CASES) {
+    for (const t of c.tools) {
+      const started = performance.now();
+      const run = spawnSync(t.command, t.args, { env: { ...process.env, ...t.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const ms = performance.now() - started;
+      if (run.status !== 0) throw new Error(`${t.command} ${t.args.join(' ')}: exit ${run.status} ${run.stderr}`);
+      const key = `${c.label}|${t.tool}`;
+      times.set(key, [...(times.get(key) ?? []), ms]);
+    }
+  }
+}
+const min = (xs: number[]) => Math.min(...xs);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+console.log(`| case | epistola min / median ms | notmuch min / median ms | mu min / median ms | epistola ÷ notmuch (min, median) |`);
+console.log('|---|---|---|---|---|');
+for (const c of CASES) {
+  const of = (tool: string) => times.get(`${c.label}|${tool}`);
+  const cell = (xs: number[] | undefined) => (xs ? `${min(xs).toFixed(0)} / ${median(xs).toFixed(0)}` : '—');
+  const e = of('epistola')!;
+  const n = of('notmuch')!;
+  console.log(`| ${c.label} | ${cell(e)} | ${cell(n)} | ${cell(of('mu'))} | ${(min(e) / min(n)).toFixed(1)}× , ${(median(e) / median(n)).toFixed(1)}× |`);
+}
