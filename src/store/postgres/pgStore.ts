@@ -34,6 +34,7 @@ import { relatedPostgres } from './pgRelated.js';
 import { describeConnection } from './connection.js';
 import type { TableTransfer } from '../transfer.js';
 import { postgresTransfer } from './pgTransfer.js';
+import { refreshTermDocs } from './termDocs.js';
 
 // bigint and numeric arrive as strings by default; every number we store fits a double exactly.
 pg.types.setTypeParser(pg.types.builtins.INT8, Number);
@@ -515,12 +516,6 @@ export class PostgresStore implements ArchiveWriter {
     }
     await this.#pool.end();
   }
-}
-
-/** Rebuilds term_docs from the index (ts_stat reads every vector: seconds per 100k messages, once per ingest). */
-export async function refreshTermDocs(db: Db): Promise<void> {
-  await db.query('TRUNCATE term_docs');
-  await db.query("INSERT INTO term_docs (term, docs) SELECT word, ndoc FROM ts_stat('SELECT fts FROM messages') WHERE ndoc > 1");
 }
 
 async function releaseTimes(db: Db): Promise<ReleaseTime[]> {

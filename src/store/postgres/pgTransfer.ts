@@ -3,7 +3,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { TableTransfer } from '../transfer.js';
-import { refreshTermDocs } from './pgStore.js';
+import { refreshTermDocs } from './termDocs.js';
 import { insertMessageRows } from './pgIngest.js';
 import { pgText } from './textSearch.js';
 
