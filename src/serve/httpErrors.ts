@@ -36,16 +36,18 @@ function langOf(request: FastifyRequest): Lang {
   return chooseLang(query?.lang, typeof header === 'string' ? header : undefined);
 }
 
+/** An error's body and type: problem details under /api, else the site's page (`path` for its language switcher). */
+export function errorBody(api: boolean, status: number, message: string, page: { lang: Lang; collection: string; path: string }): { type: string; body: string } {
+  // `error` as well as `detail`: API clients written against the first wave read `error`.
+  if (api) return { type: 'application/problem+json; charset=utf-8', body: JSON.stringify({ type: 'about:blank', title: statusTitle(status), status, detail: message, error: message }) };
+  return { type: 'text/html; charset=utf-8', body: renderPage(ErrorPage({ ctx: { ...page, t: MESSAGES[page.lang] }, status, message })) };
+}
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, message: string, headers: Readonly<Record<string, string>> = {}, collection = ''): FastifyReply {
-  void reply.code(status).headers(PAGE_HEADERS).headers(headers).header('vary', 'accept-language');
-  if (isApi(request.url)) {
-    // `error` as well as `detail`: API clients written against the first wave read `error`.
-    return reply.type('application/problem+json; charset=utf-8').send(JSON.stringify({ type: 'about:blank', title: statusTitle(status), status, detail: message, error: message }));
-  }
-  const lang = langOf(request);
   // The path is echoed into the language switcher: a damaged or huge one is not repeated back.
   const path = status === 400 || status === 414 || request.url.length > 2048 ? '/' : request.url.replace(/([?&])lang=[^&]*&?/, '$1').replace(/[?&]$/, '');
-  return reply.type('text/html; charset=utf-8').send(renderPage(ErrorPage({ ctx: { lang, t: MESSAGES[lang], collection, path }, status, message })));
+  const { type, body } = errorBody(isApi(request.url), status, message, { lang: langOf(request), collection, path });
+  return reply.code(status).headers(PAGE_HEADERS).headers(headers).header('vary', 'accept-language').type(type).send(body);
 }
 
 function statusTitle(status: number): string {
@@ -99,7 +101,7 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: un
     [status, message] = (lineEnd < 0 ? packet.length : lineEnd) > LONG_REQUEST_LINE ? [414, t.uriTooLong] : [431, t.headersTooLarge];
   }
   if (socket.writable) {
-    const body = renderPage(ErrorPage({ ctx: { lang: 'en', t, collection, path: '/' }, status, message }));
+    const { body } = errorBody(false, status, message, { lang: 'en', collection, path: '/' });
     const headers = Object.entries(PAGE_HEADERS)
       .map(([name, value]) => `${name}: ${value}\r\n`)
       .join('');

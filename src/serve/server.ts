@@ -22,11 +22,11 @@ import { chooseLang, MESSAGES } from '../web/i18n.js';
 import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
 import { DOWNLOAD_HEADERS, EMAIL_HTML_HEADERS, PAGE_HEADERS } from '../web/securityHeaders.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
-import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, ErrorPage, HomePage, KeysPage, PersonPage, ReleasePage, SearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
+import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, HomePage, KeysPage, PersonPage, ReleasePage, SearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
 import { atomFeed } from '../web/atomFeed.js';
 import { OPENAPI } from '../web/openapi.js';
 import { PageCache } from './pageCache.js';
-import { answerClientError, classify, HttpError, sendError } from './httpErrors.js';
+import { answerClientError, classify, errorBody, HttpError, sendError } from './httpErrors.js';
 import { WorkBudget, type WorkBudgetOptions } from './workBudget.js';
 import { ADDRESS_PARAMS, API_SEARCH_QUERY, SEARCH_QUERY } from './routeSchemas.js';
 
@@ -96,8 +96,8 @@ function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply 
 }
 
 /** A message, thread or release number as written in its address: digits only (`1e3` is not 1000). */
-function idParam(request: FastifyRequest, name = 'id'): number | null {
-  const text = (request.params as Record<string, string | undefined>)[name] ?? '';
+function idParam(request: FastifyRequest): number | null {
+  const text = (request.params as { id?: string }).id ?? '';
   return /^[1-9]\d{0,14}$/.test(text) ? Number(text) : null;
 }
 
@@ -178,7 +178,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // A spent budget is answered before anything else is done: under a flood from many addresses the
   // refusals themselves must cost next to nothing, or they fill the main thread and pages wait
   // (bench/load.sh: a reader got 16 pages/s during a search flood when each refusal rendered a page).
-  const busyPages = new Map<string, Buffer>();
+  const busyPages = new Map<string, { type: string; body: string }>();
   app.addHook('onRequest', async (request, reply) => {
     if (!EXPENSIVE.test(request.url) || budget.available()) return;
     const cached = cacheKey(request);
@@ -187,15 +187,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const ctx = contextOf(request, collection);
     const api = request.url.startsWith('/api/');
     const key = `${ctx.lang} ${api}`;
-    let body = busyPages.get(key);
-    if (!body) busyPages.set(key, (body = Buffer.from(api ? JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: ctx.t.busy, error: ctx.t.busy }) : renderPage(ErrorPage({ ctx: { ...ctx, path: '/' }, status: 503, message: ctx.t.busy })))));
-    return reply
-      .code(503)
-      .headers(PAGE_HEADERS)
-      .header('retry-after', '1')
-      .header('vary', 'accept-language')
-      .type(api ? 'application/problem+json; charset=utf-8' : 'text/html; charset=utf-8')
-      .send(body);
+    let busy = busyPages.get(key);
+    if (!busy) busyPages.set(key, (busy = errorBody(api, 503, ctx.t.busy, { lang: ctx.lang, collection, path: '/' })));
+    return reply.code(503).headers(PAGE_HEADERS).header('retry-after', '1').header('vary', 'accept-language').type(busy.type).send(busy.body);
   });
   app.addHook('onRequest', async (request, reply) => {
     if (!RATE_LIMITED.test(request.url) && fromCacheSent(request, reply)) return reply;
