@@ -48,7 +48,9 @@ async function main(): Promise<void> {
   console.log('\n| tool | p50 ms | p95 ms | p99 ms | runs |');
   console.log('|---|---|---|---|---|');
   for (const [tool, values] of Object.entries(all)) {
-    console.log(`| ${tool} | ${percentile(values, 50).toFixed(1)} | ${percentile(values, 95).toFixed(1)} | ${percentile(values, 99).toFixed(1)} | ${values.length} |`);
+    console.log(
+      `| ${tool} | ${percentile(values, 50).toFixed(1)} | ${percentile(values, 95).toFixed(1)} | ${percentile(values, 99).toFixed(1)} | ${values.length} |`,
+    );
   }
 }
 

@@ -20,9 +20,24 @@ export const QUERIES: readonly BenchQuery[] = [
   { kind: 'prefix', epistola: 'dredg*', notmuch: 'dredg*', mu: 'dredg*' },
   { kind: 'subject word', epistola: 'subject:strike', notmuch: 'subject:strike', mu: 'subject:strike' },
   { kind: 'subject phrase', epistola: 'subject:"budget review"', notmuch: 'subject:"budget review"', mu: 'subject:"budget review"' },
-  { kind: 'from: address', epistola: 'from:jweiss@dredging-partners.example.com', notmuch: 'from:jweiss@dredging-partners.example.com', mu: 'from:jweiss@dredging-partners.example.com' },
-  { kind: 'from: domain + year', epistola: 'from:@dredging-partners.example.com after:2015 before:2016', notmuch: 'from:dredging-partners.example.com and date:2015-01-01..2015-12-31', mu: 'from:dredging-partners.example.com AND date:20150101..20151231' },
-  { kind: 'to: address', epistola: 'to:zoe.martin@meridian-port.example.org', notmuch: 'to:zoe.martin@meridian-port.example.org', mu: 'to:zoe.martin@meridian-port.example.org' },
+  {
+    kind: 'from: address',
+    epistola: 'from:jweiss@dredging-partners.example.com',
+    notmuch: 'from:jweiss@dredging-partners.example.com',
+    mu: 'from:jweiss@dredging-partners.example.com',
+  },
+  {
+    kind: 'from: domain + year',
+    epistola: 'from:@dredging-partners.example.com after:2015 before:2016',
+    notmuch: 'from:dredging-partners.example.com and date:2015-01-01..2015-12-31',
+    mu: 'from:dredging-partners.example.com AND date:20150101..20151231',
+  },
+  {
+    kind: 'to: address',
+    epistola: 'to:zoe.martin@meridian-port.example.org',
+    notmuch: 'to:zoe.martin@meridian-port.example.org',
+    mu: 'to:zoe.martin@meridian-port.example.org',
+  },
   { kind: 'date range', epistola: 'after:2015-03 before:2015-04', notmuch: 'date:2015-03-01..2015-03-31', mu: 'date:20150301..20150331' },
   { kind: 'has:attachment', epistola: 'has:attachment', notmuch: 'tag:attachment', mu: 'flag:attach' },
   { kind: 'filetype', epistola: 'filetype:pdf', notmuch: 'mimetype:application/pdf', mu: 'mime:application/pdf' },
@@ -33,7 +48,6 @@ export const QUERIES: readonly BenchQuery[] = [
   { kind: 'French words', epistola: 'délai supplémentaire', notmuch: 'délai and supplémentaire', mu: 'délai AND supplémentaire' },
   { kind: 'word, date order', epistola: 'remorqueur', notmuch: 'remorqueur', mu: 'remorqueur' },
 ];
-
 
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

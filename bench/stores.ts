@@ -43,7 +43,10 @@ async function warm(urls: readonly string[]): Promise<void> {
 }
 
 function wrk(url: string, script?: string, env: NodeJS.ProcessEnv = {}): string {
-  const out = spawnSync('wrk', ['-t2', '-c32', `-d${WRK_SECONDS}s`, '--latency', ...(script ? ['-s', script] : []), url], { encoding: 'utf8', env: { ...process.env, ...env } }).stdout;
+  const out = spawnSync('wrk', ['-t2', '-c32', `-d${WRK_SECONDS}s`, '--latency', ...(script ? ['-s', script] : []), url], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  }).stdout;
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? '?';
   const p99 = /\s99%\s+(\S+)/.exec(out)?.[1] ?? '?';
   const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0';
@@ -59,7 +62,16 @@ async function serveNodes(args: string[], count: number): Promise<{ ports: numbe
     ports.push(port);
   }
   for (const port of ports) {
-    for (let i = 0; i < 600 && !(await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+    for (
+      let i = 0;
+      i < 600 &&
+      !(await fetch(`http://127.0.0.1:${port}/`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100));
     await warm([`http://127.0.0.1:${port}/search?q=budget`]);
   }
   return { ports, stop: () => children.forEach((c) => c.kill('SIGTERM')) };
@@ -69,7 +81,10 @@ async function main(): Promise<void> {
   const [work, maildir] = process.argv.slice(2);
   if (!work || !maildir) throw new Error('usage: node dist/bench/stores.js <work-dir> <demo Maildir>');
   // A durable server (fsync on, the defaults) with memory settings a dedicated machine would give it.
-  const server = await startPostgres({ durable: true, settings: { shared_buffers: '2GB', work_mem: '64MB', maintenance_work_mem: '512MB', max_wal_size: '4GB' } });
+  const server = await startPostgres({
+    durable: true,
+    settings: { shared_buffers: '2GB', work_mem: '64MB', maintenance_work_mem: '512MB', max_wal_size: '4GB' },
+  });
   try {
     const url = await server.createDatabase('bench');
     const sqliteData = ['--data', join(work, 'sqlite')];
@@ -87,7 +102,8 @@ async function main(): Promise<void> {
     const postgres = await PostgresStore.open(url, { readonly: true });
     const messages = (await sqlite.stats()).messages;
     console.log(`\n${messages.toLocaleString('en-US')} messages; ingest (parse, verify DKIM, store, index, thread):`);
-    for (const [store, seconds] of Object.entries(ingest)) console.log(`  ${store.padEnd(9)} ${seconds.toFixed(1)} s  ${Math.round(messages / seconds).toLocaleString('en-US')} msg/s`);
+    for (const [store, seconds] of Object.entries(ingest))
+      console.log(`  ${store.padEnd(9)} ${seconds.toFixed(1)} s  ${Math.round(messages / seconds).toLocaleString('en-US')} msg/s`);
 
     const a = await searchTimes(sqlite);
     const b = await searchTimes(postgres);
@@ -101,29 +117,44 @@ async function main(): Promise<void> {
     }
     console.log('\n| store | p50 ms | p95 ms | p99 ms | runs |');
     console.log('|---|---|---|---|---|');
-    for (const [name, t] of [['SQLite', a.all], ['PostgreSQL', b.all]] as const) {
+    for (const [name, t] of [
+      ['SQLite', a.all],
+      ['PostgreSQL', b.all],
+    ] as const) {
       console.log(`| ${name} | ${percentile(t, 50).toFixed(1)} | ${percentile(t, 95).toFixed(1)} | ${percentile(t, 99).toFixed(1)} | ${t.length} |`);
     }
     await sqlite.close();
     await postgres.close();
 
-    const ids = JSON.parse(spawnSync(process.execPath, [cli, ...pgData, 'search', '--json', '--limit', '1000', '--sort', 'date', 'release:1'], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout) as { hits: Array<{ message: { id: number } }> };
+    const ids = JSON.parse(
+      spawnSync(process.execPath, [cli, ...pgData, 'search', '--json', '--limit', '1000', '--sort', 'date', 'release:1'], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      }).stdout,
+    ) as { hits: Array<{ message: { id: number } }> };
     const idsFile = join(work, 'public-ids.txt');
     writeFileSync(idsFile, ids.hits.map((h) => h.message.id).join('\n'));
     const random = join(import.meta.dirname, '..', '..', 'bench', 'randomEmails.lua');
     const one = ids.hits[0]!.message.id;
     console.log(`\nweb (wrk 2 threads, 32 connections, ${WRK_SECONDS} s each; everything on the same 2 cores):`);
-    for (const [label, args] of [['SQLite, 1 node', sqliteData], ['PostgreSQL, 1 node', pgData]] as const) {
+    for (const [label, args] of [
+      ['SQLite, 1 node', sqliteData],
+      ['PostgreSQL, 1 node', pgData],
+    ] as const) {
       const nodes = await serveNodes(args, 1);
       const base = `http://127.0.0.1:${nodes.ports[0]}`;
       await warm([`${base}/emails/${one}`]);
-      console.log(`  ${label}: one email page ${wrk(`${base}/emails/${one}`)}; 1,000 random emails ${wrk(base, random, { IDS_FILE: idsFile })}; search page ${wrk(`${base}/search?q=budget`)}`);
+      console.log(
+        `  ${label}: one email page ${wrk(`${base}/emails/${one}`)}; 1,000 random emails ${wrk(base, random, { IDS_FILE: idsFile })}; search page ${wrk(`${base}/search?q=budget`)}`,
+      );
       nodes.stop();
     }
     const nodes = await serveNodes(pgData, 2);
     const lb = await startNginx({ upstreams: nodes.ports }, join(work, 'nginx'));
     await warm(nodes.ports.map((port) => `http://127.0.0.1:${port}/emails/${one}`));
-    console.log(`  PostgreSQL, 2 nodes behind nginx: one email page ${wrk(`${lb.url}/emails/${one}`)}; 1,000 random emails ${wrk(lb.url, random, { IDS_FILE: idsFile })}; search page ${wrk(`${lb.url}/search?q=budget`)}`);
+    console.log(
+      `  PostgreSQL, 2 nodes behind nginx: one email page ${wrk(`${lb.url}/emails/${one}`)}; 1,000 random emails ${wrk(lb.url, random, { IDS_FILE: idsFile })}; search page ${wrk(`${lb.url}/search?q=budget`)}`,
+    );
     await lb.stop();
     nodes.stop();
   } finally {

@@ -24,5 +24,12 @@ for (let r = 0; r < rounds; r++) for (const raw of messages) await verifyMessage
 const seconds = (performance.now() - started) / 1000;
 const n = messages.length * rounds;
 console.log(
-  JSON.stringify({ messages: messages.length, signatures, rounds, seconds: Number(seconds.toFixed(2)), messagesPerSecond: Math.round(n / seconds), signaturesPerSecond: Math.round((signatures * rounds) / seconds) }),
+  JSON.stringify({
+    messages: messages.length,
+    signatures,
+    rounds,
+    seconds: Number(seconds.toFixed(2)),
+    messagesPerSecond: Math.round(n / seconds),
+    signaturesPerSecond: Math.round((signatures * rounds) / seconds),
+  }),
 );

@@ -55,5 +55,14 @@ export async function sign(raw: string | Buffer, key: TestKey, options: SignOpti
 }
 
 export function plainMessage(from: string, subject: string, body: string): string {
-  return [`From: ${from}`, 'To: reader@example.net', `Subject: ${subject}`, 'Date: Mon, 1 Jun 2020 12:00:00 +0000', `Message-ID: <${subject.replace(/\W/g, '')}@test>`, '', body, ''].join('\r\n');
+  return [
+    `From: ${from}`,
+    'To: reader@example.net',
+    `Subject: ${subject}`,
+    'Date: Mon, 1 Jun 2020 12:00:00 +0000',
+    `Message-ID: <${subject.replace(/\W/g, '')}@test>`,
+    '',
+    body,
+    '',
+  ].join('\r\n');
 }

@@ -24,7 +24,17 @@ function freeUdpPort(): Promise<number> {
 
 export async function startDnsServer(txt: ReadonlyArray<{ name: string; record: string }>): Promise<DnsServer> {
   const port = await freeUdpPort();
-  const args = ['--keep-in-foreground', '--no-resolv', '--no-hosts', '--no-poll', '--bind-interfaces', '--listen-address=127.0.0.1', `--port=${port}`, '--pid-file=', '--log-facility=-'];
+  const args = [
+    '--keep-in-foreground',
+    '--no-resolv',
+    '--no-hosts',
+    '--no-poll',
+    '--bind-interfaces',
+    '--listen-address=127.0.0.1',
+    `--port=${port}`,
+    '--pid-file=',
+    '--log-facility=-',
+  ];
   // TXT strings are at most 255 bytes: long key records are sent as several strings.
   for (const { name, record } of txt) args.push(`--txt-record=${name},${(record.match(/.{1,255}/g) ?? ['']).join(',')}`);
   const binary = process.env.DNSMASQ ?? '/usr/sbin/dnsmasq';
@@ -32,7 +42,9 @@ export async function startDnsServer(txt: ReadonlyArray<{ name: string; record: 
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const spawnError = new Promise<never>((_, fail) => child.once('error', (e) => fail(new Error(`cannot start ${binary} (run scripts/system-deps.sh): ${e.message}`))));
+  const spawnError = new Promise<never>((_, fail) =>
+    child.once('error', (e) => fail(new Error(`cannot start ${binary} (run scripts/system-deps.sh): ${e.message}`))),
+  );
   const address = `127.0.0.1:${port}`;
   // Ready when it answers.
   const probe = new Resolver({ timeout: 200, tries: 1 });

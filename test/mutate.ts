@@ -52,7 +52,9 @@ const MUTATORS: Record<string, Mutator> = {
   },
   'bogus-charset': (raw) => {
     const text = raw.toString('latin1');
-    const changed = /charset=/i.test(text) ? text.replace(/charset="?[\w-]+"?/gi, 'charset="x-no-such-charset-\u00ff"') : text.replace(/\r?\n\r?\n/, '\nContent-Type: text/plain; charset=utf-99\n\n');
+    const changed = /charset=/i.test(text)
+      ? text.replace(/charset="?[\w-]+"?/gi, 'charset="x-no-such-charset-\u00ff"')
+      : text.replace(/\r?\n\r?\n/, '\nContent-Type: text/plain; charset=utf-99\n\n');
     return { bytes: Buffer.from(changed, 'latin1'), headersKept: false };
   },
   'broken-base64': (raw, random) => {
@@ -60,7 +62,10 @@ const MUTATORS: Record<string, Mutator> = {
     const head = text.slice(0, headerEnd(raw));
     const junk = Array.from({ length: 2000 }, () => String.fromCharCode(33 + int(random, 90))).join('');
     const mime = `MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="zz"\n\n--zz\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n${junk}\n--zz\nContent-Type: application/pdf; name="a.pdf"\nContent-Transfer-Encoding: base64\n\n%%%${junk}===\n--zz--\n`;
-    return { bytes: Buffer.from(`${head.replace(/^(content-type|mime-version|content-transfer-encoding):.*(\r?\n[ \t].*)*\r?\n?/gim, '')}\n${mime}`, 'latin1'), headersKept: false };
+    return {
+      bytes: Buffer.from(`${head.replace(/^(content-type|mime-version|content-transfer-encoding):.*(\r?\n[ \t].*)*\r?\n?/gim, '')}\n${mime}`, 'latin1'),
+      headersKept: false,
+    };
   },
   'boundary-confusion': (raw) => {
     const text = raw.toString('latin1');
@@ -73,11 +78,20 @@ const MUTATORS: Record<string, Mutator> = {
     const text = raw.toString('latin1');
     const head = text.slice(0, headerEnd(raw)).replace(/^(content-type|mime-version|content-transfer-encoding):.*(\r?\n[ \t].*)*\r?\n?/gim, '');
     const open = Array.from({ length: depth }, (_, i) => `--b${i}\nContent-Type: multipart/mixed; boundary="b${i + 1}"\n\n`).join('');
-    return { bytes: Buffer.from(`${head}\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b0"\n\n${open}--b${depth}\nContent-Type: text/plain\n\ndeep\n`, 'latin1'), headersKept: false };
+    return {
+      bytes: Buffer.from(
+        `${head}\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b0"\n\n${open}--b${depth}\nContent-Type: text/plain\n\ndeep\n`,
+        'latin1',
+      ),
+      headersKept: false,
+    };
   },
   'huge-subject': (raw) => ({ bytes: insertAfterFirstLine(raw, `X-Huge-Subject: ${'S'.repeat(1_200_000)}\n`), headersKept: true }),
   'many-recipients': (raw, random) => ({
-    bytes: insertAfterFirstLine(raw, `Cc: ${Array.from({ length: 20_000 + int(random, 20_000) }, (_, i) => `"Person ${i}" <p${i}@example.com>`).join(',\n ')}\n`),
+    bytes: insertAfterFirstLine(
+      raw,
+      `Cc: ${Array.from({ length: 20_000 + int(random, 20_000) }, (_, i) => `"Person ${i}" <p${i}@example.com>`).join(',\n ')}\n`,
+    ),
     headersKept: true,
   }),
   'huge-header-line': (raw) => ({ bytes: insertAfterFirstLine(raw, `X-Long: ${'x'.repeat(2_000_000)}\n`), headersKept: true }),
@@ -85,14 +99,26 @@ const MUTATORS: Record<string, Mutator> = {
     bytes: insertAfterFirstLine(raw, Array.from({ length: 30_000 + int(random, 30_000) }, (_, i) => `X-F${i}: ${'v'.repeat(30)}\n`).join('')),
     headersKept: true,
   }),
-  'hostile-references': (raw, random) => ({ bytes: insertAfterFirstLine(raw, `X-Refs-Origin: fuzz\nReferences: ${Array.from({ length: 5000 + int(random, 20_000) }, (_, i) => `<r${i}.${int(random, 1e9)}@fuzz>`).join(' ')}\n`), headersKept: false }),
+  'hostile-references': (raw, random) => ({
+    bytes: insertAfterFirstLine(
+      raw,
+      `X-Refs-Origin: fuzz\nReferences: ${Array.from({ length: 5000 + int(random, 20_000) }, (_, i) => `<r${i}.${int(random, 1e9)}@fuzz>`).join(' ')}\n`,
+    ),
+    headersKept: false,
+  }),
   'line-endings': (raw, random) => {
     const text = raw.toString('latin1');
     const mixed = text.replace(/\r?\n/g, () => ['\n', '\r\n', '\r', '\n\r'][int(random, 4)]!);
     return { bytes: Buffer.from(mixed, 'latin1'), headersKept: false };
   },
   'long-body-line': (raw) => ({ bytes: Buffer.concat([raw, Buffer.from(`\n${'y'.repeat(3_000_000)}\n`)]), headersKept: true }),
-  'encoded-word-junk': (raw, random) => ({ bytes: insertAfterFirstLine(raw, `X-Words: ${Array.from({ length: 200 }, () => `=?${['utf-8', 'x-bad', 'iso-2022-jp'][int(random, 3)]}?${['B', 'Q', 'Z'][int(random, 3)]}?${'%%=='.repeat(int(random, 20))}?=`).join(' ')}\n`), headersKept: true }),
+  'encoded-word-junk': (raw, random) => ({
+    bytes: insertAfterFirstLine(
+      raw,
+      `X-Words: ${Array.from({ length: 200 }, () => `=?${['utf-8', 'x-bad', 'iso-2022-jp'][int(random, 3)]}?${['B', 'Q', 'Z'][int(random, 3)]}?${'%%=='.repeat(int(random, 20))}?=`).join(' ')}\n`,
+    ),
+    headersKept: true,
+  }),
 };
 
 export const MUTATION_KINDS = Object.keys(MUTATORS);

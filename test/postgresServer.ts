@@ -76,7 +76,8 @@ async function runServer(bin: string, socketDir: string, data: string, port: num
 export async function startPostgres(options: { durable?: boolean; settings?: Record<string, string> } = {}): Promise<Postgres> {
   const bin = binDir();
   const root = mkdtempSync(join(tmpdir(), 'epistola-pg-'));
-  if (process.getuid?.() === 0) chownSync(root, Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim()), Number(spawnSync('id', ['-g', 'postgres']).stdout.toString().trim()));
+  if (process.getuid?.() === 0)
+    chownSync(root, Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim()), Number(spawnSync('id', ['-g', 'postgres']).stdout.toString().trim()));
   const data = join(root, 'data');
   const user = 'epistola';
   const [initCommand, initArgs] = asServerUser(join(bin, 'initdb'), ['-D', data, '-U', user, '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync']);
@@ -99,12 +100,29 @@ export async function startPostgres(options: { durable?: boolean; settings?: Rec
     async startReplica() {
       // A streaming hot standby of this server (pg_basebackup -R), on its own port.
       const replicaData = join(root, `replica-${Date.now()}`);
-      const [backup, backupArgs] = asServerUser(join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(port), '-U', user, '-D', replicaData, '-R', '-X', 'stream', '--checkpoint=fast']);
+      const [backup, backupArgs] = asServerUser(join(bin, 'pg_basebackup'), [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-U',
+        user,
+        '-D',
+        replicaData,
+        '-R',
+        '-X',
+        'stream',
+        '--checkpoint=fast',
+      ]);
       const copied = spawnSync(backup, backupArgs, { encoding: 'utf8' });
       if (copied.status !== 0) throw new Error(`pg_basebackup failed: ${copied.stderr}`);
       const replicaPort = await freeTcpPort();
       const replica = await runServer(bin, root, replicaData, replicaPort, settings);
-      return { port: replicaPort, urlOf: (name: string) => `postgres://${user}@127.0.0.1:${replicaPort}/${name.replace(/[^a-z0-9_]/g, '_')}`, stop: replica.stop };
+      return {
+        port: replicaPort,
+        urlOf: (name: string) => `postgres://${user}@127.0.0.1:${replicaPort}/${name.replace(/[^a-z0-9_]/g, '_')}`,
+        stop: replica.stop,
+      };
     },
     async stop() {
       await server.stop();

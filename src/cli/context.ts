@@ -33,7 +33,10 @@ export function databaseOf(command: Command, dir: DataDir, config?: CollectionCo
 }
 
 /** The data directory (which must exist) and its database, opened read-only. */
-export async function openArchiveReader(command: Command, options: OpenOptions = {}): Promise<{ store: ArchiveReader; dir: DataDir; config: CollectionConfig }> {
+export async function openArchiveReader(
+  command: Command,
+  options: OpenOptions = {},
+): Promise<{ store: ArchiveReader; dir: DataDir; config: CollectionConfig }> {
   const dir = dataDirOf(command);
   const config = await requireDataDir(dir);
   return { store: await openReader(databaseOf(command, dir, config), options), dir, config };
@@ -52,7 +55,6 @@ export async function withReader<T>(command: Command, work: (store: ArchiveReade
 export function print(text: string): void {
   process.stdout.write(`${text}\n`);
 }
-
 
 /** Opens the archive for writing, holding the write lock, for the duration of `work`. */
 export async function withWriter<T>(command: Command, work: (store: ArchiveWriter, dir: DataDir) => Promise<T>): Promise<T> {

@@ -22,11 +22,15 @@ export function registerKeysCommands(program: Command): void {
     .option('--no-verify', 'do not re-check the messages signed with the imported keys')
     .option('--json', 'print the outcome as JSON')
     .action(async (files: string[], options: { source?: string; seen?: string; verify?: boolean; json?: boolean }, command: Command) => {
-      if (options.seen !== undefined && Number.isNaN(Date.parse(options.seen))) throw new UsageError(`--seen must be a date like 2016-10-07, not "${options.seen}"`);
+      if (options.seen !== undefined && Number.isNaN(Date.parse(options.seen)))
+        throw new UsageError(`--seen must be a date like 2016-10-07, not "${options.seen}"`);
       const parsed = await Promise.all(
         files.map(async (file) => {
           const text = (await readUserFile(file)).toString('utf8');
-          const result = parseKeyFile(text, { source: options.source ?? `file ${basename(file)}`, seen: options.seen ?? new Date().toISOString().slice(0, 10) });
+          const result = parseKeyFile(text, {
+            source: options.source ?? `file ${basename(file)}`,
+            seen: options.seen ?? new Date().toISOString().slice(0, 10),
+          });
           return { file, ...result };
         }),
       );
@@ -39,7 +43,9 @@ export function registerKeysCommands(program: Command): void {
           print(JSON.stringify({ read: records.length, ...outcome, problems, rechecked }, null, 2));
           return;
         }
-        print(`Imported ${records.length} key record${records.length === 1 ? '' : 's'}: ${outcome.added} new, ${outcome.sightings} new sighting${outcome.sightings === 1 ? '' : 's'}`);
+        print(
+          `Imported ${records.length} key record${records.length === 1 ? '' : 's'}: ${outcome.added} new, ${outcome.sightings} new sighting${outcome.sightings === 1 ? '' : 's'}`,
+        );
         for (const p of problems) print(`  skipped ${p.file}:${p.line}: ${p.reason}`);
         if (rechecked) print(recheckLine(rechecked));
       });
@@ -91,7 +97,9 @@ export function registerKeysCommands(program: Command): void {
         for (const r of rows) {
           const f = r.facts;
           const what = f.revoked ? 'REVOKED (empty p=)' : f.problem ? `UNUSABLE: ${f.problem}` : `${f.type}${f.bits ? ` ${f.bits}-bit` : ''}`;
-          print(`${r.name}\n  ${what}; seen ${f.firstSeen ?? '?'} to ${f.lastSeen ?? '?'} (${[...new Set(r.sightings.map((s) => s.source))].join(', ')}); signs ${r.messages} message${r.messages === 1 ? '' : 's'}`);
+          print(
+            `${r.name}\n  ${what}; seen ${f.firstSeen ?? '?'} to ${f.lastSeen ?? '?'} (${[...new Set(r.sightings.map((s) => s.source))].join(', ')}); signs ${r.messages} message${r.messages === 1 ? '' : 's'}`,
+          );
         }
       });
     });

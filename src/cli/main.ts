@@ -55,7 +55,8 @@ async function runIngest(dir: DataDir, database: (config: CollectionConfig) => D
   const reporter = progressReporter(chooseProgressMode(options.progress, options.json ?? false), process.stderr, renderProgress, (p) => p.stage);
   try {
     const workers = options.workers ? Number(options.workers) : undefined;
-    if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError(`--workers must be a whole number ≥ 1, not ${options.workers}`);
+    if (workers !== undefined && (!Number.isInteger(workers) || workers < 1))
+      throw new UsageError(`--workers must be a whole number ≥ 1, not ${options.workers}`);
     const summary = await ingest({
       dataDir: dir.root,
       store,
@@ -88,7 +89,10 @@ function buildProgram(): Command {
     .description('Publish large email collections as an archive anyone can search, read, verify and mirror.')
     .version(packageVersion(), '-V, --version', 'print the version')
     .option('--data <dir>', 'data directory (default: $EPISTOLA_DATA or ./epistola-data)')
-    .option('--database <url>', 'where metadata and the search index live: postgres://user@host:port/db, or an SQLite file (default: $EPISTOLA_DATABASE, else what init recorded, else <data>/archive.sqlite)')
+    .option(
+      '--database <url>',
+      'where metadata and the search index live: postgres://user@host:port/db, or an SQLite file (default: $EPISTOLA_DATABASE, else what init recorded, else <data>/archive.sqlite)',
+    )
     .showHelpAfterError('(run "epistola --help" for usage)')
     .exitOverride();
 
@@ -106,7 +110,11 @@ function buildProgram(): Command {
       const store = await openWriter(location ?? databaseOf(command, dir, await requireDataDir(dir)), { stemming: options.stemming });
       await store.close();
       const where = location ? ` (database ${describeDatabase(location)})` : '';
-      print(created ? `Initialised an empty archive in ${dir.root}${where}` : `${dir.root} already holds an archive; nothing changed${where ? `; its database is now ${describeDatabase(location!)}` : ''}`);
+      print(
+        created
+          ? `Initialised an empty archive in ${dir.root}${where}`
+          : `${dir.root} already holds an archive; nothing changed${where ? `; its database is now ${describeDatabase(location!)}` : ''}`,
+      );
     });
 
   program
@@ -168,7 +176,7 @@ function buildProgram(): Command {
   program
     .command('search')
     .description('search the archive (run "epistola search --help-query" for the language)')
-    .argument('[query]', 'e.g. \'from:@example.org budget after:2015 -draft\'')
+    .argument('[query]', "e.g. 'from:@example.org budget after:2015 -draft'")
     .addOption(new Option('--sort <order>', 'result order').choices(['relevance', 'date']).default('relevance'))
     .option('--limit <n>', 'results per page', '20')
     .option('--cursor <cursor>', 'the next page (printed at the end of a page)')
@@ -214,34 +222,44 @@ function buildProgram(): Command {
     .option('--ingest', 'ingest it into the data directory afterwards')
     .option('--serve', 'then serve the archive (with --ingest; what npm start does)')
     .option('--port <n>', 'port for --serve', '8080')
-    .action(async (options: { out?: string; count: string; seed: string; maildirOnly?: boolean; ingest?: boolean; serve?: boolean; port: string }, command: Command) => {
-      const dir = dataDirOf(command);
-      const count = Number(options.count);
-      const seed = Number(options.seed);
-      if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count must be a whole number ≥ 1, not ${options.count}`);
-      if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not ${options.seed}`);
-      const outDir = resolve(options.out ?? join(dir.root, 'demo-mail'));
-      const { generateDemo } = await import('../demo/generateDemo.js');
-      const result = await generateDemo({ outDir, count, seed, maildirOnly: options.maildirOnly ?? false });
-      print(`${result.reused ? 'Reusing' : 'Wrote'} ${result.messages.toLocaleString('en-US')} demo messages in ${outDir}`);
-      if (options.ingest) {
-        // The demo's key archive goes in first, so the ingest verifies every signature.
-        await initDataDir(dir, 'Meridian Port Authority — demo collection');
-        const database = databaseOf(command, dir, await requireDataDir(dir));
-        const store = await openWriter(database);
-        const keys = parseKeyFile(await readFile(result.keyFile, 'utf8'), { source: 'demo', seen: '2016-12-31' });
-        const imported = await store.addKeyRecords(keys.records).finally(() => store.close());
-        if (imported.added > 0) print(`Imported the demo domains' ${imported.added} DKIM key records`);
-        process.exitCode = await runIngest(dir, () => database, [...result.paths], { progress: 'auto' });
-        const writer = await openWriter(database);
-        const { createDemoReleases } = await import('../demo/demoReleases.js');
-        const releases = await createDemoReleases(writer, new Date()).finally(() => writer.close());
-        if (releases.length > 0) print(`Releases: ${releases.join(', ')}`);
-        const cli = `npm exec -- epistola --data ${dir.root}`;
-        print(`\nTry:  ${cli} stats\n      ${cli} search 'équatorien after:2015' --facets\n      ${cli} show 1\n      ${cli} thread 1\n      ${cli} verify 1`);
-        if (options.serve && process.exitCode === 0) await (await import('./serveCommand.js')).serveArchive(dir, database, { port: options.port, host: '127.0.0.1', rateLimit: '300', searchBudget: '400' });
-      }
-    });
+    .action(
+      async (
+        options: { out?: string; count: string; seed: string; maildirOnly?: boolean; ingest?: boolean; serve?: boolean; port: string },
+        command: Command,
+      ) => {
+        const dir = dataDirOf(command);
+        const count = Number(options.count);
+        const seed = Number(options.seed);
+        if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count must be a whole number ≥ 1, not ${options.count}`);
+        if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not ${options.seed}`);
+        const outDir = resolve(options.out ?? join(dir.root, 'demo-mail'));
+        const { generateDemo } = await import('../demo/generateDemo.js');
+        const result = await generateDemo({ outDir, count, seed, maildirOnly: options.maildirOnly ?? false });
+        print(`${result.reused ? 'Reusing' : 'Wrote'} ${result.messages.toLocaleString('en-US')} demo messages in ${outDir}`);
+        if (options.ingest) {
+          // The demo's key archive goes in first, so the ingest verifies every signature.
+          await initDataDir(dir, 'Meridian Port Authority — demo collection');
+          const database = databaseOf(command, dir, await requireDataDir(dir));
+          const store = await openWriter(database);
+          const keys = parseKeyFile(await readFile(result.keyFile, 'utf8'), { source: 'demo', seen: '2016-12-31' });
+          const imported = await store.addKeyRecords(keys.records).finally(() => store.close());
+          if (imported.added > 0) print(`Imported the demo domains' ${imported.added} DKIM key records`);
+          process.exitCode = await runIngest(dir, () => database, [...result.paths], { progress: 'auto' });
+          const writer = await openWriter(database);
+          const { createDemoReleases } = await import('../demo/demoReleases.js');
+          const releases = await createDemoReleases(writer, new Date()).finally(() => writer.close());
+          if (releases.length > 0) print(`Releases: ${releases.join(', ')}`);
+          const cli = `npm exec -- epistola --data ${dir.root}`;
+          print(
+            `\nTry:  ${cli} stats\n      ${cli} search 'équatorien after:2015' --facets\n      ${cli} show 1\n      ${cli} thread 1\n      ${cli} verify 1`,
+          );
+          if (options.serve && process.exitCode === 0)
+            await (
+              await import('./serveCommand.js')
+            ).serveArchive(dir, database, { port: options.port, host: '127.0.0.1', rateLimit: '300', searchBudget: '400' });
+        }
+      },
+    );
   registerVerifyCommands(program);
   registerKeysCommands(program);
   registerServeCommand(program);

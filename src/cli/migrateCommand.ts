@@ -8,7 +8,7 @@ import { print } from './context.js';
 export function registerMigrateCommand(program: Command): void {
   program
     .command('migrate')
-    .description('copy an archive\'s database to another store (SQLite ⇄ PostgreSQL), keeping every number; blobs stay where they are')
+    .description("copy an archive's database to another store (SQLite ⇄ PostgreSQL), keeping every number; blobs stay where they are")
     .argument('<from>', 'sqlite://path/archive.sqlite or postgres://user@host:port/db')
     .argument('<to>', 'an empty or new database of either kind')
     .option('--json', 'print the summary as JSON')

@@ -16,7 +16,8 @@ const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..
 export const STATUS_FILE = 'status.json';
 
 function fingerprintFlag(value: string | undefined): string {
-  if (!value || !/^[0-9a-f]{64}$/i.test(value)) throw new UsageError('--key must be the collection key fingerprint: 64 hex digits (on the site\'s about page, or "epistola export" prints it)');
+  if (!value || !/^[0-9a-f]{64}$/i.test(value))
+    throw new UsageError('--key must be the collection key fingerprint: 64 hex digits (on the site\'s about page, or "epistola export" prints it)');
   return value.toLowerCase();
 }
 
@@ -60,8 +61,12 @@ export function registerPublishCommands(program: Command): void {
         bar.end();
         if (options.json) print(JSON.stringify({ ...summary, fingerprint: key.fingerprint }, null, 2));
         else {
-          print(`Exported ${summary.messages.toLocaleString('en-US')} published messages to ${resolve(out)} in ${(summary.elapsedMs / 1000).toFixed(1)} s: manifest ${summary.sequence}`);
-          print(`  ${summary.files.toLocaleString('en-US')} files, ${(summary.bytes / 1048576).toFixed(1)} MB; ${summary.written} written, ${summary.removed} removed`);
+          print(
+            `Exported ${summary.messages.toLocaleString('en-US')} published messages to ${resolve(out)} in ${(summary.elapsedMs / 1000).toFixed(1)} s: manifest ${summary.sequence}`,
+          );
+          print(
+            `  ${summary.files.toLocaleString('en-US')} files, ${(summary.bytes / 1048576).toFixed(1)} MB; ${summary.written} written, ${summary.removed} removed`,
+          );
           print(`  signed with the collection key ${key.fingerprint}`);
           print(`  mirrors: epistola mirror sync <url> <dir> --key ${key.fingerprint}`);
         }
@@ -88,7 +93,9 @@ export function registerPublishCommands(program: Command): void {
         else if (summary.status === 'up-to-date') print(`Already at manifest ${summary.sequence}`);
         else {
           print(`Updated ${resolve(dir)}/current to manifest ${summary.sequence}${summary.previousSequence ? ` (was ${summary.previousSequence})` : ''}`);
-          print(`  ${summary.files} files: ${summary.downloaded} downloaded (${(summary.downloadedBytes / 1048576).toFixed(2)} MB), ${summary.reused} unchanged`);
+          print(
+            `  ${summary.files} files: ${summary.downloaded} downloaded (${(summary.downloadedBytes / 1048576).toFixed(2)} MB), ${summary.reused} unchanged`,
+          );
         }
       } catch (error) {
         bar.end();
@@ -118,7 +125,7 @@ export function registerPublishCommands(program: Command): void {
 
   mirror
     .command('status')
-    .description('check every site of the origin\'s mirrors.json: up or down, latency, fresh or how far behind')
+    .description("check every site of the origin's mirrors.json: up or down, latency, fresh or how far behind")
     .argument('<origin>', 'the origin site URL or export directory')
     .requiredOption('--key <fingerprint>', 'the collection key fingerprint to trust')
     .option('--save', 'keep the result in the archive: the live site and the next export show it at /status')

@@ -26,11 +26,14 @@ export function registerReleaseCommands(program: Command): void {
       const fromFile = options.ids !== undefined ? await readIds(options.ids) : null;
       await withWriter(command, async (store) => {
         const ids = ast ? await searchAllIds(store, ast) : (fromFile ?? 'all-remaining');
-        const selection = options.query !== undefined ? `query: ${options.query}` : options.ids !== undefined ? `ids from ${options.ids}` : 'all remaining messages';
+        const selection =
+          options.query !== undefined ? `query: ${options.query}` : options.ids !== undefined ? `ids from ${options.ids}` : 'all remaining messages';
         const { release: created, alreadyReleased } = await store.createRelease({ title: options.title, selection, ids });
         if (options.json) print(JSON.stringify({ ...created, alreadyReleased }, null, 2));
         else {
-          print(`Created release ${created.number} "${created.title}": ${created.messages.toLocaleString('en-US')} messages, embargoed until "epistola release publish ${created.number}"`);
+          print(
+            `Created release ${created.number} "${created.title}": ${created.messages.toLocaleString('en-US')} messages, embargoed until "epistola release publish ${created.number}"`,
+          );
           if (alreadyReleased > 0) print(`  ${alreadyReleased} chosen messages were already in an earlier release and stay there`);
         }
       });
@@ -48,7 +51,11 @@ export function registerReleaseCommands(program: Command): void {
       await withWriter(command, async (store) => {
         const result = await store.publishRelease(number, parseAt(options.at) ?? new Date());
         if (typeof result === 'string') throw new UsageError(result);
-        print(options.json ? JSON.stringify(result, null, 2) : `Release ${result.number} "${result.title}" ${result.published ? 'is public since' : 'becomes public at'} ${result.publishAt}`);
+        print(
+          options.json
+            ? JSON.stringify(result, null, 2)
+            : `Release ${result.number} "${result.title}" ${result.published ? 'is public since' : 'becomes public at'} ${result.publishAt}`,
+        );
       });
     });
 

@@ -19,7 +19,12 @@ export function messageLine(m: MessageSummary): string {
 
 export function formatFacets(f: Facets): string {
   const row = (title: string, counts: Facets['senders'], limit = 5) =>
-    counts.length === 0 ? null : `${title.padEnd(12)} ${counts.slice(0, limit).map((c) => `${c.value} (${n(c.count)})`).join(', ')}${counts.length > limit ? ', …' : ''}`;
+    counts.length === 0
+      ? null
+      : `${title.padEnd(12)} ${counts
+          .slice(0, limit)
+          .map((c) => `${c.value} (${n(c.count)})`)
+          .join(', ')}${counts.length > limit ? ', …' : ''}`;
   return [
     row('senders', f.senders),
     row('recipients', f.recipients),

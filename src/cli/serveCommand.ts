@@ -26,11 +26,13 @@ export async function serveArchive(dir: DataDir, database: DatabaseLocation, fla
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not ${flags.port}`);
   const config = await requireDataDir(dir);
   const searchBudget = Number(flags.searchBudget);
-  if (!Number.isFinite(searchBudget) || searchBudget <= 0 || searchBudget > 1000) throw new UsageError(`--search-budget must be milliseconds of search per second, 1 to 1000, not ${flags.searchBudget}`);
+  if (!Number.isFinite(searchBudget) || searchBudget <= 0 || searchBudget > 1000)
+    throw new UsageError(`--search-budget must be milliseconds of search per second, 1 to 1000, not ${flags.searchBudget}`);
   for (const proxy of flags.trustProxy ?? []) {
     if (!isIP(proxy.split('/')[0] ?? '')) throw new UsageError(`--trust-proxy takes an IP address or a CIDR such as 10.0.0.0/8, not ${proxy}`);
   }
-  if (flags.preview && !['127.0.0.1', 'localhost', '::1'].includes(flags.host)) throw new UsageError('--preview shows embargoed mail: it only listens on 127.0.0.1');
+  if (flags.preview && !['127.0.0.1', 'localhost', '::1'].includes(flags.host))
+    throw new UsageError('--preview shows embargoed mail: it only listens on 127.0.0.1');
   const store = await openReader(database, { audience: flags.preview ? 'publisher' : 'public', watch: true });
   // Before listening: the first reader would otherwise wait for the search columns (0.5 s at 100k messages, 6.5 s at 1M).
   print('Preparing search…');
@@ -39,7 +41,11 @@ export async function serveArchive(dir: DataDir, database: DatabaseLocation, fla
     throw error;
   });
   // The web stack is loaded here, not when the CLI starts: other commands do not pay for it.
-  const [{ buildServer }, { listenWide }, { loadPublicKey }] = await Promise.all([import('../serve/server.js'), import('../serve/listen.js'), import('../publish/collectionKey.js')]);
+  const [{ buildServer }, { listenWide }, { loadPublicKey }] = await Promise.all([
+    import('../serve/server.js'),
+    import('../serve/listen.js'),
+    import('../publish/collectionKey.js'),
+  ]);
   const app = await buildServer({
     store,
     blobs: new BlobStore(dir.root),
@@ -63,7 +69,8 @@ export async function serveArchive(dir: DataDir, database: DatabaseLocation, fla
   const releases = await store.releases();
   print(`Serving ${config.title} at ${shown}  (Ctrl-C to stop)`);
   if (flags.preview) print('  PREVIEW: embargoed messages are shown too');
-  else if (releases.length === 0) print('  No release is published yet, so there is nothing public to show: "epistola release create" and "release publish", or --preview');
+  else if (releases.length === 0)
+    print('  No release is published yet, so there is nothing public to show: "epistola release create" and "release publish", or --preview');
   const stop = () => {
     listening.stopAccepting();
     void app.close().then(() => store.close());
@@ -80,8 +87,15 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'TCP port', '8080')
     .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--rate-limit <n>', 'search and API requests per client per minute', '300')
-    .option('--trust-proxy <address...>', 'believe X-Forwarded-For only from these proxies (IP or CIDR, e.g. 127.0.0.1); otherwise a client is its socket address')
-    .option('--search-budget <ms>', 'milliseconds of search work per second across all clients; beyond it searches answer 503 "busy" while pages stay fast', '400')
+    .option(
+      '--trust-proxy <address...>',
+      'believe X-Forwarded-For only from these proxies (IP or CIDR, e.g. 127.0.0.1); otherwise a client is its socket address',
+    )
+    .option(
+      '--search-budget <ms>',
+      'milliseconds of search work per second across all clients; beyond it searches answer 503 "busy" while pages stay fast',
+      '400',
+    )
     .option('--preview', 'also show embargoed messages (publisher only; listens on 127.0.0.1 only)')
     .action(async (flags: ServeFlags, command: Command) => {
       const dir = dataDirOf(command);

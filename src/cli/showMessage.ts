@@ -14,7 +14,10 @@ export function formatMessage(m: StoredMessage): string {
   header('To', m.to.map(addr).join(', '));
   header('Cc', m.cc.map(addr).join(', '));
   header('Subject', m.subject ?? '(no subject)');
-  header('Date', m.dateUtc !== null ? `${new Date(m.dateUtc).toISOString()} (header: ${m.dateHeader})` : m.dateHeader ? `unreadable: ${m.dateHeader}` : '(none)');
+  header(
+    'Date',
+    m.dateUtc !== null ? `${new Date(m.dateUtc).toISOString()} (header: ${m.dateHeader})` : m.dateHeader ? `unreadable: ${m.dateHeader}` : '(none)',
+  );
   header('Message-ID', m.messageId ? `<${m.messageId}>` : '(none)');
   header('In-Reply-To', m.inReplyTo ? `<${m.inReplyTo}>` : null);
   header('Folder', m.folder);
@@ -22,7 +25,10 @@ export function formatMessage(m: StoredMessage): string {
   if (m.copyOf !== null || m.copies.length > 0) header('Copies', `same Message-ID, other bytes: ${m.copies.join(', ')}`);
   for (const l of m.locations) header('Found in', `${l.sourceKey} @ ${l.locator}`);
   for (const a of m.attachments) {
-    header('Attachment', `#${a.index} ${a.filename ?? '(unnamed)'} ${a.contentType} ${a.size} bytes${a.inline ? ' inline' : ''}${a.embeddedSubject ? ` — "${a.embeddedSubject}"` : ''}`);
+    header(
+      'Attachment',
+      `#${a.index} ${a.filename ?? '(unnamed)'} ${a.contentType} ${a.size} bytes${a.inline ? ' inline' : ''}${a.embeddedSubject ? ` — "${a.embeddedSubject}"` : ''}`,
+    );
   }
   for (const w of m.warnings) header('Warning', `${w.kind}: ${w.detail}`);
   lines.push('', m.text ?? (m.html ? '(HTML only; see --json)' : '(no text)'));

@@ -55,6 +55,12 @@ export function formatStats(s: ArchiveStats, title: string): string {
   if (warnings.length > 0) lines.push(`  warnings      ${warnings.map(([k, v]) => `${k} ${n(v)}`).join(', ')}`);
   const problems = Object.entries(s.sourceProblems);
   if (problems.length > 0) lines.push(`  errors        ${problems.map(([k, v]) => `${k} ${n(v)}`).join(', ')}`);
-  lines.push(`  DKIM          ${Object.entries(s.dkim).map(([k, v]) => `${k} ${n(v)}`).join(', ') || '–'}   (key archive: ${n(s.keyRecords)} records)`);
+  lines.push(
+    `  DKIM          ${
+      Object.entries(s.dkim)
+        .map(([k, v]) => `${k} ${n(v)}`)
+        .join(', ') || '–'
+    }   (key archive: ${n(s.keyRecords)} records)`,
+  );
   return lines.join('\n');
 }

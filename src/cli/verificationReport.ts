@@ -7,7 +7,10 @@ export function formatVerification(report: VerificationReport): string {
   if (report.fromDomain) lines.push(`  From domain: ${report.fromDomain}`);
   report.signatures.forEach((s) => lines.push('', ...signatureLines(s)));
   if (report.arc.instances > 0) {
-    lines.push('', `ARC chain: ${report.arc.result} (${report.arc.instances} hop${report.arc.instances === 1 ? '' : 's'}: ${report.arc.sealers.join(' → ')})${report.arc.reason ? ` — ${report.arc.reason}` : ''}`);
+    lines.push(
+      '',
+      `ARC chain: ${report.arc.result} (${report.arc.instances} hop${report.arc.instances === 1 ? '' : 's'}: ${report.arc.sealers.join(' → ')})${report.arc.reason ? ` — ${report.arc.reason}` : ''}`,
+    );
   }
   lines.push('', `Checked with ${report.verifier}, as of ${report.at}.`);
   return lines.join('\n');
@@ -37,7 +40,10 @@ function signatureLines(s: SignatureReport): string[] {
 }
 
 export function formatReverify(s: ReverifySummary): string {
-  const lines = [`Verified ${s.messages.toLocaleString('en-US')} message${s.messages === 1 ? '' : 's'} in ${(s.elapsedMs / 1000).toFixed(1)} s (${s.changed.toLocaleString('en-US')} changed verdict)`];
-  for (const [verdict, n] of Object.entries(s.verdicts).sort((a, b) => b[1] - a[1])) lines.push(`  ${verdict.padEnd(18)} ${n.toLocaleString('en-US').padStart(8)}`);
+  const lines = [
+    `Verified ${s.messages.toLocaleString('en-US')} message${s.messages === 1 ? '' : 's'} in ${(s.elapsedMs / 1000).toFixed(1)} s (${s.changed.toLocaleString('en-US')} changed verdict)`,
+  ];
+  for (const [verdict, n] of Object.entries(s.verdicts).sort((a, b) => b[1] - a[1]))
+    lines.push(`  ${verdict.padEnd(18)} ${n.toLocaleString('en-US').padStart(8)}`);
   return lines.join('\n');
 }

@@ -9,7 +9,13 @@ import { parseKeyFile } from '../verify/keyFile.js';
 import type { ReverifyProgress } from '../verify/reverify.js';
 
 /** The verifier (mailauth) and the bundle writer, loaded by the commands that use them. */
-const verifier = () => Promise.all([import('../verify/reverify.js'), import('../verify/verifyMessage.js'), import('../verify/keyArchive.js'), import('../verify/proofBundle.js')]).then(([r, v, k, p]) => ({ ...r, ...v, ...k, ...p }));
+const verifier = () =>
+  Promise.all([
+    import('../verify/reverify.js'),
+    import('../verify/verifyMessage.js'),
+    import('../verify/keyArchive.js'),
+    import('../verify/proofBundle.js'),
+  ]).then(([r, v, k, p]) => ({ ...r, ...v, ...k, ...p }));
 import { databaseOf, dataDirOf, parseAt, parseId, print, readUserFile, withReader, withWriter } from './context.js';
 import { chooseProgressMode, progressReporter, renderCountProgress } from './progressBar.js';
 import { formatReverify, formatVerification } from './verificationReport.js';
@@ -51,7 +57,11 @@ export function registerVerifyCommands(program: Command): void {
           for (const id of ids) if (!known.has(id)) throw new UsageError(`no message ${id} in ${dir.root}`);
           await (await verifier()).reverify(store, blobs, ids, { at });
           const reports = await Promise.all(ids.map((id) => store.verification(id)));
-          print(options.json ? JSON.stringify(ids.length === 1 ? reports[0] : reports, null, 2) : reports.map((r, i) => `Message ${ids[i]}: ${formatVerification(r!)}`).join('\n\n'));
+          print(
+            options.json
+              ? JSON.stringify(ids.length === 1 ? reports[0] : reports, null, 2)
+              : reports.map((r, i) => `Message ${ids[i]}: ${formatVerification(r!)}`).join('\n\n'),
+          );
           return;
         }
         const started = Date.now();

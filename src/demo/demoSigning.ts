@@ -33,7 +33,19 @@ const DOMAIN_RULES: Record<string, (year: number, random: () => number) => Signe
 /** Keys the demo's key archive leaves out: the verdict for their signatures is "key not available". */
 const UNPUBLISHED: readonly KeyId[] = ['dp1'];
 
-export const DEMO_HEADER_LIST = ['from', 'to', 'cc', 'subject', 'date', 'message-id', 'in-reply-to', 'references', 'mime-version', 'content-type', 'content-transfer-encoding'];
+export const DEMO_HEADER_LIST = [
+  'from',
+  'to',
+  'cc',
+  'subject',
+  'date',
+  'message-id',
+  'in-reply-to',
+  'references',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+];
 
 /** Signs `raw` as its From domain would; returns it unchanged when that domain does not sign. */
 export async function signDemoMessage(raw: Buffer, fromAddress: string, dateMs: number, random: () => number): Promise<Buffer> {

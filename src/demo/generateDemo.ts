@@ -75,7 +75,11 @@ async function signAndTamper(raw: Buffer, fromAddress: string, dateMs: number, v
   const roll = random();
   if (roll < 0.01) return Buffer.concat([Buffer.from('From: Harbour Master <harbour.master@meridian-port.example.org>\n'), signed]);
   if (roll < 0.02) return Buffer.concat([signed, Buffer.from('\nP.S. Please wire the deposit to the new account today.\n')]);
-  if (roll < 0.03) return Buffer.from(signed.toString('latin1').replace(/^Date: (.*)$/m, (_m, d: string) => `Date: ${d.replace(/\d{4}/, (y) => String(Number(y) - 1))}`), 'latin1');
+  if (roll < 0.03)
+    return Buffer.from(
+      signed.toString('latin1').replace(/^Date: (.*)$/m, (_m, d: string) => `Date: ${d.replace(/\d{4}/, (y) => String(Number(y) - 1))}`),
+      'latin1',
+    );
   return signed;
 }
 
@@ -129,8 +133,7 @@ async function writeDemo(options: DemoOptions): Promise<DemoResult> {
     written++;
   };
 
-  const sentences = (lang: 'en' | 'fr', n: number) =>
-    Array.from({ length: n }, () => pick(lang === 'fr' ? SENTENCES_FR : SENTENCES_EN)).join(' ');
+  const sentences = (lang: 'en' | 'fr', n: number) => Array.from({ length: n }, () => pick(lang === 'fr' ? SENTENCES_FR : SENTENCES_EN)).join(' ');
 
   while (written < options.count) {
     now += Math.round(step * (0.3 + random() * 1.4));
@@ -151,7 +154,7 @@ async function writeDemo(options: DemoOptions): Promise<DemoResult> {
       thread = { topic: pick(lang === 'fr' ? TOPICS_FR : TOPICS_EN), lang, people, messages: [] };
       threads.push(thread);
     }
-    const from = parent ? pick(thread.people.filter((p) => p !== parent!.from)) ?? thread.people[0]! : thread.people[0]!;
+    const from = parent ? (pick(thread.people.filter((p) => p !== parent!.from)) ?? thread.people[0]!) : thread.people[0]!;
     const to = thread.people.filter((p) => p !== from);
     const lang = thread.lang;
     const messageId = `${now.toString(36)}.${written}@${from.address.split('@')[1]}`;
@@ -161,7 +164,10 @@ async function writeDemo(options: DemoOptions): Promise<DemoResult> {
     const sign = lang === 'fr' ? `Cordialement,\n${from.name}` : `Best,\n${from.name}`;
     let text = `${greeting}\n\n${sentences(lang, 2 + Math.floor(random() * 4))}\n\n${sentences(lang, 1 + Math.floor(random() * 3))}\n\n${sign}\n`;
     if (parent && !forwarding) {
-      const quoted = parent.text.split('\n').map((line) => `> ${line}`).join('\n');
+      const quoted = parent.text
+        .split('\n')
+        .map((line) => `> ${line}`)
+        .join('\n');
       text += `\n${lang === 'fr' ? `Le ${date}, ${parent.from.name} a écrit :` : `On ${date}, ${parent.from.name} wrote:`}\n${quoted}\n`;
     }
     const references = parent ? [...parent.references, parent.messageId].slice(-10) : [];
@@ -248,7 +254,8 @@ async function writeDemo(options: DemoOptions): Promise<DemoResult> {
     }
   }
 
-  const mboxText = (messages: Buffer[]) => Buffer.concat(messages.map((raw, i) => mboxEntry(raw, 'demo-list@meridian-port.example.org', start + i * 3_600_000)));
+  const mboxText = (messages: Buffer[]) =>
+    Buffer.concat(messages.map((raw, i) => mboxEntry(raw, 'demo-list@meridian-port.example.org', start + i * 3_600_000)));
   const paths = [maildir];
   if (listMbox.length > 0) {
     const path = join(options.outDir, 'harbour-list.mbox');

@@ -14,16 +14,14 @@ export function encodeWord(text: string, charset = 'utf-8'): string {
   let chunk = '';
   for (const ch of text) {
     const next = chunk + ch;
-    const size = (charset === 'utf-8' ? Buffer.byteLength(next) : iconv.encode(next, charset).length) * 4 / 3;
+    const size = ((charset === 'utf-8' ? Buffer.byteLength(next) : iconv.encode(next, charset).length) * 4) / 3;
     if (size > 40 && chunk) {
       words.push(chunk);
       chunk = ch;
     } else chunk = next;
   }
   if (chunk) words.push(chunk);
-  return words
-    .map((w) => `=?${charset}?B?${(charset === 'utf-8' ? Buffer.from(w, 'utf8') : iconv.encode(w, charset)).toString('base64')}?=`)
-    .join('\n ');
+  return words.map((w) => `=?${charset}?B?${(charset === 'utf-8' ? Buffer.from(w, 'utf8') : iconv.encode(w, charset)).toString('base64')}?=`).join('\n ');
 }
 
 export function formatAddress(person: { name: string; address: string }): string {

@@ -10,11 +10,7 @@ const FROM_LINE = /^From [^\r\n]*\r?\n/;
  * after `resumeAfter` (a relPath). A file that begins with an mbox `From ` envelope line (common in
  * exported .eml files) loses that line: it is not part of the message, and it is kept as the envelope.
  */
-export async function* readMessageFiles(
-  source: FilesSource,
-  resumeAfter: string | null,
-  onBytes?: BytesReadCallback,
-): AsyncGenerator<SourceItem> {
+export async function* readMessageFiles(source: FilesSource, resumeAfter: string | null, onBytes?: BytesReadCallback): AsyncGenerator<SourceItem> {
   for (const file of source.files) {
     if (resumeAfter !== null && file.relPath <= resumeAfter) continue;
     let bytes: Buffer;

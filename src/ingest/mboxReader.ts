@@ -42,12 +42,7 @@ export interface MboxReadOptions {
 }
 
 /** Opens a file as a byte stream, transparently gunzipping when it starts with the gzip magic. */
-async function openMaybeGzip(
-  path: string,
-  isGzip: boolean,
-  startOffset: number,
-  onBytes?: BytesReadCallback,
-): Promise<Readable> {
+async function openMaybeGzip(path: string, isGzip: boolean, startOffset: number, onBytes?: BytesReadCallback): Promise<Readable> {
   const file = createReadStream(path, { start: isGzip ? 0 : startOffset, highWaterMark: 1 << 20 });
   if (onBytes) file.on('data', (chunk) => onBytes((chunk as Buffer).length));
   if (!isGzip) return file;
@@ -130,7 +125,10 @@ export async function* readMboxStream(
         const done = finish(lineOffset);
         if (done) pending.push(done);
         messageOffset = lineOffset;
-        envelope = buffer.subarray(lineStart, lineEnd).toString('latin1').replace(/\r?\n$/, '');
+        envelope = buffer
+          .subarray(lineStart, lineEnd)
+          .toString('latin1')
+          .replace(/\r?\n$/, '');
         lastLineBlank = false;
         runStart = lineEnd;
       } else if (kind === 'quoted') {

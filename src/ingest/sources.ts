@@ -63,7 +63,11 @@ function isGzipMagic(bytes: Buffer): boolean {
 }
 
 function mboxFolderName(path: string): string {
-  return basename(path).replace(/\.gz$/i, '').replace(/\.(mbox|mbx|mbs|mboxrd)$/i, '') || basename(path);
+  return (
+    basename(path)
+      .replace(/\.gz$/i, '')
+      .replace(/\.(mbox|mbx|mbs|mboxrd)$/i, '') || basename(path)
+  );
 }
 
 /** Maildir++ names a sub-folder `.Lists.linux`; show it as `Lists/linux`. The root is INBOX. */

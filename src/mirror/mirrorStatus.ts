@@ -39,9 +39,23 @@ export async function mirrorStatus(originLocation: string, fingerprint: string):
         if (!m || !s) return { ...site, up: true, latencyMs, sequence: null, behind: null, problem: 'no signed manifest' };
         const siteCheck = checkManifest(m, s.toString(), fingerprint);
         if (!siteCheck.ok) return { ...site, up: true, latencyMs, sequence: null, behind: null, problem: siteCheck.reason };
-        return { ...site, up: true, latencyMs, sequence: siteCheck.manifest.sequence, behind: Math.max(0, check.manifest.sequence - siteCheck.manifest.sequence), problem: null };
+        return {
+          ...site,
+          up: true,
+          latencyMs,
+          sequence: siteCheck.manifest.sequence,
+          behind: Math.max(0, check.manifest.sequence - siteCheck.manifest.sequence),
+          problem: null,
+        };
       } catch (error) {
-        return { ...site, up: false, latencyMs: null, sequence: null, behind: null, problem: (error as Error).cause ? String((error as Error & { cause: Error }).cause.message) : (error as Error).message };
+        return {
+          ...site,
+          up: false,
+          latencyMs: null,
+          sequence: null,
+          behind: null,
+          problem: (error as Error).cause ? String((error as Error & { cause: Error }).cause.message) : (error as Error).message,
+        };
       }
     }),
   );

@@ -20,7 +20,10 @@ export function openOrigin(location: string): Origin {
     return {
       label: base,
       async get(path) {
-        const response = await fetch(`${base}/${path.split('/').map(encodeURIComponent).join('/')}`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'error' });
+        const response = await fetch(`${base}/${path.split('/').map(encodeURIComponent).join('/')}`, {
+          signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+          redirect: 'error',
+        });
         if (response.status === 404) return null;
         if (!response.ok) throw new Error(`${base}/${path}: HTTP ${response.status}`);
         return Buffer.from(await response.arrayBuffer());

@@ -59,7 +59,16 @@ export async function syncMirror(
     throw new SyncRefused(`refused: the origin offers manifest ${remote.sequence}, older than the ${local.manifest.sequence} this mirror has (a rollback)`);
   }
   if (local && remote.sequence === local.manifest.sequence) {
-    return { status: 'up-to-date', sequence: remote.sequence, previousSequence: local.manifest.sequence, files: remote.files.length, downloaded: 0, downloadedBytes: 0, reused: 0, elapsedMs: Date.now() - started };
+    return {
+      status: 'up-to-date',
+      sequence: remote.sequence,
+      previousSequence: local.manifest.sequence,
+      files: remote.files.length,
+      downloaded: 0,
+      downloadedBytes: 0,
+      reused: 0,
+      elapsedMs: Date.now() - started,
+    };
   }
   const known = new Map((local?.manifest.files ?? []).map((f) => [f.path, f.sha256]));
   const staging = join(dir, `staging-${remote.sequence}`);
@@ -84,7 +93,8 @@ export async function syncMirror(
         } else {
           const content = await origin.get(f.path);
           if (!content) throw new SyncRefused(`${f.path} is listed in the manifest but missing at ${origin.label}`);
-          if (content.length !== f.size || sha256Of(content) !== f.sha256) throw new SyncRefused(`${f.path} from ${origin.label} does not match its sha256 in the signed manifest`);
+          if (content.length !== f.size || sha256Of(content) !== f.sha256)
+            throw new SyncRefused(`${f.path} from ${origin.label} does not match its sha256 in the signed manifest`);
           await writeFile(`${target}.part`, content);
           await rename(`${target}.part`, target);
           downloaded++;

@@ -54,7 +54,16 @@ export async function verifyMirror(location: string, fingerprint: string): Promi
   missing.sort();
   altered.sort();
   extra.sort();
-  return { location: origin.label, ok: missing.length + altered.length + extra.length === 0, refused: null, sequence: manifest.sequence, files: manifest.files.length, missing, altered, extra };
+  return {
+    location: origin.label,
+    ok: missing.length + altered.length + extra.length === 0,
+    refused: null,
+    sequence: manifest.sequence,
+    files: manifest.files.length,
+    missing,
+    altered,
+    extra,
+  };
 }
 
 async function walk(dir: string): Promise<string[]> {

@@ -71,12 +71,18 @@ function headerValue(mail: ParsedMail, name: string): string | null {
   const line = mail.headerLines.find((h) => h.key === wanted);
   if (!line) return null;
   const colon = line.line.indexOf(':');
-  return line.line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  return line.line
+    .slice(colon + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
 }
 
 /** RFC 5322 §3.3 date, with comments such as "(PDT)" removed; null if it cannot be read. */
 export function parseDateHeader(value: string): number | null {
-  const cleaned = value.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = value
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (cleaned === '') return null;
   const ms = Date.parse(cleaned);
   return Number.isNaN(ms) ? null : ms;
@@ -151,7 +157,12 @@ async function parseReducedHeaders(raw: Buffer, warnings: ParseWarning[], why: s
  * The header fields of a message that could not be parsed at all (the worker crashed or ran out of
  * time), from the tolerant pass, so that it is still found by sender, subject and date.
  */
-export async function recoverHeaderFields(raw: Buffer): Promise<Pick<ParsedMessage, 'messageId' | 'subject' | 'dateUtc' | 'dateHeader' | 'from' | 'sender' | 'to' | 'cc' | 'bcc' | 'replyTo' | 'inReplyTo' | 'references'> | null> {
+export async function recoverHeaderFields(
+  raw: Buffer,
+): Promise<Pick<
+  ParsedMessage,
+  'messageId' | 'subject' | 'dateUtc' | 'dateHeader' | 'from' | 'sender' | 'to' | 'cc' | 'bcc' | 'replyTo' | 'inReplyTo' | 'references'
+> | null> {
   try {
     const mail = await parseReducedHeaders(raw, [], 'recovery');
     return headerFields(mail);

@@ -50,7 +50,14 @@ function* fields(head: Buffer): Generator<{ name: string; start: number; end: nu
     }
     // A field name is short: the colon is looked for in the first 200 bytes only (linear on any input).
     const colon = head.subarray(start, Math.min(next, start + 200)).indexOf(0x3a);
-    const name = colon > 0 ? head.subarray(start, start + colon).toString('latin1').trim().toLowerCase() : '';
+    const name =
+      colon > 0
+        ? head
+            .subarray(start, start + colon)
+            .toString('latin1')
+            .trim()
+            .toLowerCase()
+        : '';
     yield { name, start, end: next };
     start = at = next;
   }

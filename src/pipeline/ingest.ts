@@ -187,9 +187,10 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         queuedBytes += raw.bytes.length;
         const provenance = { sourceKey: source.key, locator: raw.locator, offset: raw.offset, folder: raw.folder, envelope: raw.envelope };
         queue.push(
-          Promise.all([pool.parse(raw.bytes), keys ? verifyMessage(raw.bytes, { keys }) : null]).then(
-            ([record, verification]): Entry => ({ kind: 'item', item: { record: { ...record, verification }, provenance, cursor: raw.cursor } }),
-          ),
+          Promise.all([pool.parse(raw.bytes), keys ? verifyMessage(raw.bytes, { keys }) : null]).then(([record, verification]): Entry => ({
+            kind: 'item',
+            item: { record: { ...record, verification }, provenance, cursor: raw.cursor },
+          })),
         );
         while (queue.length >= MAX_IN_FLIGHT || queuedBytes > MAX_IN_FLIGHT_BYTES) await takeHead();
       }

@@ -13,7 +13,20 @@ import { personData } from '../web/personData.js';
 import { OPENAPI } from '../web/openapi.js';
 import { MESSAGES } from '../web/i18n.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
-import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, PersonPage, HomePage, KeysPage, ReleasePage, StaticSearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
+import {
+  AboutPage,
+  AmendmentsPage,
+  WithdrawnPage,
+  EmailPage,
+  PersonPage,
+  HomePage,
+  KeysPage,
+  ReleasePage,
+  StaticSearchPage,
+  StatusPage,
+  ThreadPage,
+  type MirrorStatusView,
+} from '../web/views/pages.js';
 import { buildShard, closeSearchIndexer, SHARD_MESSAGES, shardDir, shardStamp, type ShardKey } from './searchIndex.js';
 import { signBytes, type CollectionKey } from './collectionKey.js';
 import { openSnapshots } from './siteSnapshots.js';
@@ -142,7 +155,10 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     if (message.threadId !== null) threads.add(message.threadId);
     for (const a of [message.from, ...message.to, ...message.cc]) if (a?.address) people.add(a.address.toLowerCase());
     const related = await store.related(id, 5);
-    await put(`emails/${id}/index.html`, page(EmailPage({ ctx: ctx(`/emails/${id}`), message, thread, related, permalink: `${options.baseUrl}/emails/${id}` })));
+    await put(
+      `emails/${id}/index.html`,
+      page(EmailPage({ ctx: ctx(`/emails/${id}`), message, thread, related, permalink: `${options.baseUrl}/emails/${id}` })),
+    );
     await putBlob(`emails/${id}/raw`, message.sha256, message.size);
     if (message.html) await put(`emails/${id}/html/index.html`, emailHtmlDocument(message, 'en'));
     for (const a of message.attachments) await putBlob(`emails/${id}/attachments/${a.index}`, a.sha256, a.size);
@@ -159,14 +175,18 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     // The page lives where a web server looks for /people/<address> once decoded; a name that cannot be a file is left out.
     if (!/^[^/\\\0]+$/.test(address) || address === '.' || address === '..') continue;
     const { sent, received } = await personData(store, address);
-    if (sent.total + received.total > 0) await put(`people/${address}/index.html`, page(PersonPage({ ctx: ctx(`/people/${encodeURIComponent(address)}`), address, sent, received })));
+    if (sent.total + received.total > 0)
+      await put(`people/${address}/index.html`, page(PersonPage({ ctx: ctx(`/people/${encodeURIComponent(address)}`), address, sent, received })));
   }
   for (const release of releases) {
     const messages = await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 200 });
     await put(`api/releases/${release.number}.json`, JSON.stringify({ ...release, latest: messages.hits.slice(0, 100).map((h) => h.message) }));
     await put(`releases/${release.number}/index.html`, page(ReleasePage({ ctx: ctx(`/releases/${release.number}`), release, messages })));
     const latest = (await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 50 })).hits.map((h) => h.message);
-    await put(`releases/${release.number}/feed.atom`, atomFeed({ base: options.baseUrl, title: `${options.collection}: ${release.title}`, path: `/releases/${release.number}/feed.atom`, messages: latest }));
+    await put(
+      `releases/${release.number}/feed.atom`,
+      atomFeed({ base: options.baseUrl, title: `${options.collection}: ${release.title}`, path: `/releases/${release.number}/feed.atom`, messages: latest }),
+    );
   }
   // Search: one Pagefind shard per release and year (in parts of SHARD_MESSAGES), rebuilt only when its messages changed.
   const shards: string[] = [];

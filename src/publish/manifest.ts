@@ -59,7 +59,8 @@ export function checkManifest(bytes: Buffer, signature: string, pinnedFingerprin
   } catch {
     return { ok: false, reason: 'manifest.json is not valid JSON' };
   }
-  if (manifest.format !== 1 || !Array.isArray(manifest.files) || !Number.isInteger(manifest.sequence)) return { ok: false, reason: 'manifest.json is not an Epistola manifest' };
+  if (manifest.format !== 1 || !Array.isArray(manifest.files) || !Number.isInteger(manifest.sequence))
+    return { ok: false, reason: 'manifest.json is not an Epistola manifest' };
   let fingerprint: string;
   try {
     fingerprint = fingerprintOf(createPublicKey(manifest.publicKey));
@@ -67,7 +68,8 @@ export function checkManifest(bytes: Buffer, signature: string, pinnedFingerprin
     return { ok: false, reason: 'the manifest carries no readable public key' };
   }
   if (fingerprint !== pinnedFingerprint.toLowerCase()) return { ok: false, reason: `signed for key ${fingerprint}, not the pinned ${pinnedFingerprint}` };
-  if (!verifyBytes(manifest.publicKey, bytes, signature.trim())) return { ok: false, reason: 'the signature does not match manifest.json (altered, or not signed by this key)' };
+  if (!verifyBytes(manifest.publicKey, bytes, signature.trim()))
+    return { ok: false, reason: 'the signature does not match manifest.json (altered, or not signed by this key)' };
   for (const f of manifest.files) {
     if (typeof f.path !== 'string' || f.path.startsWith('/') || f.path.split('/').includes('..') || !/^[0-9a-f]{64}$/.test(f.sha256)) {
       return { ok: false, reason: `unsafe or malformed entry: ${JSON.stringify(f).slice(0, 120)}` };

@@ -24,7 +24,14 @@ export interface FieldSpec {
 }
 
 export const FIELDS = [
-  { name: 'from', aliases: ['sender'], kind: 'address', repeats: 'or', help: 'sender name or address; @domain for a whole domain', example: 'from:@example.org' },
+  {
+    name: 'from',
+    aliases: ['sender'],
+    kind: 'address',
+    repeats: 'or',
+    help: 'sender name or address; @domain for a whole domain',
+    example: 'from:@example.org',
+  },
   { name: 'to', aliases: [], kind: 'address', repeats: 'and', help: 'a To recipient (name, address or @domain)', example: 'to:"Hélène Dubois"' },
   { name: 'cc', aliases: [], kind: 'address', repeats: 'and', help: 'a Cc recipient', example: 'cc:finance' },
   { name: 'bcc', aliases: [], kind: 'address', repeats: 'and', help: 'a Bcc recipient (when the archive has them)', example: 'bcc:board@example.org' },
@@ -32,12 +39,27 @@ export const FIELDS = [
   { name: 'body', aliases: [], kind: 'text', repeats: 'and', help: 'words or a "phrase" in the text (and in attached messages)', example: 'body:dredging' },
   { name: 'attachment', aliases: ['file'], kind: 'text', repeats: 'and', help: 'attachment file name (words in it)', example: 'attachment:report' },
   { name: 'has', aliases: [], kind: 'enum', repeats: 'and', values: ['attachment'], help: 'messages with at least one attachment', example: 'has:attachment' },
-  { name: 'filetype', aliases: ['type'], kind: 'string', repeats: 'or', help: 'an attachment of this type (extension or MIME subtype)', example: 'filetype:pdf' },
+  {
+    name: 'filetype',
+    aliases: ['type'],
+    kind: 'string',
+    repeats: 'or',
+    help: 'an attachment of this type (extension or MIME subtype)',
+    example: 'filetype:pdf',
+  },
   { name: 'after', aliases: ['since'], kind: 'date', repeats: 'and', help: 'on or after the start of this year, month or day (UTC)', example: 'after:2015-03' },
   { name: 'before', aliases: ['until'], kind: 'date', repeats: 'and', help: 'before the start of this year, month or day (UTC)', example: 'before:2016' },
   { name: 'release', aliases: ['part'], kind: 'integer', repeats: 'or', help: 'published in this numbered release', example: 'release:15' },
   { name: 'folder', aliases: ['in'], kind: 'string', repeats: 'or', help: 'filed in this folder (or a sub-folder of it)', example: 'folder:Sent' },
-  { name: 'dkim', aliases: [], kind: 'enum', repeats: 'or', values: ['pass', 'fail', 'none', 'unverified', ...VERDICTS], help: 'DKIM: pass (verified), fail (body altered or signature invalid), none (unsigned or not checked), or an exact verdict such as warning, expired, key-unavailable', example: 'dkim:pass' },
+  {
+    name: 'dkim',
+    aliases: [],
+    kind: 'enum',
+    repeats: 'or',
+    values: ['pass', 'fail', 'none', 'unverified', ...VERDICTS],
+    help: 'DKIM: pass (verified), fail (body altered or signature invalid), none (unsigned or not checked), or an exact verdict such as warning, expired, key-unavailable',
+    example: 'dkim:pass',
+  },
   { name: 'thread', aliases: [], kind: 'integer', repeats: 'or', help: 'in the thread of this message number', example: 'thread:1234' },
   { name: 'id', aliases: ['mid'], kind: 'string', repeats: 'or', help: 'a message number, or a Message-ID', example: 'id:1234' },
 ] as const satisfies readonly FieldSpec[];

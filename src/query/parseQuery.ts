@@ -44,7 +44,10 @@ const TEXT_PREFIXES = new Set(['re', 'fw', 'fwd', 'aw', 'tr', 'sv', 'vs', 'antw'
 function unknownField(name: string, query: string, position: number): QueryError {
   const names = FIELDS.flatMap((f) => [f.name, ...f.aliases]);
   const [nearest] = names.map((n) => ({ n, d: distance(name.toLowerCase(), n) })).sort((a, b) => a.d - b.d);
-  const hint = nearest && nearest.d <= Math.max(1, Math.floor(name.length / 3)) ? ` — did you mean ${nearest.n}:?` : ` (fields: ${FIELDS.map((f) => `${f.name}:`).join(' ')})`;
+  const hint =
+    nearest && nearest.d <= Math.max(1, Math.floor(name.length / 3))
+      ? ` — did you mean ${nearest.n}:?`
+      : ` (fields: ${FIELDS.map((f) => `${f.name}:`).join(' ')})`;
   return new QueryError(`unknown field ${name}:${hint} (to search for the text itself, put it in quotes: "${name}:…")`, query, position);
 }
 
@@ -171,7 +174,9 @@ function fieldTerm(spec: FieldSpec, token: Extract<Token, { type: 'term' }>, que
     case 'after':
     case 'before': {
       const ms = parseDateValue(value);
-      return ms === null ? fail(`"${value}" is not a date: use 2015, 2015-03 or 2015-03-01`) : ({ kind: 'field', field: name, value: ms, position: pos } satisfies FieldTerm);
+      return ms === null
+        ? fail(`"${value}" is not a date: use 2015, 2015-03 or 2015-03-01`)
+        : ({ kind: 'field', field: name, value: ms, position: pos } satisfies FieldTerm);
     }
     case 'release':
     case 'thread': {
@@ -254,7 +259,8 @@ export function parseQuery(query: string): QueryNode {
       if (!t || t.type === 'rparen' || t.type === 'or') break;
       if (t.type === 'and') {
         at++;
-        if (children.length === 0 || !peek() || ['rparen', 'or', 'and'].includes(peek()!.type)) throw new QueryError('AND needs something on both sides', query, t.pos);
+        if (children.length === 0 || !peek() || ['rparen', 'or', 'and'].includes(peek()!.type))
+          throw new QueryError('AND needs something on both sides', query, t.pos);
         continue;
       }
       children.push(parseUnary());
@@ -285,7 +291,14 @@ export function parseQuery(query: string): QueryNode {
     if (t.type !== 'term') throw new QueryError('unexpected operator', query, t.pos);
     const node: QueryNode = t.field
       ? fieldTerm(fieldNamed(t.field)!, t, query)
-      : { kind: 'text', field: null, value: t.quoted ? t.value : t.value.replace(/\*$/, ''), phrase: t.quoted, prefix: !t.quoted && t.value.endsWith('*'), position: t.pos };
+      : {
+          kind: 'text',
+          field: null,
+          value: t.quoted ? t.value : t.value.replace(/\*$/, ''),
+          phrase: t.quoted,
+          prefix: !t.quoted && t.value.endsWith('*'),
+          position: t.pos,
+        };
     if (node.kind === 'text' && !/[\p{L}\p{N}]/u.test(node.value)) {
       throw new QueryError(`"${node.value}" has no letters or digits to search for`, query, t.pos);
     }

@@ -25,7 +25,10 @@ export class HttpError extends Error {
 }
 
 /** Words for the errors a client can cause, in the reader's language. */
-export type ErrorWords = Pick<Messages, 'notFound' | 'badRequest' | 'badParameter' | 'badCursor' | 'uriTooLong' | 'headersTooLarge' | 'busy' | 'tooManyRequests'>;
+export type ErrorWords = Pick<
+  Messages,
+  'notFound' | 'badRequest' | 'badParameter' | 'badCursor' | 'uriTooLong' | 'headersTooLarge' | 'busy' | 'tooManyRequests'
+>;
 
 const isApi = (url: string) => url.startsWith('/api/') || /\.json(\?|$)/.test(url);
 
@@ -37,13 +40,29 @@ function langOf(request: FastifyRequest): Lang {
 }
 
 /** An error's body and type: problem details under /api, else the site's page (`path` for its language switcher). */
-export function errorBody(api: boolean, status: number, message: string, page: { lang: Lang; collection: string; path: string }): { type: string; body: string } {
+export function errorBody(
+  api: boolean,
+  status: number,
+  message: string,
+  page: { lang: Lang; collection: string; path: string },
+): { type: string; body: string } {
   // `error` as well as `detail`: API clients written against the first wave read `error`.
-  if (api) return { type: 'application/problem+json; charset=utf-8', body: JSON.stringify({ type: 'about:blank', title: statusTitle(status), status, detail: message, error: message }) };
+  if (api)
+    return {
+      type: 'application/problem+json; charset=utf-8',
+      body: JSON.stringify({ type: 'about:blank', title: statusTitle(status), status, detail: message, error: message }),
+    };
   return { type: 'text/html; charset=utf-8', body: renderPage(ErrorPage({ ctx: { ...page, t: MESSAGES[page.lang] }, status, message })) };
 }
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, message: string, headers: Readonly<Record<string, string>> = {}, collection = ''): FastifyReply {
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  headers: Readonly<Record<string, string>> = {},
+  collection = '',
+): FastifyReply {
   // The path is echoed into the language switcher: a damaged or huge one is not repeated back.
   const path = status === 400 || status === 414 || request.url.length > 2048 ? '/' : request.url.replace(/([?&])lang=[^&]*&?/, '$1').replace(/[?&]$/, '');
   const { type, body } = errorBody(isApi(request.url), status, message, { lang: langOf(request), collection, path });
@@ -105,7 +124,9 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: un
     const headers = Object.entries(PAGE_HEADERS)
       .map(([name, value]) => `${name}: ${value}\r\n`)
       .join('');
-    socket.write(`HTTP/1.1 ${status} ${statusTitle(status)}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${headers}\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${statusTitle(status)}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${headers}\r\n${body}`,
+    );
   }
   socket.end();
   socket.on('data', () => undefined);

@@ -22,7 +22,20 @@ import { chooseLang, MESSAGES } from '../web/i18n.js';
 import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
 import { DOWNLOAD_HEADERS, EMAIL_HTML_HEADERS, PAGE_HEADERS } from '../web/securityHeaders.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
-import { AboutPage, AmendmentsPage, WithdrawnPage, EmailPage, HomePage, KeysPage, PersonPage, ReleasePage, SearchPage, StatusPage, ThreadPage, type MirrorStatusView } from '../web/views/pages.js';
+import {
+  AboutPage,
+  AmendmentsPage,
+  WithdrawnPage,
+  EmailPage,
+  HomePage,
+  KeysPage,
+  PersonPage,
+  ReleasePage,
+  SearchPage,
+  StatusPage,
+  ThreadPage,
+  type MirrorStatusView,
+} from '../web/views/pages.js';
 import { atomFeed } from '../web/atomFeed.js';
 import { OPENAPI } from '../web/openapi.js';
 import { PageCache } from './pageCache.js';
@@ -197,7 +210,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onSend', async (request, reply, payload) => {
     const key = fromCache.has(request) ? null : cacheKey(request);
     if (key && reply.statusCode === 200 && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
-      const headers = Object.fromEntries(Object.entries(reply.getHeaders()).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'content-length'));
+      const headers = Object.fromEntries(
+        Object.entries(reply.getHeaders()).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'content-length'),
+      );
       cache.set(key, { headers, body: Buffer.from(payload) });
     }
     return payload;
@@ -216,7 +231,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   app.get('/static/site.css', async (_request, reply) => {
-    return reply.headers(PAGE_HEADERS).type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(await readFile(join(STATIC_DIR, 'site.css')));
+    return reply
+      .headers(PAGE_HEADERS)
+      .type('text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .send(await readFile(join(STATIC_DIR, 'site.css')));
   });
 
   // Home
@@ -265,7 +284,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/search.mbox', searchRoute, async (request, reply) => {
     const { result, error } = await runSearch(request, MBOX_SEARCH_LIMIT);
     if (error || !result) throw new HttpError(400, error ?? 'q is required');
-    return withinBudget(request, () => sendMbox(reply, result.hits.map((h) => h.message.id), 'search.mbox'));
+    return withinBudget(request, () =>
+      sendMbox(
+        reply,
+        result.hits.map((h) => h.message.id),
+        'search.mbox',
+      ),
+    );
   });
 
   const sendMbox = async (reply: FastifyReply, ids: readonly number[], filename: string) => {
@@ -274,7 +299,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       const m = await store.getMessage(id);
       if (m) parts.push(mboxEntry(await blobs.read(m.sha256), m.from?.address ?? '', m.dateUtc ?? 0));
     }
-    return reply.headers(DOWNLOAD_HEADERS).type('application/mbox').header('content-disposition', disposition('attachment', filename)).send(Buffer.concat(parts));
+    return reply
+      .headers(DOWNLOAD_HEADERS)
+      .type('application/mbox')
+      .header('content-disposition', disposition('attachment', filename))
+      .send(Buffer.concat(parts));
   };
 
   // Email
@@ -343,7 +372,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await rm(dir, { recursive: true, force: true });
       }
     });
-    return reply.headers(DOWNLOAD_HEADERS).type('application/gzip').header('content-disposition', disposition('attachment', `message-${message.id}-proof.tar.gz`)).send(bytes);
+    return reply
+      .headers(DOWNLOAD_HEADERS)
+      .type('application/gzip')
+      .header('content-disposition', disposition('attachment', `message-${message.id}-proof.tar.gz`))
+      .send(bytes);
   });
 
   // Releases (the store shows the public only published ones)
@@ -368,7 +401,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (!release) return notFound(request, reply);
     const base = `${request.protocol}://${request.host}`;
     const messages = (await releaseMessages(release.number, 50)).hits.map((h) => h.message);
-    return reply.headers(PAGE_HEADERS).type('application/atom+xml; charset=utf-8').send(atomFeed({ base, title: `${collection}: ${release.title}`, path: `/releases/${release.number}/feed.atom`, messages }));
+    return reply
+      .headers(PAGE_HEADERS)
+      .type('application/atom+xml; charset=utf-8')
+      .send(atomFeed({ base, title: `${collection}: ${release.title}`, path: `/releases/${release.number}/feed.atom`, messages }));
   });
 
   // Threads
@@ -422,7 +458,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (fromCacheSent(request, reply)) return reply;
     const { address, sent, received } = await person(request);
     if (sent.total + received.total === 0) return notFound(request, reply);
-    return reply.headers(PAGE_HEADERS).send({ address, sent: sent.total, received: received.total, wroteTo: sent.facets?.recipients, receivedFrom: received.facets?.senders, months: sent.facets?.months });
+    return reply.headers(PAGE_HEADERS).send({
+      address,
+      sent: sent.total,
+      received: received.total,
+      wroteTo: sent.facets?.recipients,
+      receivedFrom: received.facets?.senders,
+      months: sent.facets?.months,
+    });
   });
 
   // Key archive
@@ -433,7 +476,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/keys', async (request, reply) => sendPage(reply, KeysPage({ ctx: contextOf(request, collection), keys: await keyRows() })));
   app.get('/api/keys', async (_request, reply) => reply.headers(PAGE_HEADERS).send(await keyRows()));
   app.get('/keys.txt', async (_request, reply) =>
-    reply.headers(DOWNLOAD_HEADERS).type('text/plain; charset=utf-8').send(formatKeyFile(await store.keyRecords())),
+    reply
+      .headers(DOWNLOAD_HEADERS)
+      .type('text/plain; charset=utf-8')
+      .send(formatKeyFile(await store.keyRecords())),
   );
 
   app.get('/about', async (request, reply) => sendPage(reply, AboutPage({ ctx: contextOf(request, collection), key: options.collectionKey ?? null })));
@@ -442,11 +488,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   );
   app.get('/amendments', async (request, reply) => sendPage(reply, AmendmentsPage({ ctx: contextOf(request, collection), log: await store.amendments() })));
   app.get('/amendments.json', async (_request, reply) => reply.headers(PAGE_HEADERS).send(await store.amendments()));
-  app.get('/status', async (request, reply) => sendPage(reply, StatusPage({ ctx: contextOf(request, collection), status: (await options.mirrorStatus?.()) ?? null })));
+  app.get('/status', async (request, reply) =>
+    sendPage(reply, StatusPage({ ctx: contextOf(request, collection), status: (await options.mirrorStatus?.()) ?? null })),
+  );
   app.get('/api/openapi.json', async (_request, reply) => reply.headers(PAGE_HEADERS).send(OPENAPI));
   app.get('/feed.atom', async (request, reply) => {
     const base = `${request.protocol}://${request.host}`;
-    return reply.headers(PAGE_HEADERS).type('application/atom+xml; charset=utf-8').send(atomFeed({ base, title: collection, path: '/feed.atom', messages: await store.latest(50) }));
+    return reply
+      .headers(PAGE_HEADERS)
+      .type('application/atom+xml; charset=utf-8')
+      .send(atomFeed({ base, title: collection, path: '/feed.atom', messages: await store.latest(50) }));
   });
   return app;
 }

@@ -50,7 +50,9 @@ export interface IngestBatch {
 }
 
 /** new: a message not seen before; duplicate: same bytes seen elsewhere; known: this very location was ingested before. */
-export type CommitOutcome = { readonly kind: 'new'; readonly id: number; readonly copyOf: number | null } | { readonly kind: 'duplicate' | 'known'; readonly id: number };
+export type CommitOutcome =
+  | { readonly kind: 'new'; readonly id: number; readonly copyOf: number | null }
+  | { readonly kind: 'duplicate' | 'known'; readonly id: number };
 
 export interface SourceState {
   readonly key: string;

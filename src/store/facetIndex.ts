@@ -127,7 +127,12 @@ export class FacetIndex {
   readonly withAttachments: Uint8Array;
   readonly #present: Uint8Array;
 
-  constructor(messages: readonly FacetMessageRow[], recipients: Iterable<FacetPairRow>, attachmentTypes: Iterable<FacetPairRow>, attachmentFiles: Iterable<FacetPairRow>) {
+  constructor(
+    messages: readonly FacetMessageRow[],
+    recipients: Iterable<FacetPairRow>,
+    attachmentTypes: Iterable<FacetPairRow>,
+    attachmentFiles: Iterable<FacetPairRow>,
+  ) {
     const maxId = messages.reduce((max, m) => Math.max(max, m.id), 0);
     this.maxId = maxId;
     this.messages = messages.length;

@@ -76,7 +76,9 @@ export function addressRows(r: MessageRecord): Array<[role: string, position: nu
     ['bcc', r.bcc],
     ['reply-to', r.replyTo],
   ];
-  return roles.flatMap(([role, list]) => list.flatMap((a, position) => (a ? [[role, position, a.name, a.address.toLowerCase()] as [string, number, string, string]] : [])));
+  return roles.flatMap(([role, list]) =>
+    list.flatMap((a, position) => (a ? [[role, position, a.name, a.address.toLowerCase()] as [string, number, string, string]] : [])),
+  );
 }
 
 /** The From mailbox of a messages row, or null when the message has none. */
@@ -85,7 +87,8 @@ export function fromOf(row: Row): Address | null {
 }
 
 /** The columns `summaryOf` reads. */
-export const SUMMARY_COLUMNS = 'id, date_utc, from_name, from_addr, subject, message_id, thread_id, parent_id, parent_message_id, parent_evidence, attachment_count, folder';
+export const SUMMARY_COLUMNS =
+  'id, date_utc, from_name, from_addr, subject, message_id, thread_id, parent_id, parent_message_id, parent_evidence, attachment_count, folder';
 
 export function summaryOf(r: Row): MessageSummary {
   return {

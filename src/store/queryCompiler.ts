@@ -121,7 +121,10 @@ function expression(d: QueryDialect, node: QueryNode): string | null {
 }
 
 /** Merges an AND's full-text children (and full-text exclusions) into one expression; the rest needs SQL. */
-function splitAnd(d: QueryDialect, node: Extract<QueryNode, { kind: 'and' }>): { merged: string | null; textual: readonly QueryNode[]; rest: readonly QueryNode[] } {
+function splitAnd(
+  d: QueryDialect,
+  node: Extract<QueryNode, { kind: 'and' }>,
+): { merged: string | null; textual: readonly QueryNode[]; rest: readonly QueryNode[] } {
   const textual = node.children.filter((c) => expression(d, c.kind === 'not' ? c.child : c) !== null);
   const merged = textual.some((c) => c.kind !== 'not') ? expression(d, { kind: 'and', children: textual }) : null;
   return { merged, textual, rest: merged ? node.children.filter((c) => !textual.includes(c)) : node.children };
@@ -198,7 +201,8 @@ export function compileWhere(d: QueryDialect, ast: QueryNode, params: unknown[] 
   const where = compileNode(d, ast, params);
   // A term the index cannot single out by field still ranks by its words.
   const ranked = rankTerms(ast);
-  const expressions = (terms: readonly TextTerm[]) => (terms.length > 0 ? d.or(terms.map((t) => d.textExpression(t) ?? d.textExpression({ ...t, field: null })!)) : null);
+  const expressions = (terms: readonly TextTerm[]) =>
+    terms.length > 0 ? d.or(terms.map((t) => d.textExpression(t) ?? d.textExpression({ ...t, field: null })!)) : null;
   const fullText = expression(d, ast);
   let split: CompiledWhere['split'] = null;
   let matched = fullText !== null ? positiveWords(ast) : [];
@@ -208,6 +212,16 @@ export function compileWhere(d: QueryDialect, ast: QueryNode, params: unknown[] 
     if (merged) split = { fullText: merged, where: rest.map((c) => compileNode(d, c, restParams)).join(' AND '), params: restParams, rest };
     matched = textual.flatMap(positiveWords);
   }
-  const matchRanks = ranked.length > 0 && ranked.every((t) => d.textExpression(t) !== null) && matched.length === ranked.length && positiveWords(ast).length === ranked.length;
-  return { where, params, rank: expressions(ranked), highlight: expressions(positiveWords(ast)), fullText, split, matchRanks, everyResultRanks: holdsRankWord(ast) };
+  const matchRanks =
+    ranked.length > 0 && ranked.every((t) => d.textExpression(t) !== null) && matched.length === ranked.length && positiveWords(ast).length === ranked.length;
+  return {
+    where,
+    params,
+    rank: expressions(ranked),
+    highlight: expressions(positiveWords(ast)),
+    fullText,
+    split,
+    matchRanks,
+    everyResultRanks: holdsRankWord(ast),
+  };
 }

@@ -29,7 +29,6 @@ function words(text: string): string[] {
     .filter((w) => w.length >= 3 && !/^\d+$/.test(w) && !STOPWORDS.has(w));
 }
 
-
 /** How often each word occurs in a message's subject (3×) and the start of its text. */
 export function termCounts(subject: string | null, text: string | null): Map<string, number> {
   const tf = new Map<string, number>();

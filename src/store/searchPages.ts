@@ -51,7 +51,12 @@ export function snippetParts(text: string): SnippetPart[] {
 export const FACET_TOP = 10;
 
 /** The page of hits out of `limit + 1` rows, and the cursor to the next page when there is one. */
-export function pageOf<R extends { id: number; key: number }>(rows: readonly R[], limit: number, sort: SearchOptions['sort'], upto: number): { page: R[]; nextCursor: string | null; ids: number[] } {
+export function pageOf<R extends { id: number; key: number }>(
+  rows: readonly R[],
+  limit: number,
+  sort: SearchOptions['sort'],
+  upto: number,
+): { page: R[]; nextCursor: string | null; ids: number[] } {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { page, nextCursor: rows.length > limit && last ? encodeCursor({ s: sort, k: last.key, i: last.id, u: upto }) : null, ids: page.map((r) => r.id) };

@@ -20,10 +20,40 @@ export const ARCHIVE_TABLES: ReadonlyArray<readonly [table: string, columns: rea
   [
     'messages',
     [
-      'id', 'sha256', 'size', 'message_id', 'subject', 'date_utc', 'date_header', 'from_name', 'from_addr', 'sender_json', 'to_json',
-      'cc_json', 'bcc_json', 'reply_to_json', 'in_reply_to', 'references_json', 'text_body', 'html_body', 'folder', 'attachment_count',
-      'headers_only', 'copy_of', 'thread_id', 'release_number', 'search_attachments', 'search_extra', 'parent_id', 'parent_evidence',
-      'parent_message_id', 'dkim_verdict', 'search_from', 'search_to', 'search_cc', 'search_bcc',
+      'id',
+      'sha256',
+      'size',
+      'message_id',
+      'subject',
+      'date_utc',
+      'date_header',
+      'from_name',
+      'from_addr',
+      'sender_json',
+      'to_json',
+      'cc_json',
+      'bcc_json',
+      'reply_to_json',
+      'in_reply_to',
+      'references_json',
+      'text_body',
+      'html_body',
+      'folder',
+      'attachment_count',
+      'headers_only',
+      'copy_of',
+      'thread_id',
+      'release_number',
+      'search_attachments',
+      'search_extra',
+      'parent_id',
+      'parent_evidence',
+      'parent_message_id',
+      'dkim_verdict',
+      'search_from',
+      'search_to',
+      'search_cc',
+      'search_bcc',
     ],
   ],
   ['addresses', ['message', 'role', 'position', 'name', 'address']],
@@ -50,7 +80,11 @@ export interface MigrationSummary {
 }
 
 /** Copies every table from `source` to the empty `target`; checks that the row counts match. */
-export async function migrateArchive(source: TableTransfer, target: TableTransfer, onProgress?: (table: string, rows: number) => void): Promise<MigrationSummary> {
+export async function migrateArchive(
+  source: TableTransfer,
+  target: TableTransfer,
+  onProgress?: (table: string, rows: number) => void,
+): Promise<MigrationSummary> {
   const started = Date.now();
   if (!(await target.isEmpty())) throw new Error('the target already holds an archive: migrate only into an empty one');
   const tables: Array<{ table: string; rows: number }> = [];

@@ -51,7 +51,16 @@ export async function verifyMessage(raw: Buffer, options: VerifyOptions): Promis
   const head = headerBlock(raw);
   const fromDomain = fromDomainOf(head);
   if (!SIGNATURE_FIELD.test(head)) {
-    return { ...base, verdict: 'no-signature', domain: null, aligned: false, reason: 'The message has no DKIM-Signature field.', fromDomain, signatures: [], arc: noArc };
+    return {
+      ...base,
+      verdict: 'no-signature',
+      domain: null,
+      aligned: false,
+      reason: 'The message has no DKIM-Signature field.',
+      fromDomain,
+      signatures: [],
+      arc: noArc,
+    };
   }
   const fieldCount = (head.match(/^dkim-signature[ \t]*:/gim) ?? []).length;
   if (fieldCount > MAX_SIGNATURES) {
@@ -89,7 +98,13 @@ function fromDomainOf(head: string): string | null {
   const from = /^from[ \t]*:(.*(?:\r?\n[ \t].*)*)/im.exec(head)?.[1] ?? '';
   const addr = /<([^>]*)>/.exec(from)?.[1] ?? from;
   const at = addr.lastIndexOf('@');
-  return at < 0 ? null : addr.slice(at + 1).trim().replace(/[>\s].*$/, '').toLowerCase() || null;
+  return at < 0
+    ? null
+    : addr
+        .slice(at + 1)
+        .trim()
+        .replace(/[>\s].*$/, '')
+        .toLowerCase() || null;
 }
 
 type Tags = ReadonlyMap<string, string>;
@@ -118,7 +133,16 @@ function isoFromUnix(value: string | null): string | null {
   return new Date(Number(value) * 1000).toISOString();
 }
 
-const OUTCOME_ORDER: readonly SignatureOutcome[] = ['pass', 'expired', 'weak-key', 'body-altered', 'signature-invalid', 'key-revoked', 'key-unavailable', 'unsupported'];
+const OUTCOME_ORDER: readonly SignatureOutcome[] = [
+  'pass',
+  'expired',
+  'weak-key',
+  'body-altered',
+  'signature-invalid',
+  'key-revoked',
+  'key-unavailable',
+  'unsupported',
+];
 function rank(outcome: SignatureOutcome): number {
   return OUTCOME_ORDER.indexOf(outcome);
 }
@@ -196,7 +220,12 @@ function judgeSignature(
   facts: KeyFacts | undefined,
 ): Judgement {
   if (!result) {
-    const why = !d.domain || !d.selector ? 'it lacks d= or s=' : d.algorithm && !/^(rsa-sha(1|256)|ed25519-sha256)$/i.test(d.algorithm) ? `its algorithm ${d.algorithm} is unknown` : 'it is malformed';
+    const why =
+      !d.domain || !d.selector
+        ? 'it lacks d= or s='
+        : d.algorithm && !/^(rsa-sha(1|256)|ed25519-sha256)$/i.test(d.algorithm)
+          ? `its algorithm ${d.algorithm} is unknown`
+          : 'it is malformed';
     return { outcome: 'unsupported', reason: `This signature cannot be checked: ${why}.`, bodyHashOk: null, signatureOk: null, warnings: [] };
   }
   const bodyHashOk = result.bodyHash !== undefined && result.bodyHashExpecting !== undefined ? result.bodyHash === result.bodyHashExpecting : null;
@@ -206,40 +235,104 @@ function judgeSignature(
   if (result.status.result === 'pass' || comment === 'expired') {
     const bits = d.key?.bits ?? null;
     if (d.key?.type === 'rsa' && bits !== null && bits < 1024) {
-      return { outcome: 'weak-key', reason: `The signature checks out, but its ${bits}-bit RSA key is short enough to be factored: anyone could have made it.`, bodyHashOk, signatureOk: true, warnings };
+      return {
+        outcome: 'weak-key',
+        reason: `The signature checks out, but its ${bits}-bit RSA key is short enough to be factored: anyone could have made it.`,
+        bodyHashOk,
+        signatureOk: true,
+        warnings,
+      };
     }
     for (const u of d.unsignedHeaders) {
       if (u.signed > 0 || u.name === 'from' || u.name === 'subject') {
-        warnings.push(`The message has ${u.present} ${headerName(u.name)} field${u.present === 1 ? '' : 's'} and the signature covers ${u.signed}: ${u.present - u.signed} could have been added after signing.`);
+        warnings.push(
+          `The message has ${u.present} ${headerName(u.name)} field${u.present === 1 ? '' : 's'} and the signature covers ${u.signed}: ${u.present - u.signed} could have been added after signing.`,
+        );
       }
     }
     if (d.bodyLength && d.bodyLength.unsignedBytes > 0) {
-      warnings.push(`The signature covers only the first ${d.bodyLength.limit} bytes of the body (l=); ${d.bodyLength.unsignedBytes} bytes after them are not signed.`);
+      warnings.push(
+        `The signature covers only the first ${d.bodyLength.limit} bytes of the body (l=); ${d.bodyLength.unsignedBytes} bytes after them are not signed.`,
+      );
     }
     if (comment === 'expired') {
-      return { outcome: 'expired', reason: `The signature checks out, but it expired on ${d.expiresAt ?? 'its x= date'} (x=): the signer only vouched for it until then. This is not a forgery.`, bodyHashOk, signatureOk: true, warnings };
+      return {
+        outcome: 'expired',
+        reason: `The signature checks out, but it expired on ${d.expiresAt ?? 'its x= date'} (x=): the signer only vouched for it until then. This is not a forgery.`,
+        bodyHashOk,
+        signatureOk: true,
+        warnings,
+      };
     }
-    return { outcome: 'pass', reason: `The signature of ${d.domain} checks out: the signed headers and body are as sent.`, bodyHashOk, signatureOk: true, warnings };
+    return {
+      outcome: 'pass',
+      reason: `The signature of ${d.domain} checks out: the signed headers and body are as sent.`,
+      bodyHashOk,
+      signatureOk: true,
+      warnings,
+    };
   }
   if (comment === 'body hash did not verify') {
-    return { outcome: 'body-altered', reason: 'The body is not the one signed: it was changed after signing (by a mailing list footer, a gateway, or by hand).', bodyHashOk: false, signatureOk: null, warnings };
+    return {
+      outcome: 'body-altered',
+      reason: 'The body is not the one signed: it was changed after signing (by a mailing list footer, a gateway, or by hand).',
+      bodyHashOk: false,
+      signatureOk: null,
+      warnings,
+    };
   }
   if (comment === 'bad signature') {
-    return { outcome: 'signature-invalid', reason: 'The body is intact but the signed headers were changed after signing (or the signature was not made with this key).', bodyHashOk, signatureOk: false, warnings };
+    return {
+      outcome: 'signature-invalid',
+      reason: 'The body is intact but the signed headers were changed after signing (or the signature was not made with this key).',
+      bodyHashOk,
+      signatureOk: false,
+      warnings,
+    };
   }
   if (comment === 'no key' || result.status.result === 'temperror') {
-    return { outcome: 'key-unavailable', reason: `The key ${d.selector}._domainkey.${d.domain} is not in the key archive: import or fetch it to check this signature.`, bodyHashOk, signatureOk: null, warnings };
+    return {
+      outcome: 'key-unavailable',
+      reason: `The key ${d.selector}._domainkey.${d.domain} is not in the key archive: import or fetch it to check this signature.`,
+      bodyHashOk,
+      signatureOk: null,
+      warnings,
+    };
   }
   if (facts?.revoked) {
-    return { outcome: 'key-revoked', reason: `The archived key record for ${d.selector}._domainkey.${d.domain} is empty (p=): the domain revoked this key.`, bodyHashOk, signatureOk: null, warnings };
+    return {
+      outcome: 'key-revoked',
+      reason: `The archived key record for ${d.selector}._domainkey.${d.domain} is empty (p=): the domain revoked this key.`,
+      bodyHashOk,
+      signatureOk: null,
+      warnings,
+    };
   }
   if (facts?.problem || /key/.test(comment)) {
-    return { outcome: 'key-unavailable', reason: `The archived key record cannot be used: ${facts?.problem ?? comment}.`, bodyHashOk, signatureOk: null, warnings };
+    return {
+      outcome: 'key-unavailable',
+      reason: `The archived key record cannot be used: ${facts?.problem ?? comment}.`,
+      bodyHashOk,
+      signatureOk: null,
+      warnings,
+    };
   }
   if (comment === 'From field not signed') {
-    return { outcome: 'signature-invalid', reason: 'The signature does not cover the From field, so it says nothing about the sender.', bodyHashOk, signatureOk: null, warnings };
+    return {
+      outcome: 'signature-invalid',
+      reason: 'The signature does not cover the From field, so it says nothing about the sender.',
+      bodyHashOk,
+      signatureOk: null,
+      warnings,
+    };
   }
-  return { outcome: 'signature-invalid', reason: `The signature cannot be accepted: ${comment || result.status.result}.`, bodyHashOk, signatureOk: null, warnings };
+  return {
+    outcome: 'signature-invalid',
+    reason: `The signature cannot be accepted: ${comment || result.status.result}.`,
+    bodyHashOk,
+    signatureOk: null,
+    warnings,
+  };
 }
 
 function headerName(name: string): string {
@@ -249,8 +342,11 @@ function headerName(name: string): string {
 /** The message verdict: the best signature decides; a pass with warnings is a warning. */
 function messageVerdict(signatures: readonly SignatureReport[]): Pick<VerificationReport, 'verdict' | 'domain' | 'aligned' | 'reason'> {
   // Only ARC fields: the ARC report says what they prove; there is no DKIM signature of the author.
-  if (signatures.length === 0) return { verdict: 'no-signature', domain: null, aligned: false, reason: 'The message has no DKIM-Signature field (only ARC fields).' };
-  const sorted = [...signatures].sort((a, b) => rank(a.outcome) - rank(b.outcome) || Number(b.aligned) - Number(a.aligned) || a.warnings.length - b.warnings.length);
+  if (signatures.length === 0)
+    return { verdict: 'no-signature', domain: null, aligned: false, reason: 'The message has no DKIM-Signature field (only ARC fields).' };
+  const sorted = [...signatures].sort(
+    (a, b) => rank(a.outcome) - rank(b.outcome) || Number(b.aligned) - Number(a.aligned) || a.warnings.length - b.warnings.length,
+  );
   const top = sorted[0]!;
   const verdictOf: Record<SignatureOutcome, Verdict> = {
     pass: top.warnings.length > 0 ? 'warning' : 'verified',

@@ -36,7 +36,9 @@ async function allMessages(data: string): Promise<StoredMessage[]> {
 /** Share of oracle rows (where both reference parsers agree) on which we give the same value. */
 function agreement(messages: StoredMessage[], prefix: string, sourceRoots: Map<string, string>): Record<string, { checked: number; same: number }> {
   const oracle = new Map<string, OracleRow>();
-  for (const line of readFileSync(join(corpusDir, 'parse-oracle', 'parse-oracle.jsonl'), 'utf8').trim().split('\n')) {
+  for (const line of readFileSync(join(corpusDir, 'parse-oracle', 'parse-oracle.jsonl'), 'utf8')
+    .trim()
+    .split('\n')) {
     const row = JSON.parse(line) as OracleRow;
     if (row.file.startsWith(prefix)) oracle.set(row.file.slice(prefix.length), row);
   }
@@ -60,43 +62,47 @@ function agreement(messages: StoredMessage[], prefix: string, sourceRoots: Map<s
   return result;
 }
 
-test('SpamAssassin corpus: all 6,046 files archived, raw bytes exact (md5 in the file names), parse agrees with the oracle', { skip: noCorpusReason, timeout: 300_000 }, async (t) => {
-  const groups = ['easy-ham-1', 'easy-ham-2', 'hard-ham-1', 'spam-1', 'spam-2'];
-  const data = join(tempDir(), 'data');
-  const paths = groups.map((g) => join(corpusDir, 'spamassassin', g));
-  const summary = await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', ...paths]);
-  // The corpus README: easy-ham-1 2,500 / easy-ham-2 1,400 / hard-ham-1 250 / spam-1 500 / spam-2 1,396.
-  assert.equal(summary.messagesRead, 6046);
-  assert.equal(summary.added + summary.duplicates, 6046);
-  assert.deepEqual(summary.problems, {});
+test(
+  'SpamAssassin corpus: all 6,046 files archived, raw bytes exact (md5 in the file names), parse agrees with the oracle',
+  { skip: noCorpusReason, timeout: 300_000 },
+  async (t) => {
+    const groups = ['easy-ham-1', 'easy-ham-2', 'hard-ham-1', 'spam-1', 'spam-2'];
+    const data = join(tempDir(), 'data');
+    const paths = groups.map((g) => join(corpusDir, 'spamassassin', g));
+    const summary = await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', ...paths]);
+    // The corpus README: easy-ham-1 2,500 / easy-ham-2 1,400 / hard-ham-1 250 / spam-1 500 / spam-2 1,396.
+    assert.equal(summary.messagesRead, 6046);
+    assert.equal(summary.added + summary.duplicates, 6046);
+    assert.deepEqual(summary.problems, {});
 
-  const messages = await allMessages(data);
-  const blobs = new BlobStore(data);
-  let md5Matches = 0;
-  let locations = 0;
-  for (const m of messages) {
-    const raw = await blobs.read(m.sha256);
-    for (const location of m.locations) {
-      locations++;
-      // The file = the mbox envelope line (if any) + the message: the md5 in its name proves both were kept exactly.
-      const name = location.locator.split('.')[1];
-      const newline = raw.includes('\r\n') ? '\r\n' : '\n';
-      const file = location.envelope === null ? raw : Buffer.concat([Buffer.from(location.envelope + newline, 'latin1'), raw]);
-      if (createHash('md5').update(file).digest('hex') === name) md5Matches++;
+    const messages = await allMessages(data);
+    const blobs = new BlobStore(data);
+    let md5Matches = 0;
+    let locations = 0;
+    for (const m of messages) {
+      const raw = await blobs.read(m.sha256);
+      for (const location of m.locations) {
+        locations++;
+        // The file = the mbox envelope line (if any) + the message: the md5 in its name proves both were kept exactly.
+        const name = location.locator.split('.')[1];
+        const newline = raw.includes('\r\n') ? '\r\n' : '\n';
+        const file = location.envelope === null ? raw : Buffer.concat([Buffer.from(location.envelope + newline, 'latin1'), raw]);
+        if (createHash('md5').update(file).digest('hex') === name) md5Matches++;
+      }
     }
-  }
-  assert.equal(locations, 6046);
-  // 6,045 files hash to their name upstream; one (hard-ham-1/00230) does not even there.
-  assert.ok(md5Matches >= 6040, `${md5Matches} of 6,046 files rebuilt byte for byte`);
+    assert.equal(locations, 6046);
+    // 6,045 files hash to their name upstream; one (hard-ham-1/00230) does not even there.
+    assert.ok(md5Matches >= 6040, `${md5Matches} of 6,046 files rebuilt byte for byte`);
 
-  const roots = new Map(paths.map((p, i) => [p, `${groups[i]}/`]));
-  const scores = agreement(messages, 'spamassassin-public-corpus/', roots);
-  t.diagnostic(`md5 rebuilt: ${md5Matches}/6046; oracle agreement: ${JSON.stringify(scores)}; warnings: ${JSON.stringify(summary.warnings)}`);
-  for (const [field, { checked, same }] of Object.entries(scores)) {
-    assert.ok(checked > 5900, `${field}: ${checked} oracle rows checked`);
-    assert.ok(same / checked >= 0.99, `${field}: ${same}/${checked} agree with the parser consensus`);
-  }
-});
+    const roots = new Map(paths.map((p, i) => [p, `${groups[i]}/`]));
+    const scores = agreement(messages, 'spamassassin-public-corpus/', roots);
+    t.diagnostic(`md5 rebuilt: ${md5Matches}/6046; oracle agreement: ${JSON.stringify(scores)}; warnings: ${JSON.stringify(summary.warnings)}`);
+    for (const [field, { checked, same }] of Object.entries(scores)) {
+      assert.ok(checked > 5900, `${field}: ${checked} oracle rows checked`);
+      assert.ok(same / checked >= 0.99, `${field}: ${same}/${checked} agree with the parser consensus`);
+    }
+  },
+);
 
 test('linux-mips mboxrd.gz: 5,638 messages archived with the manifest hashes', { skip: noCorpusReason, timeout: 300_000 }, async (t) => {
   const data = join(tempDir(), 'data');

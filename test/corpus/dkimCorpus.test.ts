@@ -63,7 +63,10 @@ test('DKIM corpus: every signature agrees with the two reference verifiers', { s
         ],
       }[sig.consensus_at_signing_time];
       if (ours && allowed.includes(ours.outcome)) agreed++;
-      else disagreements.push(`${entry.file}#${sig.idx}: expected ${sig.consensus_at_signing_time}, got ${ours?.outcome ?? 'no signature'}: ${ours?.reason ?? report.reason}`);
+      else
+        disagreements.push(
+          `${entry.file}#${sig.idx}: expected ${sig.consensus_at_signing_time}, got ${ours?.outcome ?? 'no signature'}: ${ours?.reason ?? report.reason}`,
+        );
     }
   }
   assert.deepEqual(disagreements, []);
@@ -88,7 +91,11 @@ test('DKIM corpus: real messages that verify, and the negative controls', { skip
 
 test('DKIM corpus: 99 linux-mips list messages signed by gmail.com with retired keys', { skip: noCorpusReason }, async () => {
   const archive = keys();
-  const expected = JSON.parse(readFileSync(join(dkimDir, 'gmail-list', 'expected.json'), 'utf8')) as Array<{ file: string; sig_idx: number; mailauth_at_signing_time: string }>;
+  const expected = JSON.parse(readFileSync(join(dkimDir, 'gmail-list', 'expected.json'), 'utf8')) as Array<{
+    file: string;
+    sig_idx: number;
+    mailauth_at_signing_time: string;
+  }>;
   const map: Record<string, SignatureOutcome> = { pass: 'pass', fail: 'signature-invalid', neutral: 'body-altered' };
   const outcomes: string[] = [];
   for (const e of expected) {

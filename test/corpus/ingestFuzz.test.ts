@@ -30,78 +30,93 @@ interface OracleRow {
   from_agree: boolean;
 }
 
-test('mutated real mail: the ingest ends, nothing is lost, raw bytes stay exact, headers are recovered', { skip: noCorpusReason, timeout: 1_800_000 }, async () => {
-  const root = tempDir();
-  const oracle = new Map<string, OracleRow>();
-  for (const line of readFileSync(join(corpusDir, 'parse-oracle', 'parse-oracle.jsonl'), 'utf8').trim().split('\n')) {
-    const row = JSON.parse(line) as OracleRow;
-    oracle.set(row.file, row);
-  }
-  // Every 40th message of each folder: ham and spam, old and new, plain and MIME.
-  const originals: Array<{ bytes: Buffer; row: OracleRow | undefined }> = [];
-  for (const folder of ['easy-ham-1', 'easy-ham-2', 'hard-ham-1', 'spam-1', 'spam-2']) {
-    const names = readdirSync(join(corpusDir, 'spamassassin', folder)).filter((n) => n.endsWith('.eml')).sort();
-    for (let i = 0; i < names.length; i += 40) {
-      originals.push({ bytes: readFileSync(join(corpusDir, 'spamassassin', folder, names[i]!)), row: oracle.get(`spamassassin-public-corpus/${folder}/${names[i]}`) });
+test(
+  'mutated real mail: the ingest ends, nothing is lost, raw bytes stay exact, headers are recovered',
+  { skip: noCorpusReason, timeout: 1_800_000 },
+  async () => {
+    const root = tempDir();
+    const oracle = new Map<string, OracleRow>();
+    for (const line of readFileSync(join(corpusDir, 'parse-oracle', 'parse-oracle.jsonl'), 'utf8')
+      .trim()
+      .split('\n')) {
+      const row = JSON.parse(line) as OracleRow;
+      oracle.set(row.file, row);
     }
-  }
-  const dir = join(root, 'mutants');
-  mkdirSync(dir);
-  const made: Array<{ file: string; bytes: Buffer; kind: string; headersKept: boolean; row: OracleRow | undefined; clean: ParsedMessage }> = [];
-  const cleanOf = new Map<number, ParsedMessage>();
-  let n = 0;
-  for (const m of mutants(
-    originals.map((o) => o.bytes),
-    COUNT,
-  )) {
-    const file = `${String(++n).padStart(5, '0')}-${m.kind}.eml`;
-    writeFileSync(join(dir, file), m.bytes);
-    const original = originals[m.original]!;
-    let clean = cleanOf.get(m.original);
-    if (!clean) cleanOf.set(m.original, (clean = await parseMessage(withoutEnvelope(original.bytes))));
-    made.push({ file, bytes: m.bytes, kind: m.kind, headersKept: m.headersKept, row: original.row, clean });
-  }
-  const data = join(root, 'data');
-  const summary = await cliJson<IngestSummary>(['--data', data, 'ingest', dir, '--json']);
-
-  const skipped = new Set(summary.skippedFiles.map((s) => s.path.split('/').pop()!));
-  const store = SqliteStore.open(join(data, 'archive.sqlite'), { readonly: true });
-  const blobs = new BlobStore(data);
-  const byFile = new Map<string, number>();
-  try {
-    const { messages } = await store.stats();
-    for (let id = 1; id <= messages; id++) {
-      const message = (await store.getMessage(id))!;
-      for (const location of message.locations) byFile.set(location.locator.split('/').pop()!, id);
-    }
-    let recovered = 0;
-    let oracleAgreed = 0;
-    for (const m of made) {
-      const id = byFile.get(m.file);
-      assert.ok(id !== undefined || skipped.has(m.file), `${m.file}: neither stored nor reported as skipped`);
-      if (id === undefined) continue;
-      const message = (await store.getMessage(id))!;
-      // The stored bytes are the file's, less the mbox envelope line an .eml may start with.
-      const raw = await blobs.read(message.sha256);
-      assert.ok(raw.equals(m.bytes) || raw.equals(withoutEnvelope(m.bytes)), `${m.file}: raw bytes differ from the file`);
-      if (m.headersKept) {
-        // What the clean original gives (itself checked against two other parsers in corpusIngest).
-        const clean = m.clean;
-        assert.equal(message.from?.address.toLowerCase(), clean.from?.address.toLowerCase(), `${m.file}: From (${m.kind}) ${JSON.stringify(message.warnings)}`);
-        assert.equal(message.messageId, clean.messageId, `${m.file}: Message-ID (${m.kind})`);
-        assert.equal(message.dateUtc, clean.dateUtc, `${m.file}: Date (${m.kind})`);
-        if (m.kind !== 'encoded-word-junk') assert.equal(message.subject, clean.subject, `${m.file}: Subject (${m.kind})`);
-        if (clean.from && m.row?.from_agree && m.row.from === clean.from.address.toLowerCase()) oracleAgreed++;
-        recovered++;
+    // Every 40th message of each folder: ham and spam, old and new, plain and MIME.
+    const originals: Array<{ bytes: Buffer; row: OracleRow | undefined }> = [];
+    for (const folder of ['easy-ham-1', 'easy-ham-2', 'hard-ham-1', 'spam-1', 'spam-2']) {
+      const names = readdirSync(join(corpusDir, 'spamassassin', folder))
+        .filter((n) => n.endsWith('.eml'))
+        .sort();
+      for (let i = 0; i < names.length; i += 40) {
+        originals.push({
+          bytes: readFileSync(join(corpusDir, 'spamassassin', folder, names[i]!)),
+          row: oracle.get(`spamassassin-public-corpus/${folder}/${names[i]}`),
+        });
       }
     }
-    assert.equal(made.length, COUNT);
-    assert.ok(skipped.size < COUNT / 10, `${skipped.size} skipped`);
-    assert.ok(recovered > COUNT / 3, `${recovered} mutants checked for their header fields`);
-    assert.ok(oracleAgreed > recovered / 2, `${oracleAgreed} of them with a From the parser oracle agrees on`);
-    // The large-header mutants are among them: the tolerant pass did its work.
-    assert.ok((summary.warnings['headers-reduced'] ?? 0) >= (COUNT / MUTATION_KINDS.length) * 2, JSON.stringify(summary.warnings));
-  } finally {
-    await store.close();
-  }
-});
+    const dir = join(root, 'mutants');
+    mkdirSync(dir);
+    const made: Array<{ file: string; bytes: Buffer; kind: string; headersKept: boolean; row: OracleRow | undefined; clean: ParsedMessage }> = [];
+    const cleanOf = new Map<number, ParsedMessage>();
+    let n = 0;
+    for (const m of mutants(
+      originals.map((o) => o.bytes),
+      COUNT,
+    )) {
+      const file = `${String(++n).padStart(5, '0')}-${m.kind}.eml`;
+      writeFileSync(join(dir, file), m.bytes);
+      const original = originals[m.original]!;
+      let clean = cleanOf.get(m.original);
+      if (!clean) cleanOf.set(m.original, (clean = await parseMessage(withoutEnvelope(original.bytes))));
+      made.push({ file, bytes: m.bytes, kind: m.kind, headersKept: m.headersKept, row: original.row, clean });
+    }
+    const data = join(root, 'data');
+    const summary = await cliJson<IngestSummary>(['--data', data, 'ingest', dir, '--json']);
+
+    const skipped = new Set(summary.skippedFiles.map((s) => s.path.split('/').pop()!));
+    const store = SqliteStore.open(join(data, 'archive.sqlite'), { readonly: true });
+    const blobs = new BlobStore(data);
+    const byFile = new Map<string, number>();
+    try {
+      const { messages } = await store.stats();
+      for (let id = 1; id <= messages; id++) {
+        const message = (await store.getMessage(id))!;
+        for (const location of message.locations) byFile.set(location.locator.split('/').pop()!, id);
+      }
+      let recovered = 0;
+      let oracleAgreed = 0;
+      for (const m of made) {
+        const id = byFile.get(m.file);
+        assert.ok(id !== undefined || skipped.has(m.file), `${m.file}: neither stored nor reported as skipped`);
+        if (id === undefined) continue;
+        const message = (await store.getMessage(id))!;
+        // The stored bytes are the file's, less the mbox envelope line an .eml may start with.
+        const raw = await blobs.read(message.sha256);
+        assert.ok(raw.equals(m.bytes) || raw.equals(withoutEnvelope(m.bytes)), `${m.file}: raw bytes differ from the file`);
+        if (m.headersKept) {
+          // What the clean original gives (itself checked against two other parsers in corpusIngest).
+          const clean = m.clean;
+          assert.equal(
+            message.from?.address.toLowerCase(),
+            clean.from?.address.toLowerCase(),
+            `${m.file}: From (${m.kind}) ${JSON.stringify(message.warnings)}`,
+          );
+          assert.equal(message.messageId, clean.messageId, `${m.file}: Message-ID (${m.kind})`);
+          assert.equal(message.dateUtc, clean.dateUtc, `${m.file}: Date (${m.kind})`);
+          if (m.kind !== 'encoded-word-junk') assert.equal(message.subject, clean.subject, `${m.file}: Subject (${m.kind})`);
+          if (clean.from && m.row?.from_agree && m.row.from === clean.from.address.toLowerCase()) oracleAgreed++;
+          recovered++;
+        }
+      }
+      assert.equal(made.length, COUNT);
+      assert.ok(skipped.size < COUNT / 10, `${skipped.size} skipped`);
+      assert.ok(recovered > COUNT / 3, `${recovered} mutants checked for their header fields`);
+      assert.ok(oracleAgreed > recovered / 2, `${oracleAgreed} of them with a From the parser oracle agrees on`);
+      // The large-header mutants are among them: the tolerant pass did its work.
+      assert.ok((summary.warnings['headers-reduced'] ?? 0) >= (COUNT / MUTATION_KINDS.length) * 2, JSON.stringify(summary.warnings));
+    } finally {
+      await store.close();
+    }
+  },
+);

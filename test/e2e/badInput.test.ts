@@ -18,13 +18,43 @@ function badInputs(): Array<{ name: string; bytes: Buffer; warning: string | nul
   const bigBody = (big.toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
   return [
     { name: 'junk.eml', bytes: Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)), warning: 'no-headers' },
-    { name: 'truncated.eml', bytes: Buffer.from(`${HEAD}Subject: cut\r\nMessage-ID: <t@x>\r\nContent-Type: multipart/mixed; boundary="q"\r\n\r\n--q\r\nContent-Type: text/plain\r\n\r\nand then the conn`), warning: 'multipart-truncated' },
+    {
+      name: 'truncated.eml',
+      bytes: Buffer.from(
+        `${HEAD}Subject: cut\r\nMessage-ID: <t@x>\r\nContent-Type: multipart/mixed; boundary="q"\r\n\r\n--q\r\nContent-Type: text/plain\r\n\r\nand then the conn`,
+      ),
+      warning: 'multipart-truncated',
+    },
     { name: 'no-headers.eml', bytes: Buffer.from('just a line of text\r\nand another\r\n'), warning: 'no-headers' },
-    { name: 'deep.eml', bytes: Buffer.from(`${HEAD}Subject: deep\r\nMessage-ID: <d@x>\r\nContent-Type: multipart/mixed; boundary="b0"\r\n\r\n${deep}`), warning: 'mime-too-deep' },
-    { name: 'base64.eml', bytes: Buffer.from(`${HEAD}Subject: b64\r\nMessage-ID: <b@x>\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0x%%%***@@@\r\n`), warning: 'base64-invalid' },
-    { name: 'charset.eml', bytes: Buffer.from(`${HEAD}Subject: cs\r\nMessage-ID: <c@x>\r\nContent-Type: text/plain; charset=x-klingon-8\r\n\r\nQapla'\r\n`), warning: 'charset-unknown' },
+    {
+      name: 'deep.eml',
+      bytes: Buffer.from(`${HEAD}Subject: deep\r\nMessage-ID: <d@x>\r\nContent-Type: multipart/mixed; boundary="b0"\r\n\r\n${deep}`),
+      warning: 'mime-too-deep',
+    },
+    {
+      name: 'base64.eml',
+      bytes: Buffer.from(
+        `${HEAD}Subject: b64\r\nMessage-ID: <b@x>\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0x%%%***@@@\r\n`,
+      ),
+      warning: 'base64-invalid',
+    },
+    {
+      name: 'charset.eml',
+      bytes: Buffer.from(`${HEAD}Subject: cs\r\nMessage-ID: <c@x>\r\nContent-Type: text/plain; charset=x-klingon-8\r\n\r\nQapla'\r\n`),
+      warning: 'charset-unknown',
+    },
     { name: 'nul.eml', bytes: Buffer.from(`${HEAD}Subject: nul\0here\r\nMessage-ID: <n@x>\r\n\r\nbody\r\n`), warning: 'nul-in-header' },
-    { name: 'big.eml', bytes: Buffer.concat([Buffer.from(`${HEAD}Subject: big\r\nMessage-ID: <big@x>\r\nContent-Type: application/octet-stream; name=big.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n`), Buffer.from(bigBody), Buffer.from('\r\n')]), warning: null },
+    {
+      name: 'big.eml',
+      bytes: Buffer.concat([
+        Buffer.from(
+          `${HEAD}Subject: big\r\nMessage-ID: <big@x>\r\nContent-Type: application/octet-stream; name=big.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n`,
+        ),
+        Buffer.from(bigBody),
+        Buffer.from('\r\n'),
+      ]),
+      warning: null,
+    },
   ];
 }
 
@@ -51,7 +81,11 @@ test('bad input: every broken message is stored raw, warned about and counted; t
     const input = inputs.find((i) => i.name === name);
     if (input) {
       assert.equal(shown.sha256, sha256Hex(input.bytes), name);
-      if (input.warning) assert.ok(shown.warnings.some((w) => w.kind === input.warning), `${name}: ${JSON.stringify(shown.warnings)}`);
+      if (input.warning)
+        assert.ok(
+          shown.warnings.some((w) => w.kind === input.warning),
+          `${name}: ${JSON.stringify(shown.warnings)}`,
+        );
     }
     if (name !== 'big.eml') {
       const raw = await runCli(['--data', data, 'show', id, '--raw']);

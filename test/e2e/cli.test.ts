@@ -47,10 +47,7 @@ test('demo → ingest → stats → show: counts add up and raw bytes come back 
   assert.equal(stats.duplicates, 0);
   assert.equal(stats.copies, summary.copies);
   assert.ok(stats.attachments > 0);
-  assert.deepEqual(
-    new Set(stats.folders.map((f) => f.folder)),
-    new Set(['INBOX', 'Sent', 'Press', 'Archive/2014', 'harbour-list', 'archive-2014']),
-  );
+  assert.deepEqual(new Set(stats.folders.map((f) => f.folder)), new Set(['INBOX', 'Sent', 'Press', 'Archive/2014', 'harbour-list', 'archive-2014']));
 
   // A Maildir message: --raw is the file, byte for byte.
   const shown = await cliJson<StoredMessage>(['--data', data, 'show', '1', '--json']);
@@ -144,7 +141,10 @@ test('readers cannot write: the store opened read-only refuses a commit', async 
   assert.equal((await runCli(['init', data])).code, 0);
   const store = SqliteStore.open(join(data, 'archive.sqlite'), { readonly: true });
   try {
-    await assert.rejects(store.commit({ items: [], problems: [{ sourceKey: 'x', problem: { locator: '1', kind: 'empty-file', detail: '' } }], finishedSources: [] }), /readonly/i);
+    await assert.rejects(
+      store.commit({ items: [], problems: [{ sourceKey: 'x', problem: { locator: '1', kind: 'empty-file', detail: '' } }], finishedSources: [] }),
+      /readonly/i,
+    );
   } finally {
     await store.close();
   }

@@ -17,9 +17,16 @@ test('the static search is sharded by release, year and size; every link of the 
   // 5 messages of 2019 and 12 of 2020.
   for (let i = 1; i <= 17; i++) {
     const year = i <= 5 ? 2019 : 2020;
-    writeFileSync(join(mail, `${i}.eml`), `From: c${i}@example.org\r\nSubject: Note ${i}\r\nDate: Mon, 3 Jun ${year} 12:00:00 +0000\r\nMessage-ID: <n${i}@x>\r\n\r\nNote number ${i} about the quay.\r\n`);
+    writeFileSync(
+      join(mail, `${i}.eml`),
+      `From: c${i}@example.org\r\nSubject: Note ${i}\r\nDate: Mon, 3 Jun ${year} 12:00:00 +0000\r\nMessage-ID: <n${i}@x>\r\n\r\nNote number ${i} about the quay.\r\n`,
+    );
   }
-  for (const args of [['ingest', mail], ['release', 'create', '--title', 'Part 1', '--all-remaining'], ['release', 'publish', '1']]) {
+  for (const args of [
+    ['ingest', mail],
+    ['release', 'create', '--title', 'Part 1', '--all-remaining'],
+    ['release', 'publish', '1'],
+  ]) {
     const run = await runCli(['--data', data, ...args]);
     assert.equal(run.code, 0, run.stderr);
   }
@@ -48,7 +55,8 @@ test('the static search is sharded by release, year and size; every link of the 
     for (const file of pages) {
       for (const [, target] of readFileSync(join(site, file), 'utf8').matchAll(/(?:href|src)="(\/[^"]*)"/g)) {
         const path = decodeURIComponent(target!.replace(/&amp;/g, '&').split(/[?#]/)[0]!);
-        if (!existsSync(join(site, path)) || (statSync(join(site, path)).isDirectory() && !existsSync(join(site, path, 'index.html')))) missing.add(`${file} → ${path}`);
+        if (!existsSync(join(site, path)) || (statSync(join(site, path)).isDirectory() && !existsSync(join(site, path, 'index.html'))))
+          missing.add(`${file} → ${path}`);
       }
     }
     assert.deepEqual([...missing], []);

@@ -44,7 +44,14 @@ before(async () => {
   await publisher.close();
   assert.ok(hidden.length > 50 && secrets.length > 50, 'the demo keeps part 3 embargoed');
   // Limits high enough that the handlers themselves are what is tested (the limits have their own tests).
-  app = await buildServer({ store, blobs: new BlobStore(data), blobRoot: join(data, 'blobs'), collection: 'Fuzz', rateLimitPerMinute: 1_000_000, workBudget: { msPerSecond: 1000, burstMs: 60_000, concurrent: 64 } });
+  app = await buildServer({
+    store,
+    blobs: new BlobStore(data),
+    blobRoot: join(data, 'blobs'),
+    collection: 'Fuzz',
+    rateLimitPerMinute: 1_000_000,
+    workBudget: { msPerSecond: 1000, burstMs: 60_000, concurrent: 64 },
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   port = typeof address === 'object' && address ? address.port : 0;
@@ -54,10 +61,86 @@ after(async () => {
   await store?.close();
 });
 
-const IDS = ['0', '-1', '1e3', '0x10', '01', '1.5', '99999999999999999999', '%31', '%', '%25', '%E0%A4%A', '%00', '%ff', '..', '%2e%2e', '%2F', 'a'.repeat(1500), '1;DROP TABLE messages', "1'", '%F0%9F%98%80', '\u00e9', ' 1', '1%20', 'NaN', 'Infinity'];
-const ADDRESSES = ['%25', '%', '%2525', '""', '%22%22', 'a%40b', 'x'.repeat(400), '%E0%A4%A', '%00', '..', 'alice@', '@', '(', '%28budget', 'from:x', '*', '%F0%9F%98%80%40x'];
-const CURSORS = ['', 'x', 'e30', 'bnVsbA', 'W10', 'eyJzIjoiZGF0ZSJ9', Buffer.from('{"s":"date","k":"1","i":1,"u":1}').toString('base64url'), Buffer.from('{"s":"relevance","k":1e309,"i":1,"u":1}').toString('base64url'), '%ff', 'A'.repeat(600), Buffer.from('{"s":"date","k":-1,"i":-5,"u":0}').toString('base64url')];
-const QUERY_EXTRAS = ['q=a&q=b', 'q=', 'q=%', 'q=%E0%A4%A', `q=${'a'.repeat(2500)}`, 'sort=x', 'sort=date&sort=date', 'limit=-1', 'limit=abc', 'limit=99999999999', 'lang=xx', 'lang=fr&lang=en', 'lang[]=fr', 'q[a]=b', 'inline=1', 'inline=1&inline=1', '%=%', '&&&', 'q=budget&cursor=%ff'];
+const IDS = [
+  '0',
+  '-1',
+  '1e3',
+  '0x10',
+  '01',
+  '1.5',
+  '99999999999999999999',
+  '%31',
+  '%',
+  '%25',
+  '%E0%A4%A',
+  '%00',
+  '%ff',
+  '..',
+  '%2e%2e',
+  '%2F',
+  'a'.repeat(1500),
+  '1;DROP TABLE messages',
+  "1'",
+  '%F0%9F%98%80',
+  '\u00e9',
+  ' 1',
+  '1%20',
+  'NaN',
+  'Infinity',
+];
+const ADDRESSES = [
+  '%25',
+  '%',
+  '%2525',
+  '""',
+  '%22%22',
+  'a%40b',
+  'x'.repeat(400),
+  '%E0%A4%A',
+  '%00',
+  '..',
+  'alice@',
+  '@',
+  '(',
+  '%28budget',
+  'from:x',
+  '*',
+  '%F0%9F%98%80%40x',
+];
+const CURSORS = [
+  '',
+  'x',
+  'e30',
+  'bnVsbA',
+  'W10',
+  'eyJzIjoiZGF0ZSJ9',
+  Buffer.from('{"s":"date","k":"1","i":1,"u":1}').toString('base64url'),
+  Buffer.from('{"s":"relevance","k":1e309,"i":1,"u":1}').toString('base64url'),
+  '%ff',
+  'A'.repeat(600),
+  Buffer.from('{"s":"date","k":-1,"i":-5,"u":0}').toString('base64url'),
+];
+const QUERY_EXTRAS = [
+  'q=a&q=b',
+  'q=',
+  'q=%',
+  'q=%E0%A4%A',
+  `q=${'a'.repeat(2500)}`,
+  'sort=x',
+  'sort=date&sort=date',
+  'limit=-1',
+  'limit=abc',
+  'limit=99999999999',
+  'lang=xx',
+  'lang=fr&lang=en',
+  'lang[]=fr',
+  'q[a]=b',
+  'inline=1',
+  'inline=1&inline=1',
+  '%=%',
+  '&&&',
+  'q=budget&cursor=%ff',
+];
 const METHODS = ['GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND'];
 const HEADERS = [
   'Accept-Language: ;;;,q=x,zz-ZZ;q=2',
@@ -126,14 +209,18 @@ const NOT_PAGES = /\/raw$|\/attachments\/|\.tar\.gz$|\.mbox|\/mbox$|\.atom$|\.tx
 function check(label: string, response: RawResponse, method: string, url: string): void {
   assert.equal(response.broken, null, `${label}: the connection broke (${response.broken})`);
   assert.ok(response.status >= 200 && response.status < 600, `${label}: status ${response.status}`);
-  assert.ok(response.status < 500 || (response.status === 503 && response.headers.has('retry-after')), `${label}: ${response.status} ${response.body.toString().slice(0, 300)}`);
+  assert.ok(
+    response.status < 500 || (response.status === 503 && response.headers.has('retry-after')),
+    `${label}: ${response.status} ${response.body.toString().slice(0, 300)}`,
+  );
   const type = response.headers.get('content-type') ?? '';
   if (method !== 'HEAD' && response.status !== 304 && (response.status >= 400 || !NOT_PAGES.test(url))) {
     assert.match(type, /^(text\/html|application\/(problem\+)?json)/, `${label}: ${response.status} answered as "${type}"`);
     assert.ok(response.body.length > 0, `${label}: an empty ${response.status}`);
   }
   // The site's own page: its layout (search box) and the reason said where a screen reader announces it.
-  if (method !== 'HEAD' && response.status >= 400 && type.startsWith('text/html')) assert.match(response.body.toString(), /<form role="search"[\s\S]*role="alert"/, `${label}: the site's own error page`);
+  if (method !== 'HEAD' && response.status >= 400 && type.startsWith('text/html'))
+    assert.match(response.body.toString(), /<form role="search"[\s\S]*role="alert"/, `${label}: the site's own error page`);
   const body = response.body.toString('latin1');
   for (const secret of secrets) assert.ok(!body.includes(secret), `${label}: shows the embargoed <${secret}>`);
 }
@@ -150,7 +237,10 @@ test('no request a client can send gets a 500, a reset, a framework error or an 
     count(response.status);
   }
   // Every route at least a few times, then at random.
-  const plan = [...routes.flatMap((r) => Array.from({ length: 8 }, () => r)), ...Array.from({ length: Math.max(0, REQUESTS - routes.length * 8) }, () => pick(random, routes))];
+  const plan = [
+    ...routes.flatMap((r) => Array.from({ length: 8 }, () => r)),
+    ...Array.from({ length: Math.max(0, REQUESTS - routes.length * 8) }, () => pick(random, routes)),
+  ];
   for (const route of plan) {
     const raw = requestFor(random, route.url);
     const response = await rawRequest(port, raw);
@@ -163,7 +253,9 @@ test('no request a client can send gets a 500, a reset, a framework error or an 
 
 test('the route table is what the server answers: each route exists and an unknown one is a 404 page', async () => {
   for (const route of servedRoutes(app).filter((r) => r.method === 'GET')) {
-    const path = route.url.replace(':idx', '0').replace(':id', String(visible[0])).replace(':address', 'nobody%40example.org') + (route.url.includes('search') ? '?q=budget' : '');
+    const path =
+      route.url.replace(':idx', '0').replace(':id', String(visible[0])).replace(':address', 'nobody%40example.org') +
+      (route.url.includes('search') ? '?q=budget' : '');
     const response = await rawRequest(port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
     assert.ok([200, 304, 404].includes(response.status), `${path}: ${response.status}`);
   }

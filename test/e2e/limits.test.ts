@@ -47,7 +47,9 @@ test('behind a trusted proxy, X-Forwarded-For names the client', async () => {
   const base = await serve({ rateLimitPerMinute: 2, trustProxy: ['127.0.0.1'] });
   const statuses: number[] = [];
   // Two clients behind the proxy, each with its own count.
-  for (let i = 0; i < 3; i++) for (const client of ['198.51.100.1', '198.51.100.2']) statuses.push((await fetch(`${base}/search?q=quay${i}`, { headers: { 'x-forwarded-for': client } })).status);
+  for (let i = 0; i < 3; i++)
+    for (const client of ['198.51.100.1', '198.51.100.2'])
+      statuses.push((await fetch(`${base}/search?q=quay${i}`, { headers: { 'x-forwarded-for': client } })).status);
   assert.deepEqual(statuses, [200, 200, 200, 200, 429, 429]);
 });
 
@@ -57,7 +59,10 @@ test('searches from all clients share a budget; past it they answer 503 and page
   const statuses: number[] = [];
   for (let i = 0; i < 6; i++) statuses.push((await fetch(`${base}/api/search?q=harbour${i}`, { headers: { 'x-forwarded-for': `203.0.113.${i}` } })).status);
   assert.equal(statuses[0], 200);
-  assert.ok(statuses.slice(1).every((s) => s === 503), `busy after the first: ${statuses}`);
+  assert.ok(
+    statuses.slice(1).every((s) => s === 503),
+    `busy after the first: ${statuses}`,
+  );
   const busy = await fetch(`${base}/search?q=harbour99`, { headers: { 'accept-language': 'fr' } });
   assert.equal(busy.status, 503);
   assert.equal(busy.headers.get('retry-after'), '1');

@@ -35,7 +35,10 @@ interface SyncSummary {
 function writeMail(folder: string, count: number, from: number): void {
   mkdirSync(folder, { recursive: true });
   for (let i = from; i < from + count; i++) {
-    writeFileSync(join(folder, `${i}.eml`), plainMessage(`Clerk ${i} <clerk${i}@harbour.example.org>`, `Minutes ${i}`, `Minutes of meeting ${i}: the north basin dredging.\r\n`));
+    writeFileSync(
+      join(folder, `${i}.eml`),
+      plainMessage(`Clerk ${i} <clerk${i}@harbour.example.org>`, `Minutes ${i}`, `Minutes of meeting ${i}: the north basin dredging.\r\n`),
+    );
   }
 }
 
@@ -47,7 +50,10 @@ before(async () => {
   assert.equal((await runCli(cli('release', 'publish', '1'))).code, 0);
   // Four data centres: ports known before the export so mirrors.json can list them.
   const ports = await Promise.all(SITES.map(() => freeTcpPort()));
-  writeFileSync(join(data, 'mirrors.json'), JSON.stringify(SITES.map((country, i) => ({ name: `mirror-${country}`, country, url: `http://127.0.0.1:${ports[i]}` }))));
+  writeFileSync(
+    join(data, 'mirrors.json'),
+    JSON.stringify(SITES.map((country, i) => ({ name: `mirror-${country}`, country, url: `http://127.0.0.1:${ports[i]}` }))),
+  );
   const exported = await cliJson<{ sequence: number; fingerprint: string; messages: number }>(cli('export', exportDir, '--json'));
   assert.equal(exported.sequence, 1);
   assert.equal(exported.messages, 30);
@@ -64,14 +70,22 @@ after(async () => {
   for (const m of mirrors.values()) await m.stop();
 });
 
-const sync = (country: string, from = origin.url) => cliJson<SyncSummary>(['mirror', 'sync', from, join(dir, `mirror-${country}`), '--key', fingerprint, '--json']);
+const sync = (country: string, from = origin.url) =>
+  cliJson<SyncSummary>(['mirror', 'sync', from, join(dir, `mirror-${country}`), '--key', fingerprint, '--json']);
 
 test('every mirror syncs over HTTP and then verifies: same signed manifest, every file', async () => {
   for (const country of SITES) {
     const summary = await sync(country);
     assert.equal(summary.status, 'updated');
     assert.equal(summary.downloaded, summary.files);
-    const report = await cliJson<{ ok: boolean; sequence: number; missing: string[] }>(['mirror', 'verify', mirrors.get(country)!.url, '--key', fingerprint, '--json']);
+    const report = await cliJson<{ ok: boolean; sequence: number; missing: string[] }>([
+      'mirror',
+      'verify',
+      mirrors.get(country)!.url,
+      '--key',
+      fingerprint,
+      '--json',
+    ]);
     assert.equal(report.ok, true, JSON.stringify(report));
     assert.equal(report.sequence, 1);
   }
@@ -81,7 +95,7 @@ test('every mirror syncs over HTTP and then verifies: same signed manifest, ever
   assert.match(wrongKey.stdout.toString(), /REFUSED .*not the pinned/);
 });
 
-test('a mirror\'s search works in Chromium: the search box on any page, Pagefind over the release shards', async () => {
+test("a mirror's search works in Chromium: the search box on any page, Pagefind over the release shards", async () => {
   const browser = await launchChromium();
   try {
     const context = await newContext(browser);
@@ -171,7 +185,9 @@ test('an interrupted sync leaves the old copy served; the next sync completes an
 });
 
 test('a take-down is a signed amendment: the message leaves the export and the mirrors, the log says why', async () => {
-  const amended = await cliJson<{ entry: { seq: number; messages: number[] } }>(cli('release', 'amend', '--withdraw', '5', '--reason', 'Court order 2026/123: private data of a third party', '--json'));
+  const amended = await cliJson<{ entry: { seq: number; messages: number[] } }>(
+    cli('release', 'amend', '--withdraw', '5', '--reason', 'Court order 2026/123: private data of a third party', '--json'),
+  );
   assert.deepEqual(amended.entry.messages, [5]);
   const exported = await cliJson<{ sequence: number; removed: number }>(cli('export', exportDir, '--json'));
   assert.ok(exported.removed >= 2, `${exported.removed} files removed`);
@@ -186,13 +202,15 @@ test('a take-down is a signed amendment: the message leaves the export and the m
   assert.equal((await fetch(`${mirror}/emails/5/raw`)).status, 404);
   assert.match(await (await fetch(`${mirror}/emails/5/`)).text(), /withdrawn[\s\S]*Court order 2026\/123/i);
   assert.match(await (await fetch(`${mirror}/amendments/`)).text(), /Court order 2026\/123/);
-  const search = await (await fetch(`${mirror}/api/stats.json`)).json() as { messages: number };
+  const search = (await (await fetch(`${mirror}/api/stats.json`)).json()) as { messages: number };
   assert.equal(search.messages, 34);
 });
 
 test('status: a stopped site is down, the others up and fresh or behind', async () => {
   await mirrors.get('nl')!.stop();
-  const status = await cliJson<{ originSequence: number; sites: Array<{ country: string; up: boolean; behind: number | null }> }>(cli('mirror', 'status', origin.url, '--key', fingerprint, '--save', '--json'));
+  const status = await cliJson<{ originSequence: number; sites: Array<{ country: string; up: boolean; behind: number | null }> }>(
+    cli('mirror', 'status', origin.url, '--key', fingerprint, '--save', '--json'),
+  );
   assert.equal(status.originSequence, 3);
   const byCountry = Object.fromEntries(status.sites.map((s) => [s.country, s]));
   assert.equal(byCountry.nl!.up, false);

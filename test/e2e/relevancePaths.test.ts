@@ -30,7 +30,17 @@ before(async () => {
   path = join(root, 'data', 'archive.sqlite');
 });
 
-const QUERIES = ['budget', 'the', 'harb*', 'budget OR lunch', 'dredging -budget', 'budget has:attachment', 'harbour folder:sent', 'crane OR tug release:1', 'from:@meridian-port.example.org dredging'];
+const QUERIES = [
+  'budget',
+  'the',
+  'harb*',
+  'budget OR lunch',
+  'dredging -budget',
+  'budget has:attachment',
+  'harbour folder:sent',
+  'crane OR tug release:1',
+  'from:@meridian-port.example.org dredging',
+];
 
 test('a bm25 pass split over two threads ranks exactly as one pass', { skip }, async () => {
   for (const audience of ['publisher', 'public'] as const) {
@@ -71,7 +81,17 @@ test('the rank worker scores a range as the search thread does, and the pool fal
 
 test('champion lists of common words give the page one bm25 pass gives, and only while the archive is unchanged', async () => {
   const words = ['the', 'budget', 'harbour', 'Harbour', 'HARBOUR.'];
-  const queries = [...words, 'the folder:sent', 'budget release:1', 'harbour has:attachment', 'the after:2016', 'harbour -folder:sent', 'the -budget', 'the (budget OR has:attachment)', 'budget from:@meridian-port.example.org'];
+  const queries = [
+    ...words,
+    'the folder:sent',
+    'budget release:1',
+    'harbour has:attachment',
+    'the after:2016',
+    'harbour -folder:sent',
+    'the -budget',
+    'the (budget OR has:attachment)',
+    'budget from:@meridian-port.example.org',
+  ];
   const pages = async (store: SqliteStore) => {
     const out: unknown[] = [];
     for (const query of queries) for (const limit of [1, 7, 50]) out.push(await store.search(parseQuery(query), { sort: 'relevance', limit, facets: true }));
@@ -156,7 +176,10 @@ test('before anything is published the public finds nothing on every path (words
 test('a one-letter prefix marks, in each snippet, the words of that message it stands for', async () => {
   const db = new Database(path, { readonly: true });
   // The letter that starts the most words: more than the snippet's expansion from term_docs takes.
-  const [letter, words] = db.prepare('SELECT substr(term, 1, 1) AS letter, count(*) AS words FROM term_docs GROUP BY letter ORDER BY words DESC LIMIT 1').raw().get() as [string, number];
+  const [letter, words] = db
+    .prepare('SELECT substr(term, 1, 1) AS letter, count(*) AS words FROM term_docs GROUP BY letter ORDER BY words DESC LIMIT 1')
+    .raw()
+    .get() as [string, number];
   db.close();
   assert.ok(words > 32, `"${letter}" starts ${words} words`);
   const store = SqliteStore.open(path, { readonly: true });
@@ -190,7 +213,10 @@ test('random queries from tricky pieces: a clear query error or a result, and cu
         if (!first.nextCursor) continue;
         const second = await store.search(ast, { sort, limit: 5, cursor: first.nextCursor });
         const seen = new Set(first.hits.map((h) => h.message.id));
-        assert.ok(second.hits.every((h) => !seen.has(h.message.id)), `${query} (${sort}, ${audience}): page 2 repeats page 1`);
+        assert.ok(
+          second.hits.every((h) => !seen.has(h.message.id)),
+          `${query} (${sort}, ${audience}): page 2 repeats page 1`,
+        );
       }
     }
   }

@@ -20,15 +20,63 @@ interface Mail {
 }
 
 const INBOX: Mail[] = [
-  /* 1 */ { from: 'Alice <alice@example.org>', to: 'bob@example.net', subject: 'Budget review 2015', date: 'Sat, 10 Jan 2015 10:00:00 +0000', id: 'm1@x', body: 'The budget for the north basin dredging is ready.', attachment: 'report.pdf' },
-  /* 2 */ { from: 'Bob <bob@example.net>', to: 'alice@example.org', subject: 'Re: Budget review 2015', date: 'Sun, 11 Jan 2015 09:00:00 +0000', id: 'm2@x', replyTo: 'm1@x', body: 'Looks good. Draft attached.', attachment: 'draft.docx' },
-  /* 3 */ { from: 'Carol <carol@other.example.com>', to: 'alice@example.org', cc: 'bob@example.net', subject: 'Équateur : délégation', date: 'Thu, 5 Mar 2015 08:00:00 +0100', id: 'm3@x', body: 'Le délégué équatorien arrive jeudi.' },
-  /* 4 */ { from: 'dave@example.org', to: 'alice@example.org', subject: 'Lunch', date: 'Wed, 1 Jun 2016 12:00:00 +0000', id: 'm4@x', body: 'North basin lunch? No budget talk please.' },
-  /* 5 */ { from: 'Bob <bob@example.net>', to: 'list@example.net', subject: 'Re: Old topic', date: 'Mon, 1 Dec 2014 12:00:00 +0000', id: 'm5@x', replyTo: 'ghost@x', body: 'About the old topic, once more.' },
+  /* 1 */ {
+    from: 'Alice <alice@example.org>',
+    to: 'bob@example.net',
+    subject: 'Budget review 2015',
+    date: 'Sat, 10 Jan 2015 10:00:00 +0000',
+    id: 'm1@x',
+    body: 'The budget for the north basin dredging is ready.',
+    attachment: 'report.pdf',
+  },
+  /* 2 */ {
+    from: 'Bob <bob@example.net>',
+    to: 'alice@example.org',
+    subject: 'Re: Budget review 2015',
+    date: 'Sun, 11 Jan 2015 09:00:00 +0000',
+    id: 'm2@x',
+    replyTo: 'm1@x',
+    body: 'Looks good. Draft attached.',
+    attachment: 'draft.docx',
+  },
+  /* 3 */ {
+    from: 'Carol <carol@other.example.com>',
+    to: 'alice@example.org',
+    cc: 'bob@example.net',
+    subject: 'Équateur : délégation',
+    date: 'Thu, 5 Mar 2015 08:00:00 +0100',
+    id: 'm3@x',
+    body: 'Le délégué équatorien arrive jeudi.',
+  },
+  /* 4 */ {
+    from: 'dave@example.org',
+    to: 'alice@example.org',
+    subject: 'Lunch',
+    date: 'Wed, 1 Jun 2016 12:00:00 +0000',
+    id: 'm4@x',
+    body: 'North basin lunch? No budget talk please.',
+  },
+  /* 5 */ {
+    from: 'Bob <bob@example.net>',
+    to: 'list@example.net',
+    subject: 'Re: Old topic',
+    date: 'Mon, 1 Dec 2014 12:00:00 +0000',
+    id: 'm5@x',
+    replyTo: 'ghost@x',
+    body: 'About the old topic, once more.',
+  },
   /* 6 */ { from: 'eve@example.org', to: 'alice@example.org', subject: 'Undated', id: 'm6@x', body: 'A budget line without a date.' },
 ];
 const SENT: Mail[] = [
-  /* 7 */ { from: 'Alice <alice@example.org>', to: 'carol@other.example.com', subject: 'Re: Équateur : délégation', date: 'Fri, 6 Mar 2015 09:00:00 +0000', id: 'm7@x', replyTo: 'm3@x', body: 'Thanks, noted: the equatorien delegate.' },
+  /* 7 */ {
+    from: 'Alice <alice@example.org>',
+    to: 'carol@other.example.com',
+    subject: 'Re: Équateur : délégation',
+    date: 'Fri, 6 Mar 2015 09:00:00 +0000',
+    id: 'm7@x',
+    replyTo: 'm3@x',
+    body: 'Thanks, noted: the equatorien delegate.',
+  },
 ];
 
 function raw(m: Mail): string {
@@ -133,7 +181,10 @@ for (const store of STORES) {
       const result = await search('equatorien', '--limit', '1');
       assert.equal(result.total, 2);
       assert.equal(result.hits.length, 1);
-      assert.ok(result.hits[0]!.snippet.some((p) => p.hit && /^[ée]quatorien$/i.test(p.text)), JSON.stringify(result.hits[0]!.snippet));
+      assert.ok(
+        result.hits[0]!.snippet.some((p) => p.hit && /^[ée]quatorien$/i.test(p.text)),
+        JSON.stringify(result.hits[0]!.snippet),
+      );
       const facets = result.facets!;
       assert.deepEqual(facets.senders, [
         { value: 'alice@example.org', count: 1 },
@@ -146,18 +197,32 @@ for (const store of STORES) {
       ]);
       assert.deepEqual(facets.dkim, [{ value: 'no-signature', count: 2 }]);
       const withFiles = await search('has:attachment');
-      assert.deepEqual(withFiles.facets!.attachmentTypes.map((f) => f.value).sort(), ['application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document']);
+      assert.deepEqual(withFiles.facets!.attachmentTypes.map((f) => f.value).sort(), [
+        'application/pdf',
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      ]);
     });
 
     test('cursor pages are stable while new mail arrives', async () => {
       const first = await search('budget', '--limit', '2', '--sort', 'date');
-      assert.deepEqual(first.hits.map((h) => h.message.id), [4, 2]);
+      assert.deepEqual(
+        first.hits.map((h) => h.message.id),
+        [4, 2],
+      );
       assert.ok(first.nextCursor);
       // A newer message about the budget arrives between the two pages.
-      writeFileSync(join(root, 'late.mbox'), mbox([{ from: 'zed@example.org', to: 'alice@example.org', subject: 'Budget again', date: 'Mon, 1 Jan 2018 00:00:00 +0000', id: 'late@x', body: 'budget' }]));
+      writeFileSync(
+        join(root, 'late.mbox'),
+        mbox([
+          { from: 'zed@example.org', to: 'alice@example.org', subject: 'Budget again', date: 'Mon, 1 Jan 2018 00:00:00 +0000', id: 'late@x', body: 'budget' },
+        ]),
+      );
       assert.equal((await runCli([...data, 'ingest', join(root, 'late.mbox')])).code, 0);
       const second = await search('budget', '--limit', '2', '--sort', 'date', '--cursor', first.nextCursor);
-      assert.deepEqual(second.hits.map((h) => h.message.id), [1, 6]);
+      assert.deepEqual(
+        second.hits.map((h) => h.message.id),
+        [1, 6],
+      );
       assert.equal(second.total, 4);
       assert.equal(second.nextCursor, null);
       assert.deepEqual((await search('budget', '--sort', 'date')).hits[0]!.message.id, 8);

@@ -50,12 +50,18 @@ before(async () => {
 });
 after(() => server?.kill());
 
-test('serve listens on one port with several sockets, and every connection is answered', { skip: process.platform !== 'linux' && 'SO_REUSEPORT spreading is Linux behaviour' }, async () => {
-  assert.equal(listeningSockets(port), EXTRA_LISTENERS + 1);
-  // Many connections at once, each its own: the kernel spreads them over the sockets.
-  const statuses = await Promise.all(Array.from({ length: 64 }, () => fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } }).then((r) => r.status)));
-  assert.deepEqual(new Set(statuses), new Set([200]));
-});
+test(
+  'serve listens on one port with several sockets, and every connection is answered',
+  { skip: process.platform !== 'linux' && 'SO_REUSEPORT spreading is Linux behaviour' },
+  async () => {
+    assert.equal(listeningSockets(port), EXTRA_LISTENERS + 1);
+    // Many connections at once, each its own: the kernel spreads them over the sockets.
+    const statuses = await Promise.all(
+      Array.from({ length: 64 }, () => fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } }).then((r) => r.status)),
+    );
+    assert.deepEqual(new Set(statuses), new Set([200]));
+  },
+);
 
 test('a port already in use is refused, not shared', { timeout: 60_000 }, async () => {
   const second = await runCli(['--data', data, 'serve', '--port', String(port)]);

@@ -17,12 +17,7 @@ import { parseMessage } from '../../src/parse/parseMessage.js';
  * and the text around them) must be found in that message's own text. On SQLite every hit once
  * showed the first hit's snippet, and no test looked.
  */
-const fold = (text: string) =>
-  text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ');
+const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ');
 
 const people = (list: readonly (Address | null)[]) => list.map((a) => (a ? `${a.name ?? ''} ${a.address}` : '')).join(' ');
 
@@ -40,11 +35,20 @@ function ownTexts(m: StoredMessage, raw: Buffer, embedded: string): string[] {
 function checkHit(query: string, hit: SearchHit, texts: readonly string[]): void {
   const whole = hit.snippet.map((p) => p.text).join('');
   // The pieces between "…" each come from one place of the message.
-  for (const piece of whole.split('…').map((p) => fold(p).trim()).filter((p) => p.length > 0)) {
-    assert.ok(texts.some((t) => t.includes(piece)), `${query}: the snippet of #${hit.message.id} quotes "${piece}", which that message does not contain`);
+  for (const piece of whole
+    .split('…')
+    .map((p) => fold(p).trim())
+    .filter((p) => p.length > 0)) {
+    assert.ok(
+      texts.some((t) => t.includes(piece)),
+      `${query}: the snippet of #${hit.message.id} quotes "${piece}", which that message does not contain`,
+    );
   }
   for (const part of hit.snippet.filter((p) => p.hit)) {
-    assert.ok(texts.some((t) => t.includes(fold(part.text).trim())), `${query}: #${hit.message.id} marks "${part.text}", which it does not contain`);
+    assert.ok(
+      texts.some((t) => t.includes(fold(part.text).trim())),
+      `${query}: #${hit.message.id} marks "${part.text}", which it does not contain`,
+    );
   }
 }
 
@@ -59,7 +63,10 @@ for (const store of STORES) {
       const made = await runCli([...args, 'demo', '--count', '300', '--out', join(root, 'mail'), '--ingest']);
       assert.equal(made.code, 0, made.stderr);
       const database = args[args.indexOf('--database') + 1];
-      reader = store.kind === 'sqlite' ? SqliteStore.open(join(root, 'data', 'archive.sqlite'), { readonly: true, audience: 'public' }) : await PostgresStore.open(database!, { readonly: true, audience: 'public' });
+      reader =
+        store.kind === 'sqlite'
+          ? SqliteStore.open(join(root, 'data', 'archive.sqlite'), { readonly: true, audience: 'public' })
+          : await PostgresStore.open(database!, { readonly: true, audience: 'public' });
       // As `serve` does: the champion lists and in-memory paths are in use.
       await reader.prepareSearch();
       blobs = new BlobStore(join(root, 'data'));
@@ -83,7 +90,11 @@ for (const store of STORES) {
       let differing = 0;
       for (const query of [...QUERIES, 'dredging', 'budget OR dredging', 'harbour', 'quay*']) {
         const ast = parseQuery(query);
-        for (const [sort, limit] of [['relevance', 1000], ['relevance', 7], ['date', 25]] as Array<[SearchSort, number]>) {
+        for (const [sort, limit] of [
+          ['relevance', 1000],
+          ['relevance', 7],
+          ['date', 25],
+        ] as Array<[SearchSort, number]>) {
           let cursor: string | null = null;
           let pages = 0;
           do {

@@ -44,16 +44,19 @@ before(async () => {
 });
 
 /** The two ingests ran seconds apart: the time a verification was made is the one field that differs. */
-const timeless = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === "at" ? undefined : v))) as T));
+const timeless = <T>(value: T): T =>
+  value === undefined ? value : (JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'at' ? undefined : v))) as T);
 
 async function both(audience: 'publisher' | 'public'): Promise<[ArchiveReader, ArchiveReader]> {
-  const stores: [ArchiveReader, ArchiveReader] = [SqliteStore.open(sqlitePath, { readonly: true, audience }), await PostgresStore.open(pgUrl, { readonly: true, audience })];
+  const stores: [ArchiveReader, ArchiveReader] = [
+    SqliteStore.open(sqlitePath, { readonly: true, audience }),
+    await PostgresStore.open(pgUrl, { readonly: true, audience }),
+  ];
   opened.push(...stores);
   // As `serve` does before it listens; answers must not depend on it.
   if (audience === 'public') for (const store of stores) await store.prepareSearch();
   return stores;
 }
-
 
 test('every reader method gives the same answers on SQLite and PostgreSQL', { skip }, async () => {
   for (const audience of ['publisher', 'public'] as const) {
@@ -88,7 +91,11 @@ test('every reader method gives the same answers on SQLite and PostgreSQL', { sk
         const ra: SearchResult = await a.search(ast, { sort: 'date', limit: 25, cursor: ca, facets: pages === 0 });
         const rb: SearchResult = await b.search(ast, { sort: 'date', limit: 25, cursor: cb, facets: pages === 0 });
         assert.equal(rb.total, ra.total, `${query}: total`);
-        assert.deepEqual(rb.hits.map((h) => h.message), ra.hits.map((h) => h.message), `${query}: page ${pages}`);
+        assert.deepEqual(
+          rb.hits.map((h) => h.message),
+          ra.hits.map((h) => h.message),
+          `${query}: page ${pages}`,
+        );
         assert.deepEqual(rb.facets, ra.facets, `${query}: facets`);
         [ca, cb] = [ra.nextCursor, rb.nextCursor];
         assert.equal(cb === null, ca === null);
@@ -98,7 +105,11 @@ test('every reader method gives the same answers on SQLite and PostgreSQL', { sk
       const [ra, rb] = [await a.search(ast, { sort: 'relevance', limit: 1000 }), await b.search(ast, { sort: 'relevance', limit: 1000 })];
       const ids = (r: typeof ra) => r.hits.map((h) => h.message.id).sort((x, y) => x - y);
       assert.deepEqual(ids(rb), ids(ra), `${query}: relevance set`);
-      if (ra.sort === 'relevance') assert.ok(ra.hits.every((h, n) => n === 0 || ra.hits[n - 1]!.score! <= h.score!), `${query}: best bm25 first, unscored (0) last`);
+      if (ra.sort === 'relevance')
+        assert.ok(
+          ra.hits.every((h, n) => n === 0 || ra.hits[n - 1]!.score! <= h.score!),
+          `${query}: best bm25 first, unscored (0) last`,
+        );
       // Pages of 7 by relevance, the first answered one way and the rest another, read as the one long page.
       const paged: number[] = [];
       for (let cursor: string | null = null, n = 0; n === 0 || cursor; n++) {
@@ -106,8 +117,16 @@ test('every reader method gives the same answers on SQLite and PostgreSQL', { sk
         paged.push(...page.hits.map((h) => h.message.id));
         cursor = page.nextCursor;
       }
-      assert.deepEqual(paged, ra.hits.map((h) => h.message.id), `${query}: relevance pages`);
-      if (rb.hits.length > 0 && ast.kind === 'text') assert.ok(rb.hits.every((h) => h.snippet.some((p) => p.hit)), `${query}: snippets mark the words`);
+      assert.deepEqual(
+        paged,
+        ra.hits.map((h) => h.message.id),
+        `${query}: relevance pages`,
+      );
+      if (rb.hits.length > 0 && ast.kind === 'text')
+        assert.ok(
+          rb.hits.every((h) => h.snippet.some((p) => p.hit)),
+          `${query}: snippets mark the words`,
+        );
     }
   }
 });
@@ -125,7 +144,11 @@ test('random queries: the same totals, first pages by date and facets on SQLite 
       }
       const [ra, rb] = [await a.search(ast, { sort: 'date', limit: 10, facets: true }), await b.search(ast, { sort: 'date', limit: 10, facets: true })];
       assert.equal(rb.total, ra.total, `${query} (${audience}): total`);
-      assert.deepEqual(rb.hits.map((h) => h.message.id), ra.hits.map((h) => h.message.id), `${query} (${audience}): first page by date`);
+      assert.deepEqual(
+        rb.hits.map((h) => h.message.id),
+        ra.hits.map((h) => h.message.id),
+        `${query} (${audience}): first page by date`,
+      );
       assert.deepEqual(rb.facets, ra.facets, `${query} (${audience}): facets`);
       compared++;
     }
@@ -153,7 +176,11 @@ test('migrate SQLite → PostgreSQL → SQLite keeps every row and number; a non
   await cli(['migrate', middle, `sqlite://${back}`]);
   const [x, y] = [new Database(sqlitePath, { readonly: true }), new Database(back, { readonly: true })];
   for (const [table, columns] of ARCHIVE_TABLES) {
-    const all = (db: Database.Database) => db.prepare(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY ${columns.slice(0, 2).join(', ')}`).raw().all();
+    const all = (db: Database.Database) =>
+      db
+        .prepare(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY ${columns.slice(0, 2).join(', ')}`)
+        .raw()
+        .all();
     assert.deepEqual(all(y), all(x), table);
   }
   x.close();

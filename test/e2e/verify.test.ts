@@ -37,13 +37,21 @@ before(async () => {
   const write = (name: string, bytes: Buffer | string) => writeFileSync(join(mail, name), bytes);
   write('1.eml', await sign(plainMessage('Port <press@port.example.org>', 'Dredging tender', 'The tender closes on Friday.\r\n'), port));
   write('2.eml', await sign(plainMessage('News <letter@news.example.com>', 'Weekly letter', 'This week at the harbour.\r\n'), news));
-  const altered = (await sign(plainMessage('Port <press@port.example.org>', 'Budget draft', 'Total: 100000 EUR.\r\n'), port)).toString().replace('100000', '900000');
+  const altered = (await sign(plainMessage('Port <press@port.example.org>', 'Budget draft', 'Total: 100000 EUR.\r\n'), port))
+    .toString()
+    .replace('100000', '900000');
   write('3.eml', altered);
   write('4.eml', await sign(plainMessage('Partner <ceo@partner.example.net>', 'Partnership', 'Let us sign the agreement.\r\n'), partner));
   write('5.eml', plainMessage('Someone <someone@example.com>', 'Unsigned note', 'No signature here.\r\n'));
-  write('6.eml', await sign(plainMessage('Port <press@port.example.org>', 'Short lived', 'Valid for a week.\r\n'), port, { expires: new Date('2020-06-08T12:00:00Z') }));
+  write(
+    '6.eml',
+    await sign(plainMessage('Port <press@port.example.org>', 'Short lived', 'Valid for a week.\r\n'), port, { expires: new Date('2020-06-08T12:00:00Z') }),
+  );
   // The archive knows the port's and the newsletter's keys; the partner's is only in DNS.
-  writeFileSync(join(dir, 'keys.txt'), formatKeyFile([keyRecordOf(port, port.record, '2016-01-01', 'file keys.txt'), keyRecordOf(news, news.record, '2016-01-01', 'file keys.txt')]));
+  writeFileSync(
+    join(dir, 'keys.txt'),
+    formatKeyFile([keyRecordOf(port, port.record, '2016-01-01', 'file keys.txt'), keyRecordOf(news, news.record, '2016-01-01', 'file keys.txt')]),
+  );
   dns = await startDnsServer([{ name: 'p1._domainkey.partner.example.net', record: partner.record }]);
   assert.equal((await runCli(cli('init'))).code, 0);
 });

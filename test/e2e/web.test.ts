@@ -242,7 +242,9 @@ test('axe-core finds no serious or critical accessibility violation on the main 
     await page.goto(`${origin}${path}`);
     await page.evaluate(axeSource);
     const violations = (await page.evaluate(async () => {
-      const result = await (globalThis as unknown as { axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run();
+      const result = await (
+        globalThis as unknown as { axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }
+      ).axe.run();
       return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
     })) as Array<{ id: string; impact: string }>;
     assert.deepEqual(
@@ -276,10 +278,13 @@ test('query errors name the real cause; the caret sits under the right character
   const page = await typo.text();
   assert.match(page, /unknown field form: — did you mean from:\?/);
   const pre = /<pre class="query-error">([\s\S]*?)<\/pre>/.exec(page)?.[1] ?? '';
-  const lines = pre.replace(/&quot;/g, '"').replace(/&amp;/g, '&').split('\n');
+  const lines = pre
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .split('\n');
   const [queryLine, caretLine] = [lines[lines.length - 2]!, lines[lines.length - 1]!];
   assert.equal(queryLine.slice(caretLine.indexOf('^')), 'form:marta', `the caret points at the unknown field: ${JSON.stringify(lines)}`);
-  const quote = await (await fetch(`${origin}/api/search?q=${encodeURIComponent('from:(unclosed "quote')}`)).json() as { detail: string };
+  const quote = (await (await fetch(`${origin}/api/search?q=${encodeURIComponent('from:(unclosed "quote')}`)).json()) as { detail: string };
   assert.match(quote.detail, /column 16: this quote is never closed/);
 });
 
@@ -348,13 +353,23 @@ test('embargoed messages are unreachable: every id on every route, search, facet
     const hidden = all.filter((id) => !visibleIds.has(id));
     assert.ok(hidden.length >= 2, `the embargoed messages exist for the publisher: ${hidden}`);
     for (const id of hidden) {
-      for (const path of [`/emails/${id}`, `/emails/${id}/raw`, `/emails/${id}/html`, `/emails/${id}/attachments/0`, `/emails/${id}/attachments/1`, `/emails/${id}/proof.tar.gz`, `/api/emails/${id}`, `/threads/${id}`, `/api/threads/${id}`]) {
+      for (const path of [
+        `/emails/${id}`,
+        `/emails/${id}/raw`,
+        `/emails/${id}/html`,
+        `/emails/${id}/attachments/0`,
+        `/emails/${id}/attachments/1`,
+        `/emails/${id}/proof.tar.gz`,
+        `/api/emails/${id}`,
+        `/threads/${id}`,
+        `/api/threads/${id}`,
+      ]) {
         assert.equal((await fetch(`${origin}${path}`)).status, 404, path);
       }
     }
     for (const id of visibleIds) assert.equal((await fetch(`${origin}/emails/${id}`)).status, 200);
     const api = await (await fetch(`${origin}/api/emails/${[...visibleIds][0]}`)).text();
-    assert.ok(!api.includes(dir), 'no path of the publisher\'s machine in the API');
+    assert.ok(!api.includes(dir), "no path of the publisher's machine in the API");
     const search = (await (await fetch(`${origin}/api/search?q=zanzibarite`)).json()) as SearchResult;
     assert.equal(search.total, 0);
     const budget = (await (await fetch(`${origin}/api/search?q=budget`)).json()) as SearchResult;
@@ -363,9 +378,21 @@ test('embargoed messages are unreachable: every id on every route, search, facet
     assert.equal((await fetch(`${origin}/people/${encodeURIComponent('whistle@embargo.example.org')}`)).status, 404);
     const root = await idOf('Budget for the north basin');
     const rootMessage = await store.getMessage(root);
-    const thread = (await (await fetch(`${origin}/api/threads/${rootMessage!.threadId}`)).json()) as { messages: Array<{ subject: string; from: { address: string } }> };
+    const thread = (await (await fetch(`${origin}/api/threads/${rootMessage!.threadId}`)).json()) as {
+      messages: Array<{ subject: string; from: { address: string } }>;
+    };
     assert.ok(thread.messages.every((m) => m.from.address !== 'whistle@embargo.example.org'));
-    for (const path of ['/feed.atom', '/', `/emails/${root}`, '/search?q=budget', '/keys', '/api/stats', '/releases/1', '/api/releases', '/search.mbox?q=budget']) {
+    for (const path of [
+      '/feed.atom',
+      '/',
+      `/emails/${root}`,
+      '/search?q=budget',
+      '/keys',
+      '/api/stats',
+      '/releases/1',
+      '/api/releases',
+      '/search.mbox?q=budget',
+    ]) {
       const text = await (await fetch(`${origin}${path}`)).text();
       assert.doesNotMatch(text, /zanzibarite|embargo\.example\.org|Whistle/i, path);
     }

@@ -22,7 +22,13 @@ const nodes: Array<{ port: number; child: ChildProcess }> = [];
 
 async function waitFor(url: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${url} never answered`);
@@ -49,7 +55,20 @@ after(async () => {
   await stopSharedPostgres();
 });
 
-const PAGES = ['/', '/emails/1', '/emails/1/raw', '/api/emails/7', '/threads/1', '/search?q=%C3%A9quatorien', '/api/search?q=budget', '/api/stats', '/releases/1', '/keys', '/feed.atom', '/about'];
+const PAGES = [
+  '/',
+  '/emails/1',
+  '/emails/1/raw',
+  '/api/emails/7',
+  '/threads/1',
+  '/search?q=%C3%A9quatorien',
+  '/api/search?q=budget',
+  '/api/stats',
+  '/releases/1',
+  '/keys',
+  '/feed.atom',
+  '/about',
+];
 
 async function body(base: string, path: string): Promise<{ status: number; text: string; etag: string | null; upstream: string | null }> {
   const response = await fetch(`${base}${path}`);
@@ -73,11 +92,15 @@ test('both nodes serve identical pages; the balancer spreads requests over them'
   // The embargoed part is hidden by both.
   const embargoed = await cliJson<SearchResult>([...data, 'search', '--json', '--limit', '5', 'release:3']);
   assert.ok(embargoed.total > 0);
-  for (const hit of embargoed.hits) for (const node of nodes) assert.equal((await body(`http://127.0.0.1:${node.port}`, `/emails/${hit.message.id}`)).status, 404);
+  for (const hit of embargoed.hits)
+    for (const node of nodes) assert.equal((await body(`http://127.0.0.1:${node.port}`, `/emails/${hit.message.id}`)).status, 404);
 });
 
 test('an ingest and a release made while the nodes serve: no failed request, then both show it', { skip }, async () => {
-  writeFileSync(join(root, 'late.eml'), 'From: Ana <ana@harbour.example.org>\nTo: desk@example.net\nSubject: Zanzibar quay survey\nDate: Mon, 2 Jan 2017 10:00:00 +0000\nMessage-ID: <late-1@harbour.example.org>\n\nThe zanzibarquay survey is attached.\n');
+  writeFileSync(
+    join(root, 'late.eml'),
+    'From: Ana <ana@harbour.example.org>\nTo: desk@example.net\nSubject: Zanzibar quay survey\nDate: Mon, 2 Jan 2017 10:00:00 +0000\nMessage-ID: <late-1@harbour.example.org>\n\nThe zanzibarquay survey is attached.\n',
+  );
   let failures = 0;
   let requests = 0;
   let done = false;
@@ -123,14 +146,25 @@ test('a node reading from a streaming replica serves the archive and sees new re
   const replica = await server.startReplica();
   const port = await freeTcpPort();
   const dataDir = data[data.indexOf('--data') + 1]!;
-  const child = spawn(process.execPath, [cliPath, '--data', dataDir, '--database', replica.urlOf('nodes'), 'serve', '--port', String(port), '--rate-limit', '100000'], { stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [cliPath, '--data', dataDir, '--database', replica.urlOf('nodes'), 'serve', '--port', String(port), '--rate-limit', '100000'],
+    { stdio: 'ignore' },
+  );
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitFor(`${base}/`);
     assert.match(await (await fetch(`${base}/emails/1`)).text(), /<h1/);
     // A message and a release written to the primary reach the replica, and the node notices.
-    writeFileSync(join(root, 'replica.eml'), 'From: Ana <ana@harbour.example.org>\nSubject: Replica check\nDate: Tue, 3 Jan 2017 10:00:00 +0000\nMessage-ID: <replica-1@harbour.example.org>\n\nThe qwertyreplica word.\n');
-    for (const args of [['ingest', join(root, 'replica.eml')], ['release', 'create', '--title', 'Part 5', '--query', 'qwertyreplica'], ['release', 'publish', '5']]) {
+    writeFileSync(
+      join(root, 'replica.eml'),
+      'From: Ana <ana@harbour.example.org>\nSubject: Replica check\nDate: Tue, 3 Jan 2017 10:00:00 +0000\nMessage-ID: <replica-1@harbour.example.org>\n\nThe qwertyreplica word.\n',
+    );
+    for (const args of [
+      ['ingest', join(root, 'replica.eml')],
+      ['release', 'create', '--title', 'Part 5', '--query', 'qwertyreplica'],
+      ['release', 'publish', '5'],
+    ]) {
       const run = await runCli([...data, ...args]);
       assert.equal(run.code, 0, run.stderr);
     }

@@ -60,7 +60,14 @@ test('a 20 KB record is refused with the reason, the rest of the file still read
 test('export then import gives back the same records and sightings (255-byte strings)', () => {
   const key = rsaKey('s', 'example.org', 2048);
   const records = [
-    { name: 's._domainkey.example.org', record: key.record, sightings: [{ source: 'dns 127.0.0.1:53', seen: '2016-10-07T10:00:00.000Z' }, { source: 'file old.txt', seen: '2015-01-01' }] },
+    {
+      name: 's._domainkey.example.org',
+      record: key.record,
+      sightings: [
+        { source: 'dns 127.0.0.1:53', seen: '2016-10-07T10:00:00.000Z' },
+        { source: 'file old.txt', seen: '2015-01-01' },
+      ],
+    },
     { name: 'gone._domainkey.example.org', record: 'v=DKIM1; p=', sightings: [{ source: 'demo', seen: '2016-12-31' }] },
   ];
   const text = formatKeyFile(records);
@@ -69,7 +76,15 @@ test('export then import gives back the same records and sightings (255-byte str
 });
 
 test('key facts: type, size, revoked, unreadable', () => {
-  const facts = (record: string) => keyFacts({ name: 's._domainkey.x.org', record, sightings: [{ source: 't', seen: '2015-01-01' }, { source: 't', seen: '2014-01-01' }] });
+  const facts = (record: string) =>
+    keyFacts({
+      name: 's._domainkey.x.org',
+      record,
+      sightings: [
+        { source: 't', seen: '2015-01-01' },
+        { source: 't', seen: '2014-01-01' },
+      ],
+    });
   const rsa = facts(rsaKey('s', 'x.org', 1024).record);
   assert.equal(rsa.type, 'rsa');
   assert.equal(rsa.bits, 1024);

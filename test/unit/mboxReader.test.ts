@@ -71,7 +71,10 @@ test('mbox: the same messages whatever the chunk size (separators across chunk b
 test('mbox: CRLF line endings, a last message without final newline, and text before the first envelope', async () => {
   const crlf = 'From a@b Sat Jan  3 01:02:03 2015\r\nSubject: x\r\n\r\nbody\r\n\r\nFrom c@d Sat Jan  3 01:02:04 2015\r\nSubject: y\r\n\r\nend';
   const messages = await read(crlf);
-  assert.deepEqual(messages.map((m) => m.bytes.toString()), ['Subject: x\r\n\r\nbody\r\n', 'Subject: y\r\n\r\nend']);
+  assert.deepEqual(
+    messages.map((m) => m.bytes.toString()),
+    ['Subject: x\r\n\r\nbody\r\n', 'Subject: y\r\n\r\nend'],
+  );
   const preamble = await read('Subject: no envelope\n\nstray\n\nFrom a@b Sat Jan  3 01:02:03 2015\nSubject: z\n\nok\n');
   assert.equal(preamble.length, 2);
   assert.equal(preamble[0]!.bytes.toString(), 'Subject: no envelope\n\nstray\n');
@@ -79,7 +82,9 @@ test('mbox: CRLF line endings, a last message without final newline, and text be
 });
 
 test('mbox: a line starting "From " without a date is body text (no split)', async () => {
-  const messages = await read('From a@b Sat Jan  3 01:02:03 2015\nSubject: x\n\nFrom me to you\nFrom: not a header here\n\nFrom the desk of the editor, 2015\n');
+  const messages = await read(
+    'From a@b Sat Jan  3 01:02:03 2015\nSubject: x\n\nFrom me to you\nFrom: not a header here\n\nFrom the desk of the editor, 2015\n',
+  );
   assert.equal(messages.length, 1);
 });
 
@@ -91,10 +96,19 @@ test('mbox file: gzip and plain give the same messages; resuming at a cursor giv
   writeFileSync(gz, gzipSync(MBOXRD));
   const a = await collect(readMboxFile(plain, false, { folder: 'list' }));
   const b = await collect(readMboxFile(gz, true, { folder: 'list' }));
-  assert.deepEqual(b.map((m) => [m.bytes.toString(), m.offset]), a.map((m) => [m.bytes.toString(), m.offset]));
-  for (const [path, gzip] of [[plain, false], [gz, true]] as const) {
+  assert.deepEqual(
+    b.map((m) => [m.bytes.toString(), m.offset]),
+    a.map((m) => [m.bytes.toString(), m.offset]),
+  );
+  for (const [path, gzip] of [
+    [plain, false],
+    [gz, true],
+  ] as const) {
     const rest = await collect(readMboxFile(path, gzip, { folder: 'list', startOffset: Number(a[0]!.cursor) }));
-    assert.deepEqual(rest.map((m) => [m.bytes.toString(), m.offset]), [[a[1]!.bytes.toString(), a[1]!.offset]]);
+    assert.deepEqual(
+      rest.map((m) => [m.bytes.toString(), m.offset]),
+      [[a[1]!.bytes.toString(), a[1]!.offset]],
+    );
   }
 });
 

@@ -26,7 +26,10 @@ test('RFC 2047 headers, addresses with groups and quoted commas, Message-ID and 
   );
   assert.equal(parsed.subject, 'Équatorien — résumé');
   assert.deepEqual(parsed.from, { name: 'André Gide', address: 'andre@example.org' });
-  assert.deepEqual(parsed.to.map((a) => a.address), ['h@example.org', 'a@example.org', 'b@example.org']);
+  assert.deepEqual(
+    parsed.to.map((a) => a.address),
+    ['h@example.org', 'a@example.org', 'b@example.org'],
+  );
   assert.equal(parsed.messageId, 'abc@example.org');
   assert.equal(parsed.inReplyTo, 'parent@example.org');
   assert.deepEqual(parsed.references, ['root@example.org', 'parent@example.org']);
@@ -50,7 +53,9 @@ for (const [charset, text] of CHARSETS) {
     const body = iconv.encode(text, charset);
     const subject = `=?${charset}?B?${iconv.encode(text, charset).toString('base64')}?=`;
     const raw = Buffer.concat([
-      crlf(`From: a@example.org\nSubject: ${subject}\nDate: Mon, 2 Mar 2015 10:00:00 +0000\nMessage-ID: <${charset}@example.org>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=${charset}\nContent-Transfer-Encoding: 8bit\n\n`),
+      crlf(
+        `From: a@example.org\nSubject: ${subject}\nDate: Mon, 2 Mar 2015 10:00:00 +0000\nMessage-ID: <${charset}@example.org>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=${charset}\nContent-Transfer-Encoding: 8bit\n\n`,
+      ),
       body,
       crlf('\n'),
     ]);
@@ -63,7 +68,8 @@ for (const [charset, text] of CHARSETS) {
 
 test('attachments are byte-exact with their sha256; inline images and attached messages are listed', async () => {
   const binary = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256));
-  const inner = 'From: Inner <in@example.org>\r\nSubject: =?utf-8?q?Le_caf=C3=A9?=\r\nDate: Mon, 2 Mar 2015 10:00:00 +0000\r\n\r\nInner text about the estuary\r\n';
+  const inner =
+    'From: Inner <in@example.org>\r\nSubject: =?utf-8?q?Le_caf=C3=A9?=\r\nDate: Mon, 2 Mar 2015 10:00:00 +0000\r\n\r\nInner text about the estuary\r\n';
   const raw = crlf(
     [
       'From: a@example.org',
@@ -137,7 +143,9 @@ test('bad input: multipart nested thousands deep is parsed for headers only', as
   let body = '';
   const depth = 5000;
   for (let i = 0; i < depth; i++) body += `--b${i}\r\nContent-Type: multipart/mixed; boundary="b${i + 1}"\r\n\r\n`;
-  const raw = Buffer.from(`From: deep@example.org\r\nSubject: deep\r\nDate: Mon, 2 Mar 2015 10:00:00 +0000\r\nMessage-ID: <deep@x>\r\nContent-Type: multipart/mixed; boundary="b0"\r\n\r\n${body}`);
+  const raw = Buffer.from(
+    `From: deep@example.org\r\nSubject: deep\r\nDate: Mon, 2 Mar 2015 10:00:00 +0000\r\nMessage-ID: <deep@x>\r\nContent-Type: multipart/mixed; boundary="b0"\r\n\r\n${body}`,
+  );
   const parsed = await parseMessage(raw);
   assert.equal(parsed.subject, 'deep');
   assert.equal(parsed.headersOnly, true);
@@ -181,7 +189,9 @@ test('a header block over the MIME library limit keeps its main fields and its t
     '30,000 small fields': `Subject: Fields\nTo: bob@example.net\n${Array.from({ length: 30_000 }, (_, i) => `X-F${i}: ${'v'.repeat(40)}`).join('\n')}`,
   };
   for (const [name, fields] of Object.entries(cases)) {
-    const raw = crlf(`From: Alice <alice@example.org>\n${fields}\nDate: Tue, 2 Jun 2020 10:00:00 +0000\nMessage-ID: <huge@x>\nContent-Type: text/plain; charset=utf-8\n\nThe body words survive.\n`);
+    const raw = crlf(
+      `From: Alice <alice@example.org>\n${fields}\nDate: Tue, 2 Jun 2020 10:00:00 +0000\nMessage-ID: <huge@x>\nContent-Type: text/plain; charset=utf-8\n\nThe body words survive.\n`,
+    );
     const parsed = await parseMessage(raw);
     assert.deepEqual(parsed.from, { name: 'Alice', address: 'alice@example.org' }, name);
     assert.equal(parsed.messageId, 'huge@x', name);

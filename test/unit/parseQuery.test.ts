@@ -131,5 +131,6 @@ test('honest errors: an unknown field is named with the nearest one; an unclosed
   assert.deepEqual(error('a) b'), { reason: '")" without "("', position: 1 });
   assert.match(error('from:(a OR b)').reason, /from: takes one value; for several, write \(from:a OR from:b\)/);
   // Still words: a quoted field-like text, a URL, a time.
-  for (const query of ['"form:marta"', 'http://example.com/x', '10:30', 'subject:"re: budget"', 're:budget', 'Fwd:minutes', 'mailto:x@y.org']) assert.doesNotThrow(() => parseQuery(query), query);
+  for (const query of ['"form:marta"', 'http://example.com/x', '10:30', 'subject:"re: budget"', 're:budget', 'Fwd:minutes', 'mailto:x@y.org'])
+    assert.doesNotThrow(() => parseQuery(query), query);
 });

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { renderProgress } from '../../src/cli/progressBar.js';
 
 test('progress line: bar, messages, MB, rate and ETA', () => {
-  const line = renderProgress({ stage: 'reading', messagesRead: 5000, committed: 4000, bytesRead: 50 * 1048576, totalBytes: 200 * 1048576, elapsedMs: 20_000, source: null }, 20);
+  const line = renderProgress(
+    { stage: 'reading', messagesRead: 5000, committed: 4000, bytesRead: 50 * 1048576, totalBytes: 200 * 1048576, elapsedMs: 20_000, source: null },
+    20,
+  );
   assert.equal(line, '[#####...............]  25%  4,000 msgs  50.0/200.0 MB  200 msg/s  ETA 1m00s');
 });
 

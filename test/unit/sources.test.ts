@@ -36,7 +36,10 @@ async function messagesOf(source: FilesSource): Promise<RawMessage[]> {
 test('a tree with Maildir++ folders, .eml files and an mbox becomes sources in a stable order', async () => {
   const root = makeTree();
   const { sources, skipped } = await expandSources([root]);
-  assert.deepEqual(sources.map((s) => s.kind), ['files', 'mbox']);
+  assert.deepEqual(
+    sources.map((s) => s.kind),
+    ['files', 'mbox'],
+  );
   const files = sources[0] as FilesSource;
   const messages = await messagesOf(files);
   assert.deepEqual(
@@ -65,7 +68,10 @@ test('a resume cursor skips what was committed', async () => {
   const all = await messagesOf(files);
   const rest: RawMessage[] = [];
   for await (const item of readMessageFiles(files, all[1]!.cursor)) if ('message' in item) rest.push(item.message);
-  assert.deepEqual(rest.map((m) => m.locator), all.slice(2).map((m) => m.locator));
+  assert.deepEqual(
+    rest.map((m) => m.locator),
+    all.slice(2).map((m) => m.locator),
+  );
 });
 
 test('a missing path is a UsageError naming it', async () => {

@@ -52,7 +52,10 @@ for (const [label, key] of [
       // A second From on top: the signature still verifies (it covers the bottom one), but readers see the top one.
       const addedFrom = await verifyMessage(Buffer.concat([Buffer.from('From: Mallory <ceo@example.org>\r\n'), signed]), { keys, at });
       assert.equal(addedFrom.verdict, 'warning');
-      assert.deepEqual(addedFrom.signatures[0]!.unsignedHeaders.find((u) => u.name === 'from'), { name: 'from', present: 2, signed: 1 });
+      assert.deepEqual(
+        addedFrom.signatures[0]!.unsignedHeaders.find((u) => u.name === 'from'),
+        { name: 'from', present: 2, signed: 1 },
+      );
       assert.match(addedFrom.reason, /2 From fields/);
     });
   }
@@ -127,7 +130,8 @@ test('50 signatures are checked; more than the limit is refused with the reason'
   assert.equal(fifty.signatures.length, 50);
   assert.equal(fifty.verdict, 'verified');
   let more: Buffer = raw;
-  for (let i = 50; i <= MAX_SIGNATURES; i++) more = Buffer.concat([Buffer.from('DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=x; h=from; bh=; b=\r\n'), more]);
+  for (let i = 50; i <= MAX_SIGNATURES; i++)
+    more = Buffer.concat([Buffer.from('DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=x; h=from; bh=; b=\r\n'), more]);
   const tooMany = await verifyMessage(more, { keys, at });
   assert.equal(tooMany.verdict, 'signature-invalid');
   assert.match(tooMany.reason, /more than the 64/);

@@ -61,7 +61,13 @@ export async function insertMessageRows(db: Db, list: readonly Row[]): Promise<v
 }
 
 /** Inserts rows into one table from column arrays (unnest: one statement for the whole batch). */
-export async function insertRows(db: Db, table: string, columns: ReadonlyArray<readonly [name: string, type: string]>, values: ReadonlyArray<readonly unknown[]>, conflict = ''): Promise<pg.QueryResult> {
+export async function insertRows(
+  db: Db,
+  table: string,
+  columns: ReadonlyArray<readonly [name: string, type: string]>,
+  values: ReadonlyArray<readonly unknown[]>,
+  conflict = '',
+): Promise<pg.QueryResult> {
   const list = columns.map((_, i) => values.map((row) => pgText(row[i] ?? null)));
   return db.query(
     `INSERT INTO ${table} (${columns.map(([n]) => n).join(', ')}) SELECT * FROM unnest(${columns.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ')}) ${conflict}`,
@@ -73,14 +79,26 @@ export async function writeVerifications(db: Db, items: readonly VerificationIte
   await insertRows(
     db,
     'verifications',
-    [['message', 'bigint'], ['verdict', 'text'], ['domain', 'text'], ['as_of', 'text'], ['verifier', 'text'], ['report_json', 'text']],
+    [
+      ['message', 'bigint'],
+      ['verdict', 'text'],
+      ['domain', 'text'],
+      ['as_of', 'text'],
+      ['verifier', 'text'],
+      ['report_json', 'text'],
+    ],
     items.map(({ id, report }) => [id, report.verdict, report.domain, report.at, report.verifier, JSON.stringify(report)]),
     'ON CONFLICT (message) DO UPDATE SET verdict = excluded.verdict, domain = excluded.domain, as_of = excluded.as_of, verifier = excluded.verifier, report_json = excluded.report_json',
   );
   await insertRows(
     db,
     'signatures',
-    [['message', 'bigint'], ['idx', 'int'], ['key_name', 'text'], ['outcome', 'text']],
+    [
+      ['message', 'bigint'],
+      ['idx', 'int'],
+      ['key_name', 'text'],
+      ['outcome', 'text'],
+    ],
     items.flatMap(({ id, report }) => report.signatures.map((s) => [id, s.index, s.domain && s.selector ? keyName(s.selector, s.domain) : null, s.outcome])),
   );
 }
@@ -124,26 +142,65 @@ export async function commitBatch(db: pg.PoolClient, batch: IngestBatch): Promis
     pending.push({ id, isNew: true, copyOf, key });
     newRows.push({ id, ...messageRowOf(r, p.folder, copyOf) });
     for (const [role, position, name, address] of addressRows(r)) addressValues.push([id, role, position, name, address]);
-    for (const a of r.attachments) attachmentValues.push([id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject]);
+    for (const a of r.attachments)
+      attachmentValues.push([id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject]);
     for (const w of r.warnings) warningValues.push([id, w.kind, w.detail]);
     if (r.verification) verifications.push({ id, report: r.verification });
   }
   pending.forEach((p, i) => (locationValues[i]![2] = p.id));
 
   await insertMessageRows(db, newRows);
-  await insertRows(db, 'addresses', [['message', 'bigint'], ['role', 'text'], ['position', 'int'], ['name', 'text'], ['address', 'text']], addressValues);
+  await insertRows(
+    db,
+    'addresses',
+    [
+      ['message', 'bigint'],
+      ['role', 'text'],
+      ['position', 'int'],
+      ['name', 'text'],
+      ['address', 'text'],
+    ],
+    addressValues,
+  );
   await insertRows(
     db,
     'attachments',
-    [['message', 'bigint'], ['idx', 'int'], ['filename', 'text'], ['content_type', 'text'], ['size', 'bigint'], ['sha256', 'text'], ['inline', 'int'], ['content_id', 'text'], ['embedded_subject', 'text']],
+    [
+      ['message', 'bigint'],
+      ['idx', 'int'],
+      ['filename', 'text'],
+      ['content_type', 'text'],
+      ['size', 'bigint'],
+      ['sha256', 'text'],
+      ['inline', 'int'],
+      ['content_id', 'text'],
+      ['embedded_subject', 'text'],
+    ],
     attachmentValues,
   );
-  await insertRows(db, 'warnings', [['message', 'bigint'], ['kind', 'text'], ['detail', 'text']], warningValues, 'ON CONFLICT DO NOTHING');
+  await insertRows(
+    db,
+    'warnings',
+    [
+      ['message', 'bigint'],
+      ['kind', 'text'],
+      ['detail', 'text'],
+    ],
+    warningValues,
+    'ON CONFLICT DO NOTHING',
+  );
   await writeVerifications(db, verifications);
   const inserted = await insertRows(
     db,
     'locations',
-    [['source', 'text'], ['locator', 'text'], ['message', 'bigint'], ['byte_offset', 'bigint'], ['folder', 'text'], ['envelope', 'text']],
+    [
+      ['source', 'text'],
+      ['locator', 'text'],
+      ['message', 'bigint'],
+      ['byte_offset', 'bigint'],
+      ['folder', 'text'],
+      ['envelope', 'text'],
+    ],
     locationValues,
     'ON CONFLICT DO NOTHING RETURNING source, locator',
   );
@@ -151,16 +208,27 @@ export async function commitBatch(db: pg.PoolClient, batch: IngestBatch): Promis
   await insertRows(
     db,
     'source_problems',
-    [['source', 'text'], ['locator', 'text'], ['kind', 'text'], ['detail', 'text']],
+    [
+      ['source', 'text'],
+      ['locator', 'text'],
+      ['kind', 'text'],
+      ['detail', 'text'],
+    ],
     batch.problems.map(({ sourceKey, problem }) => [sourceKey, problem.locator, problem.kind, problem.detail]),
     'ON CONFLICT DO NOTHING',
   );
   const cursors = new Map(batch.items.map((i) => [i.provenance.sourceKey, i.cursor]));
   for (const [key, cursor] of cursors) {
-    await db.query('INSERT INTO sources (key, cursor, done) VALUES ($1, $2, 0) ON CONFLICT (key) DO UPDATE SET cursor = excluded.cursor, done = 0', [key, cursor]);
+    await db.query('INSERT INTO sources (key, cursor, done) VALUES ($1, $2, 0) ON CONFLICT (key) DO UPDATE SET cursor = excluded.cursor, done = 0', [
+      key,
+      cursor,
+    ]);
   }
   for (const { key, fingerprint } of batch.finishedSources) {
-    await db.query('INSERT INTO sources (key, cursor, fingerprint, done) VALUES ($1, NULL, $2, 1) ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, done = 1, cursor = NULL', [key, fingerprint]);
+    await db.query(
+      'INSERT INTO sources (key, cursor, fingerprint, done) VALUES ($1, NULL, $2, 1) ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, done = 1, cursor = NULL',
+      [key, fingerprint],
+    );
   }
   // A location is "added" once: the first item naming it takes it.
   return pending.map((p): CommitOutcome => {

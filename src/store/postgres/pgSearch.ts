@@ -60,7 +60,10 @@ async function fieldsFirstPage(db: pg.Pool, textSearch: string, ast: QueryNode, 
     const sql = idSetSql(dialect, term, params);
     if (sql === null) return null;
     const { rows } = await db.query({ text: sql, values: params, rowMode: 'array' });
-    return memberTest((rows as Array<[number]>).map(([id]) => Number(id)), index.maxId);
+    return memberTest(
+      (rows as Array<[number]>).map(([id]) => Number(id)),
+      index.maxId,
+    );
   });
   if (!test) return null;
   const visible = await context.visibleIds();
@@ -69,7 +72,13 @@ async function fieldsFirstPage(db: pg.Pool, textSearch: string, ast: QueryNode, 
 }
 
 /** Runs a parsed query on PostgreSQL: the same results, order and cursors as the SQLite store. */
-export async function searchPostgres(db: pg.Pool, textSearch: string, ast: QueryNode, options: SearchOptions, context: PostgresSearchContext): Promise<SearchResult> {
+export async function searchPostgres(
+  db: pg.Pool,
+  textSearch: string,
+  ast: QueryNode,
+  options: SearchOptions,
+  context: PostgresSearchContext,
+): Promise<SearchResult> {
   const { summaries, visible, facetIndex } = context;
   const sort = options.sort;
   const cursor = options.cursor ? decodeCursor(options.cursor, sort) : null;
@@ -87,11 +96,11 @@ export async function searchPostgres(db: pg.Pool, textSearch: string, ast: Query
   const totalQuery = inMemory
     ? Promise.resolve(inMemory)
     : options.facets
-    ? Promise.all([db.query({ text: `SELECT m.id FROM messages m WHERE ${where}`, values: params, rowMode: 'array' }), facetIndex()]).then(([r, index]) => {
-        const ids = (r.rows as Array<[number]>).map(([id]) => id);
-        return { total: ids.length, facets: index.facets(ids) };
-      })
-    : db.query(`SELECT count(*) AS n FROM messages m WHERE ${where}`, params).then((r) => ({ total: Number(r.rows[0].n), facets: null }));
+      ? Promise.all([db.query({ text: `SELECT m.id FROM messages m WHERE ${where}`, values: params, rowMode: 'array' }), facetIndex()]).then(([r, index]) => {
+          const ids = (r.rows as Array<[number]>).map(([id]) => id);
+          return { total: ids.length, facets: index.facets(ids) };
+        })
+      : db.query(`SELECT count(*) AS n FROM messages m WHERE ${where}`, params).then((r) => ({ total: Number(r.rows[0].n), facets: null }));
   let rows: Array<{ id: number; key: number }>;
   if (inMemory) rows = inMemory.rows;
   else if (byRelevance) {
@@ -99,12 +108,14 @@ export async function searchPostgres(db: pg.Pool, textSearch: string, ast: Query
     const p = [...params, q.rank, limit + 1];
     const score = `-ts_rank('${RANK_WEIGHTS}'::float4[], m.fts, to_tsquery(${config}, $${params.length + 1}))`;
     const after = cursor ? `AND (${score} > $${p.push(cursor.k)} OR (${score} = $${p.push(cursor.k)} AND m.id > $${p.push(cursor.i)}))` : '';
-    rows = (await db.query(`SELECT m.id, ${score}::float8 AS key FROM messages m WHERE ${where} ${after} ORDER BY 2, m.id LIMIT $${params.length + 2}`, p)).rows;
+    rows = (await db.query(`SELECT m.id, ${score}::float8 AS key FROM messages m WHERE ${where} ${after} ORDER BY 2, m.id LIMIT $${params.length + 2}`, p))
+      .rows;
   } else {
     const key = 'coalesce(m.date_utc, -1)';
     const p = [...params, limit + 1];
     const after = cursor ? `AND (${key} < $${p.push(cursor.k)} OR (${key} = $${p.push(cursor.k)} AND m.id < $${p.push(cursor.i)}))` : '';
-    rows = (await db.query(`SELECT m.id, ${key} AS key FROM messages m WHERE ${where} ${after} ORDER BY 2 DESC, m.id DESC LIMIT $${params.length + 1}`, p)).rows;
+    rows = (await db.query(`SELECT m.id, ${key} AS key FROM messages m WHERE ${where} ${after} ORDER BY 2 DESC, m.id DESC LIMIT $${params.length + 1}`, p))
+      .rows;
   }
   const { page, nextCursor, ids } = pageOf(rows, limit, sort, upto);
 

@@ -111,10 +111,22 @@ export class PostgresStore implements ArchiveWriter {
       });
       if (!schema.rows[0].ok) throw new DataDirError(`${describeConnection(url)} holds no Epistola archive: run "epistola init --database <url>" first`);
       const version = Number((await pool.query('SELECT max(version) AS v FROM epistola_schema')).rows[0].v);
-      if (version > PG_MIGRATIONS.length) throw new DataDirError(`${describeConnection(url)} was written by a newer Epistola (schema ${version}); upgrade Epistola`);
-      if (version < PG_MIGRATIONS.length) throw new DataDirError(`${describeConnection(url)} needs a schema upgrade: run any writing command (epistola ingest) first`);
-      const state = (await pool.query('SELECT version, text_search::text AS text_search FROM archive_state')).rows[0] as { version: number; text_search: string };
-      const store = new PostgresStore(pool, options.audience ?? 'publisher', options.now ?? (() => new Date()), state.text_search, state.version, await releaseTimes(pool));
+      if (version > PG_MIGRATIONS.length)
+        throw new DataDirError(`${describeConnection(url)} was written by a newer Epistola (schema ${version}); upgrade Epistola`);
+      if (version < PG_MIGRATIONS.length)
+        throw new DataDirError(`${describeConnection(url)} needs a schema upgrade: run any writing command (epistola ingest) first`);
+      const state = (await pool.query('SELECT version, text_search::text AS text_search FROM archive_state')).rows[0] as {
+        version: number;
+        text_search: string;
+      };
+      const store = new PostgresStore(
+        pool,
+        options.audience ?? 'publisher',
+        options.now ?? (() => new Date()),
+        state.text_search,
+        state.version,
+        await releaseTimes(pool),
+      );
       store.#lock = lock;
       if (options.watch) await store.#watch(url);
       return store;
@@ -200,7 +212,13 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async recordRun(run: { startedAt: string; finishedAt: string; summary: unknown }): Promise<void> {
-    await this.#write((db) => db.query('INSERT INTO ingest_runs (started_at, finished_at, summary_json) VALUES ($1, $2, $3)', [run.startedAt, run.finishedAt, JSON.stringify(run.summary)]));
+    await this.#write((db) =>
+      db.query('INSERT INTO ingest_runs (started_at, finished_at, summary_json) VALUES ($1, $2, $3)', [
+        run.startedAt,
+        run.finishedAt,
+        JSON.stringify(run.summary),
+      ]),
+    );
   }
 
   async stats(): Promise<ArchiveStats> {
@@ -209,8 +227,11 @@ export class PostgresStore implements ArchiveWriter {
     const publisher = this.#audience === 'publisher';
     const ofVisible = `message IN (SELECT id FROM messages WHERE ${vis})`;
     const [[m], [locations], [a], warningRows, problemRows, [sources], folders, verdicts, [keys]] = await Promise.all([
-      rows(db, `SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes, count(copy_of) AS copies, coalesce(sum(headers_only), 0) AS headers_only,
-        min(date_utc) AS first, max(date_utc) AS last FROM messages WHERE ${vis}`),
+      rows(
+        db,
+        `SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes, count(copy_of) AS copies, coalesce(sum(headers_only), 0) AS headers_only,
+        min(date_utc) AS first, max(date_utc) AS last FROM messages WHERE ${vis}`,
+      ),
       rows(db, `SELECT count(*) AS n FROM locations WHERE ${ofVisible}`),
       rows(db, `SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM attachments WHERE ${ofVisible}`),
       rows(db, `SELECT kind, count(*) AS n FROM warnings WHERE ${ofVisible} GROUP BY kind ORDER BY kind`),
@@ -241,7 +262,10 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async #verdictCounts(vis: string): Promise<Record<string, number>> {
-    const list = await rows(this.#pool, `SELECT coalesce(dkim_verdict, 'unverified') AS v, count(*) AS n FROM messages WHERE ${vis} GROUP BY 1 ORDER BY 2 DESC, 1`);
+    const list = await rows(
+      this.#pool,
+      `SELECT coalesce(dkim_verdict, 'unverified') AS v, count(*) AS n FROM messages WHERE ${vis} GROUP BY 1 ORDER BY 2 DESC, 1`,
+    );
     return Object.fromEntries(list.map((r) => [r.v as string, r.n as number]));
   }
 
@@ -254,7 +278,9 @@ export class PostgresStore implements ArchiveWriter {
       rows(db, 'SELECT * FROM attachments WHERE message = $1 ORDER BY idx', [id]),
       rows(db, 'SELECT kind, detail FROM warnings WHERE message = $1 ORDER BY kind', [id]),
       rows(db, 'SELECT * FROM locations WHERE message = $1 ORDER BY source, locator', [id]),
-      messageId ? rows(db, `SELECT id FROM messages WHERE message_id = $1 AND id != $2 AND ${this.#visible('messages')} ORDER BY id`, [messageId, id]) : Promise.resolve([]),
+      messageId
+        ? rows(db, `SELECT id FROM messages WHERE message_id = $1 AND id != $2 AND ${this.#visible('messages')} ORDER BY id`, [messageId, id])
+        : Promise.resolve([]),
       this.verification(id),
     ]);
     return storedMessageOf(row, { attachments, warnings, locations, copies: copies.map((r) => r.id as number), verification });
@@ -292,7 +318,9 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async #summariesWhere(where: string, params: unknown[]): Promise<MessageSummary[]> {
-    return (await rows(this.#pool, `SELECT ${SUMMARY_COLUMNS} FROM messages WHERE (${where}) AND ${this.#visible('messages')} ORDER BY id`, params)).map(summaryOf);
+    return (await rows(this.#pool, `SELECT ${SUMMARY_COLUMNS} FROM messages WHERE (${where}) AND ${this.#visible('messages')} ORDER BY id`, params)).map(
+      summaryOf,
+    );
   }
 
   /** Summaries in the order of `ids`. */
@@ -355,7 +383,9 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async latest(limit: number): Promise<MessageSummary[]> {
-    const list = await rows(this.#pool, `SELECT id FROM messages WHERE ${this.#visible('messages')} ORDER BY date_utc DESC NULLS LAST, id DESC LIMIT $1`, [limit]);
+    const list = await rows(this.#pool, `SELECT id FROM messages WHERE ${this.#visible('messages')} ORDER BY date_utc DESC NULLS LAST, id DESC LIMIT $1`, [
+      limit,
+    ]);
     return this.#summariesOf(list.map((r) => r.id as number));
   }
 
@@ -365,7 +395,10 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async keyRecords(): Promise<KeyRecord[]> {
-    const list = await rows(this.#pool, 'SELECT k.id, k.name, k.record, s.source, s.seen FROM dkim_keys k JOIN dkim_key_sightings s ON s.key = k.id ORDER BY k.name, k.id, s.seen, s.source');
+    const list = await rows(
+      this.#pool,
+      'SELECT k.id, k.name, k.record, s.source, s.seen FROM dkim_keys k JOIN dkim_key_sightings s ON s.key = k.id ORDER BY k.name, k.id, s.seen, s.source',
+    );
     const byId = new Map<number, { name: string; record: string; sightings: KeySighting[] }>();
     for (const r of list) {
       const key = byId.get(r.id as number) ?? { name: r.name as string, record: r.record as string, sightings: [] };
@@ -391,7 +424,9 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async messagesSignedWith(names: readonly string[]): Promise<number[]> {
-    return (await rows(this.#pool, 'SELECT DISTINCT message FROM signatures WHERE key_name = ANY($1::text[]) ORDER BY message', [names])).map((r) => r.message as number);
+    return (await rows(this.#pool, 'SELECT DISTINCT message FROM signatures WHERE key_name = ANY($1::text[]) ORDER BY message', [names])).map(
+      (r) => r.message as number,
+    );
   }
 
   async rawRefs(from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]> {
@@ -410,7 +445,9 @@ export class PostgresStore implements ArchiveWriter {
         added += (await db.query('INSERT INTO dkim_keys (name, record) VALUES ($1, $2) ON CONFLICT DO NOTHING', [r.name, r.record])).rowCount ?? 0;
         const id = (await db.query('SELECT id FROM dkim_keys WHERE name = $1 AND record = $2', [r.name, r.record])).rows[0].id as number;
         for (const s of r.sightings) {
-          sightings += (await db.query('INSERT INTO dkim_key_sightings (key, source, seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [id, s.source, s.seen])).rowCount ?? 0;
+          sightings +=
+            (await db.query('INSERT INTO dkim_key_sightings (key, source, seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [id, s.source, s.seen]))
+              .rowCount ?? 0;
         }
       }
       return { added, sightings };
@@ -438,30 +475,41 @@ export class PostgresStore implements ArchiveWriter {
 
   async releases(): Promise<Release[]> {
     const now = this.#now().toISOString();
-    const list = await rows(this.#pool, 'SELECT r.*, (SELECT count(*) FROM messages m WHERE m.release_number = r.number) AS messages FROM releases r ORDER BY r.number');
-    const all = list.map(
-      (r): Release => ({
-        number: r.number as number,
-        title: r.title as string,
-        selection: r.selection as string,
-        createdAt: r.created_at as string,
-        publishAt: r.publish_at as string | null,
-        published: r.publish_at !== null && (r.publish_at as string) <= now,
-        messages: r.messages as number,
-      }),
+    const list = await rows(
+      this.#pool,
+      'SELECT r.*, (SELECT count(*) FROM messages m WHERE m.release_number = r.number) AS messages FROM releases r ORDER BY r.number',
     );
+    const all = list.map((r): Release => ({
+      number: r.number as number,
+      title: r.title as string,
+      selection: r.selection as string,
+      createdAt: r.created_at as string,
+      publishAt: r.publish_at as string | null,
+      published: r.publish_at !== null && (r.publish_at as string) <= now,
+      messages: r.messages as number,
+    }));
     return this.#audience === 'publisher' ? all : all.filter((r) => r.published);
   }
 
-  async createRelease(input: { title: string; selection: string; ids: readonly number[] | 'all-remaining' }): Promise<{ release: Release; alreadyReleased: number }> {
+  async createRelease(input: {
+    title: string;
+    selection: string;
+    ids: readonly number[] | 'all-remaining';
+  }): Promise<{ release: Release; alreadyReleased: number }> {
     const number = await this.#write(async (db) => {
       const next = ((await db.query('SELECT coalesce(max(number), 0) + 1 AS n FROM releases')).rows[0].n as number) ?? 1;
-      await db.query('INSERT INTO releases (number, title, selection, created_at) VALUES ($1, $2, $3, $4)', [next, input.title, input.selection, this.#now().toISOString()]);
+      await db.query('INSERT INTO releases (number, title, selection, created_at) VALUES ($1, $2, $3, $4)', [
+        next,
+        input.title,
+        input.selection,
+        this.#now().toISOString(),
+      ]);
       let alreadyReleased = 0;
       if (input.ids === 'all-remaining') await db.query('UPDATE messages SET release_number = $1 WHERE release_number IS NULL', [next]);
       else {
         const ids = [...input.ids];
-        alreadyReleased = (await db.query('SELECT count(*) AS n FROM messages WHERE id = ANY($1::bigint[]) AND release_number IS NOT NULL', [ids])).rows[0].n as number;
+        alreadyReleased = (await db.query('SELECT count(*) AS n FROM messages WHERE id = ANY($1::bigint[]) AND release_number IS NOT NULL', [ids])).rows[0]
+          .n as number;
         await db.query('UPDATE messages SET release_number = $1 WHERE id = ANY($2::bigint[]) AND release_number IS NULL', [next, ids]);
       }
       return { next, alreadyReleased };
@@ -475,7 +523,13 @@ export class PostgresStore implements ArchiveWriter {
     if (current.published) return `release ${number} was published on ${current.publishAt}: a published release cannot change`;
     if (current.messages === 0) return `release ${number} has no messages`;
     // The condition is checked again inside the write: another writer cannot slip in (the lock), but time passes.
-    await this.#write((db) => db.query('UPDATE releases SET publish_at = $1 WHERE number = $2 AND (publish_at IS NULL OR publish_at > $3)', [at.toISOString(), number, this.#now().toISOString()]));
+    await this.#write((db) =>
+      db.query('UPDATE releases SET publish_at = $1 WHERE number = $2 AND (publish_at IS NULL OR publish_at > $3)', [
+        at.toISOString(),
+        number,
+        this.#now().toISOString(),
+      ]),
+    );
     return (await this.releases()).find((r) => r.number === number)!;
   }
 
@@ -488,7 +542,9 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async withdrawal(id: number): Promise<SignedAmendment | null> {
-    const [row] = await rows(this.#pool, 'SELECT a.entry_json, a.signature FROM withdrawn w JOIN amendments a ON a.seq = w.amendment WHERE w.message = $1', [id]);
+    const [row] = await rows(this.#pool, 'SELECT a.entry_json, a.signature FROM withdrawn w JOIN amendments a ON a.seq = w.amendment WHERE w.message = $1', [
+      id,
+    ]);
     return row ? { entry: JSON.parse(row.entry_json as string) as AmendmentEntry, json: row.entry_json as string, signature: row.signature as string } : null;
   }
 
@@ -497,7 +553,10 @@ export class PostgresStore implements ArchiveWriter {
       const [last] = await rows(db, 'SELECT seq, entry_json FROM amendments ORDER BY seq DESC LIMIT 1');
       const signed = make(((last?.seq as number | undefined) ?? 0) + 1, last ? sha256Hex(Buffer.from(last.entry_json as string)) : null);
       await db.query('INSERT INTO amendments (seq, entry_json, signature) VALUES ($1, $2, $3)', [signed.entry.seq, signed.json, signed.signature]);
-      await db.query('INSERT INTO withdrawn (message, amendment) SELECT unnest($1::bigint[]), $2 ON CONFLICT DO NOTHING', [[...signed.entry.messages], signed.entry.seq]);
+      await db.query('INSERT INTO withdrawn (message, amendment) SELECT unnest($1::bigint[]), $2 ON CONFLICT DO NOTHING', [
+        [...signed.entry.messages],
+        signed.entry.seq,
+      ]);
       return signed;
     });
   }
@@ -519,7 +578,10 @@ export class PostgresStore implements ArchiveWriter {
 }
 
 async function releaseTimes(db: Db): Promise<ReleaseTime[]> {
-  return (await rows(db, 'SELECT number, publish_at FROM releases ORDER BY number')).map((r) => ({ number: r.number as number, publishAt: r.publish_at as string | null }));
+  return (await rows(db, 'SELECT number, publish_at FROM releases ORDER BY number')).map((r) => ({
+    number: r.number as number,
+    publishAt: r.publish_at as string | null,
+  }));
 }
 
 async function keyUseRows(db: Db, sql: string): Promise<KeyUse[]> {
@@ -544,4 +606,3 @@ async function migrate(db: pg.PoolClient, stemming: Stemming): Promise<void> {
     }
   }
 }
-

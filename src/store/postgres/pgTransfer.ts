@@ -44,14 +44,19 @@ export function postgresTransfer(pool: pg.Pool, writer: pg.PoolClient | null): T
     },
     async writeRows(table, columns, list) {
       if (table === 'messages') {
-        await insertMessageRows(db(), list.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))));
+        await insertMessageRows(
+          db(),
+          list.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))),
+        );
         return;
       }
       const copy = db().query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
       await pipeline(Readable.from(list.map((row) => `${row.map(csvValue).join(',')}\n`)), copy);
     },
     async isEmpty() {
-      const r = await pool.query('SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM releases) + (SELECT count(*) FROM dkim_keys) + (SELECT count(*) FROM amendments) AS n');
+      const r = await pool.query(
+        'SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM releases) + (SELECT count(*) FROM dkim_keys) + (SELECT count(*) FROM amendments) AS n',
+      );
       return Number(r.rows[0].n) === 0;
     },
     async begin() {
@@ -59,7 +64,10 @@ export function postgresTransfer(pool: pg.Pool, writer: pg.PoolClient | null): T
     },
     async finish() {
       // Serial columns go on from the largest number copied.
-      for (const [table, column] of [['dkim_keys', 'id'], ['ingest_runs', 'id']] as const) {
+      for (const [table, column] of [
+        ['dkim_keys', 'id'],
+        ['ingest_runs', 'id'],
+      ] as const) {
         await db().query(`SELECT setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((SELECT max(${column}) FROM ${table}), 0) + 1, false)`);
       }
       await refreshTermDocs(db());

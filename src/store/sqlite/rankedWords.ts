@@ -35,7 +35,10 @@ interface ListPlan {
 function planLists(db: Database.Database, options: RankedWordsOptions): ListPlan {
   const { share, minDocs, depth } = { ...DEFAULTS, ...options };
   const [messages, maxId] = db.prepare('SELECT count(*), coalesce(max(id), 0) FROM messages').raw().get() as [number, number];
-  const terms = db.prepare('SELECT term FROM term_docs WHERE docs >= ? ORDER BY term').pluck().all(Math.max(minDocs, Math.ceil(messages * share))) as string[];
+  const terms = db
+    .prepare('SELECT term FROM term_docs WHERE docs >= ? ORDER BY term')
+    .pluck()
+    .all(Math.max(minDocs, Math.ceil(messages * share))) as string[];
   return { terms, messages, maxId, depth };
 }
 

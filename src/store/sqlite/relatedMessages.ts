@@ -21,7 +21,12 @@ export function relatedSqlite(
   if (!row) return [];
   const tf = termCounts(row.subject, row.text_body);
   if (tf.size === 0) return [];
-  const df = new Map(db.prepare('SELECT term, docs FROM term_docs WHERE term IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify([...tf.keys()])) as Array<[string, number]>);
+  const df = new Map(
+    db
+      .prepare('SELECT term, docs FROM term_docs WHERE term IN (SELECT value FROM json_each(?))')
+      .raw()
+      .all(JSON.stringify([...tf.keys()])) as Array<[string, number]>,
+  );
   const n = (db.prepare('SELECT count(*) FROM messages').pluck().get() as number) || 1;
   const terms = distinctiveTerms(tf, (term) => df.get(term) ?? 0, n);
   if (terms.length === 0) return [];

@@ -48,7 +48,12 @@ export function createReleaseSqlite(
   return db
     .transaction(() => {
       const number = ((db.prepare('SELECT coalesce(max(number), 0) FROM releases').pluck().get() as number) ?? 0) + 1;
-      db.prepare('INSERT INTO releases (number, title, selection, created_at) VALUES (?, ?, ?, ?)').run(number, input.title, input.selection, input.now.toISOString());
+      db.prepare('INSERT INTO releases (number, title, selection, created_at) VALUES (?, ?, ?, ?)').run(
+        number,
+        input.title,
+        input.selection,
+        input.now.toISOString(),
+      );
       let alreadyReleased = 0;
       if (input.ids === 'all-remaining') {
         db.prepare('UPDATE messages SET release_number = ? WHERE release_number IS NULL').run(number);

@@ -53,7 +53,13 @@ const WORKER_SHARE = 0.55;
 const EARLY_WORKER_SHARE = 0.62;
 
 /** The first `limit` matches of `expression` by bm25 (within `bitmap` when given), on two threads when there are many. */
-async function bestByRank(db: Database.Database, pool: RankPool | null, task: RankTask, candidates: readonly number[], meanwhile: () => void): Promise<RankedRow[]> {
+async function bestByRank(
+  db: Database.Database,
+  pool: RankPool | null,
+  task: RankTask,
+  candidates: readonly number[],
+  meanwhile: () => void,
+): Promise<RankedRow[]> {
   if (!pool?.worthSplitting(candidates.length)) {
     meanwhile();
     return runRankTask(db, task);
@@ -77,7 +83,14 @@ function idSets(db: Database.Database, index: FacetIndex): IdSets {
     if (sql === null) return null;
     // Read at the first test: a query with a condition memory cannot answer never reads it.
     let members: IdTest | null = null;
-    return (id) => (members ??= memberTest(db.prepare(sql).pluck().all(...params) as number[], index.maxId))(id);
+    return (id) =>
+      (members ??= memberTest(
+        db
+          .prepare(sql)
+          .pluck()
+          .all(...params) as number[],
+        index.maxId,
+      ))(id);
   };
 }
 
@@ -85,7 +98,13 @@ function idSets(db: Database.Database, index: FacetIndex): IdSets {
 function resultFilter(db: Database.Database, q: CompiledQuery, context: SearchContext, index: FacetIndex, upto: number): Uint8Array | null {
   const visible = context.visibleIds;
   const inMemory = q.split ? memoryTest({ kind: 'and', children: q.split.rest }, index, idSets(db, index)) : null;
-  const inSql = q.split && !inMemory ? (db.prepare(`SELECT m.id FROM messages m WHERE ${q.split.where} AND m.id <= ?`).pluck().all(...q.split.params, upto) as number[]) : null;
+  const inSql =
+    q.split && !inMemory
+      ? (db
+          .prepare(`SELECT m.id FROM messages m WHERE ${q.split.where} AND m.id <= ?`)
+          .pluck()
+          .all(...q.split.params, upto) as number[])
+      : null;
   if (inSql === null && inMemory === null) return visible;
   const test = (id: number) => (inMemory === null || inMemory(id)) && (visible === null || visible[id] === 1);
   return bitmapOf(inSql ? inSql.filter(test) : index.select(test, upto), upto);
@@ -140,7 +159,15 @@ function fromRankedList(db: Database.Database, ast: QueryNode, index: FacetIndex
  * its time looking up each match's row (18 ms) and scoring twice (52 ms for "the", measured).
  * Same results, same cursors: later pages take the SQL path.
  */
-async function wordsFirstPage(db: Database.Database, ast: QueryNode, q: CompiledQuery, options: SearchOptions, context: SearchContext, upto: number, limit: number) {
+async function wordsFirstPage(
+  db: Database.Database,
+  ast: QueryNode,
+  q: CompiledQuery,
+  options: SearchOptions,
+  context: SearchContext,
+  upto: number,
+  limit: number,
+) {
   const index = context.facetIndex();
   const expression = q.fullText ?? q.split!.fullText;
   const filter = resultFilter(db, q, context, index, upto);
@@ -183,7 +210,8 @@ async function wordsFirstPage(db: Database.Database, ast: QueryNode, q: Compiled
     const everyMatch = all.length === matching.length && ast.kind === 'text';
     rows = await bestByRank(db, pool, { ...task, expression: q.rank!, bitmap: everyMatch ? null : bitmapOf(all, upto) }, matching, countFacets);
   }
-  if (ranking && !q.everyResultRanks && rows.length <= limit && rows.length < all.length) rows = [...rows, ...withoutRankWords(db, q.rank!, all, null, limit + 1 - rows.length)];
+  if (ranking && !q.everyResultRanks && rows.length <= limit && rows.length < all.length)
+    rows = [...rows, ...withoutRankWords(db, q.rank!, all, null, limit + 1 - rows.length)];
   return { total: all.length, rows, facets: facets as Facets | null };
 }
 
@@ -192,7 +220,13 @@ async function wordsFirstPage(db: Database.Database, ast: QueryNode, q: Compiled
  * the ranked ones: bm25 would score them 0, after every match (FTS5's scores of matches are
  * negative), ties in number order. `ids`: the whole result; `after`: the cursor's last row.
  */
-function withoutRankWords(db: Database.Database, rank: string, ids: readonly number[], after: { readonly k: number; readonly i: number } | null, count: number): RankedRow[] {
+function withoutRankWords(
+  db: Database.Database,
+  rank: string,
+  ids: readonly number[],
+  after: { readonly k: number; readonly i: number } | null,
+  count: number,
+): RankedRow[] {
   const holds = new Set(db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?').pluck().all(rank) as number[]);
   const from = after !== null && after.k === 0 ? after.i : 0;
   const rows: RankedRow[] = [];
@@ -226,8 +260,18 @@ export async function searchSqlite(db: Database.Database, ast: QueryNode, option
     ? null
     : test
       ? index!.select((id) => test(id) && (visibleIds === null || visibleIds[id] === 1), upto)
-      : (db.prepare(`SELECT m.id FROM ${M} WHERE ${where}`).pluck().all(...params) as number[]);
-  const total = fast ? fast.total : all ? all.length : (db.prepare(`SELECT count(*) FROM ${M} WHERE ${where}`).pluck().get(...params) as number);
+      : (db
+          .prepare(`SELECT m.id FROM ${M} WHERE ${where}`)
+          .pluck()
+          .all(...params) as number[]);
+  const total = fast
+    ? fast.total
+    : all
+      ? all.length
+      : (db
+          .prepare(`SELECT count(*) FROM ${M} WHERE ${where}`)
+          .pluck()
+          .get(...params) as number);
 
   let rows: Array<{ id: number; key: number }>;
   if (fast) rows = fast.rows;
@@ -241,7 +285,12 @@ export async function searchSqlite(db: Database.Database, ast: QueryNode, option
       )
       .all(q.rank, ...params, ...(cursor ? [cursor.k, cursor.k, cursor.i] : []), limit + 1) as typeof rows;
     if (!q.everyResultRanks && rows.length <= limit) {
-      const ids = all ?? (db.prepare(`SELECT m.id FROM ${M} WHERE ${where}`).pluck().all(...params) as number[]);
+      const ids =
+        all ??
+        (db
+          .prepare(`SELECT m.id FROM ${M} WHERE ${where}`)
+          .pluck()
+          .all(...params) as number[]);
       rows = [...rows, ...withoutRankWords(db, q.rank!, ids, cursor, limit + 1 - rows.length)];
     }
   } else {
@@ -254,7 +303,11 @@ export async function searchSqlite(db: Database.Database, ast: QueryNode, option
   const { page, nextCursor, ids } = pageOf(rows, limit, sort, upto);
   const snippets = q.highlight !== null ? highlighted(db, ast, q.highlight, ids) : new Map<number, SnippetPart[]>();
   // A message found without any of the words (an OR with a field, or no words at all) shows its opening.
-  for (const [id, opening] of openings(db, ids.filter((id) => !snippets.has(id)))) snippets.set(id, opening);
+  for (const [id, opening] of openings(
+    db,
+    ids.filter((id) => !snippets.has(id)),
+  ))
+    snippets.set(id, opening);
   const byId = new Map(summaries(ids).map((m) => [m.id, m]));
   return {
     total,
@@ -286,7 +339,9 @@ function openings(db: Database.Database, ids: readonly number[]): Map<number, Sn
  * ingest; a message whose word it does not know yet is looked up with the prefix itself.
  */
 function highlighted(db: Database.Database, ast: QueryNode, words: string, ids: readonly number[]): Map<number, SnippetPart[]> {
-  const lookUp = db.prepare(`SELECT snippet(messages_fts, -1, '${HIT_START}', '${HIT_END}', '…', 16) FROM messages_fts WHERE messages_fts MATCH ? AND rowid = ?`).pluck();
+  const lookUp = db
+    .prepare(`SELECT snippet(messages_fts, -1, '${HIT_START}', '${HIT_END}', '…', 16) FROM messages_fts WHERE messages_fts MATCH ? AND rowid = ?`)
+    .pluck();
   const hasPrefix = positiveWords(ast).some((t) => t.prefix);
   const following = db.prepare('SELECT term FROM term_docs WHERE term >= ? ORDER BY term LIMIT ?').pluck();
   const expanded = hasPrefix ? withoutPrefixes(ast, (stem) => (following.all(stem, MAX_EXPANSION + 1) as string[]).filter((w) => w.startsWith(stem))) : null;

@@ -77,7 +77,6 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
-
 /** SQLite store: better-sqlite3, WAL journal, FTS5. Opened read-only for readers. */
 export interface SqliteOpenOptions {
   readonly readonly?: boolean;
@@ -280,7 +279,10 @@ export class SqliteStore implements ArchiveWriter {
       warnings: db.prepare('SELECT kind, detail FROM warnings WHERE message = ? ORDER BY kind').all(id) as Row[],
       locations: db.prepare('SELECT * FROM locations WHERE message = ? ORDER BY source, locator').all(id) as Row[],
       copies: messageId
-        ? (db.prepare(`SELECT id FROM messages WHERE message_id = ? AND id != ? AND ${this.#visible('messages')} ORDER BY id`).pluck().all(messageId, id) as number[])
+        ? (db
+            .prepare(`SELECT id FROM messages WHERE message_id = ? AND id != ? AND ${this.#visible('messages')} ORDER BY id`)
+            .pluck()
+            .all(messageId, id) as number[])
         : [],
       verification: verificationSqlite(db, id),
     });
@@ -320,7 +322,9 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   #summaries(where: string, params: unknown[]): MessageSummary[] {
-    return (this.#db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM messages WHERE (${where}) AND ${this.#visible('messages')} ORDER BY id`).all(...params) as Row[]).map(summaryOf);
+    return (
+      this.#db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM messages WHERE (${where}) AND ${this.#visible('messages')} ORDER BY id`).all(...params) as Row[]
+    ).map(summaryOf);
   }
 
   async search(query: QueryNode, options: SearchOptions): Promise<SearchResult> {
@@ -359,7 +363,8 @@ export class SqliteStore implements ArchiveWriter {
 
   #withdrawnIds(): Set<number> {
     const version = this.#facets?.version ?? '';
-    if (this.#withdrawn?.version !== version) this.#withdrawn = { version, ids: new Set(this.#db.prepare('SELECT message FROM withdrawn').pluck().all() as number[]) };
+    if (this.#withdrawn?.version !== version)
+      this.#withdrawn = { version, ids: new Set(this.#db.prepare('SELECT message FROM withdrawn').pluck().all() as number[]) };
     return this.#withdrawn.ids;
   }
 
@@ -453,7 +458,11 @@ export class SqliteStore implements ArchiveWriter {
     return this.#audience === 'publisher' ? all : all.filter((r) => r.published);
   }
 
-  async createRelease(input: { title: string; selection: string; ids: readonly number[] | 'all-remaining' }): Promise<{ release: Release; alreadyReleased: number }> {
+  async createRelease(input: {
+    title: string;
+    selection: string;
+    ids: readonly number[] | 'all-remaining';
+  }): Promise<{ release: Release; alreadyReleased: number }> {
     return createReleaseSqlite(this.#db, { ...input, now: this.#now() });
   }
 
@@ -470,7 +479,10 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async withdrawal(id: number): Promise<SignedAmendment | null> {
-    const row = this.#db.prepare('SELECT a.entry_json, a.signature FROM withdrawn w JOIN amendments a ON a.seq = w.amendment WHERE w.message = ?').raw().get(id) as [string, string] | undefined;
+    const row = this.#db
+      .prepare('SELECT a.entry_json, a.signature FROM withdrawn w JOIN amendments a ON a.seq = w.amendment WHERE w.message = ?')
+      .raw()
+      .get(id) as [string, string] | undefined;
     return row ? { entry: JSON.parse(row[0]) as AmendmentEntry, json: row[0], signature: row[1] } : null;
   }
 

@@ -30,7 +30,14 @@ export function sqliteTransfer(db: Database.Database): TableTransfer {
       for (const row of rows) insert.run(...row);
     },
     async isEmpty() {
-      return (db.prepare('SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM releases) + (SELECT count(*) FROM dkim_keys) + (SELECT count(*) FROM amendments)').pluck().get() as number) === 0;
+      return (
+        (db
+          .prepare(
+            'SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM releases) + (SELECT count(*) FROM dkim_keys) + (SELECT count(*) FROM amendments)',
+          )
+          .pluck()
+          .get() as number) === 0
+      );
     },
     async begin() {
       db.exec('BEGIN IMMEDIATE');

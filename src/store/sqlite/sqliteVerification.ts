@@ -8,7 +8,9 @@ import type { KeyImportOutcome, KeyUse, RawRef, VerificationItem } from '../arch
 
 export function keyRecordsSqlite(db: Database.Database): KeyRecord[] {
   const rows = db
-    .prepare(`SELECT k.id, k.name, k.record, s.source, s.seen FROM dkim_keys k JOIN dkim_key_sightings s ON s.key = k.id ORDER BY k.name, k.id, s.seen, s.source`)
+    .prepare(
+      `SELECT k.id, k.name, k.record, s.source, s.seen FROM dkim_keys k JOIN dkim_key_sightings s ON s.key = k.id ORDER BY k.name, k.id, s.seen, s.source`,
+    )
     .raw()
     .all() as Array<[number, string, string, string, string]>;
   const byId = new Map<number, { name: string; record: string; sightings: KeySighting[] }>();
@@ -77,12 +79,12 @@ export function missingKeysSqlite(db: Database.Database): KeyUse[] {
 export function keyUsesSqlite(db: Database.Database, visible: string): KeyUse[] {
   return (
     db
-      .prepare(`SELECT key_name, count(DISTINCT message) FROM signatures WHERE key_name IS NOT NULL AND message IN (SELECT id FROM messages WHERE ${visible}) GROUP BY key_name`)
+      .prepare(
+        `SELECT key_name, count(DISTINCT message) FROM signatures WHERE key_name IS NOT NULL AND message IN (SELECT id FROM messages WHERE ${visible}) GROUP BY key_name`,
+      )
       .raw()
       .all() as Array<[string, number]>
-  ).map(
-    ([name, messages]) => ({ name, messages }),
-  );
+  ).map(([name, messages]) => ({ name, messages }));
 }
 
 export function messagesSignedWithSqlite(db: Database.Database, names: readonly string[]): number[] {
@@ -94,7 +96,10 @@ export function messagesSignedWithSqlite(db: Database.Database, names: readonly 
 
 export function verdictCountsSqlite(db: Database.Database, visible: string): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const [verdict, n] of db.prepare(`SELECT coalesce(dkim_verdict, 'unverified'), count(*) FROM messages WHERE ${visible} GROUP BY 1 ORDER BY 2 DESC`).raw().all() as Array<[string, number]>) {
+  for (const [verdict, n] of db
+    .prepare(`SELECT coalesce(dkim_verdict, 'unverified'), count(*) FROM messages WHERE ${visible} GROUP BY 1 ORDER BY 2 DESC`)
+    .raw()
+    .all() as Array<[string, number]>) {
     counts[verdict] = n;
   }
   return counts;

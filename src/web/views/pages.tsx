@@ -385,7 +385,11 @@ function ThreadTree(props: { ctx: PageContext; messages: readonly MessageSummary
     <ol class="thread">
       {props.messages.map((m) => (
         <li key={m.id} style={`margin-left:${Math.min(depth(m), 12)}em`}>
-          {m.id === props.current ? <strong aria-current="page">{m.subject || '(no subject)'}</strong> : <a href={`/emails/${m.id}`}>{m.subject || '(no subject)'}</a>}{' '}
+          {m.id === props.current ? (
+            <strong aria-current="page">{m.subject || '(no subject)'}</strong>
+          ) : (
+            <a href={`/emails/${m.id}`}>{m.subject || '(no subject)'}</a>
+          )}{' '}
           <span class="meta">
             {who(m.from)} · {formatDate(m.dateUtc, props.ctx.lang, false)}
             {m.parentEvidence === 'subject' ? ' · linked by subject (inferred)' : ''}
@@ -402,11 +406,12 @@ export function ReleasePage(props: { ctx: PageContext; release: Release; message
     <Layout ctx={ctx} title={release.title}>
       <h1>{release.title}</h1>
       <p>
-        {ctx.t.release} {release.number} · {n(release.messages)} {ctx.t.messages} · {ctx.t.publishedOn} {formatDate(release.publishAt ? Date.parse(release.publishAt) : null, ctx.lang)}
+        {ctx.t.release} {release.number} · {n(release.messages)} {ctx.t.messages} · {ctx.t.publishedOn}{' '}
+        {formatDate(release.publishAt ? Date.parse(release.publishAt) : null, ctx.lang)}
       </p>
       <p>
-        <a href={`/search?q=${encodeURIComponent(`release:${release.number}`)}`}>{ctx.t.search}</a> · <a href={`/releases/${release.number}/feed.atom`}>Atom</a> ·{' '}
-        <a href={jsonHref(ctx, `/api/releases/${release.number}`)}>JSON</a>
+        <a href={`/search?q=${encodeURIComponent(`release:${release.number}`)}`}>{ctx.t.search}</a> · <a href={`/releases/${release.number}/feed.atom`}>Atom</a>{' '}
+        · <a href={jsonHref(ctx, `/api/releases/${release.number}`)}>JSON</a>
       </p>
       <MessageList ctx={ctx} messages={props.messages.hits.map((h) => h.message)} />
       {props.messages.nextCursor ? (
@@ -497,7 +502,9 @@ export function AboutPage(props: { ctx: PageContext; key: { publicPem: string; f
           : 'Every email has a permanent address, its raw source and a DKIM verdict: the signature the sender’s mail server put on it. To check it yourself:'}
       </p>
       <ol>
-        <li>{fr ? 'Téléchargez la source brute (.eml) ou le dossier de preuve du courriel.' : 'Download the raw source (.eml) or the proof bundle of the email.'}</li>
+        <li>
+          {fr ? 'Téléchargez la source brute (.eml) ou le dossier de preuve du courriel.' : 'Download the raw source (.eml) or the proof bundle of the email.'}
+        </li>
         <li>
           {fr ? 'Téléchargez les clés : ' : 'Download the keys: '}
           <a href="/keys.txt">keys.txt</a>
@@ -533,7 +540,16 @@ export function AboutPage(props: { ctx: PageContext; key: { publicPem: string; f
 export interface MirrorStatusView {
   readonly checkedAt: string;
   readonly originSequence: number;
-  readonly sites: ReadonlyArray<{ name: string; country: string; url: string; up: boolean; latencyMs: number | null; sequence: number | null; behind: number | null; problem: string | null }>;
+  readonly sites: ReadonlyArray<{
+    name: string;
+    country: string;
+    url: string;
+    up: boolean;
+    latencyMs: number | null;
+    sequence: number | null;
+    behind: number | null;
+    problem: string | null;
+  }>;
 }
 
 export function StatusPage(props: { ctx: PageContext; status: MirrorStatusView | null }): VNode {
@@ -567,7 +583,13 @@ export function StatusPage(props: { ctx: PageContext; status: MirrorStatusView |
                   <td>{site.up ? (fr ? 'en ligne' : 'up') : fr ? 'injoignable' : 'down'}</td>
                   <td>{site.latencyMs === null ? '—' : `${site.latencyMs} ms`}</td>
                   <td>
-                    {site.behind === null ? (site.problem ?? '—') : site.behind === 0 ? (fr ? 'à jour' : 'fresh') : `${fr ? 'en retard de' : 'behind by'} ${site.behind}`}
+                    {site.behind === null
+                      ? (site.problem ?? '—')
+                      : site.behind === 0
+                        ? fr
+                          ? 'à jour'
+                          : 'fresh'
+                        : `${fr ? 'en retard de' : 'behind by'} ${site.behind}`}
                   </td>
                 </tr>
               ))}
@@ -589,7 +611,9 @@ export function StaticSearchPage(props: { ctx: PageContext; shards: readonly str
       <h1>{props.ctx.t.search}</h1>
       {first ? <link rel="stylesheet" href={`${first}pagefind-ui.css`} /> : null}
       <div id="search" data-shards={JSON.stringify(props.shards)} />
-      <noscript>{props.ctx.lang === 'fr' ? 'La recherche de cette copie statique demande JavaScript.' : 'Search on this static copy needs JavaScript.'}</noscript>
+      <noscript>
+        {props.ctx.lang === 'fr' ? 'La recherche de cette copie statique demande JavaScript.' : 'Search on this static copy needs JavaScript.'}
+      </noscript>
       {first ? <script src={`${first}pagefind-ui.js`} /> : null}
       <script src="/static/search.js" />
     </Layout>
@@ -630,7 +654,9 @@ export function WithdrawnPage(props: { ctx: PageContext; id: number; amendment: 
       <h1>{fr ? `Message ${props.id} retiré` : `Message ${props.id} withdrawn`}</h1>
       <p role="alert">
         {fr ? 'Retiré le' : 'Withdrawn on'} {props.amendment.entry.at}: {props.amendment.entry.reason}{' '}
-        <a href={`/amendments#a${props.amendment.entry.seq}`}>{fr ? 'Entrée signée' : 'Signed entry'} {props.amendment.entry.seq}</a>
+        <a href={`/amendments#a${props.amendment.entry.seq}`}>
+          {fr ? 'Entrée signée' : 'Signed entry'} {props.amendment.entry.seq}
+        </a>
       </p>
     </Layout>
   );
