@@ -17,10 +17,8 @@ SECONDS_EACH=${2:-60}
 CONNS=${3:-256}
 WORK=${BENCH_DIR:-$(mktemp -d /tmp/epistola-load.XXXXXX)}
 export PATH="$PWD/node_modules/.bin:$PATH"   # the pinned Node 24
-if ! command -v wrk >/dev/null || [ ! -x /usr/sbin/nginx ]; then
-  echo "installing wrk and nginx from Debian's packages" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null
-fi
+. "$(dirname "$0")/nginxStatic.sh"
+ensure_wrk_nginx
 npm run --silent build
 E="node bin/epistola.js --data $WORK/data"
 [ -f "$WORK/data/epistola.json" ] || $E demo --out "$WORK/demo" --count "$COUNT" --seed 1 --ingest >/dev/null
@@ -31,7 +29,6 @@ PORT=18090; NGINX_PORT=18091
 ulimit -n 65536 2>/dev/null || true
 $E serve --port $PORT --rate-limit 1000000000 >"$WORK/serve.log" 2>&1 &
 SERVER=$!
-. "$(dirname "$0")/nginxStatic.sh"
 nginx_static_config "$WORK" "$NGINX_PORT"
 trap 'kill $SERVER 2>/dev/null || true; /usr/sbin/nginx -c "$WORK/nginx/nginx.conf" -s stop 2>/dev/null || true' EXIT
 for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.2; done

@@ -17,3 +17,11 @@ http {
 }
 CONF
 }
+
+# wrk (the load generator) and nginx (the reference), from Debian's packages when missing.
+ensure_wrk_nginx() {
+  if ! command -v wrk >/dev/null || [ ! -x /usr/sbin/nginx ]; then
+    echo "installing wrk and nginx from Debian's packages" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null
+  fi
+}

@@ -14,10 +14,8 @@ COUNT=${1:-3000}
 SECONDS_EACH=${2:-10}
 WORK=${BENCH_DIR:-$(mktemp -d /tmp/epistola-bench.XXXXXX)}
 export PATH="$PWD/node_modules/.bin:$PATH"   # the pinned Node 24
-if ! command -v wrk >/dev/null || [ ! -x /usr/sbin/nginx ]; then
-  echo "installing wrk and nginx from Debian's packages" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null
-fi
+. "$(dirname "$0")/nginxStatic.sh"
+ensure_wrk_nginx
 npm run --silent build
 E="node bin/epistola.js --data $WORK/data"
 $E demo --out "$WORK/demo" --count "$COUNT" --seed 1 --ingest >/dev/null
@@ -25,7 +23,6 @@ $E demo --out "$WORK/demo" --count "$COUNT" --seed 1 --ingest >/dev/null
 PORT=18080; NGINX_PORT=18081
 $E serve --port $PORT --rate-limit 1000000000 >"$WORK/serve.log" 2>&1 &
 SERVER=$!
-. "$(dirname "$0")/nginxStatic.sh"
 nginx_static_config "$WORK" "$NGINX_PORT"
 trap 'kill $SERVER 2>/dev/null || true; /usr/sbin/nginx -c "$WORK/nginx/nginx.conf" -s stop 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.2; done
