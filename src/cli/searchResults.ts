@@ -33,6 +33,7 @@ export function formatFacets(f: Facets): string {
     row('releases', f.releases),
     row('dkim', f.dkim),
     row('attachments', f.attachmentTypes),
+    row('languages', f.languages),
   ]
     .filter((l): l is string => l !== null)
     .join('\n');

@@ -1,5 +1,6 @@
 import type { ParsedMessage } from '../parse/parseMessage.js';
 import type { MessageRecord } from '../store/archiveStore.js';
+import { textAnalysis } from '../text/analysis.js';
 
 /** The store's view of a parsed message: attachment contents are replaced by their blob hashes. */
 export function toRecord(sha256: string, size: number, parsed: ParsedMessage): MessageRecord {
@@ -11,6 +12,7 @@ export function toRecord(sha256: string, size: number, parsed: ParsedMessage): M
     attachments: attachments.map(({ content, ...a }) => ({ ...a, size: content.length })),
     // Added by the pipeline, which verifies on the main thread.
     verification: null,
+    ...textAnalysis(parsed.subject, parsed.text, parsed.embeddedText),
   };
 }
 
@@ -36,6 +38,7 @@ export function rawOnlyRecord(sha256: string, size: number, reason: string, reco
     attachments: [],
     embeddedText: '',
     headersOnly: true,
+    ...textAnalysis(recovered?.subject ?? null, null, ''),
     ...recovered,
     warnings: [{ kind: 'parse-crashed', detail: reason }],
     verification: null,

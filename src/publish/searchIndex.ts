@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import * as pagefind from 'pagefind';
 import type { StoredMessage } from '../store/archiveStore.js';
 import { sha256Of } from './manifest.js';
+import { wordForms } from '../text/forms.js';
 
 /**
  * The static copy's search: Pagefind, one index (a shard) per release and year, of at most
@@ -19,7 +20,7 @@ import { sha256Of } from './manifest.js';
 const INDEXED_CHARS = 20_000;
 
 /** Bump when what a record holds changes: every shard is rebuilt. */
-const RECORD_FORMAT = 2;
+const RECORD_FORMAT = 3;
 
 /**
  * The most messages one shard holds: Pagefind peaked at 2.5 GB building a 36k-page shard (about
@@ -45,7 +46,11 @@ export function shardStamp(refs: ReadonlyArray<{ readonly id: number; readonly s
 
 function record(message: StoredMessage) {
   const from = message.from ? `${message.from.name} ${message.from.address}` : '';
-  const content = [message.subject ?? '', from, (message.text ?? '').slice(0, INDEXED_CHARS)].join('\n');
+  const text = (message.text ?? '').slice(0, INDEXED_CHARS);
+  // Runs of Chinese, Japanese and Thai are given cut into words as the live search cuts them
+  // (text/forms.ts without stems), so that both searches find `港口` inside `港口报告`.
+  const words = wordForms(null, `${message.subject ?? ''}\n${text}`);
+  const content = [message.subject ?? '', from, text, words].join('\n');
   return {
     url: `/emails/${message.id}/`,
     content,

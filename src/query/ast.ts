@@ -17,12 +17,17 @@ export interface TextTerm {
   readonly phrase: boolean;
   readonly prefix: boolean;
   readonly position: number;
+  /**
+   * Set by withWordForms only: the term is looked up among the word forms the index holds (stems, cut
+   * words of unspaced scripts: text/forms.ts), as any of these values (`value` is the first), not as written.
+   */
+  readonly forms?: readonly string[];
 }
 
 /** A structured condition. Values are already checked and normalised by the parser. */
 export type FieldTerm =
   | { readonly kind: 'field'; readonly field: 'has'; readonly value: 'attachment'; readonly position: number }
-  | { readonly kind: 'field'; readonly field: 'filetype' | 'folder'; readonly value: string; readonly position: number }
+  | { readonly kind: 'field'; readonly field: 'filetype' | 'folder' | 'lang'; readonly value: string; readonly position: number }
   | { readonly kind: 'field'; readonly field: 'after' | 'before'; readonly value: number; readonly position: number }
   | { readonly kind: 'field'; readonly field: 'release' | 'thread'; readonly value: number; readonly position: number }
   | { readonly kind: 'field'; readonly field: 'dkim'; readonly value: DkimValue; readonly position: number }

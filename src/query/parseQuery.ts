@@ -193,6 +193,12 @@ function fieldTerm(spec: FieldSpec, token: Extract<Token, { type: 'term' }>, que
       return { kind: 'field', field: 'filetype', value: value.toLowerCase().replace(/^\./, ''), position: pos };
     case 'folder':
       return { kind: 'field', field: 'folder', value, position: pos };
+    case 'lang': {
+      const code = value.toLowerCase();
+      return /^[a-z]{2}$/.test(code)
+        ? { kind: 'field', field: 'lang', value: code, position: pos }
+        : fail(`lang: takes a two-letter language code such as en or fr, not "${value}"`);
+    }
     case 'id': {
       const n = Number(value);
       const id = Number.isInteger(n) && n > 0 ? n : value.replace(/^<|>$/g, '');

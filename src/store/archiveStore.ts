@@ -5,6 +5,7 @@ import type { QueryNode } from '../query/ast.js';
 import type { KeyRecord } from '../verify/keyRecord.js';
 import type { VerificationReport } from '../verify/report.js';
 import type { SignedAmendment } from '../publish/amendments.js';
+import type { MessageForms } from '../text/forms.js';
 
 /**
  * The boundary between the pipeline and a storage backend (SQLite now, PostgreSQL later). Nothing
@@ -24,6 +25,10 @@ export interface MessageRecord extends MessageFields {
   readonly attachments: readonly AttachmentRecord[];
   /** DKIM/ARC result made at ingest; null when verification was off. */
   readonly verification: VerificationReport | null;
+  /** The language of its text (ISO 639-1), detected at ingest (text/language.ts); null when unknown. */
+  readonly language: string | null;
+  /** What the full-text index holds besides the words as written: stems, words of unspaced scripts (text/forms.ts). */
+  readonly forms: MessageForms;
 }
 
 /** Where a message was found. A message found in several places has several. */
@@ -61,7 +66,7 @@ export interface SourceState {
   readonly done: boolean;
 }
 
-export interface StoredMessage extends Omit<MessageRecord, 'embeddedText' | 'warnings'> {
+export interface StoredMessage extends Omit<MessageRecord, 'embeddedText' | 'warnings' | 'forms'> {
   readonly id: number;
   readonly folder: string;
   readonly copyOf: number | null;
@@ -203,6 +208,8 @@ export interface Facets {
   readonly releases: readonly FacetCount[];
   readonly dkim: readonly FacetCount[];
   readonly attachmentTypes: readonly FacetCount[];
+  /** By detected language (ISO 639-1); messages of unknown language are not counted. */
+  readonly languages: readonly FacetCount[];
 }
 
 export type SearchSort = 'relevance' | 'date';

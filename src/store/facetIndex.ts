@@ -111,7 +111,18 @@ function ranked(counts: Uint32Array, names: readonly string[], top: number | nul
 
 const NONE = -1;
 
-type SingleFacet = 'from' | 'month' | 'folder' | 'release' | 'verdict';
+/** The language column from (message, language) rows: read apart from the other columns, through its own index (messages_lang). */
+function languageColumn(rows: Iterable<FacetPairRow>, maxId: number) {
+  const names = new Dictionary();
+  const codes = new Int32Array(maxId + 1).fill(NONE);
+  for (const r of rows) if (r.message <= maxId) codes[r.message] = names.of(r.value);
+  return { codes, names: names.values };
+}
+
+/** The rows languageColumn takes (the messages whose language is known). */
+export const LANGUAGES_SQL = 'SELECT id, lang FROM messages WHERE lang IS NOT NULL';
+
+type SingleFacet = 'from' | 'month' | 'folder' | 'release' | 'verdict' | 'language';
 
 export class FacetIndex {
   readonly maxId: number;
@@ -132,6 +143,7 @@ export class FacetIndex {
     recipients: Iterable<FacetPairRow>,
     attachmentTypes: Iterable<FacetPairRow>,
     attachmentFiles: Iterable<FacetPairRow>,
+    languages: Iterable<FacetPairRow> = [],
   ) {
     const maxId = messages.reduce((max, m) => Math.max(max, m.id), 0);
     this.maxId = maxId;
@@ -151,6 +163,7 @@ export class FacetIndex {
       folder: column((m) => m.folder),
       release: column((m) => (m.release === null ? 'unpublished' : String(m.release))),
       verdict: column((m) => m.verdict ?? 'unverified'),
+      language: languageColumn(languages, maxId),
     };
     this.dates = new Float64Array(maxId + 1).fill(Number.NaN);
     this.releases = new Int32Array(maxId + 1);
@@ -197,7 +210,7 @@ export class FacetIndex {
   }
 
   /** A single-valued column: each message's value as a code (-1: none) and the values by code. */
-  column(key: 'folder' | 'verdict'): { readonly codes: Int32Array; readonly names: readonly string[] } {
+  column(key: 'folder' | 'verdict' | 'language'): { readonly codes: Int32Array; readonly names: readonly string[] } {
     return this.#single[key];
   }
 
@@ -256,6 +269,7 @@ export class FacetIndex {
       releases: one('release', null),
       dkim: one('verdict', null),
       attachmentTypes: countMany(this.#types),
+      languages: one('language', null),
     };
   }
 }

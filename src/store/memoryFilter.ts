@@ -92,6 +92,10 @@ function fieldTest(term: FieldTerm, index: FacetIndex): IdTest | null {
         return f === folder || (f.startsWith(`${folder}/`) && f.length > folder.length + 1);
       });
     }
+    case 'lang': {
+      const lang = term.value;
+      return codeTest(index.column('language'), (name) => name === lang);
+    }
     case 'dkim': {
       // Never checked is NULL in SQL and "unverified" in the column; only none/unverified take it.
       const verdicts = new Set<string>(term.value in VERDICT_CLASSES ? VERDICT_CLASSES[term.value as keyof typeof VERDICT_CLASSES] : [term.value]);

@@ -63,6 +63,9 @@ export function messageRowOf(r: MessageRecord, folder: string, copyOf: number | 
     search_to: texts.searchTo,
     search_cc: texts.searchCc,
     search_bcc: texts.searchBcc,
+    lang: r.language,
+    forms_subject: r.forms.subject,
+    forms_body: r.forms.body,
   };
 }
 
@@ -165,5 +168,6 @@ export function storedMessageOf(
     parentMessageId: row.parent_message_id as string | null,
     parentEvidence: row.parent_evidence as ParentEvidence | null,
     verification: parts.verification,
+    language: (row.lang as string | null | undefined) ?? null,
   };
 }

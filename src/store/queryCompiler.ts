@@ -1,5 +1,6 @@
 import type { FieldTerm, QueryNode, TextTerm } from '../query/ast.js';
 import { VERDICT_CLASSES } from '../verify/report.js';
+import { withWordForms } from '../query/wordForms.js';
 
 /**
  * Compiles the query AST into a WHERE clause over `messages m`, for any store. A store supplies a
@@ -45,6 +46,8 @@ function fieldSql(d: QueryDialect, term: FieldTerm, params: unknown[]): string {
       return `m.thread_id = (SELECT thread_id FROM messages WHERE id = ${p(term.value)})`;
     case 'folder':
       return d.folderSql(term.value, params);
+    case 'lang':
+      return `m.lang = ${p(term.value)}`;
     case 'dkim': {
       // A class is a set of verdicts; "none" and "unverified" also take messages never checked (NULL).
       const verdicts: readonly string[] = term.value in VERDICT_CLASSES ? VERDICT_CLASSES[term.value as keyof typeof VERDICT_CLASSES] : [term.value];
@@ -80,8 +83,6 @@ export interface CompiledWhere {
   readonly params: unknown[];
   /** The positive content words of the query (not under a NOT), ORed: what ranks results (rankTerms). */
   readonly rank: string | null;
-  /** Every positive word, names and file names too, ORed: what snippets mark. */
-  readonly highlight: string | null;
   /** When the whole query is one full-text expression (no field condition): that expression. */
   readonly fullText: string | null;
   /**
@@ -197,7 +198,8 @@ export function positiveWords(node: QueryNode): TextTerm[] {
   return leaves;
 }
 
-export function compileWhere(d: QueryDialect, ast: QueryNode, params: unknown[] = []): CompiledWhere {
+export function compileWhere(d: QueryDialect, query: QueryNode, params: unknown[] = []): CompiledWhere {
+  const ast = withWordForms(query);
   const where = compileNode(d, ast, params);
   // A term the index cannot single out by field still ranks by its words.
   const ranked = rankTerms(ast);
@@ -218,7 +220,6 @@ export function compileWhere(d: QueryDialect, ast: QueryNode, params: unknown[] 
     where,
     params,
     rank: expressions(ranked),
-    highlight: expressions(positiveWords(ast)),
     fullText,
     split,
     matchRanks,

@@ -1,5 +1,8 @@
 import { UsageError } from '../errors.js';
 import type { SearchOptions, SnippetPart } from './archiveStore.js';
+import type { QueryNode } from '../query/ast.js';
+import { openingOf, snippetOf, wordMatcher } from '../text/snippets.js';
+import { positiveWords } from './queryCompiler.js';
 
 /** What every store's search shares: the cursor format, snippet markers, facet length. */
 
@@ -30,21 +33,35 @@ export function decodeCursor(text: string, sort: SearchOptions['sort']): Cursor 
   throw new CursorError('this cursor is not valid for this search (it belongs to another search or sort order)');
 }
 
-export const HIT_START = '\u0002';
-export const HIT_END = '\u0003';
+/** The columns a snippet is made from (SnippetRow), as every store names them. */
+export const SNIPPET_COLUMNS = 'id, subject, text_body, search_extra, search_from, search_to, search_cc, search_bcc, search_attachments, lang';
 
-export function snippetParts(text: string): SnippetPart[] {
-  const parts: SnippetPart[] = [];
-  for (const piece of text.split(HIT_START)) {
-    const end = piece.indexOf(HIT_END);
-    if (end < 0) {
-      if (piece) parts.push({ text: piece, hit: false });
-    } else {
-      parts.push({ text: piece.slice(0, end), hit: true });
-      if (end + 1 < piece.length) parts.push({ text: piece.slice(end + 1), hit: false });
-    }
+export interface SnippetRow {
+  readonly id: number | string;
+  readonly subject: string | null;
+  readonly text_body: string | null;
+  readonly search_extra: string;
+  readonly search_from: string;
+  readonly search_to: string;
+  readonly search_cc: string;
+  readonly search_bcc: string;
+  readonly search_attachments: string;
+  readonly lang: string | null;
+}
+
+/**
+ * Each hit's snippet, made from its own row (text/snippets.ts): the query's words marked where they
+ * are, or the opening of the text when the query has none or none is in the text.
+ */
+export function snippetsOf(rows: readonly SnippetRow[], query: QueryNode): Map<number, SnippetPart[]> {
+  const words = positiveWords(query);
+  const matcher = words.length > 0 ? wordMatcher(words) : null;
+  const snippets = new Map<number, SnippetPart[]>();
+  for (const r of rows) {
+    const texts = [r.text_body, r.subject, r.search_extra, r.search_from, r.search_to, r.search_cc, r.search_bcc, r.search_attachments];
+    snippets.set(Number(r.id), (matcher && snippetOf(texts, matcher, r.lang)) || openingOf(r.text_body));
   }
-  return parts;
+  return snippets;
 }
 
 /** Facet lists are cut to this many values (months are all kept). */

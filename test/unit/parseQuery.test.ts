@@ -98,10 +98,16 @@ test('dates name the start of a year, month or day', () => {
 });
 
 test('compiler: user text reaches FTS5 only quoted, SQL only as parameters; full-text siblings share one MATCH', () => {
-  const q = compileQuery(parseQuery('budget -draft subject:"north basin" has:attachment'));
+  const q = compileQuery(parseQuery('"budget" -"draft" subject:"north basin" has:attachment'));
   assert.equal((q.where.match(/MATCH/g) ?? []).length, 1);
   assert.deepEqual(q.params, ['(("budget") AND ({subject} : "north basin")) NOT ("draft")']);
   assert.equal(q.rank, '("budget") OR ({subject} : "north basin")');
+  // An unquoted word is also looked up as its stems, in the word-form columns, in the same MATCH.
+  const forms = compileQuery(parseQuery('running has:attachment'));
+  assert.equal((forms.where.match(/MATCH/g) ?? []).length, 1);
+  assert.ok((forms.params[0] as string).includes('("running") OR ({forms_subject forms_body} : ("runᚠen" OR "runningᚠfr" OR '), String(forms.params[0]));
+  const chinese = compileQuery(parseQuery('港口报告'));
+  assert.equal(chinese.fullText, '("港口报告") OR ({forms_subject forms_body} : "港口 报告")');
   const hostile = compileQuery(parseQuery(`"a"" OR 1=1; DROP TABLE messages; --"`));
   assert.ok(!hostile.where.includes('DROP'));
 });

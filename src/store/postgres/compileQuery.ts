@@ -25,6 +25,7 @@ export function postgresDialect(textSearch: string): QueryDialect {
   const config = `'${textSearch.replace(/[^a-z_]/g, '')}'::regconfig`;
   const dialect: QueryDialect = {
     param,
+    // Word forms are in the vector beside the words, with the weight of their part (schema 2).
     textExpression: (term) => (term.field && RECHECK[term.field] ? null : tsqueryOf(term, term.field ? FIELD_WEIGHT[term.field] : '')),
     textSql: (term, params) =>
       `(${dialect.matchSql(tsqueryOf(term, FIELD_WEIGHT[term.field!]), params)} AND m.${RECHECK[term.field!]} @@ to_tsquery(${config}, ${param(params, tsqueryOf(term))}))`,

@@ -21,25 +21,26 @@ const INSERT_MESSAGES_SQL = `
   INSERT INTO messages (id, sha256, size, message_id, subject, date_utc, date_header, from_name, from_addr, sender_json, to_json,
     cc_json, bcc_json, reply_to_json, in_reply_to, references_json, text_body, html_body, folder, attachment_count, headers_only,
     copy_of, thread_id, release_number, search_attachments, search_extra, parent_id, parent_evidence, parent_message_id, dkim_verdict,
-    search_from, search_to, search_cc, search_bcc, fts, fts_to, fts_cc, fts_bcc, fts_attachments)
+    search_from, search_to, search_cc, search_bcc, lang, forms_subject, forms_body, fts, fts_to, fts_cc, fts_bcc, fts_attachments)
   SELECT u.id, u.sha256, u.size, u.message_id, u.subject, u.date_utc, u.date_header, u.from_name, u.from_addr, u.sender_json, u.to_json,
     u.cc_json, u.bcc_json, u.reply_to_json, u.in_reply_to, u.references_json, u.text_body, u.html_body, u.folder, u.attachment_count,
     u.headers_only, u.copy_of, u.thread_id, u.release_number, u.search_attachments, u.search_extra, u.parent_id, u.parent_evidence,
-    u.parent_message_id, u.dkim_verdict, u.search_from, u.search_to, u.search_cc, u.search_bcc,
+    u.parent_message_id, u.dkim_verdict, u.search_from, u.search_to, u.search_cc, u.search_bcc, u.lang, u.forms_subject, u.forms_body,
     setweight(to_tsvector(c.ts, u.w_subject), 'A') || setweight(to_tsvector(c.ts, u.w_from), 'B')
-      || setweight(to_tsvector(c.ts, u.w_recipients), 'C') || setweight(to_tsvector(c.ts, u.w_body), 'D'),
+      || setweight(to_tsvector(c.ts, u.w_recipients), 'C') || setweight(to_tsvector(c.ts, u.w_body), 'D')
+      || setweight(to_tsvector(c.ts, u.w_forms_subject), 'A') || setweight(to_tsvector(c.ts, u.w_forms_body), 'D'),
     to_tsvector(c.ts, u.w_to), to_tsvector(c.ts, u.w_cc), to_tsvector(c.ts, u.w_bcc), to_tsvector(c.ts, u.w_attachments)
   FROM (SELECT text_search AS ts FROM archive_state) c, unnest(
     $1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
     $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::int[], $21::int[],
     $22::bigint[], $23::bigint[], $24::int[], $25::text[], $26::text[], $27::bigint[], $28::text[], $29::text[], $30::text[],
-    $31::text[], $32::text[], $33::text[], $34::text[],
-    $35::text[], $36::text[], $37::text[], $38::text[], $39::text[], $40::text[], $41::text[], $42::text[])
+    $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[], $37::text[],
+    $38::text[], $39::text[], $40::text[], $41::text[], $42::text[], $43::text[], $44::text[], $45::text[], $46::text[], $47::text[])
   AS u(id, sha256, size, message_id, subject, date_utc, date_header, from_name, from_addr, sender_json, to_json,
     cc_json, bcc_json, reply_to_json, in_reply_to, references_json, text_body, html_body, folder, attachment_count, headers_only,
     copy_of, thread_id, release_number, search_attachments, search_extra, parent_id, parent_evidence, parent_message_id, dkim_verdict,
-    search_from, search_to, search_cc, search_bcc,
-    w_subject, w_from, w_recipients, w_body, w_to, w_cc, w_bcc, w_attachments)`;
+    search_from, search_to, search_cc, search_bcc, lang, forms_subject, forms_body,
+    w_subject, w_from, w_recipients, w_body, w_to, w_cc, w_bcc, w_attachments, w_forms_subject, w_forms_body)`;
 
 /** Inserts messages rows (objects keyed by MESSAGE_COLUMNS), computing their search vectors. */
 export async function insertMessageRows(db: Db, list: readonly Row[]): Promise<void> {
@@ -57,6 +58,8 @@ export async function insertMessageRows(db: Db, list: readonly Row[]): Promise<v
     words((r) => text(r, 'search_cc')),
     words((r) => text(r, 'search_bcc')),
     words((r) => text(r, 'search_attachments')),
+    words((r) => text(r, 'forms_subject')),
+    words((r) => text(r, 'forms_body')),
   ]);
 }
 

@@ -1,31 +1,23 @@
 import type pg from 'pg';
 import type { QueryNode } from '../../query/ast.js';
-import type { MessageSummary, SearchOptions, SearchResult, SnippetPart } from '../archiveStore.js';
-import { ATTACHMENT_FILES_SQL, attachmentFileValues, FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf } from '../facetIndex.js';
-import { decodeCursor, pageOf, HIT_END, HIT_START, snippetParts } from '../searchPages.js';
+import type { MessageSummary, SearchOptions, SearchResult } from '../archiveStore.js';
+import { ATTACHMENT_FILES_SQL, attachmentFileValues, FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf, LANGUAGES_SQL } from '../facetIndex.js';
+import { decodeCursor, pageOf, SNIPPET_COLUMNS, snippetsOf, type SnippetRow } from '../searchPages.js';
 import { compilePostgresQuery, postgresDialect } from './compileQuery.js';
 import { hasWords, idSetSql } from '../queryCompiler.js';
 import { memberTest, memoryTestWith } from '../memoryFilter.js';
 import { RANK_WEIGHTS } from './textSearch.js';
 
-/**
- * Addresses and file names cut into words for the snippet, as the index cut them (PostgreSQL's
- * parser would keep "ana@harbour.example.org" whole and never mark "harbour" in it).
- */
-const ADDRESS_WORDS = `translate(concat_ws(' ', search_from, search_to, search_cc, search_attachments), '@._-/+=:', '        ')`;
-
 type Summaries = (ids: readonly number[]) => Promise<MessageSummary[]>;
-
-/** Snippets come from at most this much of a text (and of attached messages' text): ts_headline parses all it is given. */
-const SNIPPET_SOURCE_CHARS = 20000;
 
 /** The rows the in-memory facet index is built from. */
 export async function facetIndexPostgres(db: pg.Pool): Promise<FacetIndex> {
-  const [messages, recipients, types, files] = await Promise.all([
+  const [messages, recipients, types, files, languages] = await Promise.all([
     db.query({ text: `SELECT ${FACET_MESSAGE_COLUMNS} FROM messages`, rowMode: 'array' }),
     db.query({ text: "SELECT message, address FROM addresses WHERE role IN ('to', 'cc')", rowMode: 'array' }),
     db.query({ text: 'SELECT message, content_type FROM attachments WHERE inline = 0', rowMode: 'array' }),
     db.query({ text: ATTACHMENT_FILES_SQL, rowMode: 'array' }),
+    db.query({ text: LANGUAGES_SQL, rowMode: 'array' }),
   ]);
   const pairs = (rows: Array<[number, string]>) => rows.map(([message, value]) => ({ message, value }));
   return new FacetIndex(
@@ -33,6 +25,7 @@ export async function facetIndexPostgres(db: pg.Pool): Promise<FacetIndex> {
     pairs(recipients.rows as Array<[number, string]>),
     pairs(types.rows as Array<[number, string]>),
     attachmentFileValues(files.rows as unknown[][]),
+    pairs((languages.rows as Array<[string, string]>).map(([id, lang]) => [Number(id), lang])),
   );
 }
 
@@ -119,20 +112,10 @@ export async function searchPostgres(
   }
   const { page, nextCursor, ids } = pageOf(rows, limit, sort, upto);
 
-  const snippets = new Map<number, SnippetPart[]>();
-  if (ids.length > 0 && q.highlight !== null) {
-    const options = `StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=16, MinWords=6, ShortWord=0, HighlightAll=false, MaxFragments=1, FragmentDelimiter=…`;
-    const result = await db.query(
-      `SELECT id, ts_headline(${config}, concat_ws(' ', left(text_body, ${SNIPPET_SOURCE_CHARS}), subject, left(search_extra, ${SNIPPET_SOURCE_CHARS}), ${ADDRESS_WORDS}), to_tsquery(${config}, $2), $3) AS text
-       FROM messages WHERE id = ANY($1::bigint[])`,
-      [ids, q.highlight, options],
-    );
-    for (const r of result.rows as Array<{ id: number; text: string }>) snippets.set(r.id, snippetParts(r.text.replace(/\s+/g, ' ')));
-  }
-  if (ids.length > 0 && q.highlight === null) {
-    const result = await db.query(`SELECT id, substr(coalesce(text_body, ''), 1, 200) AS text FROM messages WHERE id = ANY($1::bigint[])`, [ids]);
-    for (const r of result.rows as Array<{ id: number; text: string }>) snippets.set(r.id, [{ text: `${r.text.replace(/\s+/g, ' ').trim()}…`, hit: false }]);
-  }
+  const snippets = snippetsOf(
+    ids.length > 0 ? ((await db.query(`SELECT ${SNIPPET_COLUMNS} FROM messages WHERE id = ANY($1::bigint[])`, [ids])).rows as SnippetRow[]) : [],
+    ast,
+  );
   const [counted, messages] = await Promise.all([totalQuery, summaries(ids)]);
   const byId = new Map(messages.map((m) => [m.id, m]));
   return {

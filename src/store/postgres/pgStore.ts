@@ -35,6 +35,8 @@ import { describeConnection } from './connection.js';
 import type { TableTransfer } from '../transfer.js';
 import { postgresTransfer } from './pgTransfer.js';
 import { refreshTermDocs } from './termDocs.js';
+import { tsvectorWords } from './textSearch.js';
+import { textAnalysis } from '../../text/analysis.js';
 
 // bigint and numeric arrive as strings by default; every number we store fits a double exactly.
 pg.types.setTypeParser(pg.types.builtins.INT8, Number);
@@ -588,6 +590,36 @@ async function keyUseRows(db: Db, sql: string): Promise<KeyUse[]> {
   return (await rows(db, sql)).map((r) => ({ name: r.key_name as string, messages: r.n as number }));
 }
 
+/**
+ * Schema 2 for an archive that already has messages: each message's language and word forms,
+ * computed as ingest now does, added to its vector (which had none).
+ */
+async function backfillWordForms(db: pg.PoolClient): Promise<void> {
+  for (let after = 0; ;) {
+    const { rows: batch } = await db.query<{ id: string; subject: string | null; text_body: string | null; search_extra: string }>(
+      'SELECT id, subject, text_body, search_extra FROM messages WHERE id > $1 ORDER BY id LIMIT 1000',
+      [after],
+    );
+    if (batch.length === 0) return;
+    const analysed = batch.map((r) => textAnalysis(r.subject, r.text_body, r.search_extra));
+    await db.query(
+      `UPDATE messages m SET lang = u.lang, forms_subject = u.fs, forms_body = u.fb,
+         fts = m.fts || setweight(to_tsvector(c.ts, u.ws), 'A') || setweight(to_tsvector(c.ts, u.wb), 'D')
+       FROM (SELECT text_search AS ts FROM archive_state) c, unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, lang, fs, fb, ws, wb)
+       WHERE m.id = u.id`,
+      [
+        batch.map((r) => r.id),
+        analysed.map((a) => a.language),
+        analysed.map((a) => a.forms.subject),
+        analysed.map((a) => a.forms.body),
+        analysed.map((a) => tsvectorWords(a.forms.subject)),
+        analysed.map((a) => tsvectorWords(a.forms.body)),
+      ],
+    );
+    after = Number(batch.at(-1)!.id);
+  }
+}
+
 /** Creates or upgrades the schema (inside the writer lock, so two writers never race). */
 async function migrate(db: pg.PoolClient, stemming: Stemming): Promise<void> {
   await db.query('CREATE TABLE IF NOT EXISTS epistola_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
@@ -597,6 +629,7 @@ async function migrate(db: pg.PoolClient, stemming: Stemming): Promise<void> {
     await db.query('BEGIN');
     try {
       await db.query(PG_MIGRATIONS[v]!);
+      if (v === 1) await backfillWordForms(db);
       if (v === 0) await db.query('UPDATE archive_state SET text_search = $1::regconfig', [TEXT_SEARCH[stemming]]);
       await db.query('INSERT INTO epistola_schema (version) VALUES ($1)', [v + 1]);
       await db.query('COMMIT');

@@ -203,6 +203,15 @@ export const PG_MIGRATIONS: readonly string[] = [
     amendment INTEGER NOT NULL REFERENCES amendments(seq)
   );
   `,
+  // 2: search in every language, as SQLite's schema 10: each message's language, and its word forms
+  // (text/forms.ts) in the vector with the weight of their part: subject forms A, body forms D. An
+  // archive that has messages gets them from backfillWordForms (pgStore.ts).
+  `
+  ALTER TABLE messages ADD COLUMN lang TEXT;
+  ALTER TABLE messages ADD COLUMN forms_subject TEXT NOT NULL DEFAULT '';
+  ALTER TABLE messages ADD COLUMN forms_body TEXT NOT NULL DEFAULT '';
+  CREATE INDEX messages_lang ON messages(lang);
+  `,
 ];
 
 /** The text search configurations `init --stemming` chooses between. */

@@ -38,6 +38,8 @@ export const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
  * `:*` on the last for a prefix, and a weight letter to stay within one part of the message.
  */
 export function tsqueryOf(term: TextTerm, weight: string = ''): string {
+  // Word forms (query/wordForms.ts): any of the values, each as a term of its own.
+  if (term.forms && term.forms.length > 1) return `(${term.forms.map((value) => tsqueryOf({ ...term, value, forms: [value] }, weight)).join(' | ')})`;
   const words = searchWords(term.value).split(' ').filter(Boolean);
   if (words.length === 0) words.push(NO_WORD);
   const operands = words.map((w, i) => `'${w}':${i === words.length - 1 && term.prefix ? '*' : ''}${weight}`.replace(/:$/, ''));

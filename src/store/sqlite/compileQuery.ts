@@ -17,11 +17,26 @@ const COLUMNS: Record<NonNullable<TextTerm['field']>, string> = {
   bcc: '{search_bcc}',
 };
 
-/** bm25 weights, in the FTS column order: a word in the subject counts most, then the sender. */
-export const BM25_WEIGHTS = [10, 4, 2, 2, 1, 1, 2, 0.5] as const;
+/** The word-form columns (schema 10) a term looked up among forms reads, by field. */
+const FORMS_COLUMNS: Record<'subject' | 'body' | 'any', string> = {
+  subject: '{forms_subject}',
+  body: '{forms_body}',
+  any: '{forms_subject forms_body}',
+};
+
+/**
+ * bm25 weights, in the FTS column order: a word in the subject counts most, then the sender; a word
+ * form (a stem, a cut Chinese word) counts less than the word as written, so exact matches rank first.
+ */
+export const BM25_WEIGHTS = [10, 4, 2, 2, 1, 1, 2, 0.5, 3, 0.5] as const;
 
 export function ftsLeaf(term: TextTerm): string {
-  const quoted = `"${term.value.replace(/"/g, '""')}"${term.prefix ? '*' : ''}`;
+  const quote = (value: string) => `"${value.replace(/"/g, '""')}"`;
+  const quoted = `${quote(term.value)}${term.prefix ? '*' : ''}`;
+  if (term.forms) {
+    const any = term.forms.length === 1 ? quote(term.forms[0]!) : `(${term.forms.map(quote).join(' OR ')})`;
+    return `${FORMS_COLUMNS[term.field === 'subject' || term.field === 'body' ? term.field : 'any']} : ${any}`;
+  }
   return term.field ? `${COLUMNS[term.field]} : ${quoted}` : quoted;
 }
 

@@ -3,7 +3,7 @@ import type { QueryNode } from '../../query/ast.js';
 import type { RankedRow, RankTask } from './rankTask.js';
 import type { RankPool } from './rankPool.js';
 import { runRankTask } from './rankTask.js';
-import { ftsLeaf } from './compileQuery.js';
+import { compileQuery } from './compileQuery.js';
 import { hasWords } from '../queryCompiler.js';
 
 /**
@@ -83,8 +83,9 @@ export async function refreshRankedWordsWith(pool: RankPool, db: Database.Databa
   return plan.terms.length;
 }
 
+/** The expression a search for the word alone matches and ranks with: the word and its forms (query/wordForms.ts). */
 function wordExpression(term: string): string {
-  return ftsLeaf({ kind: 'text', field: null, value: term, phrase: false, prefix: false, position: 0 });
+  return compileQuery({ kind: 'text', field: null, value: term, phrase: false, prefix: false, position: 0 }).fullText!;
 }
 
 /**
@@ -95,7 +96,8 @@ function wordExpression(term: string): string {
 export function rankedWordList(db: Database.Database, ast: QueryNode, now: { readonly messages: number; readonly maxId: number }): RankedRow[] | null {
   const words = ast.kind === 'and' ? ast.children.filter(hasWords) : [ast];
   const term = words.length === 1 ? words[0]! : null;
-  if (term?.kind !== 'text' || term.field !== null || term.prefix) return null;
+  // A quoted word is looked up as written only: its ranking is not the list's.
+  if (term?.kind !== 'text' || term.field !== null || term.prefix || term.phrase) return null;
   // One word that folds to ASCII letters and digits (English, French…): there this folding is
   // exactly unicode61's. Anything else (ß, ł, other scripts, punctuation) is scored live.
   const word = term.value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();

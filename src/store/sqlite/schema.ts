@@ -2,14 +2,43 @@
  * SQLite schema, versioned with PRAGMA user_version. Every table here can be rebuilt from the blob
  * store (raw messages) and the release records; see docs/storage-format.md.
  */
+import type Database from 'better-sqlite3';
+import { textAnalysis } from '../../text/analysis.js';
+import { STEM_MARK } from '../../text/stems.js';
+
 /** Rebuilds term_docs from the full-text index's vocabulary (words in more than one message). */
 export const REFRESH_TERM_DOCS = `
   CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, 'messages_fts', 'row');
   DELETE FROM term_docs;
-  INSERT INTO term_docs (term, docs) SELECT term, doc FROM temp.fts_vocab WHERE doc > 1;
+  INSERT INTO term_docs (term, docs) SELECT term, doc FROM temp.fts_vocab WHERE doc > 1 AND term NOT LIKE '%${STEM_MARK}%';
 `;
 
-export const MIGRATIONS: readonly string[] = [
+/** The full-text table of schema 10: the texts as written, then their word forms (text/forms.ts) by part. */
+const FTS_COLUMNS = 'subject, search_from, search_to, search_cc, search_bcc, text_body, search_attachments, search_extra, forms_subject, forms_body';
+
+/** A migration step: SQL, or code for what SQL alone cannot compute (run in the same transaction). */
+export type Migration = string | ((db: Database.Database) => void);
+
+/**
+ * Schema 10 for an archive that already has messages: each message's language and word forms,
+ * computed as ingest now does, then the full-text index rebuilt over the new columns.
+ */
+function backfillWordForms(db: Database.Database): void {
+  const update = db.prepare('UPDATE messages SET lang = ?, forms_subject = ?, forms_body = ? WHERE id = ?');
+  const read = db.prepare('SELECT id, subject, text_body, search_extra FROM messages WHERE id > ? ORDER BY id LIMIT 1000').raw();
+  for (let after = 0; ;) {
+    const rows = read.all(after) as Array<[number, string | null, string | null, string]>;
+    if (rows.length === 0) break;
+    for (const [id, subject, text, extra] of rows) {
+      const { language, forms } = textAnalysis(subject, text, extra);
+      update.run(language, forms.subject, forms.body, id);
+      after = id;
+    }
+  }
+  db.exec(`INSERT INTO messages_fts(messages_fts) VALUES ('rebuild'); ${REFRESH_TERM_DOCS}`);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE messages (
     id INTEGER PRIMARY KEY,            -- permanent public number, assigned once in ingest order
@@ -239,4 +268,20 @@ export const MIGRATIONS: readonly string[] = [
     max_id INTEGER NOT NULL
   );
   `,
+  // 10: search in every language. Each message's language (a facet and `lang:`), and its word forms
+  // (stems in its language, words of Chinese, Japanese and Thai runs cut apart) in two full-text
+  // columns of their own, so that a stem never passes for the word as written (text/forms.ts).
+  `
+  ALTER TABLE messages ADD COLUMN lang TEXT;
+  ALTER TABLE messages ADD COLUMN forms_subject TEXT NOT NULL DEFAULT '';
+  ALTER TABLE messages ADD COLUMN forms_body TEXT NOT NULL DEFAULT '';
+  CREATE INDEX messages_lang ON messages(lang);
+  DROP TABLE messages_fts;
+  CREATE VIRTUAL TABLE messages_fts USING fts5(
+    ${FTS_COLUMNS},
+    content='messages', content_rowid='id',
+    tokenize = "unicode61 remove_diacritics 2"
+  );
+  `,
+  backfillWordForms,
 ];

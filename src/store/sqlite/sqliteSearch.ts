@@ -1,14 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { QueryNode } from '../../query/ast.js';
-import type { Facets, MessageSummary, SearchOptions, SearchResult, SnippetPart } from '../archiveStore.js';
+import type { Facets, MessageSummary, SearchOptions, SearchResult } from '../archiveStore.js';
 import type { RankPool } from './rankPool.js';
 import { rankedWordList } from './rankedWords.js';
 import { mergeRanked, runRankTask, type RankedRow, type RankTask } from './rankTask.js';
 import { BM25_WEIGHTS, compileQuery, sqliteDialect, type CompiledQuery } from './compileQuery.js';
-import { idSetSql, positiveWords, rankTerms } from '../queryCompiler.js';
+import { idSetSql, rankTerms } from '../queryCompiler.js';
 import { memberTest, memoryTest, type IdSets, type IdTest } from '../memoryFilter.js';
-import { ATTACHMENT_FILES_SQL, attachmentFileValues, FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf } from '../facetIndex.js';
-import { decodeCursor, pageOf, HIT_END, HIT_START, snippetParts } from '../searchPages.js';
+import { ATTACHMENT_FILES_SQL, attachmentFileValues, FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf, LANGUAGES_SQL } from '../facetIndex.js';
+import { decodeCursor, pageOf, SNIPPET_COLUMNS, snippetsOf, type SnippetRow } from '../searchPages.js';
+import { foldedWords } from '../../text/words.js';
 
 type Summaries = (ids: readonly number[]) => MessageSummary[];
 
@@ -25,6 +26,7 @@ export function facetIndexSqlite(db: Database.Database): FacetIndex {
     pairs(`SELECT message, address FROM addresses WHERE role IN ('to', 'cc')`),
     pairs('SELECT message, content_type FROM attachments WHERE inline = 0'),
     attachmentFileValues(db.prepare(ATTACHMENT_FILES_SQL).raw().all() as unknown[][]),
+    pairs(LANGUAGES_SQL.replace('FROM messages', 'FROM messages INDEXED BY messages_lang')),
   );
 }
 
@@ -127,16 +129,6 @@ function estimatedMatches(db: Database.Database, ast: QueryNode): number {
     total += Math.min(...counts);
   }
   return total;
-}
-
-/** A value cut into words and folded as FTS5's unicode61 remove_diacritics tokenizer does (lower case, no accents). */
-function foldedWords(value: string): string[] {
-  return value
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
 }
 
 /** The first page from a common word's champion list (rankedWords.ts), or null when it has none or cannot fill the page. */
@@ -301,13 +293,10 @@ export async function searchSqlite(db: Database.Database, ast: QueryNode, option
       .all(...params, ...(cursor ? [cursor.k, cursor.k, cursor.i] : []), limit + 1) as typeof rows;
   }
   const { page, nextCursor, ids } = pageOf(rows, limit, sort, upto);
-  const snippets = q.highlight !== null ? highlighted(db, ast, q.highlight, ids) : new Map<number, SnippetPart[]>();
-  // A message found without any of the words (an OR with a field, or no words at all) shows its opening.
-  for (const [id, opening] of openings(
-    db,
-    ids.filter((id) => !snippets.has(id)),
-  ))
-    snippets.set(id, opening);
+  const snippets = snippetsOf(
+    db.prepare(`SELECT ${SNIPPET_COLUMNS} FROM messages WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as SnippetRow[],
+    ast,
+  );
   const byId = new Map(summaries(ids).map((m) => [m.id, m]));
   return {
     total,
@@ -316,72 +305,4 @@ export async function searchSqlite(db: Database.Database, ast: QueryNode, option
     nextCursor,
     facets: fast ? fast.facets : all && options.facets ? context.facetIndex().facets(all) : null,
   };
-}
-
-/** The opening of each message's text, for results without words to show. */
-function openings(db: Database.Database, ids: readonly number[]): Map<number, SnippetPart[]> {
-  const snippets = new Map<number, SnippetPart[]>();
-  if (ids.length === 0) return snippets;
-  for (const [id, text] of db
-    .prepare(`SELECT id, substr(coalesce(text_body, ''), 1, 200) FROM messages WHERE id IN (SELECT value FROM json_each(?))`)
-    .raw()
-    .all(JSON.stringify(ids)) as Array<[number, string]>) {
-    snippets.set(id, [{ text: `${text.replace(/\s+/g, ' ').trim()}…`, hit: false }]);
-  }
-  return snippets;
-}
-
-/**
- * Highlighted snippets, one look-up per message (`rowid IN (…)` made FTS5 run the query once per
- * value anyway, with more overhead). A prefix word is first replaced by the words it stands for
- * in term_docs: FTS5 sets a prefix up by merging the index of every word it covers, ~0.75 ms for
- * each of the 20 look-ups of `dredg*` at 100k messages (measured). term_docs is refreshed after an
- * ingest; a message whose word it does not know yet is looked up with the prefix itself.
- */
-function highlighted(db: Database.Database, ast: QueryNode, words: string, ids: readonly number[]): Map<number, SnippetPart[]> {
-  const lookUp = db
-    .prepare(`SELECT snippet(messages_fts, -1, '${HIT_START}', '${HIT_END}', '…', 16) FROM messages_fts WHERE messages_fts MATCH ? AND rowid = ?`)
-    .pluck();
-  const hasPrefix = positiveWords(ast).some((t) => t.prefix);
-  const following = db.prepare('SELECT term FROM term_docs WHERE term >= ? ORDER BY term LIMIT ?').pluck();
-  const expanded = hasPrefix ? withoutPrefixes(ast, (stem) => (following.all(stem, MAX_EXPANSION + 1) as string[]).filter((w) => w.startsWith(stem))) : null;
-  const indexed = db.prepare('SELECT * FROM messages_fts WHERE rowid = ?').raw();
-  const snippets = new Map<number, SnippetPart[]>();
-  for (const id of ids) {
-    // A short prefix stands for more words than is worth spelling out (`c*`: 55 ms a look-up at
-    // 100k messages); then the words this message has that start with it are spelled out instead.
-    const own = hasPrefix && expanded === null ? withoutPrefixes(ast, ownWords(indexed.get(id) as unknown[] | undefined)) : null;
-    // The rowid goes in as a BigInt: bound as a JS number (a REAL), FTS5 ignores `rowid = ?` next to
-    // MATCH and returns every match, so every hit showed the first hit's snippet.
-    const rowid = BigInt(id);
-    const text = ((expanded ?? own) !== null ? lookUp.get(expanded ?? own, rowid) : undefined) ?? lookUp.get(words, rowid);
-    if (text !== undefined) snippets.set(id, snippetParts((text as string).replace(/\s+/g, ' ')));
-  }
-  return snippets;
-}
-
-const MAX_EXPANSION = 32;
-
-/** The words of a message's indexed columns, for `withoutPrefixes`: those starting with a stem. */
-function ownWords(row: readonly unknown[] | undefined): (stem: string) => string[] {
-  const present = [...new Set((row ?? []).flatMap((value) => (typeof value === 'string' ? foldedWords(value) : [])))].sort();
-  return (stem) => present.filter((w) => w.startsWith(stem)).slice(0, MAX_EXPANSION);
-}
-
-/**
- * The highlight expression with each prefix word spelled out as the words `wordsFor` gives for
- * its stem (null: no words, or more than MAX_EXPANSION).
- */
-function withoutPrefixes(ast: QueryNode, wordsFor: (stem: string) => string[]): string | null {
-  const leaves: string[] = [];
-  for (const t of positiveWords(ast)) {
-    if (!t.prefix) {
-      leaves.push(sqliteDialect.textExpression(t)!);
-      continue;
-    }
-    const words = wordsFor(foldedWords(t.value).join(' '));
-    if (words.length === 0 || words.length > MAX_EXPANSION) return null;
-    leaves.push(`(${sqliteDialect.or(words.map((w) => sqliteDialect.textExpression({ ...t, value: w, prefix: false })!))})`);
-  }
-  return sqliteDialect.or(leaves);
 }

@@ -57,12 +57,14 @@ function prepareStatements(db: Database.Database) {
     insertMessage: db.prepare(`INSERT INTO messages (sha256, size, message_id, subject, date_utc, date_header,
       from_name, from_addr, sender_json, to_json, cc_json, bcc_json, reply_to_json, in_reply_to, references_json,
       text_body, html_body, folder, attachment_count, headers_only, copy_of,
-      search_addresses, search_from, search_to, search_cc, search_bcc, search_attachments, search_extra, dkim_verdict)
+      search_addresses, search_from, search_to, search_cc, search_bcc, search_attachments, search_extra, dkim_verdict,
+      lang, forms_subject, forms_body)
       VALUES (@sha256, @size, @message_id, @subject, @date_utc, @date_header, @from_name, @from_addr, @sender_json, @to_json, @cc_json,
       @bcc_json, @reply_to_json, @in_reply_to, @references_json, @text_body, @html_body, @folder, @attachment_count, @headers_only, @copy_of,
-      '', @search_from, @search_to, @search_cc, @search_bcc, @search_attachments, @search_extra, @dkim_verdict)`),
-    insertFts: db.prepare(`INSERT INTO messages_fts (rowid, subject, search_from, search_to, search_cc, search_bcc, text_body, search_attachments, search_extra)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      '', @search_from, @search_to, @search_cc, @search_bcc, @search_attachments, @search_extra, @dkim_verdict,
+      @lang, @forms_subject, @forms_body)`),
+    insertFts: db.prepare(`INSERT INTO messages_fts (rowid, subject, search_from, search_to, search_cc, search_bcc, text_body, search_attachments, search_extra,
+      forms_subject, forms_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertAddress: db.prepare('INSERT INTO addresses (message, role, position, name, address) VALUES (?, ?, ?, ?, ?)'),
     insertAttachment: db.prepare(`INSERT INTO attachments (message, idx, filename, content_type, size, sha256, inline, content_id, embedded_subject)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -161,7 +163,11 @@ export class SqliteStore implements ArchiveWriter {
     if (version < MIGRATIONS.length) {
       if (readonly) throw new DataDirError(`${path} needs a schema upgrade: run any writing command (epistola ingest) first`);
       db.transaction(() => {
-        for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+        for (let v = version; v < MIGRATIONS.length; v++) {
+          const step = MIGRATIONS[v]!;
+          if (typeof step === 'string') db.exec(step);
+          else if (version > 0) step(db); // code steps convert existing rows: a new archive has none
+        }
         db.pragma(`user_version = ${MIGRATIONS.length}`);
       })();
       // Schema 9 adds champion lists; an archive upgraded to it gets them now, not at its next ingest.
@@ -184,7 +190,19 @@ export class SqliteStore implements ArchiveWriter {
     const copyOf = r.messageId ? ((s.firstWithId.get(r.messageId) as number | undefined) ?? null) : null;
     const row = messageRowOf(r, item.provenance.folder, copyOf);
     const id = Number(s.insertMessage.run(row).lastInsertRowid);
-    s.insertFts.run(id, r.subject, row.search_from, row.search_to, row.search_cc, row.search_bcc, r.text, row.search_attachments, r.embeddedText);
+    s.insertFts.run(
+      id,
+      r.subject,
+      row.search_from,
+      row.search_to,
+      row.search_cc,
+      row.search_bcc,
+      r.text,
+      row.search_attachments,
+      r.embeddedText,
+      r.forms.subject,
+      r.forms.body,
+    );
     for (const [role, position, name, address] of addressRows(r)) s.insertAddress.run(id, role, position, name, address);
     for (const a of r.attachments) {
       s.insertAttachment.run(id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject);

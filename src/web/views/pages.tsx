@@ -95,6 +95,8 @@ function facetTerm(kind: keyof Facets, value: string): string | null {
       return value.includes('/') ? null : `filetype:${quote(value)}`;
     case 'releases':
       return /^\d+$/.test(value) ? `release:${value}` : null;
+    case 'languages':
+      return `lang:${value}`;
   }
 }
 
@@ -144,6 +146,7 @@ export function SearchPage(props: { ctx: PageContext; query: string; sort: strin
               <FacetList ctx={ctx} query={query} kind="folders" title={ctx.t.facetsFolders} values={result.facets.folders} />
               <FacetList ctx={ctx} query={query} kind="dkim" title={ctx.t.facetsDkim} values={result.facets.dkim} />
               <FacetList ctx={ctx} query={query} kind="attachmentTypes" title={ctx.t.facetsTypes} values={result.facets.attachmentTypes} />
+              <FacetList ctx={ctx} query={query} kind="languages" title={ctx.t.facetsLanguages} values={result.facets.languages} />
             </aside>
           ) : null}
           {result.hits.length === 0 ? <p>{ctx.t.noResults}</p> : null}

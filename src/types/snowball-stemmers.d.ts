@@ -1,0 +1,8 @@
+/** The part of snowball-stemmers (CommonJS, untyped) that text/stems.ts uses. */
+declare module 'snowball-stemmers' {
+  interface Stemmer {
+    stem(word: string): string;
+  }
+  const snowball: { newStemmer(algorithm: string): Stemmer; algorithms(): string[] };
+  export default snowball;
+}
