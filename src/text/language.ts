@@ -59,6 +59,9 @@ const SCRIPTS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\p{Script=Hebrew}/gu, 'he'],
 ];
 
+/** Letters of an alphabet to one character of Chinese or Japanese, roughly, as information goes. */
+const CHARS_PER_WORD = 4;
+
 /** The language of a text (ISO 639-1), or null when there is too little text or no clear answer. */
 export function detectLanguage(text: string): string | null {
   const letters = text.match(/\p{L}/gu)?.length ?? 0;
@@ -66,9 +69,13 @@ export function detectLanguage(text: string): string | null {
   const count = (re: RegExp) => text.match(re)?.length ?? 0;
   const kana = count(SCRIPTS[0]![0]);
   const han = count(SCRIPTS[2]![0]);
+  // A Chinese or Japanese character is about a word, an English word about 4–5 letters: by words, a
+  // message in Chinese with an English footer or P.S. is mostly Chinese.
+  const byWords = (chars: number) => chars * CHARS_PER_WORD >= letters - chars;
   // Japanese mixes kana and kanji; Chinese has kanji only.
-  if (kana > 0 && kana + han >= letters * 0.3) return 'ja';
-  for (const [re, lang] of SCRIPTS.slice(1)) if (count(re) >= letters * 0.3) return lang;
+  if (kana > 0 && byWords(kana + han)) return 'ja';
+  if (byWords(han)) return 'zh';
+  for (const [re, lang] of SCRIPTS.slice(1)) if (lang !== 'zh' && count(re) >= letters * 0.3) return lang;
   const found = franc(text, { minLength: MIN_LETTERS, only: ONLY });
   return ISO1[found] ?? null;
 }
