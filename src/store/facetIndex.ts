@@ -111,15 +111,15 @@ function ranked(counts: Uint32Array, names: readonly string[], top: number | nul
 
 const NONE = -1;
 
-/** The language column from (message, language) rows: read apart from the other columns, through its own index (messages_lang). */
-function languageColumn(rows: Iterable<FacetPairRow>, maxId: number) {
+/** A single-valued column from (message, value) entries: each message's value as a code (-1: none). */
+function singleColumn(entries: Iterable<readonly [id: number, value: string | null]>, maxId: number) {
   const names = new Dictionary();
   const codes = new Int32Array(maxId + 1).fill(NONE);
-  for (const r of rows) if (r.message <= maxId) codes[r.message] = names.of(r.value);
+  for (const [id, value] of entries) if (value !== null && id <= maxId) codes[id] = names.of(value);
   return { codes, names: names.values };
 }
 
-/** The rows languageColumn takes (the messages whose language is known). */
+/** The (message, language) rows of the language column: read apart from the other columns, through their own index (messages_lang). */
 export const LANGUAGES_SQL = 'SELECT id, lang FROM messages WHERE lang IS NOT NULL';
 
 type SingleFacet = 'from' | 'month' | 'folder' | 'release' | 'verdict' | 'language';
@@ -148,22 +148,21 @@ export class FacetIndex {
     const maxId = messages.reduce((max, m) => Math.max(max, m.id), 0);
     this.maxId = maxId;
     this.messages = messages.length;
-    const column = (value: (m: FacetMessageRow) => string | null) => {
-      const names = new Dictionary();
-      const codes = new Int32Array(maxId + 1).fill(NONE);
-      for (const m of messages) {
-        const v = value(m);
-        if (v !== null) codes[m.id] = names.of(v);
-      }
-      return { codes, names: names.values };
-    };
+    const column = (value: (m: FacetMessageRow) => string | null) =>
+      singleColumn(
+        messages.map((m) => [m.id, value(m)] as const),
+        maxId,
+      );
     this.#single = {
       from: column((m) => m.from),
       month: column((m) => (m.dateUtc === null ? null : new Date(m.dateUtc).toISOString().slice(0, 7))),
       folder: column((m) => m.folder),
       release: column((m) => (m.release === null ? 'unpublished' : String(m.release))),
       verdict: column((m) => m.verdict ?? 'unverified'),
-      language: languageColumn(languages, maxId),
+      language: singleColumn(
+        [...languages].map((r) => [r.message, r.value] as const),
+        maxId,
+      ),
     };
     this.dates = new Float64Array(maxId + 1).fill(Number.NaN);
     this.releases = new Int32Array(maxId + 1);

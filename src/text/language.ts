@@ -49,10 +49,11 @@ export function languageSample(subject: string | null, body: string | null): str
   return `${subject ?? ''}\n${own}`.slice(0, SAMPLE_CHARS);
 }
 
+const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/gu;
+const HAN = /\p{Script=Han}/gu;
+/** Languages that are the only common one of their script. */
 const SCRIPTS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/[\p{Script=Hiragana}\p{Script=Katakana}]/gu, 'ja'],
   [/\p{Script=Hangul}/gu, 'ko'],
-  [/\p{Script=Han}/gu, 'zh'],
   [/\p{Script=Thai}/gu, 'th'],
   [/\p{Script=Arabic}/gu, 'ar'],
   [/\p{Script=Greek}/gu, 'el'],
@@ -67,15 +68,15 @@ export function detectLanguage(text: string): string | null {
   const letters = text.match(/\p{L}/gu)?.length ?? 0;
   if (letters < MIN_LETTERS) return null;
   const count = (re: RegExp) => text.match(re)?.length ?? 0;
-  const kana = count(SCRIPTS[0]![0]);
-  const han = count(SCRIPTS[2]![0]);
+  const kana = count(KANA);
+  const han = count(HAN);
   // A Chinese or Japanese character is about a word, an English word about 4–5 letters: by words, a
   // message in Chinese with an English footer or P.S. is mostly Chinese.
   const byWords = (chars: number) => chars * CHARS_PER_WORD >= letters - chars;
   // Japanese mixes kana and kanji; Chinese has kanji only.
   if (kana > 0 && byWords(kana + han)) return 'ja';
   if (byWords(han)) return 'zh';
-  for (const [re, lang] of SCRIPTS.slice(1)) if (lang !== 'zh' && count(re) >= letters * 0.3) return lang;
+  for (const [re, lang] of SCRIPTS) if (count(re) >= letters * 0.3) return lang;
   const found = franc(text, { minLength: MIN_LETTERS, only: ONLY });
   return ISO1[found] ?? null;
 }

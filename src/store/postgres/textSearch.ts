@@ -1,4 +1,5 @@
 import type { TextTerm } from '../../query/ast.js';
+import { WORD } from '../../text/words.js';
 
 /**
  * Words as SQLite's unicode61 tokenizer cuts them: runs of letters, digits and combining marks;
@@ -9,11 +10,7 @@ import type { TextTerm } from '../../query/ast.js';
  */
 export function searchWords(text: string | null | undefined): string {
   if (!text) return '';
-  return text
-    .normalize('NFC')
-    .split(/[^\p{L}\p{N}\p{M}]+/u)
-    .filter((w) => w.length > 0)
-    .join(' ');
+  return (text.normalize('NFC').match(WORD) ?? []).join(' ');
 }
 
 /** A word no message contains: what a term with no words at all ("!!!") looks for. */
