@@ -1,4 +1,10 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { noPostgresReason, startPostgres, type Postgres } from './postgresServer.js';
+import { runCli, tempDir } from './helpers.js';
+import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
+import { PostgresStore } from '../src/store/postgres/pgStore.js';
+import type { ArchiveReader } from '../src/store/archiveStore.js';
 
 /**
  * The stores every store-level suite runs against (DESIGN: one interface, one conformance suite,
@@ -29,4 +35,20 @@ let databases = 0;
 export async function storeArgs(kind: StoreKind): Promise<string[]> {
   if (kind === 'sqlite') return [];
   return ['--database', await (await sharedPostgres()).createDatabase(`t${process.pid}_${++databases}`)];
+}
+
+/** A demo archive of `count` messages on this store, opened for the public as `serve` opens it (search prepared); `data` is its data directory. */
+export async function demoReader(kind: StoreKind, count: number): Promise<{ reader: ArchiveReader; data: string }> {
+  const root = tempDir();
+  const data = join(root, 'data');
+  const args = ['--data', data, ...(await storeArgs(kind))];
+  const made = await runCli([...args, 'demo', '--count', String(count), '--out', join(root, 'mail'), '--ingest']);
+  assert.equal(made.code, 0, made.stderr);
+  const reader =
+    kind === 'sqlite'
+      ? SqliteStore.open(join(data, 'archive.sqlite'), { readonly: true, audience: 'public' })
+      : await PostgresStore.open(args[args.indexOf('--database') + 1]!, { readonly: true, audience: 'public' });
+  // As `serve` does: the champion lists and in-memory paths are in use.
+  await reader.prepareSearch();
+  return { reader, data };
 }

@@ -29,6 +29,7 @@ interface SearchFlags {
   limit: string;
   cursor?: string;
   facets?: boolean;
+  allFacets?: boolean;
   json?: boolean;
   helpQuery?: boolean;
 }
@@ -180,7 +181,8 @@ function buildProgram(): Command {
     .addOption(new Option('--sort <order>', 'result order').choices(['relevance', 'date']).default('relevance'))
     .option('--limit <n>', 'results per page', '20')
     .option('--cursor <cursor>', 'the next page (printed at the end of a page)')
-    .option('--facets', 'counts over all results: senders, recipients, months, folders, releases, DKIM, attachment types')
+    .option('--facets', 'counts over all results: senders, recipients, months, folders, releases, DKIM, attachment types, languages')
+    .option('--all-facets', 'every value of every facet (with --facets or --json; otherwise the first 10 of the long ones)')
     .option('--json', 'print as JSON (facets included)')
     .option('--help-query', 'explain the search language')
     .action(async (query: string | undefined, options: SearchFlags, command: Command) => {
@@ -192,8 +194,13 @@ function buildProgram(): Command {
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit must be a whole number from 1 to 1000, not ${options.limit}`);
       const ast = parseQuery(query);
       await withReader(command, async (store) => {
-        const result = await store.search(ast, { sort: options.sort, limit, cursor: options.cursor ?? null, facets: options.facets || options.json });
-        print(options.json ? JSON.stringify(result, null, 2) : formatSearch(result, { color: process.stdout.isTTY === true }));
+        const result = await store.search(ast, {
+          sort: options.sort,
+          limit,
+          cursor: options.cursor ?? null,
+          facets: options.allFacets ? 'all' : options.facets || options.json,
+        });
+        print(options.json ? JSON.stringify(result, null, 2) : formatSearch(result, { color: process.stdout.isTTY === true, allFacets: options.allFacets }));
       });
     });
 

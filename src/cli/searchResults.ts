@@ -1,4 +1,4 @@
-import type { Facets, MessageSummary, SearchResult, SnippetPart } from '../store/archiveStore.js';
+import type { FacetName, Facets, MessageSummary, SearchResult, SnippetPart } from '../store/archiveStore.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
 
@@ -17,37 +17,38 @@ export function messageLine(m: MessageSummary): string {
   return `${String(m.id).padStart(7)}  ${date}  ${cut(from, 22)}  ${m.subject ?? '(no subject)'}`;
 }
 
-export function formatFacets(f: Facets): string {
-  const row = (title: string, counts: Facets['senders'], limit = 5) =>
-    counts.length === 0
-      ? null
-      : `${title.padEnd(12)} ${counts
-          .slice(0, limit)
-          .map((c) => `${c.value} (${n(c.count)})`)
-          .join(', ')}${counts.length > limit ? ', …' : ''}`;
+/** Facets a row each: the first few values, or every one with `all`; "…" and how many there are when cut. */
+export function formatFacets(f: Facets, all = false): string {
+  const row = (key: FacetName, title: string, first = 5) => {
+    const counts = f[key];
+    const shown = all ? counts : counts.slice(0, first);
+    if (counts.length === 0) return null;
+    const more = f.distinct[key] > shown.length ? `, … (${n(f.distinct[key])} in all)` : '';
+    return `${title.padEnd(12)} ${shown.map((c) => `${c.value} (${n(c.count)})`).join(', ')}${more}`;
+  };
   return [
-    row('senders', f.senders),
-    row('recipients', f.recipients),
-    row('months', f.months, 12),
-    row('folders', f.folders),
-    row('releases', f.releases),
-    row('dkim', f.dkim),
-    row('attachments', f.attachmentTypes),
-    row('languages', f.languages),
+    row('senders', 'senders'),
+    row('recipients', 'recipients'),
+    row('months', 'months', 12),
+    row('folders', 'folders'),
+    row('releases', 'releases'),
+    row('dkim', 'dkim'),
+    row('attachmentTypes', 'attachments'),
+    row('languages', 'languages'),
   ]
     .filter((l): l is string => l !== null)
     .join('\n');
 }
 
 /** The readable table for a terminal: a line per hit with its snippet under it. */
-export function formatSearch(result: SearchResult, options: { color: boolean }): string {
+export function formatSearch(result: SearchResult, options: { color: boolean; allFacets?: boolean }): string {
   const lines = [`${n(result.total)} message${result.total === 1 ? '' : 's'} (by ${result.sort})`];
   for (const hit of result.hits) {
     lines.push(messageLine(hit.message));
     const snippet = snippetText(hit.snippet, options.color).trim();
     if (snippet) lines.push(`         ${snippet.slice(0, 300)}`);
   }
-  if (result.facets) lines.push('', formatFacets(result.facets));
+  if (result.facets) lines.push('', formatFacets(result.facets, options.allFacets));
   if (result.nextCursor) lines.push('', `more: --cursor ${result.nextCursor}`);
   return lines.join('\n');
 }

@@ -23,7 +23,16 @@ export const SEARCH_QUERY = {
 
 export const API_SEARCH_QUERY = {
   ...SEARCH_QUERY,
-  properties: { ...SEARCH_QUERY.properties, limit: { type: 'integer', minimum: 1, maximum: 1_000_000 } },
+  properties: { ...SEARCH_QUERY.properties, limit: { type: 'integer', minimum: 1, maximum: 1_000_000 }, facets: { type: 'string', enum: ['all'] } },
+} as const;
+
+/** The facets a search counts (archiveStore.ts FacetName). */
+const FACET_NAMES = ['senders', 'recipients', 'months', 'folders', 'releases', 'dkim', 'attachmentTypes', 'languages'] as const;
+
+export const FACET_QUERY = {
+  ...SEARCH_QUERY,
+  required: ['facet'],
+  properties: { ...SEARCH_QUERY.properties, facet: { type: 'string', enum: FACET_NAMES } },
 } as const;
 
 /** An e-mail address is at most 254 characters (RFC 5321). */

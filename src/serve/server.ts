@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VNode } from 'preact';
-import type { ArchiveReader, SearchSort, StoredMessage } from '../store/archiveStore.js';
+import type { ArchiveReader, FacetName, SearchOptions, SearchSort, StoredMessage } from '../store/archiveStore.js';
 import type { BlobStore } from '../store/blobStore.js';
 import { parseQuery, QueryError } from '../query/parseQuery.js';
 import { CursorError } from '../store/searchPages.js';
@@ -32,6 +32,7 @@ import {
   PersonPage,
   ReleasePage,
   SearchPage,
+  FacetPage,
   StatusPage,
   ThreadPage,
   type MirrorStatusView,
@@ -41,7 +42,7 @@ import { OPENAPI } from '../web/openapi.js';
 import { PageCache } from './pageCache.js';
 import { answerClientError, classify, errorBody, HttpError, sendError } from './httpErrors.js';
 import { WorkBudget, type WorkBudgetOptions } from './workBudget.js';
-import { ADDRESS_PARAMS, API_SEARCH_QUERY, SEARCH_QUERY } from './routeSchemas.js';
+import { ADDRESS_PARAMS, API_SEARCH_QUERY, FACET_QUERY, SEARCH_QUERY } from './routeSchemas.js';
 
 /**
  * The web reader: HTML pages (no JavaScript needed), a JSON API beside every page, raw messages and
@@ -248,7 +249,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   // Search
   // Parameters are checked by each route's schema (routeSchemas.ts): a repeated or over-long one is a 400.
-  const runSearch = async (request: FastifyRequest, limit: number) => {
+  const runSearch = async (request: FastifyRequest, limit: number, facets: SearchOptions['facets'] = true) => {
     const params = request.query as { q?: string; sort?: SearchSort; cursor?: string };
     const q = params.q?.trim() ?? '';
     const sort: SearchSort = params.sort ?? 'relevance';
@@ -261,7 +262,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       return { q, sort, result: null, error: (error as Error).message };
     }
     try {
-      return { q, sort, result: await withinBudget(request, () => store.search(query, { sort, limit, cursor, facets: true })), error: null };
+      return { q, sort, result: await withinBudget(request, () => store.search(query, { sort, limit, cursor, facets })), error: null };
     } catch (error) {
       if (error instanceof CursorError) throw new HttpError(400, contextOf(request, collection).t.badCursor);
       throw error;
@@ -274,10 +275,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const { q, sort, result, error } = await runSearch(request, 20);
     return sendPage(reply, SearchPage({ ctx, query: q, sort, result, error }), error ? 400 : 200);
   });
+  // Every value of one facet of a search: the page the facets' "All values" link opens.
+  app.get('/search/facet', { ...limited, schema: { querystring: FACET_QUERY } }, async (request, reply) => {
+    if (fromCacheSent(request, reply)) return reply;
+    const ctx = contextOf(request, collection);
+    const kind = (request.query as { facet: FacetName }).facet;
+    const { q, sort, result, error } = await runSearch(request, 1, 'all');
+    if (!q) throw new HttpError(400, 'q is required');
+    return sendPage(reply, FacetPage({ ctx, query: q, sort, kind, result, error }), error ? 400 : 200);
+  });
   app.get('/api/search', { ...limited, schema: { querystring: API_SEARCH_QUERY } }, async (request, reply) => {
     if (fromCacheSent(request, reply)) return reply;
-    const limit = Math.min(API_PAGE_LIMIT, (request.query as { limit?: number }).limit ?? 20);
-    const { result, error } = await runSearch(request, limit);
+    const params = request.query as { limit?: number; facets?: 'all' };
+    const limit = Math.min(API_PAGE_LIMIT, params.limit ?? 20);
+    const { result, error } = await runSearch(request, limit, params.facets ?? true);
     if (error || !result) throw new HttpError(400, error ?? 'q is required');
     return reply.headers(PAGE_HEADERS).send(result);
   });

@@ -199,8 +199,8 @@ export interface FacetCount {
   readonly count: number;
 }
 
-/** Counts over the whole result set, not just the page. */
-export interface Facets {
+/** Counts over the whole result set, not just the page: each list by count (months and releases by value). */
+export interface FacetLists {
   readonly senders: readonly FacetCount[];
   readonly recipients: readonly FacetCount[];
   readonly months: readonly FacetCount[];
@@ -212,6 +212,13 @@ export interface Facets {
   readonly languages: readonly FacetCount[];
 }
 
+export type FacetName = keyof FacetLists;
+
+export interface Facets extends FacetLists {
+  /** How many distinct values each facet has: more than its list shows when the list was cut (SearchOptions.facets). */
+  readonly distinct: Readonly<Record<FacetName, number>>;
+}
+
 export type SearchSort = 'relevance' | 'date';
 
 export interface SearchOptions {
@@ -219,7 +226,8 @@ export interface SearchOptions {
   readonly limit: number;
   /** From a previous result's `nextCursor`: the next page, unchanged by messages added since. */
   readonly cursor?: string | null;
-  readonly facets?: boolean;
+  /** Count facets: their first values (FACET_TOP of senders, recipients, folders, types), or 'all' of every one. */
+  readonly facets?: boolean | 'all';
 }
 
 export interface SearchResult {

@@ -1,4 +1,4 @@
-import type { FacetCount, Facets } from './archiveStore.js';
+import type { FacetCount, FacetLists, FacetName, Facets } from './archiveStore.js';
 import { FACET_TOP } from './searchPages.js';
 
 /**
@@ -102,11 +102,11 @@ function byBytes(a: string, b: string): number {
   return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-function ranked(counts: Uint32Array, names: readonly string[], top: number | null, order: 'count' | 'value'): FacetCount[] {
+function ranked(counts: Uint32Array, names: readonly string[], order: 'count' | 'value'): FacetCount[] {
   const list: FacetCount[] = [];
   for (let i = 0; i < counts.length; i++) if (counts[i]! > 0) list.push({ value: names[i]!, count: counts[i]! });
   list.sort(order === 'value' ? (a, b) => byBytes(a.value, b.value) : (a, b) => b.count - a.count || byBytes(a.value, b.value));
-  return top === null ? list : list.slice(0, top);
+  return list;
 }
 
 const NONE = -1;
@@ -235,8 +235,8 @@ export class FacetIndex {
     return best;
   }
 
-  /** Counts over the messages `ids` (a result set, visibility already applied). */
-  facets(ids: ArrayLike<number>): Facets {
+  /** Counts over the messages `ids` (a result set, visibility already applied); lists of many values cut to `top` (null: whole). */
+  facets(ids: ArrayLike<number>, top: number | null = FACET_TOP): Facets {
     const count = (key: SingleFacet) => {
       const { codes, names } = this.#single[key];
       const counts = new Uint32Array(names.length);
@@ -254,21 +254,28 @@ export class FacetIndex {
         if (id > this.maxId) continue;
         for (let j = many.offsets[id]!; j < many.offsets[id + 1]!; j++) counts[many.values[j]!]!++;
       }
-      return ranked(counts, many.names, FACET_TOP, 'count');
+      return ranked(counts, many.names, 'count');
     };
-    const one = (key: SingleFacet, top: number | null, order: 'count' | 'value' = 'count') => {
+    const one = (key: SingleFacet, order: 'count' | 'value' = 'count') => {
       const { counts, names } = count(key);
-      return ranked(counts, names, top, order);
+      return ranked(counts, names, order);
     };
-    return {
-      senders: one('from', FACET_TOP),
+    const whole: FacetLists = {
+      senders: one('from'),
       recipients: countMany(this.#recipients),
-      months: one('month', null, 'value'),
-      folders: one('folder', FACET_TOP),
-      releases: one('release', null),
-      dkim: one('verdict', null),
+      months: one('month', 'value'),
+      folders: one('folder'),
+      releases: one('release'),
+      dkim: one('verdict'),
       attachmentTypes: countMany(this.#types),
-      languages: one('language', null),
+      languages: one('language'),
+    };
+    // Months, releases, verdicts and languages are few and read as a whole; the others are cut.
+    const cut: readonly FacetName[] = ['senders', 'recipients', 'folders', 'attachmentTypes'];
+    const names = Object.keys(whole) as FacetName[];
+    return {
+      ...(Object.fromEntries(names.map((k) => [k, top !== null && cut.includes(k) ? whole[k].slice(0, top) : whole[k]])) as unknown as FacetLists),
+      distinct: Object.fromEntries(names.map((k) => [k, whole[k].length])) as Record<FacetName, number>,
     };
   }
 }

@@ -64,8 +64,13 @@ export function snippetsOf(rows: readonly SnippetRow[], query: QueryNode): Map<n
   return snippets;
 }
 
-/** Facet lists are cut to this many values (months are all kept). */
+/** Facet lists of many values (senders, recipients, folders, types) are cut to this many, unless all are asked for. */
 export const FACET_TOP = 10;
+
+/** How far the options say to cut facet lists (null: not at all). */
+export function facetTop(options: Pick<SearchOptions, 'facets'>): number | null {
+  return options.facets === 'all' ? null : FACET_TOP;
+}
 
 /** The page of hits out of `limit + 1` rows, and the cursor to the next page when there is one. */
 export function pageOf<R extends { id: number; key: number }>(

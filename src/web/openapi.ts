@@ -24,9 +24,15 @@ export const OPENAPI = {
           { name: 'sort', in: 'query', schema: { enum: ['relevance', 'date'] } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
           { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
+          {
+            name: 'facets',
+            in: 'query',
+            schema: { enum: ['all'] },
+            description: 'every value of every facet (default: the first 10 senders, recipients, folders and types)',
+          },
         ],
         responses: {
-          200: json('total, hits (message summary + snippet), facets, nextCursor'),
+          200: json('total, hits (message summary + snippet), facets (with distinct: how many values each has), nextCursor'),
           400: json('the query error, with its position'),
           429: json('rate limited'),
         },

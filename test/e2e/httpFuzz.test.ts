@@ -255,7 +255,8 @@ test('the route table is what the server answers: each route exists and an unkno
   for (const route of servedRoutes(app).filter((r) => r.method === 'GET')) {
     const path =
       route.url.replace(':idx', '0').replace(':id', String(visible[0])).replace(':address', 'nobody%40example.org') +
-      (route.url.includes('search') ? '?q=budget' : '');
+      (route.url.includes('search') ? '?q=budget' : '') +
+      (route.url === '/search/facet' ? '&facet=senders' : '');
     const response = await rawRequest(port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
     assert.ok([200, 304, 404].includes(response.status), `${path}: ${response.status}`);
   }

@@ -1,11 +1,7 @@
 import { after, describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { runCli, tempDir } from '../helpers.js';
 import { QUERIES } from '../conformanceQueries.js';
-import { STORES, storeArgs, stopSharedPostgres } from '../stores.js';
-import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
-import { PostgresStore } from '../../src/store/postgres/pgStore.js';
+import { demoReader, STORES, stopSharedPostgres } from '../stores.js';
 import { BlobStore } from '../../src/store/blobStore.js';
 import type { Address } from '../../src/mail/messageFields.js';
 import type { ArchiveReader, SearchHit, SearchSort, StoredMessage } from '../../src/store/archiveStore.js';
@@ -58,18 +54,9 @@ for (const store of STORES) {
     let reader: ArchiveReader;
     let blobs: BlobStore;
     before(async () => {
-      const root = tempDir();
-      const args = ['--data', join(root, 'data'), ...(await storeArgs(store.kind))];
-      const made = await runCli([...args, 'demo', '--count', '300', '--out', join(root, 'mail'), '--ingest']);
-      assert.equal(made.code, 0, made.stderr);
-      const database = args[args.indexOf('--database') + 1];
-      reader =
-        store.kind === 'sqlite'
-          ? SqliteStore.open(join(root, 'data', 'archive.sqlite'), { readonly: true, audience: 'public' })
-          : await PostgresStore.open(database!, { readonly: true, audience: 'public' });
-      // As `serve` does: the champion lists and in-memory paths are in use.
-      await reader.prepareSearch();
-      blobs = new BlobStore(join(root, 'data'));
+      const demo = await demoReader(store.kind, 300);
+      reader = demo.reader;
+      blobs = new BlobStore(demo.data);
     });
     after(async () => reader?.close());
 

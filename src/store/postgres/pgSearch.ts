@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { QueryNode } from '../../query/ast.js';
 import type { MessageSummary, SearchOptions, SearchResult } from '../archiveStore.js';
 import { ATTACHMENT_FILES_SQL, attachmentFileValues, FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf, LANGUAGES_SQL } from '../facetIndex.js';
-import { decodeCursor, pageOf, SNIPPET_COLUMNS, snippetsOf, type SnippetRow } from '../searchPages.js';
+import { decodeCursor, facetTop, pageOf, SNIPPET_COLUMNS, snippetsOf, type SnippetRow } from '../searchPages.js';
 import { compilePostgresQuery, postgresDialect } from './compileQuery.js';
 import { hasWords, idSetSql } from '../queryCompiler.js';
 import { memberTest, memoryTestWith } from '../memoryFilter.js';
@@ -44,7 +44,15 @@ export interface PostgresSearchContext {
  * attachments, file types, ids, full addresses: memoryFilter.ts, as on SQLite), or null. In SQL
  * `folder:Sent` at 100k took 89 ms and `to:` one address 101 ms.
  */
-async function fieldsFirstPage(db: pg.Pool, textSearch: string, ast: QueryNode, upto: number, limit: number, facets: boolean, context: PostgresSearchContext) {
+async function fieldsFirstPage(
+  db: pg.Pool,
+  textSearch: string,
+  ast: QueryNode,
+  upto: number,
+  limit: number,
+  facets: SearchOptions['facets'],
+  context: PostgresSearchContext,
+) {
   if (hasWords(ast)) return null; // words need the index: no facet columns built for nothing
   const index = await context.facetIndex();
   const dialect = postgresDialect(textSearch);
@@ -61,7 +69,7 @@ async function fieldsFirstPage(db: pg.Pool, textSearch: string, ast: QueryNode, 
   if (!test) return null;
   const visible = await context.visibleIds();
   const ids = index.select((id) => test(id) && (visible === null || visible[id] === 1), upto);
-  return { total: ids.length, facets: facets ? index.facets(ids) : null, rows: index.newest(ids, limit + 1) };
+  return { total: ids.length, facets: facets ? index.facets(ids, facetTop({ facets })) : null, rows: index.newest(ids, limit + 1) };
 }
 
 /** Runs a parsed query on PostgreSQL: the same results, order and cursors as the SQLite store. */
@@ -91,7 +99,7 @@ export async function searchPostgres(
     : options.facets
       ? Promise.all([db.query({ text: `SELECT m.id FROM messages m WHERE ${where}`, values: params, rowMode: 'array' }), facetIndex()]).then(([r, index]) => {
           const ids = (r.rows as Array<[number]>).map(([id]) => id);
-          return { total: ids.length, facets: index.facets(ids) };
+          return { total: ids.length, facets: index.facets(ids, facetTop(options)) };
         })
       : db.query(`SELECT count(*) AS n FROM messages m WHERE ${where}`, params).then((r) => ({ total: Number(r.rows[0].n), facets: null }));
   let rows: Array<{ id: number; key: number }>;

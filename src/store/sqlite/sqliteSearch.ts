@@ -8,7 +8,7 @@ import { BM25_WEIGHTS, compileQuery, sqliteDialect, type CompiledQuery } from '.
 import { idSetSql, rankTerms } from '../queryCompiler.js';
 import { memberTest, memoryTest, type IdSets, type IdTest } from '../memoryFilter.js';
 import { ATTACHMENT_FILES_SQL, attachmentFileValues, FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf, LANGUAGES_SQL } from '../facetIndex.js';
-import { decodeCursor, pageOf, SNIPPET_COLUMNS, snippetsOf, type SnippetRow } from '../searchPages.js';
+import { decodeCursor, facetTop, pageOf, SNIPPET_COLUMNS, snippetsOf, type SnippetRow } from '../searchPages.js';
 import { foldedWords } from '../../text/words.js';
 
 type Summaries = (ids: readonly number[]) => MessageSummary[];
@@ -176,7 +176,7 @@ async function wordsFirstPage(
   const all = matching.filter((id) => id <= upto && (filter === null || filter[id] === 1));
   let facets: Facets | null = null;
   const countFacets = () => {
-    if (options.facets) facets = index.facets(all);
+    if (options.facets) facets = index.facets(all, facetTop(options));
   };
   let rows: RankedRow[];
   if (all.length === 0) {
@@ -303,6 +303,6 @@ export async function searchSqlite(db: Database.Database, ast: QueryNode, option
     sort: byRelevance ? 'relevance' : 'date',
     hits: page.map((r) => ({ message: byId.get(r.id)!, snippet: snippets.get(r.id) ?? [], score: byRelevance ? r.key : null })),
     nextCursor,
-    facets: fast ? fast.facets : all && options.facets ? context.facetIndex().facets(all) : null,
+    facets: fast ? fast.facets : all && options.facets ? context.facetIndex().facets(all, facetTop(options)) : null,
   };
 }

@@ -1,6 +1,6 @@
 import type { VNode } from 'preact';
 import type { Address } from '../../mail/messageFields.js';
-import type { ArchiveStats, FacetCount, Facets, MessageSummary, Release, SearchResult, StoredMessage } from '../../store/archiveStore.js';
+import type { ArchiveStats, FacetCount, FacetName, Facets, MessageSummary, Release, SearchResult, StoredMessage } from '../../store/archiveStore.js';
 import type { KeyFacts, KeyRecord } from '../../verify/keyRecord.js';
 import { verdictLabel, type SignatureReport, type VerificationReport } from '../../verify/report.js';
 import type { SignedAmendment } from '../../publish/amendments.js';
@@ -74,7 +74,7 @@ export function HomePage(props: { ctx: PageContext; stats: ArchiveStats; latest:
 }
 
 /** A facet value as a link that narrows the current query. */
-function facetTerm(kind: keyof Facets, value: string): string | null {
+function facetTerm(kind: FacetName, value: string): string | null {
   const quote = (v: string) => (/[\s"()]/.test(v) ? `"${v.replace(/"/g, '')}"` : v);
   switch (kind) {
     case 'senders':
@@ -100,22 +100,89 @@ function facetTerm(kind: keyof Facets, value: string): string | null {
   }
 }
 
-function FacetList(props: { ctx: PageContext; query: string; kind: keyof Facets; title: string; values: readonly FacetCount[] }): VNode | null {
-  if (props.values.length === 0) return null;
+/** Every month from the first to the last of a months facet, those without messages at 0: a range reads as time, with its gaps. */
+export function monthRange(months: readonly FacetCount[]): FacetCount[] {
+  const counts = new Map(months.map((m) => [m.value, m.count]));
+  const dated = months.map((m) => m.value).filter((v) => /^\d{4}-\d{2}$/.test(v));
+  if (dated.length === 0) return [...months];
+  const [first, last] = [dated[0]!, dated.at(-1)!];
+  const range: FacetCount[] = [];
+  for (let [y, m] = first.split('-').map(Number) as [number, number]; `${y}-${String(m).padStart(2, '0')}` <= last; m === 12 ? ((y += 1), (m = 1)) : (m += 1)) {
+    const value = `${y}-${String(m).padStart(2, '0')}`;
+    range.push({ value, count: counts.get(value) ?? 0 });
+  }
+  return range;
+}
+
+/** A facet's values as links that narrow the query; `more` links to the page of all its values when the list was cut. */
+function FacetValues(props: { query: string; kind: FacetName; values: readonly FacetCount[] }): VNode {
+  return (
+    <ul>
+      {props.values.map((f) => {
+        const term = f.count > 0 ? facetTerm(props.kind, f.value) : null;
+        return (
+          <li key={f.value}>
+            {term ? <a href={`/search?q=${encodeURIComponent(`${props.query} ${term}`.trim())}`}>{f.value}</a> : f.value} ({n(f.count)})
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function FacetList(props: { ctx: PageContext; query: string; sort: string; kind: FacetName; title: string; facets: Facets }): VNode | null {
+  const values = props.kind === 'months' ? monthRange(props.facets.months) : props.facets[props.kind];
+  if (values.length === 0) return null;
+  const distinct = props.facets.distinct[props.kind];
   return (
     <section class="facet">
       <h3>{props.title}</h3>
-      <ul>
-        {props.values.slice(0, 10).map((f) => {
-          const term = facetTerm(props.kind, f.value);
-          return (
-            <li key={f.value}>
-              {term ? <a href={`/search?q=${encodeURIComponent(`${props.query} ${term}`.trim())}`}>{f.value}</a> : f.value} ({n(f.count)})
-            </li>
-          );
-        })}
-      </ul>
+      <FacetValues query={props.query} kind={props.kind} values={values} />
+      {distinct > props.facets[props.kind].length ? (
+        <a href={facetPageHref(props.query, props.sort, props.kind)}>
+          {props.ctx.t.moreValues} ({n(distinct)})
+        </a>
+      ) : null}
     </section>
+  );
+}
+
+export function facetPageHref(query: string, sort: string, kind: FacetName): string {
+  return `/search/facet?q=${encodeURIComponent(query)}&sort=${sort}&facet=${kind}`;
+}
+
+/** The titles of the facets, in the order the search page shows them. */
+function facetTitles(ctx: PageContext): ReadonlyArray<readonly [FacetName, string]> {
+  return [
+    ['senders', ctx.t.facetsSenders],
+    ['recipients', ctx.t.facetsRecipients],
+    ['months', ctx.t.facetsMonths],
+    ['folders', ctx.t.facetsFolders],
+    ['dkim', ctx.t.facetsDkim],
+    ['attachmentTypes', ctx.t.facetsTypes],
+    ['languages', ctx.t.facetsLanguages],
+  ];
+}
+
+/** Every value of one facet of a search (`/search/facet`), each a link that narrows the search. */
+export function FacetPage(props: { ctx: PageContext; query: string; sort: string; kind: FacetName; result: SearchResult | null; error: string | null }): VNode {
+  const { ctx, query, result } = props;
+  const title = facetTitles(ctx).find(([k]) => k === props.kind)?.[1] ?? props.kind;
+  const values = result?.facets ? (props.kind === 'months' ? monthRange(result.facets.months) : result.facets[props.kind]) : [];
+  return (
+    <Layout ctx={ctx} title={`${title} · ${query}`} query={query}>
+      <h1>{title}</h1>
+      <p>
+        <a href={`/search?q=${encodeURIComponent(query)}&sort=${props.sort}`}>{query}</a>
+        {result ? ` · ${n(result.total)} ${ctx.t.results} · ${n(values.length)} ${ctx.t.values}` : null}
+      </p>
+      {props.error ? (
+        <div class="error" role="alert">
+          <pre class="query-error">{props.error}</pre>
+        </div>
+      ) : null}
+      <FacetValues query={query} kind={props.kind} values={values} />
+    </Layout>
   );
 }
 
@@ -140,13 +207,9 @@ export function SearchPage(props: { ctx: PageContext; query: string; sort: strin
           </p>
           {result.facets ? (
             <aside aria-label="Facets">
-              <FacetList ctx={ctx} query={query} kind="senders" title={ctx.t.facetsSenders} values={result.facets.senders} />
-              <FacetList ctx={ctx} query={query} kind="recipients" title={ctx.t.facetsRecipients} values={result.facets.recipients} />
-              <FacetList ctx={ctx} query={query} kind="months" title={ctx.t.facetsMonths} values={result.facets.months} />
-              <FacetList ctx={ctx} query={query} kind="folders" title={ctx.t.facetsFolders} values={result.facets.folders} />
-              <FacetList ctx={ctx} query={query} kind="dkim" title={ctx.t.facetsDkim} values={result.facets.dkim} />
-              <FacetList ctx={ctx} query={query} kind="attachmentTypes" title={ctx.t.facetsTypes} values={result.facets.attachmentTypes} />
-              <FacetList ctx={ctx} query={query} kind="languages" title={ctx.t.facetsLanguages} values={result.facets.languages} />
+              {facetTitles(ctx).map(([kind, title]) => (
+                <FacetList key={kind} ctx={ctx} query={query} sort={props.sort} kind={kind} title={title} facets={result.facets!} />
+              ))}
             </aside>
           ) : null}
           {result.hits.length === 0 ? <p>{ctx.t.noResults}</p> : null}
@@ -449,9 +512,15 @@ export function PersonPage(props: { ctx: PageContext; address: string; sent: Sea
         {n(props.sent.total)} sent · {n(props.received.total)} received ·{' '}
         <a href={`/search?q=${encodeURIComponent(`from:${props.address}`)}`}>{ctx.t.search}</a>
       </p>
-      <FacetList ctx={ctx} query={`from:${props.address}`} kind="recipients" title={ctx.t.wroteTo} values={props.sent.facets?.recipients ?? []} />
-      <FacetList ctx={ctx} query={`to:${props.address}`} kind="senders" title={ctx.t.receivedFrom} values={props.received.facets?.senders ?? []} />
-      <FacetList ctx={ctx} query={`from:${props.address}`} kind="months" title={ctx.t.facetsMonths} values={props.sent.facets?.months ?? []} />
+      {props.sent.facets ? (
+        <FacetList ctx={ctx} query={`from:${props.address}`} sort="date" kind="recipients" title={ctx.t.wroteTo} facets={props.sent.facets} />
+      ) : null}
+      {props.received.facets ? (
+        <FacetList ctx={ctx} query={`to:${props.address}`} sort="date" kind="senders" title={ctx.t.receivedFrom} facets={props.received.facets} />
+      ) : null}
+      {props.sent.facets ? (
+        <FacetList ctx={ctx} query={`from:${props.address}`} sort="date" kind="months" title={ctx.t.facetsMonths} facets={props.sent.facets} />
+      ) : null}
       <MessageList ctx={ctx} messages={props.sent.hits.map((h) => h.message)} />
     </Layout>
   );
