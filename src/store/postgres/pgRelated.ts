@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { MessageSummary } from '../archiveStore.js';
-import { distinctiveTerms, termCounts } from '../relatedTerms.js';
+import { relatedSteps, relatedWords, termCounts } from '../relatedTerms.js';
 import { RANK_WEIGHTS } from './textSearch.js';
 
 /**
@@ -36,16 +36,19 @@ export async function relatedPostgres(
     )
   ).rows as Array<{ term: string; df: number }>;
   const df = new Map(counts.map((c) => [c.term, Number(c.df)]));
-  const chosen = distinctiveTerms(tf, (term) => df.get(term) ?? 0, n);
-  if (chosen.length === 0) return [];
-  const query = chosen.map((t) => `'${t}'`).join(' | ');
-  const ids = (
-    await db.query(
-      `SELECT m.id FROM messages m WHERE m.fts @@ to_tsquery(${config}, $1) AND m.id != $2 AND m.thread_id IS DISTINCT FROM $3
-       AND m.message_id IS DISTINCT FROM $4 AND ${visible}
-       ORDER BY ts_rank('${RANK_WEIGHTS}'::float4[], m.fts, to_tsquery(${config}, $1)) DESC, m.id LIMIT $5`,
-      [query, id, row.thread_id, row.message_id, limit],
-    )
-  ).rows as Array<{ id: number }>;
-  return summaries(ids.map((r) => r.id));
+  const { core, rare } = relatedWords(row.subject, tf, (term) => df.get(term) ?? 0, n);
+  const ids: number[] = [];
+  for (const step of relatedSteps(core, rare, { and: ' & ', or: ' | ', word: (t) => `'${t}'`, subjectWord: (t) => `'${t}':A` })) {
+    if (ids.length >= limit) break;
+    const order = step.ranked ? `ts_rank('${RANK_WEIGHTS}'::float4[], m.fts, to_tsquery(${config}, $1)) DESC, m.id` : 'm.id DESC';
+    const found = (
+      await db.query(
+        `SELECT m.id FROM messages m WHERE m.fts @@ to_tsquery(${config}, $1) AND m.id != $2 AND m.thread_id IS DISTINCT FROM $3
+         AND m.message_id IS DISTINCT FROM $4 AND ${visible} ORDER BY ${order} LIMIT $5`,
+        [step.match, id, row.thread_id, row.message_id, limit],
+      )
+    ).rows as Array<{ id: number | string }>;
+    for (const r of found) if (ids.length < limit && !ids.includes(Number(r.id))) ids.push(Number(r.id));
+  }
+  return summaries(ids);
 }
