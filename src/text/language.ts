@@ -35,7 +35,7 @@ const ONLY = Object.keys(ISO1);
 export const DETECTED_LANGUAGES: readonly string[] = [...Object.values(ISO1), 'zh', 'ja', 'ko', 'th', 'ar', 'el', 'he'];
 
 /** How much text is read to decide: enough for franc, bounded per message. */
-const SAMPLE_CHARS = 250;
+const SAMPLE_CHARS = 150;
 /** Below this many letters nothing is said (a one-line "ok" has no language worth a guess). */
 const MIN_LETTERS = 12;
 
