@@ -2,23 +2,17 @@
 // (franc over the languages with a stemmer, as src/text/language.ts runs it) beside eld.
 //   node bench/language.mjs <archive.sqlite of the demo> [../shared/corpus/linux-mips/linux-mips-2017.mboxrd.gz]
 // Labels: the demo's thread topics (English or French) and scripts (Chinese, Japanese); every
-// linux-mips message is English. Each sample is the subject and the first 200 characters of the text
-// outside quotes.
+// linux-mips message is English (patches, code and all: what a real list holds). Each sample is what
+// ingest reads (languageSample: the subject and the text outside quotes).
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { eld } from 'eld/extrasmall';
-import { detectLanguage } from '../dist/src/text/language.js';
+import { detectLanguage, languageSample } from '../dist/src/text/language.js';
 import { TOPICS_EN, TOPICS_FR } from '../dist/src/demo/corpusText.js';
 
 const [archive, mips] = process.argv.slice(2);
 const samples = [];
-const own = (text) =>
-  (text ?? '')
-    .split('\n')
-    .filter((l) => !l.startsWith('>'))
-    .join('\n')
-    .slice(0, 200);
 for (const r of new Database(archive, { readonly: true }).prepare('SELECT subject, text_body FROM messages').all()) {
   const topic = (r.subject ?? '').replace(/^(re|fwd)\s*:\s*/i, '').replace(/^(Newsletter|Lettre d’information)\s*:\s*/, '');
   const subject = r.subject ?? '';
@@ -31,15 +25,16 @@ for (const r of new Database(archive, { readonly: true }).prepare('SELECT subjec
         : /[\u4e00-\u9fff]/.test(subject)
           ? 'zh'
           : null;
-  if (lang) samples.push({ lang, text: `${subject}\n${own(r.text_body)}` });
+  if (lang) samples.push({ lang, text: languageSample(r.subject, r.text_body) });
 }
 if (mips) {
   const messages = gunzipSync(readFileSync(mips))
     .toString('utf8')
     .split(/\n(?=From )/);
-  for (const m of messages.slice(0, 500)) {
+  for (const m of messages) {
     const i = m.indexOf('\n\n');
-    if (i > 0) samples.push({ lang: 'en', text: own(m.slice(i + 2)) });
+    const subject = /^Subject: (.*)$/m.exec(m.slice(0, Math.max(i, 0)))?.[1] ?? '';
+    if (i > 0) samples.push({ lang: 'en', text: languageSample(subject, m.slice(i + 2)) });
   }
 }
 const detectors = { 'franc (Epistola)': detectLanguage, 'eld extrasmall': (t) => eld.detect(t).language };

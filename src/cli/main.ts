@@ -44,38 +44,45 @@ interface IngestFlags {
 
 async function runIngest(dir: DataDir, database: (config: CollectionConfig) => DatabaseLocation, paths: string[], options: IngestFlags): Promise<number> {
   // Paths are checked before anything is created, so a typo leaves no half-made archive behind.
-  // The ingest stages (MIME parser, DKIM verifier) are loaded by the commands that use them: a search need not pay for them.
-  const [{ expandSources }, { ingest }] = await Promise.all([import('../ingest/sources.js'), import('../pipeline/ingest.js')]);
+  // The ingest stages (MIME parser, DKIM verifier) are loaded on the ingest thread: a search need not pay for them.
+  const [{ expandSources }, { ingestInWorker }] = await Promise.all([import('../ingest/sources.js'), import('../pipeline/ingestInWorker.js')]);
   const sources = await expandSources(paths);
+  const workers = options.workers ? Number(options.workers) : undefined;
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1))
+    throw new UsageError(`--workers must be a whole number ≥ 1, not ${options.workers}`);
   await initDataDir(dir);
   const unlock = await acquireWriteLock(dir);
-  const store = await openWriter(database(await requireDataDir(dir))).catch(async (error: unknown) => {
-    await unlock();
-    throw error;
-  });
   const reporter = progressReporter(chooseProgressMode(options.progress, options.json ?? false), process.stderr, renderProgress, (p) => p.stage);
   try {
-    const workers = options.workers ? Number(options.workers) : undefined;
-    if (workers !== undefined && (!Number.isInteger(workers) || workers < 1))
-      throw new UsageError(`--workers must be a whole number ≥ 1, not ${options.workers}`);
-    const summary = await ingest({
-      dataDir: dir.root,
-      store,
-      sources,
-      workers,
-      subjectThreading: options.subjectThreading ?? true,
-      verify: options.verify ?? true,
-      onProgress: reporter.update,
-    });
+    const location = database(await requireDataDir(dir));
+    // Opened here first so that a wrong database or an old schema is reported (and upgraded) before
+    // the ingest thread starts; its size sizes that thread's heap.
+    const store = await openWriter(location);
+    const messages = await store.messageCount().finally(() => store.close());
+    const incomingBytes = sources.sources.reduce((sum, source) => sum + source.size, 0);
+    const summary = await ingestInWorker(
+      {
+        dataDir: dir.root,
+        database: location,
+        sources,
+        workers,
+        subjectThreading: options.subjectThreading ?? true,
+        verify: options.verify ?? true,
+        expectedMessages: messages + Math.ceil(incomingBytes / BYTES_PER_MESSAGE_AT_LEAST),
+      },
+      reporter.update,
+    );
     reporter.end();
     print(options.json ? JSON.stringify(summary, null, 2) : formatIngestSummary(summary));
     return 0;
   } finally {
     reporter.end();
-    await store.close();
     await unlock();
   }
 }
+
+/** Few messages are smaller: the incoming bytes over this bound how many messages an ingest adds. */
+const BYTES_PER_MESSAGE_AT_LEAST = 1024;
 
 /** The version in package.json (read once, when asked for: two levels up from dist/src/cli). */
 function packageVersion(): string {

@@ -276,6 +276,8 @@ export interface ArchiveReader {
 
 export interface ArchiveWriter extends ArchiveReader {
   sourceState(key: string): Promise<SourceState | undefined>;
+  /** Every message stored, embargoed or not (cheaper than stats()). */
+  messageCount(): Promise<number>;
   /** Commits a batch atomically: messages, provenance, problems and source cursors together. */
   commit(batch: IngestBatch): Promise<CommitOutcome[]>;
   recordRun(run: { startedAt: string; finishedAt: string; summary: unknown }): Promise<void>;

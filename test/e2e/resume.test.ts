@@ -1,7 +1,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { cliPath, runCli, tempDir } from '../helpers.js';
@@ -32,6 +33,25 @@ function dump(data: string): Record<string, unknown[]> {
 
 function blobs(data: string): string[] {
   return (readdirSync(join(data, 'blobs'), { recursive: true }) as string[]).filter((p) => /[0-9a-f]{64}$/.test(p)).sort();
+}
+
+/**
+ * Every blob a committed row names is there, whole: the bytes hash to the name. Checked after each
+ * kill, because blobs are made durable per batch, before the commit that refers to them.
+ */
+function assertReferencedBlobsWhole(data: string): number {
+  const db = new Database(join(data, 'archive.sqlite'), { readonly: true });
+  let rows: Array<{ sha256: string }>;
+  try {
+    rows = db.prepare('SELECT sha256 FROM messages UNION SELECT sha256 FROM attachments').all() as Array<{ sha256: string }>;
+  } finally {
+    db.close();
+  }
+  for (const { sha256 } of rows) {
+    const bytes = readFileSync(join(data, 'blobs', sha256.slice(0, 2), sha256.slice(2, 4), sha256));
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), sha256, `blob ${sha256} is whole`);
+  }
+  return rows.length;
 }
 
 type KillAt = { afterCommits: number } | { afterMs: number };
@@ -78,12 +98,13 @@ function reference() {
 }
 
 /** Kills ingests into `data` at several points, then runs the same command to the end. */
-async function killThenFinish(data: string[], paths: string[], count: () => Promise<number>): Promise<void> {
+async function killThenFinish(data: string[], paths: string[], count: () => Promise<number>, afterKill = () => {}): Promise<void> {
   const schedule: KillAt[] = [{ afterCommits: 1 }, { afterMs: 700 }, { afterCommits: 2 }, { afterMs: 1500 }];
   let killed = 0;
   for (const at of schedule) {
     const run = await ingestAndKill(data, paths, at);
     if (run.signal === 'SIGKILL') killed++;
+    afterKill();
   }
   assert.ok(killed >= 3, `at least three runs were really killed mid-way (${killed})`);
   const partial = await count();
@@ -95,7 +116,16 @@ async function killThenFinish(data: string[], paths: string[], count: () => Prom
 test('kill -9 at several points, then the same command again: exactly the state of an uninterrupted run', async () => {
   const { root, paths, reference: full } = await reference();
   const resumed = join(root, 'resumed');
-  await killThenFinish(['--data', resumed], paths, async () => dump(resumed).messages!.length);
+  let checked = 0;
+  await killThenFinish(
+    ['--data', resumed],
+    paths,
+    async () => dump(resumed).messages!.length,
+    () => {
+      checked = Math.max(checked, assertReferencedBlobsWhole(resumed));
+    },
+  );
+  assert.ok(checked > 0, 'the killed runs had committed messages whose blobs were checked');
   assert.deepEqual(dump(resumed), dump(full));
   assert.deepEqual(blobs(resumed), blobs(full));
 

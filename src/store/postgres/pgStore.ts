@@ -204,6 +204,11 @@ export class PostgresStore implements ArchiveWriter {
     }
   }
 
+  async messageCount(): Promise<number> {
+    const [row] = await rows(this.#pool, 'SELECT count(*)::int AS n FROM messages');
+    return row!.n as number;
+  }
+
   async sourceState(key: string): Promise<SourceState | undefined> {
     const [row] = await rows(this.#pool, 'SELECT key, cursor, fingerprint, done FROM sources WHERE key = $1', [key]);
     return row ? { key, cursor: row.cursor as string | null, fingerprint: row.fingerprint as string | null, done: row.done === 1 } : undefined;

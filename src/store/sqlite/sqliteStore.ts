@@ -176,6 +176,10 @@ export class SqliteStore implements ArchiveWriter {
     return new SqliteStore(db, options);
   }
 
+  async messageCount(): Promise<number> {
+    return (this.#db.prepare('SELECT count(*) AS n FROM messages').get() as Row).n as number;
+  }
+
   async sourceState(key: string): Promise<SourceState | undefined> {
     const row = this.#db.prepare('SELECT key, cursor, fingerprint, done FROM sources WHERE key = ?').get(key) as Row | undefined;
     if (!row) return undefined;
