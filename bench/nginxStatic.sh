@@ -4,6 +4,8 @@
 nginx_static_config() {
   local work=$1 port=$2
   mkdir -p "$work/nginx/root" "$work/nginx/tmp"
+  # nginx's workers run as nobody: they must be able to reach the root (mktemp -d makes 0700 dirs).
+  chmod a+rx "$work" "$work/nginx" "$work/nginx/root"
   cat >"$work/nginx/nginx.conf" <<CONF
 worker_processes 1;
 pid $work/nginx/nginx.pid;

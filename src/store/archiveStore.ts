@@ -256,6 +256,8 @@ export interface ArchiveReader {
   dataVersion(): string;
   stats(): Promise<ArchiveStats>;
   getMessage(id: number): Promise<StoredMessage | undefined>;
+  /** A visible message's raw blob, and nothing else of it: what /emails/<id>/raw serves. */
+  rawBlob(id: number): Promise<{ readonly sha256: string; readonly size: number } | undefined>;
   verification(id: number): Promise<VerificationReport | null>;
   /** Every archived key record with its sightings. */
   keyRecords(): Promise<KeyRecord[]>;

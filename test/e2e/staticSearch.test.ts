@@ -51,6 +51,16 @@ test('the static copy’s search and the live search find the same messages for 
       // Pagefind writes its summary line once the query has run, results or none.
       await page.waitForSelector('.pagefind-ui__message', { timeout: 15_000 });
       await page.waitForFunction(() => !/Searching|Filtering/i.test(document.querySelector('.pagefind-ui__message')?.textContent ?? ''));
+      // The summary ("2 results for …") comes before the results, whose fragments load one by one:
+      // wait for as many links as it announces (under load they came late, and were counted missing).
+      await page.waitForFunction(
+        () => {
+          const announced = Number(/^(\d+)/.exec(document.querySelector('.pagefind-ui__message')?.textContent?.trim() ?? '')?.[1] ?? 0);
+          return document.querySelectorAll('.pagefind-ui__result-link').length >= announced;
+        },
+        undefined,
+        { timeout: 15_000 },
+      );
       const links = await page.locator('.pagefind-ui__result-link').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href') ?? ''));
       const found = links.map((href) => Number(href.match(/\/emails\/(\d+)/)?.[1])).sort();
       assert.ok(live.length > 0, `${query}: the live search finds something`);

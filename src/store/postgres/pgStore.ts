@@ -276,6 +276,11 @@ export class PostgresStore implements ArchiveWriter {
     return Object.fromEntries(list.map((r) => [r.v as string, r.n as number]));
   }
 
+  async rawBlob(id: number): Promise<{ sha256: string; size: number } | undefined> {
+    const [row] = await rows(this.#pool, `SELECT sha256, size::int AS size FROM messages WHERE id = $1 AND ${this.#visible('messages')}`, [id]);
+    return row ? { sha256: row.sha256 as string, size: row.size as number } : undefined;
+  }
+
   async getMessage(id: number): Promise<StoredMessage | undefined> {
     const db = this.#pool;
     const [row] = await rows(db, `SELECT * FROM messages WHERE id = $1 AND ${this.#visible('messages')}`, [id]);

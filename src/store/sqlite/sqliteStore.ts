@@ -291,6 +291,12 @@ export class SqliteStore implements ArchiveWriter {
     };
   }
 
+  async rawBlob(id: number): Promise<{ sha256: string; size: number } | undefined> {
+    return this.#db.prepare(`SELECT sha256, size FROM messages WHERE id = ? AND ${this.#visible('messages')}`).get(id) as
+      | { sha256: string; size: number }
+      | undefined;
+  }
+
   async getMessage(id: number): Promise<StoredMessage | undefined> {
     const db = this.#db;
     const row = db.prepare(`SELECT * FROM messages WHERE id = ? AND ${this.#visible('messages')}`).get(id) as Row | undefined;
