@@ -85,8 +85,11 @@ export function servedRoutes(app: FastifyInstance): readonly ServedRoute[] {
   return ROUTES.get(app) ?? [];
 }
 
-/** Streamed downloads: never kept in the page cache. */
-const UNCACHED = /^\/emails\/\d+\/(raw|attachments|proof)|^\/search\.mbox|\/mbox(\?|$)/;
+/**
+ * Downloads never kept in the page cache (streamed, or large). Raw messages are: the small ones are
+ * sent as one buffer, and only those are cached (a streamed answer never is).
+ */
+const UNCACHED = /^\/emails\/\d+\/(attachments|proof)|^\/search\.mbox|\/mbox(\?|$)/;
 /** Rate-limited routes look in the cache in their handler, after the limit (a global hook runs before it). */
 const RATE_LIMITED = /^\/(api\/)?(search|people)/;
 /** Routes whose answers cost real work (searches, person pages, mbox and proof bundles): they share the work budget. */
@@ -176,7 +179,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // from disk. Rate-limited routes (search, people) check the cache in their handlers, after the limit.
   const cache = new PageCache(options.pageCacheBytes ?? 64 * 1024 * 1024, () => store.dataVersion());
   const cacheKey = (request: FastifyRequest) =>
-    request.method === 'GET' && !UNCACHED.test(request.url)
+    // A Range request wants part of an answer: never from, nor into, the cache.
+    request.method === 'GET' && !UNCACHED.test(request.url) && request.headers.range === undefined
       ? `${chooseLang((request.query as Record<string, string | undefined>).lang, request.headers['accept-language'])} ${request.url}`
       : null;
   const fromCache = new WeakSet<FastifyRequest>();
@@ -349,10 +353,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (blob.size > SMALL_BLOB_BYTES || request.headers.range !== undefined) {
       return reply.sendFile(relativeBlob(blob.sha256), options.blobRoot, BLOB_SEND).type('message/rfc822');
     }
-    // Small ones (nearly all mail) are read whole; the content hash is the ETag, the same on every node.
-    const etag = `"${blob.sha256}"`;
-    reply.header('etag', etag).header('cache-control', BLOB_CACHE_CONTROL).header('accept-ranges', 'bytes');
-    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    // Small ones (nearly all mail) are read whole, and then served from the page cache like a page;
+    // the content hash is the ETag (the same on every node; the etag plugin answers If-None-Match).
+    reply.header('etag', `"${blob.sha256}"`).header('cache-control', BLOB_CACHE_CONTROL).header('accept-ranges', 'bytes');
     return reply.type('message/rfc822').send(await blobs.read(blob.sha256));
   });
   app.get('/emails/:id/html', async (request, reply) => {
