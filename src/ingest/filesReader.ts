@@ -2,13 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FilesSource } from './sources.js';
 import type { BytesReadCallback, SourceItem } from './rawMessage.js';
-
-const FROM_LINE = /^From [^\r\n]*\r?\n/;
+import { emlxMessage } from './emlx.js';
+import { withoutEnvelope } from './envelope.js';
 
 /**
  * Reads a one-message-per-file source (Maildir, .eml tree, single .eml) in sorted order, starting
- * after `resumeAfter` (a relPath). A file that begins with an mbox `From ` envelope line (common in
- * exported .eml files) loses that line: it is not part of the message, and it is kept as the envelope.
+ * after `resumeAfter` (a relPath), each file's envelope line set aside (withoutEnvelope).
  */
 export async function* readMessageFiles(source: FilesSource, resumeAfter: string | null, onBytes?: BytesReadCallback): AsyncGenerator<SourceItem> {
   for (const file of source.files) {
@@ -26,14 +25,16 @@ export async function* readMessageFiles(source: FilesSource, resumeAfter: string
       yield { problem: { locator: file.relPath, kind: 'empty-file', detail: 'empty file: no message in it' } };
       continue;
     }
-    let envelope: string | null = null;
-    if (bytes[0] === 0x46 && bytes.subarray(0, 5).toString('latin1') === 'From ') {
-      const match = FROM_LINE.exec(bytes.subarray(0, 4096).toString('latin1'));
-      if (match) {
-        envelope = match[0].replace(/\r?\n$/, '');
-        bytes = bytes.subarray(match[0].length);
-      }
+    if (file.format === 'emlx') {
+      const emlx = emlxMessage(bytes);
+      if (emlx) bytes = emlx.message;
+      if (emlx?.lengthWrong)
+        yield {
+          problem: { locator: file.relPath, kind: 'emlx-length-wrong', detail: 'the .emlx length line is wrong: the message is taken up to its property list' },
+        };
     }
+    const { message, envelope } = withoutEnvelope(bytes);
+    bytes = message;
     // An exact-size copy, so that handing it to a worker copies only the message.
     const own = Buffer.allocUnsafeSlow(bytes.length);
     bytes.copy(own);

@@ -17,7 +17,19 @@ export interface RawMessage {
 /** A problem with one part of a source that did not stop the read (an unreadable file, an empty one). */
 export interface SourceProblem {
   readonly locator: string;
-  readonly kind: 'unreadable' | 'empty-file' | 'empty-source';
+  readonly kind:
+    | 'unreadable'
+    | 'empty-file'
+    | 'empty-source'
+    | 'emlx-length-wrong'
+    | 'not-mail'
+    | 'archive-unreadable'
+    | 'archive-entry-refused'
+    | 'archive-entry-encrypted'
+    | 'archive-entry-too-large'
+    | 'archive-entry-unreadable'
+    | 'archive-too-deep'
+    | 'archive-too-many-entries';
   readonly detail: string;
 }
 

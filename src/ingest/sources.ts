@@ -1,6 +1,8 @@
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, sep } from 'node:path';
 import { UsageError } from '../errors.js';
+import { appleMailbox } from './emlx.js';
+import { archiveFormat, type ArchiveFormat } from './archiveReader.js';
 
 /** One file holding one message, found in a Maildir or a directory tree of .eml files. */
 export interface MessageFile {
@@ -10,6 +12,8 @@ export interface MessageFile {
   readonly locator: string;
   readonly folder: string;
   readonly size: number;
+  /** Apple Mail's .emlx (length line, message, property list); otherwise the file is the message. */
+  readonly format?: 'emlx';
 }
 
 /** A stream of messages in one mbox file (optionally gzip'd). */
@@ -33,7 +37,18 @@ export interface FilesSource {
   readonly fingerprint: string;
 }
 
-export type Source = MboxSource | FilesSource;
+/** A zip, tar or tar.gz file of mail (any of the above inside, archives inside archives too). */
+export interface ArchiveSource {
+  readonly kind: 'archive';
+  readonly key: string;
+  readonly path: string;
+  readonly format: ArchiveFormat;
+  readonly folder: string;
+  readonly size: number;
+  readonly fingerprint: string;
+}
+
+export type Source = MboxSource | FilesSource | ArchiveSource;
 
 /** A file in a tree that is not mail (or not one we can read) and was left aside, with why. */
 export interface SkippedFile {
@@ -45,6 +60,8 @@ const MBOX_EXTENSIONS = new Set(['.mbox', '.mbx', '.mbs', '.mboxrd']);
 const EML_EXTENSIONS = new Set(['.eml', '.msg822', '.txt']);
 const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]+:/;
 /** Maildir bookkeeping files written by mail servers; never messages. */
+/** Apple Mail's files beside the messages of a `.mbox` directory. */
+const APPLE_MAIL_METADATA = /\.plist$|^\.mboxCache/i;
 const MAILDIR_METADATA = /^(dovecot|courier|maildirfolder|maildirsize|subscriptions|\.uidvalidity|\.mh_sequences)/i;
 
 async function head(path: string, bytes: number): Promise<Buffer> {
@@ -80,12 +97,14 @@ function maildirFolderName(relDir: string): string {
     .join('/');
 }
 
-type FileClass = 'mbox' | 'mbox-gzip' | 'eml' | 'not-mail';
+type FileClass = 'mbox' | 'mbox-gzip' | 'eml' | 'emlx' | 'archive' | 'not-mail';
 
 async function classifyFile(path: string): Promise<FileClass> {
   const ext = extname(path).toLowerCase();
   const first = await head(path, 512);
+  if (archiveFormat(path, first)) return 'archive';
   if (isGzipMagic(first)) return 'mbox-gzip';
+  if (ext === '.emlx') return 'emlx';
   if (MBOX_EXTENSIONS.has(ext)) return 'mbox';
   if (EML_EXTENSIONS.has(ext)) return 'eml';
   const text = first.toString('latin1');
@@ -107,12 +126,13 @@ function fingerprintOf(entries: ReadonlyArray<{ size: number; mtimeMs: number }>
 interface Walked {
   files: Array<MessageFile & { mtimeMs: number }>;
   mboxes: string[];
+  archives: string[];
   skipped: SkippedFile[];
 }
 
 /** Walks a directory tree in sorted order: Maildir folders, .eml files and mbox files inside it. */
 async function walk(root: string): Promise<Walked> {
-  const out: Walked = { files: [], mboxes: [], skipped: [] };
+  const out: Walked = { files: [], mboxes: [], archives: [], skipped: [] };
   const stack: string[] = [root];
   while (stack.length > 0) {
     // Iterative, not recursive: a hostile tree thousands of levels deep must not overflow the stack.
@@ -188,18 +208,36 @@ async function collectLooseFile(root: string, full: string, relDir: string, out:
   }
   if (kind === 'mbox' || kind === 'mbox-gzip') {
     out.mboxes.push(full);
-  } else if (kind === 'eml') {
+  } else if (kind === 'archive') {
+    out.archives.push(full);
+  } else if (kind === 'eml' || kind === 'emlx') {
     const relPath = relative(root, full).split(sep).join('/');
     out.files.push({
       relPath,
       locator: relPath,
-      folder: relDir === '' ? basename(root) : relDir,
+      folder: (kind === 'emlx' ? appleMailbox(relDir) : null) ?? (relDir === '' ? basename(root) : relDir),
       size: info.size,
       mtimeMs: info.mtimeMs,
+      ...(kind === 'emlx' ? { format: 'emlx' as const } : {}),
     });
+  } else if (APPLE_MAIL_METADATA.test(basename(full)) && appleMailbox(relDir) !== null) {
+    // Apple Mail's own bookkeeping inside a mailbox: never mail, not worth a line in the summary.
   } else {
     out.skipped.push({ path: full, reason: 'not mail: no mbox envelope and no header line at the start' });
   }
+}
+
+async function archiveSource(path: string): Promise<ArchiveSource> {
+  const info = await stat(path);
+  return {
+    kind: 'archive',
+    key: path,
+    path,
+    format: archiveFormat(path, await head(path, 512))!,
+    folder: basename(path).replace(/\.(zip|tar|tgz|tar\.gz)$/i, '') || basename(path),
+    size: info.size,
+    fingerprint: fingerprintOf([info]),
+  };
 }
 
 async function mboxSource(path: string): Promise<MboxSource> {
@@ -251,6 +289,7 @@ export async function expandSources(paths: readonly string[]): Promise<{ sources
         });
       }
       for (const mbox of walked.mboxes) sources.push(await mboxSource(mbox));
+      for (const archive of walked.archives) sources.push(await archiveSource(archive));
     } else {
       let kind: FileClass;
       try {
@@ -260,6 +299,8 @@ export async function expandSources(paths: readonly string[]): Promise<{ sources
       }
       if (kind === 'mbox' || kind === 'mbox-gzip') {
         sources.push(await mboxSource(path));
+      } else if (kind === 'archive') {
+        sources.push(await archiveSource(path));
       } else {
         // A single file that is not an mbox is one message, whatever it holds: nothing is dropped.
         const name = basename(path);
@@ -267,7 +308,9 @@ export async function expandSources(paths: readonly string[]): Promise<{ sources
           kind: 'files',
           key: path,
           root: join(path, '..'),
-          files: [{ relPath: name, locator: name, folder: basename(join(path, '..')), size: info.size }],
+          files: [
+            { relPath: name, locator: name, folder: basename(join(path, '..')), size: info.size, ...(kind === 'emlx' ? { format: 'emlx' as const } : {}) },
+          ],
           size: info.size,
           fingerprint: fingerprintOf([info]),
         });

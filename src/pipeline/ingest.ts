@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { expandSources, SkippedFile, Source } from '../ingest/sources.js';
 import { readMboxFile } from '../ingest/mboxReader.js';
 import { readMessageFiles } from '../ingest/filesReader.js';
+import { readArchive } from '../ingest/archiveReader.js';
 import type { SourceItem, SourceProblem } from '../ingest/rawMessage.js';
 import type { ArchiveWriter, IngestBatch, IngestItem } from '../store/archiveStore.js';
 import type { WarningKind } from '../mail/warnings.js';
@@ -179,7 +180,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
               startOffset: resumeAfter === null ? 0 : Number(resumeAfter),
               onBytes,
             })
-          : readMessageFiles(source, resumeAfter, onBytes);
+          : source.kind === 'archive'
+            ? readArchive(source.path, source.format, { folder: source.folder, resumeAfter, onBytes })
+            : readMessageFiles(source, resumeAfter, onBytes);
       for await (const item of items) {
         if ('problem' in item) {
           queue.push(Promise.resolve({ kind: 'problem', sourceKey: source.key, problem: item.problem }));

@@ -1,0 +1,207 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { cliJson, cliPath, corpusDir, noCorpusReason, runCli, tempDir } from '../helpers.js';
+import { sha256Hex } from '../../src/mail/contentHash.js';
+import type { IngestSummary } from '../../src/pipeline/ingest.js';
+import type { StoredMessage } from '../../src/store/archiveStore.js';
+
+/** A small message with a word to find it by. */
+function eml(n: number, word = 'quetzal'): Buffer {
+  return Buffer.from(
+    `From: sender${n}@example.org\r\nTo: desk@example.org\r\nSubject: leak item ${n}\r\nMessage-ID: <leak${n}@example.org>\r\nDate: Mon, 1 Jan 2018 10:00:00 +0000\r\n\r\nitem ${n} ${word}\r\n`,
+  );
+}
+
+/** The problems an archive's ingest listed, by locator. */
+function problems(data: string): Record<string, string> {
+  const db = new Database(join(data, 'archive.sqlite'), { readonly: true });
+  try {
+    const rows = db.prepare('SELECT locator, kind FROM source_problems ORDER BY locator').all() as Array<{ locator: string; kind: string }>;
+    return Object.fromEntries(rows.map((r) => [r.locator, r.kind]));
+  } finally {
+    db.close();
+  }
+}
+
+function locations(data: string): Array<{ locator: string; folder: string; sha256: string }> {
+  const db = new Database(join(data, 'archive.sqlite'), { readonly: true });
+  try {
+    return db.prepare('SELECT l.locator, l.folder, m.sha256 FROM locations l JOIN messages m ON m.id = l.message ORDER BY l.source, l.locator').all() as Array<{
+      locator: string;
+      folder: string;
+      sha256: string;
+    }>;
+  } finally {
+    db.close();
+  }
+}
+
+test('Apple Mail: .emlx files keep their message bytes exactly, in the mailbox their .mbox folder names', async () => {
+  const root = tempDir();
+  const inbox = join(root, 'Mail', 'V10', 'ACCOUNT', 'INBOX.mbox', 'UUID', 'Data', 'Messages');
+  const nested = join(root, 'Mail', 'V10', 'ACCOUNT', 'Archive.mbox', '2018.mbox', 'UUID', 'Data', 'Messages');
+  mkdirSync(inbox, { recursive: true });
+  mkdirSync(nested, { recursive: true });
+  const plist = '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict><key>flags</key><integer>8590195713</integer></dict></plist>\n';
+  const one = eml(1);
+  const two = eml(2);
+  writeFileSync(join(inbox, '1.emlx'), Buffer.concat([Buffer.from(`${one.length}\n`), one, Buffer.from(plist)]));
+  // A wrong length line: the message is still taken whole, up to the property list, and the fault is listed.
+  writeFileSync(join(nested, '2.partial.emlx'), Buffer.concat([Buffer.from('12\n'), two, Buffer.from(plist)]));
+  writeFileSync(join(root, 'Mail', 'V10', 'ACCOUNT', 'INBOX.mbox', 'Info.plist'), plist);
+  const data = join(root, 'data');
+  const summary = await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', join(root, 'Mail')]);
+  assert.equal(summary.added, 2);
+  assert.deepEqual(summary.skippedFiles, [], "Apple Mail's own files are not reported as mail left aside");
+  assert.deepEqual(summary.problems, { 'emlx-length-wrong': 1 });
+  const found = locations(data);
+  assert.deepEqual(
+    found.map((l) => [l.folder, l.sha256]),
+    [
+      ['Archive/2018', sha256Hex(two)],
+      ['INBOX', sha256Hex(one)],
+    ],
+  );
+  const raw = await runCli(['--data', data, 'show', '1', '--raw']);
+  assert.ok([sha256Hex(one), sha256Hex(two)].includes(sha256Hex(raw.stdout)), 'the raw message is the message inside the .emlx, byte for byte');
+});
+
+test("Aleph's plaintext.emlx: subject and body as Aleph's own test expects", { skip: noCorpusReason }, async () => {
+  const data = join(tempDir(), 'data');
+  const file = join(corpusDir, 'peer-fixtures', 'aleph-ingest-file', 'plaintext.emlx');
+  assert.equal((await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', file])).added, 1);
+  const message = await cliJson<StoredMessage>(['--data', data, 'show', '1', '--json']);
+  assert.equal(message.subject, 'Re: Emlx library');
+  assert.match(message.text ?? '', /Python/);
+  const bytes = readFileSync(file);
+  const start = bytes.indexOf(0x0a) + 1;
+  assert.equal(message.sha256, sha256Hex(bytes.subarray(start, start + Number(bytes.subarray(0, start).toString().trim()))));
+});
+
+test('zip, tar and tar.gz: every message inside is read (mbox, Maildir and archives inside archives too), the rest listed', async () => {
+  const root = tempDir();
+  const src = join(root, 'src');
+  mkdirSync(join(src, 'Maildir', 'cur'), { recursive: true });
+  mkdirSync(join(src, 'Maildir', 'new'), { recursive: true });
+  for (const n of [1, 2, 3, 4]) writeFileSync(join(src, `m${n}.eml`), eml(n));
+  writeFileSync(join(src, 'Maildir', 'cur', '1514800000.1.host:2,S'), eml(5));
+  const envelope = 'From a@example.org Mon Jan  1 10:00:00 2018\n';
+  writeFileSync(join(src, 'list.mbox'), Buffer.concat([Buffer.from(envelope), eml(6), Buffer.from(`\n${envelope}`), eml(7)]));
+  const second = `list.mbox@${envelope.length + eml(6).length + 1}`;
+  writeFileSync(join(src, 'notes.pdf'), '%PDF-1.4 not mail\n');
+  const zip = (out: string, ...names: string[]) => execFileSync('zip', ['-q', '-r', out, ...names], { cwd: src });
+  zip('inner.zip', 'm4.eml');
+  zip('middle.zip', 'inner.zip');
+  const inbox = join(root, 'in');
+  mkdirSync(inbox);
+  zip(join(inbox, 'export.zip'), 'm1.eml', 'list.mbox', 'Maildir', 'notes.pdf', 'middle.zip');
+  execFileSync('tar', ['cf', join(inbox, 'b.tar'), 'm2.eml'], { cwd: src });
+  execFileSync('tar', ['czf', join(inbox, 'c.tar.gz'), 'm3.eml', 'm1.eml'], { cwd: src });
+
+  const data = join(root, 'data');
+  const summary = await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', inbox]);
+  assert.equal(summary.sources, 3);
+  assert.equal(summary.added, 7, 'seven distinct messages');
+  assert.equal(summary.duplicates, 1, 'm1.eml is in the zip and in the tar.gz: one message, two places');
+  assert.deepEqual(problems(data), { 'notes.pdf': 'not-mail' });
+  const byLocator = Object.fromEntries(locations(data).map((l) => [l.locator, l]));
+  assert.deepEqual(Object.keys(byLocator).sort(), [
+    'Maildir/cur/1514800000.1.host:2,S',
+    'list.mbox@0',
+    second,
+    'm1.eml',
+    'm2.eml',
+    'm3.eml',
+    'middle.zip!/inner.zip!/m4.eml',
+  ]);
+  assert.equal(byLocator['middle.zip!/inner.zip!/m4.eml']!.sha256, sha256Hex(eml(4)), 'two archives deep, byte for byte');
+  assert.equal(byLocator['Maildir/cur/1514800000.1.host:2,S']!.folder, 'export/Maildir');
+  assert.equal(byLocator['m2.eml']!.folder, 'b');
+  assert.equal(byLocator[second]!.sha256, sha256Hex(eml(7)));
+  const search = await cliJson<{ total: number }>(['--data', data, 'search', '--json', 'quetzal']);
+  assert.equal(search.total, 7);
+
+  // The same command again changes nothing.
+  const again = await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', inbox]);
+  assert.equal(again.added, 0);
+  assert.equal(again.unchangedSources, 3);
+});
+
+test('hostile archives: climbing paths, links, encrypted entries and deep nesting are refused and listed; nothing is written', async () => {
+  const root = tempDir();
+  const work = join(root, 'work', 'deep', 'er');
+  mkdirSync(work, { recursive: true });
+  writeFileSync(join(root, 'work', 'evil.eml'), eml(1));
+  writeFileSync(join(work, 'ok.eml'), eml(2));
+  writeFileSync(join(work, 'secret.eml'), eml(3));
+  symlinkSync('/etc/passwd', join(work, 'link.eml'));
+  const inbox = join(root, 'in');
+  mkdirSync(inbox);
+  // zip keeps "../../evil.eml" as written; -y stores the link as a link.
+  execFileSync('zip', ['-q', '-y', join(inbox, 'a.zip'), '../../evil.eml', 'ok.eml', 'link.eml'], { cwd: work });
+  execFileSync('zip', ['-q', '-P', 'hunter2', join(inbox, 'b.zip'), 'secret.eml'], { cwd: work });
+  let nested = 'ok.eml';
+  for (const level of [1, 2, 3, 4]) {
+    execFileSync('zip', ['-q', `level${level}.zip`, nested], { cwd: work });
+    nested = `level${level}.zip`;
+  }
+  execFileSync('cp', [join(work, nested), join(inbox, 'c.zip')]);
+  execFileSync('tar', ['cf', join(inbox, 'd.tar'), '-P', '--transform=s,^,../,', 'ok.eml', 'link.eml'], { cwd: work });
+
+  const data = join(root, 'data');
+  const summary = await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', inbox]);
+  assert.equal(summary.added, 1, 'only ok.eml, once');
+  assert.deepEqual(problems(data), {
+    '../../evil.eml': 'archive-entry-refused',
+    '../link.eml': 'archive-entry-refused',
+    '../ok.eml': 'archive-entry-refused',
+    'level3.zip!/level2.zip!/level1.zip': 'archive-too-deep',
+    'link.eml': 'archive-entry-refused',
+    'secret.eml': 'archive-entry-encrypted',
+  });
+  // Entries are read in memory, never written: nothing appeared beside or above the archives.
+  assert.deepEqual(readdirSync(inbox).sort(), ['a.zip', 'b.zip', 'c.zip', 'd.tar']);
+  assert.ok(!existsSync(join(root, 'evil.eml')));
+});
+
+test("Aleph's zip-slip archives: the climbing entry is refused and listed, never written", { skip: noCorpusReason }, async () => {
+  const data = join(tempDir(), 'data');
+  const dir = join(corpusDir, 'peer-fixtures', 'aleph-ingest-file');
+  const summary = await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', join(dir, 'badzip.zip'), join(dir, 'badtar.tar')]);
+  assert.equal(summary.added, 0);
+  assert.deepEqual(Object.values(problems(data)), ['archive-entry-refused', 'archive-entry-refused']);
+});
+
+test('a killed ingest of a zip resumes where it stopped: the same archive as one uninterrupted run', async () => {
+  const root = tempDir();
+  const src = join(root, 'src');
+  mkdirSync(src);
+  for (let n = 1; n <= 2500; n++) writeFileSync(join(src, `${String(n).padStart(5, '0')}.eml`), eml(n, `word${n % 7}`));
+  const zipFile = join(root, 'mail.zip');
+  execFileSync('zip', ['-q', '-r', zipFile, '.'], { cwd: src });
+  const reference = join(root, 'reference');
+  assert.equal((await runCli(['--data', reference, 'ingest', '--progress', 'none', zipFile])).code, 0);
+
+  const resumed = join(root, 'resumed');
+  const killed = await new Promise<NodeJS.Signals | null>((done) => {
+    const child = spawn(process.execPath, [cliPath, '--data', resumed, 'ingest', '--progress', 'json', zipFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let commits = 0;
+    child.stderr.on('data', (chunk: Buffer) => {
+      commits += chunk
+        .toString()
+        .split('\n')
+        .filter((l) => l.startsWith('{"progress"')).length;
+      if (commits >= 2) child.kill('SIGKILL');
+    });
+    child.on('close', (_code, signal) => done(signal));
+  });
+  assert.equal(killed, 'SIGKILL');
+  const partial = locations(resumed).length;
+  assert.ok(partial > 0 && partial < 2500, `killed part way (${partial} messages)`);
+  assert.equal((await runCli(['--data', resumed, 'ingest', '--progress', 'none', zipFile])).code, 0);
+  assert.deepEqual(locations(resumed), locations(reference));
+});
