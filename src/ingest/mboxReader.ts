@@ -19,6 +19,10 @@ const NL = 0x0a;
 const CR = 0x0d;
 const GT = 0x3e;
 const FROM_ = Buffer.from('From ');
+/** A larger Content-Length is not believed: what it spans is held in memory until it is checked. */
+const MAX_DECLARED_LENGTH = 64 * 1024 * 1024;
+/** mboxcl/mboxcl2's body length (C or c: checked before the regular expression runs). */
+const CONTENT_LENGTH = /^content-length:[ \t]*(\d{1,12})[ \t]*\r?\n$/i;
 
 function isEnvelope(line: Buffer): boolean {
   if (line.length < 6 || !line.subarray(0, 5).equals(FROM_)) return false;
@@ -65,6 +69,14 @@ export async function* readMboxStream(
   let lastLineBlank = false; // was the previous line of this message empty?
   let blankLength = 0; // its length (1 for LF, 2 for CRLF), removed if a separator follows
   const skipUntil = options.skipUntil ?? -1;
+  // mboxcl/mboxcl2: a Content-Length header says where the body ends, so an unquoted `From ` line
+  // inside it is body. It is believed only when the body does end there (an envelope or the end of
+  // the file comes right after it); an envelope inside the declared body is kept as a checkpoint,
+  // and if the length proves wrong the message is split at its checkpoints as if it had none.
+  let inHeaders = true;
+  let declared: number | null = null;
+  let rawBody = 0; // bytes of body lines so far, as in the file
+  let checkpoints: Array<{ at: number; blank: number; envelope: string; offset: number; length: number }> = [];
 
   const finish = (endOffset: number): RawMessage | null => {
     if (messageOffset < 0 && partsBytes === 0) return null;
@@ -89,7 +101,33 @@ export async function* readMboxStream(
     };
     parts = [];
     partsBytes = 0;
+    inHeaders = true;
+    declared = null;
+    rawBody = 0;
+    checkpoints = [];
     return offset < skipUntil ? null : message;
+  };
+
+  /** The body ends where Content-Length says, give or take the blank line before the next envelope. */
+  const lengthHolds = () => declared !== null && (rawBody === declared || rawBody - (lastLineBlank ? blankLength : 0) === declared);
+  /** The declared length was wrong: the messages the checkpoints separate come out as the plain splitter would have made them. */
+  const splitAtCheckpoints = (): RawMessage[] => {
+    const whole = Buffer.concat(parts, partsBytes);
+    const out: RawMessage[] = [];
+    let start = 0;
+    for (const point of checkpoints) {
+      const offset = Math.max(messageOffset, 0);
+      const bytes = Buffer.from(whole.subarray(start, point.at - point.blank));
+      if (offset >= skipUntil) out.push({ bytes, locator: String(offset), offset, folder: options.folder, cursor: String(point.offset), envelope });
+      start = point.at + point.length;
+      envelope = point.envelope;
+      messageOffset = point.offset;
+    }
+    parts = [Buffer.from(whole.subarray(start))];
+    partsBytes = parts[0]!.length;
+    checkpoints = [];
+    declared = null;
+    return out;
   };
 
   // Bytes of ordinary lines are copied in runs, not line by line: a run ends at a separator or
@@ -120,8 +158,23 @@ export async function* readMboxStream(
       const lineEnd = newline + 1;
       const lineOffset = position + lineStart;
       const kind = classifyLine(buffer, lineStart, lineEnd);
-      if (kind === 'envelope') {
+      if (kind === 'envelope' && messageOffset >= 0 && !inHeaders && declared !== null && rawBody < declared) {
+        // Inside the declared body: body, unless the length proves wrong later.
         take(buffer, runStart, lineStart);
+        runStart = lineStart;
+        const text = buffer.subarray(lineStart, lineEnd).toString('latin1');
+        checkpoints.push({
+          at: partsBytes,
+          blank: lastLineBlank ? blankLength : 0,
+          envelope: text.replace(/\r?\n$/, ''),
+          offset: lineOffset,
+          length: lineEnd - lineStart,
+        });
+        lastLineBlank = false;
+        rawBody += lineEnd - lineStart;
+      } else if (kind === 'envelope') {
+        take(buffer, runStart, lineStart);
+        if (checkpoints.length > 0 && !lengthHolds()) pending.push(...splitAtCheckpoints());
         const done = finish(lineOffset);
         if (done) pending.push(done);
         messageOffset = lineOffset;
@@ -131,9 +184,17 @@ export async function* readMboxStream(
           .replace(/\r?\n$/, '');
         lastLineBlank = false;
         runStart = lineEnd;
-      } else if (kind === 'quoted') {
-        take(buffer, runStart, lineStart);
-        runStart = lineStart + 1;
+      } else {
+        if (kind === 'quoted') {
+          take(buffer, runStart, lineStart);
+          runStart = lineStart + 1;
+        }
+        if (!inHeaders) rawBody += lineEnd - lineStart;
+        else if (lastLineBlank) inHeaders = false;
+        else if (declared === null && (buffer[lineStart] === 0x43 || buffer[lineStart] === 0x63)) {
+          const length = CONTENT_LENGTH.exec(buffer.subarray(lineStart, lineEnd).toString('latin1'));
+          if (length && Number(length[1]) <= MAX_DECLARED_LENGTH) declared = Number(length[1]);
+        }
       }
       lineStart = lineEnd;
     }
@@ -153,6 +214,7 @@ export async function* readMboxStream(
     position += processBuffer(carry, true);
     for (const message of pending.splice(0)) yield { message };
   }
+  if (checkpoints.length > 0 && !lengthHolds()) for (const message of splitAtCheckpoints()) yield { message };
   // Writers end every message, the last one too, with a blank line: it belongs to the mbox.
   const last = finish(position);
   if (last && (last.bytes.length > 0 || last.envelope !== null)) yield { message: last };

@@ -120,3 +120,48 @@ test('mbox file: an empty file is reported as a problem, not a crash', async () 
   assert.equal(items.length, 1);
   assert.ok('problem' in items[0]! && items[0].problem.kind === 'empty-source');
 });
+
+/** An mboxcl2 file: Content-Length on every message, and body lines starting "From " left unquoted. */
+function mboxcl2(bodies: string[], lengths: Array<number | null> = bodies.map((b) => Buffer.byteLength(b)), nl = '\n'): string {
+  return bodies
+    .map(
+      (body, i) =>
+        `From sender${i}@example.org Thu Jan  1 00:00:0${i} 2015${nl}Subject: m${i}${nl}${lengths[i] === null ? '' : `Content-Length: ${lengths[i]}${nl}`}${nl}${body}${nl}`,
+    )
+    .join('');
+}
+
+test('mboxcl2: an unquoted "From " line inside a body whose Content-Length is right stays in the message', async () => {
+  const bodies = ['Hi,\n\nFrom Mon Jan  1 10:00:00 2018 on, this is one body.\nStill the first.\n', 'Second body\n'];
+  const file = mboxcl2(bodies);
+  for (const chunk of [1, 7, 64, 1 << 16]) {
+    const messages = await read(file, chunk);
+    assert.equal(messages.length, 2, `chunk ${chunk}`);
+    assert.equal(messages[0]!.bytes.toString(), `Subject: m0\nContent-Length: ${Buffer.byteLength(bodies[0]!)}\n\n${bodies[0]}`);
+    assert.equal(messages[1]!.bytes.toString(), `Subject: m1\nContent-Length: ${Buffer.byteLength(bodies[1]!)}\n\n${bodies[1]}`);
+    assert.equal(messages[1]!.offset, file.indexOf('From sender1@'));
+  }
+  // CRLF files alike.
+  const crlfBodies = ['One\r\nFrom Mon Jan  1 10:00:00 2018 inside\r\n', 'Two\r\n'];
+  for (const chunk of [5, 1 << 16]) assert.equal((await read(mboxcl2(crlfBodies, undefined, '\r\n'), chunk)).length, 2);
+});
+
+test('mboxcl2: a wrong Content-Length is not believed: the messages split where the envelopes are', async () => {
+  const bodies = ['First\nFrom Mon Jan  1 10:00:00 2018 looks like an envelope\n', 'Second\n', 'Third\n'];
+  // Far too long (past the end of the file), too short, and a little too long (into the next message).
+  for (const declared of [500, 3, Buffer.byteLength(bodies[0]!) + 4]) {
+    for (const chunk of [3, 1 << 16]) {
+      const messages = await read(mboxcl2(bodies, [declared, null, null]), chunk);
+      assert.equal(messages.length, 4, `Content-Length ${declared}, chunk ${chunk}`);
+      assert.equal(messages[0]!.bytes.toString(), `Subject: m0\nContent-Length: ${declared}\n\nFirst\n`);
+      assert.equal(messages[1]!.envelope, 'From Mon Jan  1 10:00:00 2018 looks like an envelope');
+      assert.equal(messages[2]!.bytes.toString(), 'Subject: m1\n\nSecond\n');
+      assert.equal(messages[3]!.bytes.toString(), 'Subject: m2\n\nThird\n');
+      assert.deepEqual(
+        messages.map((m) => m.cursor),
+        [...messages.slice(1).map((m) => String(m.offset)), String(Buffer.byteLength(mboxcl2(bodies, [declared, null, null])))],
+        'each cursor is the next message',
+      );
+    }
+  }
+});
