@@ -226,6 +226,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   // The live server's API, described (the footer links to it); a static copy serves the same data as api/….json files.
   await put('api/openapi.json', JSON.stringify(OPENAPI));
   await put('static/site.css', await readFile(join(options.staticDir, 'site.css')));
+  await put('static/favicon.svg', await readFile(join(options.staticDir, 'favicon.svg')));
   await put('collection-key.pub.pem', options.key.publicPem);
   await put(MIRRORS_FILE, `${JSON.stringify(options.mirrors, null, 2)}\n`);
   const amendments = await store.amendments();

@@ -235,13 +235,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return sendError(request, reply, status, message, headers, collection);
   });
 
-  app.get('/static/site.css', async (_request, reply) => {
-    return reply
+  const sendStatic = async (reply: FastifyReply, file: string, type: string) =>
+    reply
       .headers(PAGE_HEADERS)
-      .type('text/css; charset=utf-8')
+      .type(type)
       .header('cache-control', 'public, max-age=3600')
-      .send(await readFile(join(STATIC_DIR, 'site.css')));
-  });
+      .send(await readFile(join(STATIC_DIR, file)));
+  app.get('/static/site.css', async (_request, reply) => sendStatic(reply, 'site.css', 'text/css; charset=utf-8'));
+  // Browsers ask for an icon on every page: without one, each page logs a 404 in the console.
+  app.get('/static/favicon.svg', async (_request, reply) => sendStatic(reply, 'favicon.svg', 'image/svg+xml'));
 
   // Home
   app.get('/', async (request, reply) => {

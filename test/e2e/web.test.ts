@@ -4,7 +4,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/serve/server.js';
 import { BlobStore } from '../../src/store/blobStore.js';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
@@ -13,6 +12,7 @@ import { formatKeyFile } from '../../src/verify/keyFile.js';
 import { cliJson, runCli, tempDir } from '../helpers.js';
 import { keyRecordOf, plainMessage, rsaKey, sign } from '../dkimFixtures.js';
 import { launchChromium, newContext, screenshot, watchPage } from '../browser.js';
+import { startWebReader } from '../webServer.js';
 
 /**
  * The web reader in a real Chromium: search and follow a facet, open an email, walk its thread,
@@ -56,9 +56,9 @@ function htmlMessage(name: string, html: string): string {
 }
 
 let browser: Browser;
-let app: FastifyInstance;
 let store: SqliteStore;
 let origin: string;
+let closeReader: (() => Promise<void>) | undefined;
 
 before(async () => {
   mkdirSync(mail);
@@ -124,18 +124,13 @@ before(async () => {
   writeFileSync(join(secret, 's2.eml'), attachment);
   await cliJson(['--data', data, 'ingest', secret, '--json']);
   assert.equal((await runCli(['--data', data, 'release', 'create', '--title', 'Part 2', '--all-remaining'])).code, 0);
-  store = SqliteStore.open(join(data, 'archive.sqlite'), { readonly: true, audience: 'public' });
-  app = await buildServer({ store, blobs: new BlobStore(data), blobRoot: join(data, 'blobs'), collection: 'Test Harbour', rateLimitPerMinute: 10_000 });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  ({ store, origin, close: closeReader } = await startWebReader(data, { audience: 'public', collection: 'Test Harbour' }));
   browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  await app?.close();
-  await store?.close();
+  await closeReader?.();
 });
 
 async function idOf(subject: string): Promise<number> {

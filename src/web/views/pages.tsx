@@ -7,6 +7,7 @@ import type { SignedAmendment } from '../../publish/amendments.js';
 import { formatDate } from '../i18n.js';
 import { EMAIL_IFRAME_SANDBOX } from '../securityHeaders.js';
 import { jsonHref, Layout, type PageContext } from './layout.js';
+import { threadOrder } from '../../thread/threadTree.js';
 
 const NUMBER = new Intl.NumberFormat('en-US');
 const n = (value: number) => NUMBER.format(value);
@@ -440,28 +441,39 @@ export function EmailPage(props: {
   );
 }
 
+/** Indentation steps drawn (site.css has a class for each); deeper replies stay at the last. */
+const MAX_THREAD_DEPTH = 12;
+
+/** The thread in reading order (each message before its replies), indented by CSS classes: the CSP allows no inline style. */
 function ThreadTree(props: { ctx: PageContext; messages: readonly MessageSummary[]; current?: number }): VNode {
-  const byId = new Map(props.messages.map((m) => [m.id, m]));
-  const depth = (m: MessageSummary): number => {
-    let d = 0;
-    for (let p = m.parentId; p !== null && byId.has(p) && d < 50; p = byId.get(p)!.parentId) d++;
-    return d;
-  };
   return (
     <ol class="thread">
-      {props.messages.map((m) => (
-        <li key={m.id} style={`margin-left:${Math.min(depth(m), 12)}em`}>
-          {m.id === props.current ? (
-            <strong aria-current="page">{m.subject || '(no subject)'}</strong>
-          ) : (
-            <a href={`/emails/${m.id}`}>{m.subject || '(no subject)'}</a>
-          )}{' '}
-          <span class="meta">
-            {who(m.from)} · {formatDate(m.dateUtc, props.ctx.lang, false)}
-            {m.parentEvidence === 'subject' ? ' · linked by subject (inferred)' : ''}
-          </span>
-        </li>
-      ))}
+      {threadOrder(props.messages).map(({ node, depth }) => {
+        const m = node.message;
+        const indent = `depth-${Math.min(depth, MAX_THREAD_DEPTH)}`;
+        if (!m) {
+          return (
+            <li key={`ghost ${node.missingMessageId}`} class={`${indent} ghost`}>
+              <span class="meta">
+                {props.ctx.t.notInArchive}: &lt;{node.missingMessageId}&gt;
+              </span>
+            </li>
+          );
+        }
+        return (
+          <li key={m.id} class={indent}>
+            {m.id === props.current ? (
+              <strong aria-current="page">{m.subject || '(no subject)'}</strong>
+            ) : (
+              <a href={`/emails/${m.id}`}>{m.subject || '(no subject)'}</a>
+            )}{' '}
+            <span class="meta">
+              {who(m.from)} · {formatDate(m.dateUtc, props.ctx.lang, false)}
+              {m.parentEvidence === 'subject' ? ' · linked by subject (inferred)' : ''}
+            </span>
+          </li>
+        );
+      })}
     </ol>
   );
 }

@@ -1,0 +1,120 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, ConsoleMessage } from 'playwright-core';
+import type { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { cliJson, runCli, tempDir } from '../helpers.js';
+import { launchChromium, newContext } from '../browser.js';
+import { startWebReader } from '../webServer.js';
+
+/**
+ * A thread whose replies were filed before the message they answer (so message numbers run backwards
+ * through it), with a reply to a message the archive lacks: the web reader must draw it in reading
+ * order, as `epistola thread` prints it, without an inline style the site's CSP would refuse.
+ */
+const MAIL: Record<string, string> = {
+  // Files are read in name order: the replies first.
+  'a-reply-to-reply.eml': message('<c@t>', 'Re: Re: Quay lights', '<a@t> <b@t>', 3),
+  'b-reply.eml': message('<b@t>', 'Re: Quay lights', '<a@t>', 2),
+  'c-root.eml': message('<a@t>', 'Quay lights', null, 1),
+  'd-second-reply.eml': message('<d@t>', 'Re: Quay lights (2)', '<a@t>', 4),
+  'e-orphan.eml': message('<e@t>', 'Re: Lost message', '<missing@t>', 5),
+};
+
+function message(id: string, subject: string, references: string | null, day: number): string {
+  return [
+    'From: Harbour <harbour@example.org>',
+    'To: desk@example.org',
+    `Subject: ${subject}`,
+    `Date: Mon, ${day} Jan 2018 10:00:00 +0000`,
+    `Message-ID: ${id}`,
+    ...(references ? [`References: ${references}`, `In-Reply-To: ${references.split(' ').at(-1)}`] : []),
+    '',
+    `About the quay lights, day ${day}.`,
+    '',
+  ].join('\r\n');
+}
+
+let data: string;
+let origin: string;
+let store: SqliteStore;
+let closeReader: (() => Promise<void>) | undefined;
+let browser: Browser;
+
+before(async () => {
+  const root = tempDir();
+  const mail = join(root, 'mail');
+  mkdirSync(mail);
+  for (const [name, text] of Object.entries(MAIL)) writeFileSync(join(mail, name), text);
+  data = join(root, 'data');
+  await cliJson(['--data', data, 'ingest', '--json', '--progress', 'none', mail]);
+  // The publisher's view (every message, no release needed): what `serve --preview` shows.
+  ({ store, origin, close: closeReader } = await startWebReader(data, { audience: 'publisher', collection: 'Test' }));
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await closeReader?.();
+});
+
+/** The ids in the order `epistola thread` prints them, and their depth (two spaces a level). */
+async function cliOrder(id: number): Promise<Array<{ id: number; depth: number }>> {
+  const printed = (await runCli(['--data', data, 'thread', String(id)])).stdout.toString();
+  return printed
+    .split('\n')
+    .map((line) => /^. ( *)(\d+) /.exec(line))
+    .filter((match) => match !== null)
+    .map((match) => ({ id: Number(match[2]), depth: match[1]!.length / 2 }));
+}
+
+test('a thread is drawn in reading order, as the CLI prints it, indented without inline styles, and no page logs an error', async () => {
+  const root = (await store.getMessage(3))!;
+  assert.equal(root.subject, 'Quay lights', 'the root was filed third');
+  const expected = await cliOrder(root.id);
+  assert.deepEqual(
+    expected.map((e) => e.id),
+    [3, 2, 1, 4],
+    'the CLI: the root, its first reply and that reply’s reply, then the second reply',
+  );
+
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  const logged: string[] = [];
+  page.on('console', (entry: ConsoleMessage) => {
+    if (entry.type() === 'error' || entry.type() === 'warning') logged.push(`${page.url()}: ${entry.text()}`);
+  });
+  for (const path of [`/threads/${root.threadId}`, `/emails/${root.id}`, `/emails/1`]) {
+    await page.goto(`${origin}${path}`);
+    const items = await page.locator('ol.thread > li').evaluateAll((lis) =>
+      lis.map((li) => ({
+        id: Number((li.querySelector('a')?.getAttribute('href') ?? '').split('/').pop() || 0),
+        style: li.getAttribute('style'),
+        indent: parseFloat(getComputedStyle(li).marginLeft),
+        current: li.querySelector('[aria-current]') !== null,
+      })),
+    );
+    // The message being read is not a link: its id is the page's.
+    const shown = items.map((item) => (item.current ? Number(path.split('/').pop()) : item.id));
+    assert.deepEqual(
+      shown,
+      expected.map((e) => e.id),
+      `${path}: reading order`,
+    );
+    assert.ok(
+      items.every((item) => item.style === null),
+      `${path}: no inline style`,
+    );
+    // Deeper replies are drawn further in, by the stylesheet's classes.
+    const indentOf = (id: number) => items[shown.indexOf(id)]!.indent;
+    assert.ok(indentOf(3) < indentOf(2) && indentOf(2) < indentOf(1), `${path}: indented by depth (${items.map((i) => i.indent).join(', ')})`);
+    assert.equal(indentOf(2), indentOf(4), `${path}: both replies to the root at one depth`);
+  }
+  // A reply to a message the archive lacks: the missing parent is shown as such, above it.
+  const orphan = (await store.getMessage(5))!;
+  await page.goto(`${origin}/threads/${orphan.threadId}`);
+  assert.match((await page.locator('ol.thread > li').first().textContent())!, /not in the archive: <missing@t>/);
+  assert.deepEqual(logged, [], 'no CSP violation, no missing favicon, nothing else in the console');
+  await context.close();
+});
