@@ -20,7 +20,7 @@ import { writeProofBundle } from '../verify/proofBundle.js';
 import { mboxEntry } from '../mail/mboxWriter.js';
 import { chooseLang, MESSAGES } from '../web/i18n.js';
 import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
-import { DOWNLOAD_HEADERS, EMAIL_HTML_HEADERS, PAGE_HEADERS } from '../web/securityHeaders.js';
+import { DOWNLOAD_HEADERS, EMAIL_HTML_HEADERS, INLINE_IMAGE_HEADERS, PAGE_HEADERS } from '../web/securityHeaders.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
 import {
   AboutPage,
@@ -374,7 +374,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Only images referenced by cid: are shown inline (inside the sandboxed email HTML); all else downloads.
     const inline = (request.query as Record<string, string>).inline === '1' && /^image\/(png|gif|jpeg|webp)$/.test(attachment.contentType);
     return reply
-      .headers(DOWNLOAD_HEADERS)
+      .headers(inline ? INLINE_IMAGE_HEADERS : DOWNLOAD_HEADERS)
       .header('content-disposition', disposition(inline ? 'inline' : 'attachment', attachment.filename ?? `attachment-${idx}`))
       .sendFile(relativeBlob(attachment.sha256), options.blobRoot, BLOB_SEND)
       .type(inline ? attachment.contentType : /^[\w.+-]+\/[\w.+-]+$/.test(attachment.contentType) ? attachment.contentType : 'application/octet-stream');

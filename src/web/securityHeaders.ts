@@ -32,5 +32,15 @@ export const DOWNLOAD_HEADERS = {
   'content-security-policy': "default-src 'none'; sandbox",
 } as const;
 
+/**
+ * An email's own inline (cid:) image, loaded by its HTML in the sandboxed frame. That frame's origin
+ * is opaque, so `same-origin` made Chromium refuse every such image (ERR_BLOCKED_BY_RESPONSE);
+ * these images are public parts of public messages, which any page may embed anyway by link.
+ */
+export const INLINE_IMAGE_HEADERS = {
+  ...DOWNLOAD_HEADERS,
+  'cross-origin-resource-policy': 'cross-origin',
+} as const;
+
 /** The iframe attributes that go with EMAIL_HTML_HEADERS. */
 export const EMAIL_IFRAME_SANDBOX = 'allow-popups allow-popups-to-escape-sandbox';

@@ -545,32 +545,34 @@ export function KeysPage(props: { ctx: PageContext; keys: ReadonlyArray<KeyRecor
       <p>
         <a href="/keys.txt">keys.txt</a> (epistola verify-file --keys keys.txt)
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{props.ctx.t.key}</th>
-            <th scope="col">Type</th>
-            <th scope="col">{props.ctx.t.seen}</th>
-            <th scope="col">Source</th>
-            <th scope="col">{props.ctx.t.messages}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.keys.map((k) => (
-            <tr key={k.name + k.record} id={k.name}>
-              <td>
-                <code>{k.name}</code>
-              </td>
-              <td>{k.facts.revoked ? 'revoked (empty p=)' : k.facts.problem ? `unusable: ${k.facts.problem}` : `${k.facts.type} ${k.facts.bits ?? ''}`}</td>
-              <td>
-                {k.facts.firstSeen} – {k.facts.lastSeen}
-              </td>
-              <td>{[...new Set(k.sightings.map((s) => s.source))].join(', ')}</td>
-              <td>{n(k.messages)}</td>
+      <div class="table-scroll" tabindex={0}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{props.ctx.t.key}</th>
+              <th scope="col">Type</th>
+              <th scope="col">{props.ctx.t.seen}</th>
+              <th scope="col">Source</th>
+              <th scope="col">{props.ctx.t.messages}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {props.keys.map((k) => (
+              <tr key={k.name + k.record} id={k.name}>
+                <td>
+                  <code>{k.name}</code>
+                </td>
+                <td>{k.facts.revoked ? 'revoked (empty p=)' : k.facts.problem ? `unusable: ${k.facts.problem}` : `${k.facts.type} ${k.facts.bits ?? ''}`}</td>
+                <td>
+                  {k.facts.firstSeen} – {k.facts.lastSeen}
+                </td>
+                <td>{[...new Set(k.sightings.map((s) => s.source))].join(', ')}</td>
+                <td>{n(k.messages)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Layout>
   );
 }
@@ -647,38 +649,40 @@ export function StatusPage(props: { ctx: PageContext; status: MirrorStatusView |
           <p>
             {fr ? 'Vérifié le' : 'Checked'} {s.checkedAt} · {fr ? 'export' : 'export'} {s.originSequence}
           </p>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{fr ? 'Site' : 'Site'}</th>
-                <th scope="col">{fr ? 'Pays' : 'Country'}</th>
-                <th scope="col">{fr ? 'État' : 'State'}</th>
-                <th scope="col">{fr ? 'Latence' : 'Latency'}</th>
-                <th scope="col">{fr ? 'Version' : 'Copy'}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.sites.map((site) => (
-                <tr key={site.url}>
-                  <td>
-                    <a href={site.url}>{site.name}</a>
-                  </td>
-                  <td>{site.country}</td>
-                  <td>{site.up ? (fr ? 'en ligne' : 'up') : fr ? 'injoignable' : 'down'}</td>
-                  <td>{site.latencyMs === null ? '—' : `${site.latencyMs} ms`}</td>
-                  <td>
-                    {site.behind === null
-                      ? (site.problem ?? '—')
-                      : site.behind === 0
-                        ? fr
-                          ? 'à jour'
-                          : 'fresh'
-                        : `${fr ? 'en retard de' : 'behind by'} ${site.behind}`}
-                  </td>
+          <div class="table-scroll" tabindex={0}>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{fr ? 'Site' : 'Site'}</th>
+                  <th scope="col">{fr ? 'Pays' : 'Country'}</th>
+                  <th scope="col">{fr ? 'État' : 'State'}</th>
+                  <th scope="col">{fr ? 'Latence' : 'Latency'}</th>
+                  <th scope="col">{fr ? 'Version' : 'Copy'}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {s.sites.map((site) => (
+                  <tr key={site.url}>
+                    <td>
+                      <a href={site.url}>{site.name}</a>
+                    </td>
+                    <td>{site.country}</td>
+                    <td>{site.up ? (fr ? 'en ligne' : 'up') : fr ? 'injoignable' : 'down'}</td>
+                    <td>{site.latencyMs === null ? '—' : `${site.latencyMs} ms`}</td>
+                    <td>
+                      {site.behind === null
+                        ? (site.problem ?? '—')
+                        : site.behind === 0
+                          ? fr
+                            ? 'à jour'
+                            : 'fresh'
+                          : `${fr ? 'en retard de' : 'behind by'} ${site.behind}`}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       ) : (
         <p>{fr ? 'Aucun relevé des miroirs.' : 'No mirror check yet.'}</p>

@@ -9,7 +9,7 @@ import { launchChromium, newContext } from '../browser.js';
 import { startWebReader } from '../webServer.js';
 
 /**
- * A thread whose replies were filed before the message they answer (so message numbers run backwards
+ * Reader pages in real Chromium, on a small archive of their own: a thread whose replies were filed before the message they answer (so message numbers run backwards
  * through it), with a reply to a message the archive lacks: the web reader must draw it in reading
  * order, as `epistola thread` prints it, without an inline style the site's CSP would refuse.
  */
@@ -20,6 +20,28 @@ const MAIL: Record<string, string> = {
   'c-root.eml': message('<a@t>', 'Quay lights', null, 1),
   'd-second-reply.eml': message('<d@t>', 'Re: Quay lights (2)', '<a@t>', 4),
   'e-orphan.eml': message('<e@t>', 'Re: Lost message', '<missing@t>', 5),
+  'f-inline-image.eml': [
+    'From: Harbour <harbour@example.org>',
+    'To: desk@example.org',
+    'Subject: Chart inside',
+    'Date: Mon, 8 Jan 2018 10:00:00 +0000',
+    'Message-ID: <f@t>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/related; boundary="r"',
+    '',
+    '--r',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    '<p>The chart:</p><img alt="chart" src="cid:chart@t">',
+    '--r',
+    'Content-Type: image/png',
+    'Content-Transfer-Encoding: base64',
+    'Content-ID: <chart@t>',
+    '',
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+    '--r--',
+    '',
+  ].join('\r\n'),
 };
 
 function message(id: string, subject: string, references: string | null, day: number): string {
@@ -116,5 +138,59 @@ test('a thread is drawn in reading order, as the CLI prints it, indented without
   await page.goto(`${origin}/threads/${orphan.threadId}`);
   assert.match((await page.locator('ol.thread > li').first().textContent())!, /not in the archive: <missing@t>/);
   assert.deepEqual(logged, [], 'no CSP violation, no missing favicon, nothing else in the console');
+  await context.close();
+});
+
+test('an HTML mail shows its inline (cid:) images inside the sandboxed frame', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${origin}/emails/6`);
+  const image = page.frameLocator('iframe.email-html').locator('img[alt=chart]');
+  await image.waitFor({ state: 'attached' });
+  // The frame has an opaque origin (sandbox): the image must still be allowed to load into it.
+  const width = await image.evaluate(async (img: HTMLImageElement) => {
+    if (!img.complete) {
+      await new Promise((done) => {
+        img.addEventListener('load', done, { once: true });
+        img.addEventListener('error', done, { once: true });
+      });
+    }
+    return img.naturalWidth;
+  });
+  assert.ok(width > 0, `the cid: image loaded (natural width ${width})`);
+  await context.close();
+});
+
+test('no page scrolls sideways on a phone, a small phone or a tablet; on a phone the results come before the facets', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  const thread = (await store.getMessage(3))!.threadId;
+  const paths = [
+    '/',
+    '/search?q=quay',
+    '/emails/3',
+    '/emails/6',
+    `/threads/${thread}`,
+    '/people/harbour@example.org',
+    '/keys',
+    '/about',
+    '/status',
+    '/amendments',
+    '/no-such-page',
+  ];
+  const overflowing: string[] = [];
+  for (const width of [320, 390, 768]) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const path of paths) {
+      await page.goto(`${origin}${path}`);
+      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (scroll > width) overflowing.push(`${path} at ${width} px: ${scroll} px wide`);
+    }
+  }
+  assert.deepEqual(overflowing, []);
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto(`${origin}/search?q=quay`);
+  const [firstHit, firstFacet] = await Promise.all(['ol.hits li', 'section.facet'].map((selector) => page.locator(selector).first().boundingBox()));
+  assert.ok(firstHit && firstFacet && firstHit.y < firstFacet.y, `the first result (y ${firstHit?.y}) is above the first facet (y ${firstFacet?.y})`);
   await context.close();
 });
