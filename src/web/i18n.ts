@@ -1,4 +1,5 @@
 /** The reader's language: English and French, from ?lang= or Accept-Language. */
+import { verdictLabel, type VerificationReport } from '../verify/report.js';
 
 export const LANGS = ['en', 'fr'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -65,6 +66,11 @@ const EN = {
   release: 'Release',
   noReleases: 'Nothing is published yet.',
   publishedOn: 'published',
+  colon: ':',
+  bytes: 'bytes',
+  sent: 'sent',
+  received: 'received',
+  utc: 'UTC',
 } as const;
 
 export type Messages = { readonly [K in keyof typeof EN]: string };
@@ -131,6 +137,12 @@ const FR: Messages = {
   release: 'Partie',
   noReleases: 'Rien n’est encore publié.',
   publishedOn: 'publiée le',
+  // French puts a (narrow, unbreakable) space before a colon.
+  colon: '\u202f:',
+  bytes: 'octets',
+  sent: 'envoyés',
+  received: 'reçus',
+  utc: 'UTC',
 };
 
 export const MESSAGES: Record<Lang, Messages> = { en: EN, fr: FR };
@@ -148,6 +160,39 @@ export function chooseLang(query: unknown, acceptLanguage: string | undefined): 
   return (ranked.find((r) => r.lang === 'en' || r.lang === 'fr')?.lang as Lang | undefined) ?? 'en';
 }
 
+const NUMBER_FORMATS: Record<Lang, Intl.NumberFormat> = { en: new Intl.NumberFormat('en-GB'), fr: new Intl.NumberFormat('fr-FR') };
+
+/** A count as the reader's language writes it: 2,137 in English, 2 137 in French. */
+export function formatNumber(value: number, lang: Lang): string {
+  return NUMBER_FORMATS[lang].format(value);
+}
+
+/** A DKIM verdict in one line, in the reader's language (the CLI's English is verdictLabel's). */
+export function verdictText(report: Pick<VerificationReport, 'verdict' | 'domain' | 'aligned'>, lang: Lang): string {
+  if (lang === 'en') return verdictLabel(report);
+  const by = report.domain ? ` par ${report.domain}${report.aligned ? '' : ' (pas le domaine de l’expéditeur)'}` : '';
+  switch (report.verdict) {
+    case 'verified':
+      return `DKIM vérifié${by}`;
+    case 'warning':
+      return `DKIM vérifié${by}, avec un avertissement`;
+    case 'expired':
+      return `Signature DKIM valide${by} mais expirée`;
+    case 'weak-key':
+      return `Signature DKIM valide${by} mais sa clé est trop courte pour prouver quoi que ce soit`;
+    case 'body-altered':
+      return 'Corps modifié après la signature';
+    case 'signature-invalid':
+      return 'Signature DKIM invalide';
+    case 'key-revoked':
+      return 'Clé de signature révoquée';
+    case 'key-unavailable':
+      return 'Clé de signature introuvable';
+    case 'no-signature':
+      return 'Pas de signature DKIM';
+  }
+}
+
 /**
  * One formatter per language and style, made once: an Intl formatter holds ICU data outside the
  * JavaScript heap, so one made per date (dozens a page) was never collected in time: an export of
@@ -160,7 +205,11 @@ export function formatDate(ms: number | null, lang: Lang, withTime = true): stri
   const key = `${lang}/${withTime}`;
   let format = DATE_FORMATS.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', ...(withTime ? { timeStyle: 'short' } : {}), timeZone: 'UTC' });
+    // Times say their zone (UTC): a reader in another one must not take them for local time.
+    format = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+      ...(withTime ? { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' } : { dateStyle: 'medium' }),
+      timeZone: 'UTC',
+    });
     DATE_FORMATS.set(key, format);
   }
   return format.format(new Date(ms));

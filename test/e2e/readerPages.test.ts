@@ -194,3 +194,16 @@ test('no page scrolls sideways on a phone, a small phone or a tablet; on a phone
   assert.ok(firstHit && firstFacet && firstHit.y < firstFacet.y, `the first result (y ${firstHit?.y}) is above the first facet (y ${firstFacet?.y})`);
   await context.close();
 });
+
+test('in French the page says it all in French: verdicts, sizes, counts, dates with their zone', async () => {
+  const fr = await (await fetch(`${origin}/emails/6`, { headers: { 'accept-language': 'fr' } })).text();
+  assert.match(fr, /Pas de signature DKIM/);
+  assert.match(fr, /\d+ octets/);
+  assert.match(fr, /UTC/);
+  assert.doesNotMatch(fr, /No DKIM signature|\d bytes/);
+  const en = await (await fetch(`${origin}/emails/6`, { headers: { 'accept-language': 'en' } })).text();
+  assert.match(en, /No DKIM signature/);
+  assert.match(en, /\d+ bytes/);
+  const home = await (await fetch(`${origin}/`, { headers: { 'accept-language': 'fr' } })).text();
+  assert.match(home, /Dates\u202f:/);
+});

@@ -2,15 +2,12 @@ import type { VNode } from 'preact';
 import type { Address } from '../../mail/messageFields.js';
 import type { ArchiveStats, FacetCount, FacetName, Facets, MessageSummary, Release, SearchResult, StoredMessage } from '../../store/archiveStore.js';
 import type { KeyFacts, KeyRecord } from '../../verify/keyRecord.js';
-import { verdictLabel, type SignatureReport, type VerificationReport } from '../../verify/report.js';
+import type { SignatureReport, VerificationReport } from '../../verify/report.js';
 import type { SignedAmendment } from '../../publish/amendments.js';
-import { formatDate } from '../i18n.js';
+import { formatDate, formatNumber, verdictText, type Lang } from '../i18n.js';
 import { EMAIL_IFRAME_SANDBOX } from '../securityHeaders.js';
 import { jsonHref, Layout, type PageContext } from './layout.js';
 import { threadOrder } from '../../thread/threadTree.js';
-
-const NUMBER = new Intl.NumberFormat('en-US');
-const n = (value: number) => NUMBER.format(value);
 
 function who(a: Address | null): string {
   if (!a) return '—';
@@ -42,7 +39,8 @@ function ReleaseList(props: { ctx: PageContext; releases: readonly Release[] }):
         <li key={r.number} value={r.number}>
           <a href={`/releases/${r.number}`}>{r.title}</a>{' '}
           <span class="meta">
-            {n(r.messages)} {props.ctx.t.messages} · {formatDate(r.publishAt ? Date.parse(r.publishAt) : null, props.ctx.lang, false)}
+            {formatNumber(r.messages, props.ctx.lang)} {props.ctx.t.messages} ·{' '}
+            {formatDate(r.publishAt ? Date.parse(r.publishAt) : null, props.ctx.lang, false)}
           </span>
         </li>
       ))}
@@ -56,7 +54,8 @@ export function HomePage(props: { ctx: PageContext; stats: ArchiveStats; latest:
     <Layout ctx={ctx} title={ctx.t.home}>
       <h1>{ctx.collection}</h1>
       <p>
-        {n(stats.messages)} {ctx.t.messages} · {ctx.t.dates}: {stats.firstDate?.slice(0, 10) ?? '—'} – {stats.lastDate?.slice(0, 10) ?? '—'}
+        {formatNumber(stats.messages, ctx.lang)} {ctx.t.messages} · {ctx.t.dates}
+        {ctx.t.colon} {stats.firstDate?.slice(0, 10) ?? '—'} – {stats.lastDate?.slice(0, 10) ?? '—'}
       </p>
       <h2>{ctx.t.releases}</h2>
       {props.releases.length > 0 ? <ReleaseList ctx={ctx} releases={props.releases} /> : <p>{ctx.t.noReleases}</p>}
@@ -64,7 +63,8 @@ export function HomePage(props: { ctx: PageContext; stats: ArchiveStats; latest:
       <ul class="facet">
         {Object.entries(stats.dkim).map(([verdict, count]) => (
           <li key={verdict}>
-            <a href={`/search?q=${encodeURIComponent(`dkim:${verdict === 'unverified' ? 'unverified' : verdict}`)}`}>{verdict}</a> ({n(count)})
+            <a href={`/search?q=${encodeURIComponent(`dkim:${verdict === 'unverified' ? 'unverified' : verdict}`)}`}>{verdict}</a> (
+            {formatNumber(count, ctx.lang)})
           </li>
         ))}
       </ul>
@@ -116,14 +116,14 @@ export function monthRange(months: readonly FacetCount[]): FacetCount[] {
 }
 
 /** A facet's values as links that narrow the query; `more` links to the page of all its values when the list was cut. */
-function FacetValues(props: { query: string; kind: FacetName; values: readonly FacetCount[] }): VNode {
+function FacetValues(props: { lang: Lang; query: string; kind: FacetName; values: readonly FacetCount[] }): VNode {
   return (
     <ul>
       {props.values.map((f) => {
         const term = f.count > 0 ? facetTerm(props.kind, f.value) : null;
         return (
           <li key={f.value}>
-            {term ? <a href={`/search?q=${encodeURIComponent(`${props.query} ${term}`.trim())}`}>{f.value}</a> : f.value} ({n(f.count)})
+            {term ? <a href={`/search?q=${encodeURIComponent(`${props.query} ${term}`.trim())}`}>{f.value}</a> : f.value} ({formatNumber(f.count, props.lang)})
           </li>
         );
       })}
@@ -138,10 +138,10 @@ function FacetList(props: { ctx: PageContext; query: string; sort: string; kind:
   return (
     <section class="facet">
       <h3>{props.title}</h3>
-      <FacetValues query={props.query} kind={props.kind} values={values} />
+      <FacetValues lang={props.ctx.lang} query={props.query} kind={props.kind} values={values} />
       {distinct > props.facets[props.kind].length ? (
         <a href={facetPageHref(props.query, props.sort, props.kind)}>
-          {props.ctx.t.moreValues} ({n(distinct)})
+          {props.ctx.t.moreValues} ({formatNumber(distinct, props.ctx.lang)})
         </a>
       ) : null}
     </section>
@@ -175,14 +175,14 @@ export function FacetPage(props: { ctx: PageContext; query: string; sort: string
       <h1>{title}</h1>
       <p>
         <a href={`/search?q=${encodeURIComponent(query)}&sort=${props.sort}`}>{query}</a>
-        {result ? ` · ${n(result.total)} ${ctx.t.results} · ${n(values.length)} ${ctx.t.values}` : null}
+        {result ? ` · ${formatNumber(result.total, ctx.lang)} ${ctx.t.results} · ${formatNumber(values.length, ctx.lang)} ${ctx.t.values}` : null}
       </p>
       {props.error ? (
         <div class="error" role="alert">
           <pre class="query-error">{props.error}</pre>
         </div>
       ) : null}
-      <FacetValues query={query} kind={props.kind} values={values} />
+      <FacetValues lang={props.ctx.lang} query={query} kind={props.kind} values={values} />
     </Layout>
   );
 }
@@ -203,7 +203,7 @@ export function SearchPage(props: { ctx: PageContext; query: string; sort: strin
       {result ? (
         <div class="results">
           <p>
-            {n(result.total)} {ctx.t.results} ·{' '}
+            {formatNumber(result.total, ctx.lang)} {ctx.t.results} ·{' '}
             {props.sort === 'date' ? <a href={sortLink('relevance')}>{ctx.t.sortRelevance}</a> : <a href={sortLink('date')}>{ctx.t.sortDate}</a>}
           </p>
           {result.facets ? (
@@ -305,7 +305,7 @@ function DkimPanel(props: { ctx: PageContext; report: VerificationReport | null 
       {r ? (
         <>
           <p class={`badge badge-${r.verdict}`}>
-            <strong>{verdictLabel(r)}</strong>
+            <strong>{verdictText(r, props.ctx.lang)}</strong>
           </p>
           <p>{r.reason}</p>
           {r.signatures.map((s) => (
@@ -399,7 +399,7 @@ export function EmailPage(props: {
                     {a.filename ?? `attachment ${a.index}`}
                   </a>{' '}
                   <span class="meta">
-                    {a.contentType}, {n(a.size)} bytes
+                    {a.contentType}, {formatNumber(a.size, ctx.lang)} {ctx.t.bytes}
                   </span>
                 </li>
               ))}
@@ -419,7 +419,7 @@ export function EmailPage(props: {
               <code>{m.sha256}</code>
             </dd>
             <dt>DKIM</dt>
-            <dd>{m.verification ? verdictLabel(m.verification) : '—'}</dd>
+            <dd>{m.verification ? verdictText(m.verification, ctx.lang) : '—'}</dd>
           </dl>
         </section>
         {props.thread.length > 1 ? (
@@ -484,7 +484,7 @@ export function ReleasePage(props: { ctx: PageContext; release: Release; message
     <Layout ctx={ctx} title={release.title}>
       <h1>{release.title}</h1>
       <p>
-        {ctx.t.release} {release.number} · {n(release.messages)} {ctx.t.messages} · {ctx.t.publishedOn}{' '}
+        {ctx.t.release} {release.number} · {formatNumber(release.messages, ctx.lang)} {ctx.t.messages} · {ctx.t.publishedOn}{' '}
         {formatDate(release.publishAt ? Date.parse(release.publishAt) : null, ctx.lang)}
       </p>
       <p>
@@ -521,7 +521,7 @@ export function PersonPage(props: { ctx: PageContext; address: string; sent: Sea
     <Layout ctx={ctx} title={props.address}>
       <h1>{props.address}</h1>
       <p>
-        {n(props.sent.total)} sent · {n(props.received.total)} received ·{' '}
+        {formatNumber(props.sent.total, ctx.lang)} {ctx.t.sent} · {formatNumber(props.received.total, ctx.lang)} {ctx.t.received} ·{' '}
         <a href={`/search?q=${encodeURIComponent(`from:${props.address}`)}`}>{ctx.t.search}</a>
       </p>
       {props.sent.facets ? (
@@ -567,7 +567,7 @@ export function KeysPage(props: { ctx: PageContext; keys: ReadonlyArray<KeyRecor
                   {k.facts.firstSeen} – {k.facts.lastSeen}
                 </td>
                 <td>{[...new Set(k.sightings.map((s) => s.source))].join(', ')}</td>
-                <td>{n(k.messages)}</td>
+                <td>{formatNumber(k.messages, props.ctx.lang)}</td>
               </tr>
             ))}
           </tbody>
