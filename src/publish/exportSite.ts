@@ -22,6 +22,7 @@ import {
   HomePage,
   KeysPage,
   ReleasePage,
+  ReleasesPage,
   StaticSearchPage,
   StatusPage,
   ThreadPage,
@@ -178,6 +179,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     if (sent.total + received.total > 0)
       await put(`people/${address}/index.html`, page(PersonPage({ ctx: ctx(`/people/${encodeURIComponent(address)}`), address, sent, received })));
   }
+  await put('releases/index.html', page(ReleasesPage({ ctx: ctx('/releases'), releases })));
   for (const release of releases) {
     const messages = await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 200 });
     await put(`api/releases/${release.number}.json`, JSON.stringify({ ...release, latest: messages.hits.slice(0, 100).map((h) => h.message) }));

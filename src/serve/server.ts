@@ -31,6 +31,7 @@ import {
   KeysPage,
   PersonPage,
   ReleasePage,
+  ReleasesPage,
   SearchPage,
   FacetPage,
   StatusPage,
@@ -407,6 +408,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return number === null ? undefined : (await store.releases()).find((r) => r.number === number);
   };
   const releaseMessages = (number: number, limit: number) => store.search(parseQuery(`release:${number}`), { sort: 'date', limit });
+  app.get('/releases', async (request, reply) => sendPage(reply, ReleasesPage({ ctx: contextOf(request, collection), releases: await store.releases() })));
   app.get('/releases/:id', async (request, reply) => {
     const release = await releaseOf(request);
     if (!release) return notFound(request, reply);

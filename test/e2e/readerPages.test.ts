@@ -42,6 +42,9 @@ const MAIL: Record<string, string> = {
     '--r--',
     '',
   ].join('\r\n'),
+  // The Sent copy (with its Bcc) and the Inbox copy of one message: one Message-ID, other bytes.
+  'g-sent.eml': `Bcc: Quiet Reader <quiet@example.net>\r\n${message('<g@t>', 'Tide tables', null, 9)}`,
+  'h-inbox.eml': `Received: from mx.example.org by desk.example.org; Tue, 9 Jan 2018 10:00:01 +0000\r\n${message('<g@t>', 'Tide tables', null, 9)}`,
 };
 
 function message(id: string, subject: string, references: string | null, day: number): string {
@@ -167,6 +170,8 @@ test('no page scrolls sideways on a phone, a small phone or a tablet; on a phone
   const thread = (await store.getMessage(3))!.threadId;
   const paths = [
     '/',
+    '/releases',
+    '/emails/7',
     '/search?q=quay',
     '/emails/3',
     '/emails/6',
@@ -206,4 +211,16 @@ test('in French the page says it all in French: verdicts, sizes, counts, dates w
   assert.match(en, /\d+ bytes/);
   const home = await (await fetch(`${origin}/`, { headers: { 'accept-language': 'fr' } })).text();
   assert.match(home, /Dates\u202f:/);
+});
+
+test('the email page shows the Bcc line and links the other copies of a message; /releases lists the releases', async () => {
+  const sent = await (await fetch(`${origin}/emails/7`)).text();
+  assert.match(sent, /<dt>Bcc<\/dt><dd>[^]*quiet@example\.net/);
+  assert.match(sent, /<dt>Other copies<\/dt><dd>[^]*href="\/emails\/8"/);
+  const inbox = await (await fetch(`${origin}/emails/8`)).text();
+  assert.match(inbox, /href="\/emails\/7"/);
+  assert.doesNotMatch(inbox, /<dt>Bcc<\/dt>/);
+  const releases = await fetch(`${origin}/releases`);
+  assert.equal(releases.status, 200);
+  assert.match(await releases.text(), /<h1>Releases<\/h1>[^]*Nothing is published yet/);
 });

@@ -360,6 +360,12 @@ export function EmailPage(props: {
               <dd>{addresses(m.cc)}</dd>
             </>
           ) : null}
+          {m.bcc.length > 0 ? (
+            <>
+              <dt>{t.bcc}</dt>
+              <dd>{addresses(m.bcc)}</dd>
+            </>
+          ) : null}
           <dt>{t.date}</dt>
           <dd>
             <time dateTime={m.dateUtc !== null ? new Date(m.dateUtc).toISOString() : undefined}>{formatDate(m.dateUtc, ctx.lang)}</time>{' '}
@@ -369,6 +375,20 @@ export function EmailPage(props: {
           <dd>
             <code>{m.messageId ?? '—'}</code>
           </dd>
+          {m.copies.length > 0 ? (
+            <>
+              <dt>{t.copies}</dt>
+              <dd>
+                {m.copies.map((id, i) => (
+                  <span key={id}>
+                    {i > 0 ? ', ' : null}
+                    <a href={`/emails/${id}`}>#{id}</a>
+                  </span>
+                ))}{' '}
+                <span class="meta">{t.copiesNote}</span>
+              </dd>
+            </>
+          ) : null}
         </dl>
         <p class="actions">
           <a href={`/emails/${m.id}/raw`} download={`${m.id}.eml`}>
@@ -475,6 +495,17 @@ function ThreadTree(props: { ctx: PageContext; messages: readonly MessageSummary
         );
       })}
     </ol>
+  );
+}
+
+/** Every published release, newest number last (as they were published). */
+export function ReleasesPage(props: { ctx: PageContext; releases: readonly Release[] }): VNode {
+  const { ctx } = props;
+  return (
+    <Layout ctx={ctx} title={ctx.t.releases}>
+      <h1>{ctx.t.releases}</h1>
+      {props.releases.length > 0 ? <ReleaseList ctx={ctx} releases={props.releases} /> : <p>{ctx.t.noReleases}</p>}
+    </Layout>
   );
 }
 
