@@ -8,6 +8,7 @@ import type { BytesReadCallback, SourceItem, SourceProblem } from './rawMessage.
 import { readMboxStream } from './mboxReader.js';
 import { appleMailbox, emlxMessage } from './emlx.js';
 import { withoutEnvelope } from './envelope.js';
+import { isOutlookMsg, outlookItem } from './outlookMsg.js';
 
 /**
  * zip, tar and tar.gz files of mail: every entry that is a message (.eml, an .emlx, a Maildir file,
@@ -171,6 +172,11 @@ async function* itemsOfEntry(entry: Entry, prefix: string, folder: string, depth
         ? { problem: { ...item.problem, locator: `${locator}@${item.problem.locator}` } }
         : { message: { ...item.message, locator: `${locator}@${item.message.locator}` } };
     }
+    return;
+  }
+  if (isOutlookMsg(entry.name, entry.bytes)) {
+    const item = await outlookItem(entry.bytes, entry.name);
+    yield { message: { bytes: item.bytes, locator, offset: null, folder: entryFolder, cursor: '', envelope: null, notes: item.notes } };
     return;
   }
   let bytes = entry.bytes;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { FilesSource } from './sources.js';
 import type { BytesReadCallback, SourceItem } from './rawMessage.js';
 import { emlxMessage } from './emlx.js';
+import { outlookItem } from './outlookMsg.js';
 import { withoutEnvelope } from './envelope.js';
 
 /**
@@ -23,6 +24,13 @@ export async function* readMessageFiles(source: FilesSource, resumeAfter: string
     onBytes?.(bytes.length);
     if (bytes.length === 0) {
       yield { problem: { locator: file.relPath, kind: 'empty-file', detail: 'empty file: no message in it' } };
+      continue;
+    }
+    if (file.format === 'msg') {
+      const item = await outlookItem(bytes, file.relPath);
+      yield {
+        message: { bytes: item.bytes, locator: file.locator, offset: null, folder: file.folder, cursor: file.relPath, envelope: null, notes: item.notes },
+      };
       continue;
     }
     if (file.format === 'emlx') {

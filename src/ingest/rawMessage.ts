@@ -1,3 +1,5 @@
+import type { ParseWarning } from '../mail/warnings.js';
+
 /** One message as read from a source, before any parsing. */
 export interface RawMessage {
   /** The message bytes exactly as they were in the source, mbox envelope and quoting removed. */
@@ -12,6 +14,8 @@ export interface RawMessage {
   readonly cursor: string;
   /** The mbox `From ` envelope line (or an .eml file's leading one), if any. */
   readonly envelope: string | null;
+  /** What the reader knows of the message that its bytes do not say (an Outlook item converted), kept as warnings. */
+  readonly notes?: readonly ParseWarning[];
 }
 
 /** A problem with one part of a source that did not stop the read (an unreadable file, an empty one). */

@@ -2,6 +2,7 @@ import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, sep } from 'node:path';
 import { UsageError } from '../errors.js';
 import { appleMailbox } from './emlx.js';
+import { isOutlookMsg } from './outlookMsg.js';
 import { archiveFormat, type ArchiveFormat } from './archiveReader.js';
 
 /** One file holding one message, found in a Maildir or a directory tree of .eml files. */
@@ -12,8 +13,8 @@ export interface MessageFile {
   readonly locator: string;
   readonly folder: string;
   readonly size: number;
-  /** Apple Mail's .emlx (length line, message, property list); otherwise the file is the message. */
-  readonly format?: 'emlx';
+  /** Apple Mail's .emlx (length line, message, property list) or an Outlook .msg item; otherwise the file is the message. */
+  readonly format?: 'emlx' | 'msg';
 }
 
 /** A stream of messages in one mbox file (optionally gzip'd). */
@@ -97,7 +98,7 @@ function maildirFolderName(relDir: string): string {
     .join('/');
 }
 
-type FileClass = 'mbox' | 'mbox-gzip' | 'eml' | 'emlx' | 'archive' | 'not-mail';
+type FileClass = 'mbox' | 'mbox-gzip' | 'eml' | 'emlx' | 'msg' | 'archive' | 'not-mail';
 
 async function classifyFile(path: string): Promise<FileClass> {
   const ext = extname(path).toLowerCase();
@@ -105,6 +106,7 @@ async function classifyFile(path: string): Promise<FileClass> {
   if (archiveFormat(path, first)) return 'archive';
   if (isGzipMagic(first)) return 'mbox-gzip';
   if (ext === '.emlx') return 'emlx';
+  if (isOutlookMsg(path, first)) return 'msg';
   if (MBOX_EXTENSIONS.has(ext)) return 'mbox';
   if (EML_EXTENSIONS.has(ext)) return 'eml';
   const text = first.toString('latin1');
@@ -210,7 +212,7 @@ async function collectLooseFile(root: string, full: string, relDir: string, out:
     out.mboxes.push(full);
   } else if (kind === 'archive') {
     out.archives.push(full);
-  } else if (kind === 'eml' || kind === 'emlx') {
+  } else if (kind === 'eml' || kind === 'emlx' || kind === 'msg') {
     const relPath = relative(root, full).split(sep).join('/');
     out.files.push({
       relPath,
@@ -218,7 +220,7 @@ async function collectLooseFile(root: string, full: string, relDir: string, out:
       folder: (kind === 'emlx' ? appleMailbox(relDir) : null) ?? (relDir === '' ? basename(root) : relDir),
       size: info.size,
       mtimeMs: info.mtimeMs,
-      ...(kind === 'emlx' ? { format: 'emlx' as const } : {}),
+      ...(kind === 'emlx' || kind === 'msg' ? { format: kind } : {}),
     });
   } else if (APPLE_MAIL_METADATA.test(basename(full)) && appleMailbox(relDir) !== null) {
     // Apple Mail's own bookkeeping inside a mailbox: never mail, not worth a line in the summary.
@@ -309,7 +311,13 @@ export async function expandSources(paths: readonly string[]): Promise<{ sources
           key: path,
           root: join(path, '..'),
           files: [
-            { relPath: name, locator: name, folder: basename(join(path, '..')), size: info.size, ...(kind === 'emlx' ? { format: 'emlx' as const } : {}) },
+            {
+              relPath: name,
+              locator: name,
+              folder: basename(join(path, '..')),
+              size: info.size,
+              ...(kind === 'emlx' || kind === 'msg' ? { format: kind } : {}),
+            },
           ],
           size: info.size,
           fingerprint: fingerprintOf([info]),

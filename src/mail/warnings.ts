@@ -14,6 +14,8 @@ export const WARNING_KINDS = {
   'parse-crashed': 'parsing stopped (crash or time limit): the message is stored raw, its header fields recovered by the tolerant pass where possible',
   'headers-reduced': 'the header block was too large for the MIME parser: its main fields were read by the tolerant pass, cut to their limits',
   'attachments-truncated': 'more attachments than the limit: the rest stay in the raw message only',
+  'converted-from-outlook':
+    'an Outlook item (.msg): what is stored is its MIME rendering, with the original file attached to it; DKIM cannot be checked on a rendering',
 } as const;
 
 export type WarningKind = keyof typeof WARNING_KINDS;

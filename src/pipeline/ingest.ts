@@ -195,7 +195,11 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         queue.push(
           Promise.all([pool.parse(raw.bytes), keys ? verifyMessage(raw.bytes, { keys }) : null]).then(([record, verification]): Entry => ({
             kind: 'item',
-            item: { record: { ...record, verification }, provenance, cursor: raw.cursor },
+            item: {
+              record: { ...record, verification, warnings: raw.notes ? [...record.warnings, ...raw.notes] : record.warnings },
+              provenance,
+              cursor: raw.cursor,
+            },
           })),
         );
         while (queue.length >= MAX_IN_FLIGHT || queuedBytes > MAX_IN_FLIGHT_BYTES) await takeHead();
