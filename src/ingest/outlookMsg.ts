@@ -29,6 +29,9 @@ export function isOutlookMsg(name: string, first: Buffer): boolean {
   return /\.msg$/i.test(name) && first.length >= 8 && first.subarray(0, 8).equals(OLE_MAGIC);
 }
 
+/** The name the original item is attached under. */
+export const ORIGINAL_NAME = 'original.msg';
+
 /** Messages inside messages are rendered this deep, like MAX_EMBEDDED_DEPTH for MIME. */
 const MAX_INNER_DEPTH = 3;
 
@@ -60,6 +63,11 @@ function recipients(fields: FieldsData, kind: 'to' | 'cc' | 'bcc'): Mail.Address
     .filter((a): a is Mail.Address => a !== undefined);
 }
 
+/** Which header lines the composer would make up for this item (it has none of its own). */
+function inventedOf(fields: FieldsData): { messageId: boolean; date: boolean } {
+  return { messageId: !fields.messageId, date: !dateOf(fields) };
+}
+
 function dateOf(fields: FieldsData): Date | undefined {
   const text = fields.messageDeliveryTime ?? fields.clientSubmitTime ?? fields.creationTime;
   const ms = text ? Date.parse(text) : NaN;
@@ -79,7 +87,7 @@ async function mailOf(
       // Each message inside gets boundaries of its own (they must not meet the outer ones).
       const innerBoundary = `${boundary}-${index}`;
       const innerMail = await mailOf(a.innerMsgContentFields, attachment, innerBoundary, depth + 1);
-      const inner = await render(innerMail, innerBoundary, a.innerMsgContentFields);
+      const inner = await render(innerMail, innerBoundary, inventedOf(a.innerMsgContentFields));
       attachments.push({ filename: `${a.name ?? 'message'}.eml`, contentType: 'message/rfc822', contentDisposition: 'attachment', content: inner });
     } else if (!a.innerMsgContent) {
       const { fileName, content } = attachment(a);
@@ -106,21 +114,21 @@ async function mailOf(
  * The composer's bytes for a message, deterministic: boundaries from the item's hash, and no
  * Message-ID or Date made up when the item has none (the composer's would change on every run).
  */
-async function render(mail: Mail.Options, boundary: string, fields: FieldsData): Promise<Buffer> {
+export async function render(mail: Mail.Options, boundary: string, invented: { messageId: boolean; date: boolean }): Promise<Buffer> {
   const mime = await new Promise<Buffer>((resolve, reject) => {
     const node = new MailComposer({ ...mail, baseBoundary: boundary } as Mail.Options).compile();
     // The Bcc line is part of what the item says (the Sent copy of a message): kept.
     (node as unknown as { keepBcc: boolean }).keepBcc = true;
     node.build((error, message) => (error ? reject(error) : resolve(message)));
   });
-  return withoutInvented(mime, { messageId: !fields.messageId, date: !dateOf(fields) });
+  return withoutInvented(mime, invented);
 }
 
 /**
- * The MIME rendering of a .msg file, with the file itself attached as it came (`fileName`), and
+ * The MIME rendering of a .msg file, with the file itself attached as it came (ORIGINAL_NAME), and
  * the item's class (IPM.Note is mail; IPM.Appointment, IPM.Contact, IPM.Task … are kept too, labelled).
  */
-export async function msgToMime(bytes: Buffer, fileName: string): Promise<{ mime: Buffer; itemClass: string }> {
+export async function msgToMime(bytes: Buffer): Promise<{ mime: Buffer; itemClass: string }> {
   const { reader, fields } = read(bytes);
   const digest = createHash('sha256').update(bytes).digest('hex');
   const boundary = digest.slice(0, 16);
@@ -128,11 +136,13 @@ export async function msgToMime(bytes: Buffer, fileName: string): Promise<{ mime
   const mime = await render(
     {
       ...mail,
-      headers: { ...(mail.headers as Record<string, string>), 'X-Epistola-Converted-From': `Outlook .msg ${basename(fileName)} (sha256 ${digest})` },
-      attachments: [...(mail.attachments ?? []), { filename: basename(fileName), content: bytes, contentType: 'application/vnd.ms-outlook' }],
+      // Nothing of where the file was (its name is in the message's locations): the same item found
+      // under another name is the same message.
+      headers: { ...(mail.headers as Record<string, string>), 'X-Epistola-Converted-From': `Outlook .msg item (sha256 ${digest})` },
+      attachments: [...(mail.attachments ?? []), { filename: ORIGINAL_NAME, content: bytes, contentType: 'application/vnd.ms-outlook' }],
     },
     boundary,
-    fields,
+    inventedOf(fields),
   );
   return { mime, itemClass: fields.messageClass ?? 'unknown' };
 }
@@ -152,7 +162,7 @@ function withoutInvented(mime: Buffer, drop: { messageId: boolean; date: boolean
  */
 export async function outlookItem(bytes: Buffer, fileName: string): Promise<{ bytes: Buffer; notes: ParseWarning[] }> {
   try {
-    const { mime, itemClass } = await msgToMime(bytes, fileName);
+    const { mime, itemClass } = await msgToMime(bytes);
     return {
       bytes: mime,
       notes: [

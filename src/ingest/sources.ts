@@ -3,6 +3,7 @@ import { basename, extname, join, relative, sep } from 'node:path';
 import { UsageError } from '../errors.js';
 import { appleMailbox } from './emlx.js';
 import { isOutlookMsg } from './outlookMsg.js';
+import { isOutlookStore } from './outlookPst.js';
 import { archiveFormat, type ArchiveFormat } from './archiveReader.js';
 
 /** One file holding one message, found in a Maildir or a directory tree of .eml files. */
@@ -49,7 +50,16 @@ export interface ArchiveSource {
   readonly fingerprint: string;
 }
 
-export type Source = MboxSource | FilesSource | ArchiveSource;
+/** An Outlook .pst / .ost store: every folder and item in it. */
+export interface OutlookStoreSource {
+  readonly kind: 'pst';
+  readonly key: string;
+  readonly path: string;
+  readonly size: number;
+  readonly fingerprint: string;
+}
+
+export type Source = MboxSource | FilesSource | ArchiveSource | OutlookStoreSource;
 
 /** A file in a tree that is not mail (or not one we can read) and was left aside, with why. */
 export interface SkippedFile {
@@ -98,7 +108,7 @@ function maildirFolderName(relDir: string): string {
     .join('/');
 }
 
-type FileClass = 'mbox' | 'mbox-gzip' | 'eml' | 'emlx' | 'msg' | 'archive' | 'not-mail';
+type FileClass = 'mbox' | 'mbox-gzip' | 'eml' | 'emlx' | 'msg' | 'pst' | 'archive' | 'not-mail';
 
 async function classifyFile(path: string): Promise<FileClass> {
   const ext = extname(path).toLowerCase();
@@ -107,6 +117,7 @@ async function classifyFile(path: string): Promise<FileClass> {
   if (isGzipMagic(first)) return 'mbox-gzip';
   if (ext === '.emlx') return 'emlx';
   if (isOutlookMsg(path, first)) return 'msg';
+  if (isOutlookStore(first)) return 'pst';
   if (MBOX_EXTENSIONS.has(ext)) return 'mbox';
   if (EML_EXTENSIONS.has(ext)) return 'eml';
   const text = first.toString('latin1');
@@ -129,12 +140,13 @@ interface Walked {
   files: Array<MessageFile & { mtimeMs: number }>;
   mboxes: string[];
   archives: string[];
+  stores: string[];
   skipped: SkippedFile[];
 }
 
 /** Walks a directory tree in sorted order: Maildir folders, .eml files and mbox files inside it. */
 async function walk(root: string): Promise<Walked> {
-  const out: Walked = { files: [], mboxes: [], archives: [], skipped: [] };
+  const out: Walked = { files: [], mboxes: [], archives: [], stores: [], skipped: [] };
   const stack: string[] = [root];
   while (stack.length > 0) {
     // Iterative, not recursive: a hostile tree thousands of levels deep must not overflow the stack.
@@ -212,6 +224,8 @@ async function collectLooseFile(root: string, full: string, relDir: string, out:
     out.mboxes.push(full);
   } else if (kind === 'archive') {
     out.archives.push(full);
+  } else if (kind === 'pst') {
+    out.stores.push(full);
   } else if (kind === 'eml' || kind === 'emlx' || kind === 'msg') {
     const relPath = relative(root, full).split(sep).join('/');
     out.files.push({
@@ -240,6 +254,11 @@ async function archiveSource(path: string): Promise<ArchiveSource> {
     size: info.size,
     fingerprint: fingerprintOf([info]),
   };
+}
+
+async function storeSource(path: string): Promise<OutlookStoreSource> {
+  const info = await stat(path);
+  return { kind: 'pst', key: path, path, size: info.size, fingerprint: fingerprintOf([info]) };
 }
 
 async function mboxSource(path: string): Promise<MboxSource> {
@@ -292,6 +311,7 @@ export async function expandSources(paths: readonly string[]): Promise<{ sources
       }
       for (const mbox of walked.mboxes) sources.push(await mboxSource(mbox));
       for (const archive of walked.archives) sources.push(await archiveSource(archive));
+      for (const store of walked.stores) sources.push(await storeSource(store));
     } else {
       let kind: FileClass;
       try {
@@ -303,6 +323,8 @@ export async function expandSources(paths: readonly string[]): Promise<{ sources
         sources.push(await mboxSource(path));
       } else if (kind === 'archive') {
         sources.push(await archiveSource(path));
+      } else if (kind === 'pst') {
+        sources.push(await storeSource(path));
       } else {
         // A single file that is not an mbox is one message, whatever it holds: nothing is dropped.
         const name = basename(path);

@@ -3,6 +3,7 @@ import type { expandSources, SkippedFile, Source } from '../ingest/sources.js';
 import { readMboxFile } from '../ingest/mboxReader.js';
 import { readMessageFiles } from '../ingest/filesReader.js';
 import { readArchive } from '../ingest/archiveReader.js';
+import { readPst } from '../ingest/outlookPst.js';
 import type { SourceItem, SourceProblem } from '../ingest/rawMessage.js';
 import type { ArchiveWriter, IngestBatch, IngestItem } from '../store/archiveStore.js';
 import type { WarningKind } from '../mail/warnings.js';
@@ -182,7 +183,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
             })
           : source.kind === 'archive'
             ? readArchive(source.path, source.format, { folder: source.folder, resumeAfter, onBytes })
-            : readMessageFiles(source, resumeAfter, onBytes);
+            : source.kind === 'pst'
+              ? readPst(source.path, { resumeAfter })
+              : readMessageFiles(source, resumeAfter, onBytes);
       for await (const item of items) {
         if ('problem' in item) {
           queue.push(Promise.resolve({ kind: 'problem', sourceKey: source.key, problem: item.problem }));

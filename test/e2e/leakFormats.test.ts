@@ -224,7 +224,7 @@ test(
     }
     for (const name of files) {
       const message = byName.get(name)!;
-      const original = message.attachments.find((a) => a.filename === name);
+      const original = message.attachments.find((a) => a.filename === 'original.msg');
       assert.equal(original?.sha256, sha256Hex(readFileSync(join(msgDir, name))), `${name}: the original item is kept, byte for byte`);
       assert.ok(
         message.warnings.some((w) => w.kind === 'converted-from-outlook'),
@@ -285,3 +285,55 @@ test("Aleph's fnf.msg (RFC 822 text under a .msg name): read as the mail it is, 
   const message = await cliJson<StoredMessage>(['--data', data, 'show', '1', '--json']);
   assert.equal(message.sha256, sha256Hex(readFileSync(file)), 'its own bytes, not a conversion');
 });
+
+test(
+  'Outlook .pst: every folder and item, each a labelled conversion in its folder; the same store again adds nothing; a truncated one stops cleanly',
+  { skip: noCorpusReason },
+  async () => {
+    const root = tempDir();
+    const aleph = join(corpusDir, 'peer-fixtures', 'aleph-ingest-file', 'testPST.pst');
+    const libpst = join(corpusDir, 'outlook', 'pst');
+    const data = join(root, 'data');
+    const summary = await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', aleph, libpst]);
+    assert.equal(summary.sources, 3);
+    assert.equal((summary.warnings as Record<string, number>)['converted-from-outlook'], summary.added, 'every item labelled a conversion');
+    const messages: StoredMessage[] = [];
+    for (let id = 1; id <= summary.added; id++) messages.push(await cliJson<StoredMessage>(['--data', data, 'show', String(id), '--json']));
+    const mails = messages.filter((m) => m.locations[0]!.sourceKey === aleph);
+    assert.equal(mails.length, 6, 'the six mails readpst -D finds in testPST.pst');
+    assert.ok(
+      mails.every((m) => m.folder === 'Début du fichier de données Outlook'),
+      'the folder path, French names kept',
+    );
+    const first = mails.find((m) => m.subject === 'Re: Feature Generators')!;
+    assert.equal(first.from?.address, 'kottmann@gmail.com');
+    assert.equal(first.messageId, '530D9CAC.5080901@gmail.com');
+    assert.ok(
+      first.attachments.some((a) => a.contentType === 'text/rfc822-headers'),
+      'the Internet headers Outlook kept ride along',
+    );
+    const others = messages.filter((m) => m.locations[0]!.sourceKey !== aleph);
+    assert.ok(
+      others.some((m) => m.warnings.some((w) => /IPM\.Contact \(not mail/.test(w.detail))),
+      'contacts of the java-libpst stores are kept, labelled as not mail',
+    );
+    assert.ok(others.some((m) => m.warnings.some((w) => /IPM\.Appointment/.test(w.detail))));
+    const found = await cliJson<{ hits: Array<{ message: { id: number } }> }>(['--data', data, 'search', '--json', 'PreviousMapFeatureGenerator']);
+    assert.ok(
+      found.hits.some((h) => h.message.id === first.id),
+      'the body is searchable',
+    );
+
+    // Deterministic: the same store under another name is the same messages.
+    const copy = join(root, 'copy.pst');
+    writeFileSync(copy, readFileSync(aleph));
+    const again = await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', copy]);
+    assert.deepEqual([again.added, again.duplicates], [0, 6]);
+
+    // A truncated store: whatever can be read is, and the ingest ends normally.
+    const cut = join(root, 'cut.pst');
+    writeFileSync(cut, readFileSync(aleph).subarray(0, 40_000));
+    const truncated = await runCli(['--data', data, 'ingest', '--json', '--progress', 'none', cut]);
+    assert.equal(truncated.code, 0, truncated.stderr);
+  },
+);
