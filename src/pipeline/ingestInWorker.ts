@@ -11,10 +11,12 @@ import type { IngestJob, IngestReply } from './ingestWorker.js';
 const INGEST_YOUNG_MB = 16;
 /**
  * Old generation of the ingest thread: a floor for the reading, plus room for threading, which holds
- * every message's references at once (~0.4 KB a message).
+ * every message's references at once. Generous on purpose (2 KB a message, several times what a
+ * thread input takes): it is a ceiling, not an allocation — the heap grows to it only if needed —
+ * and an ingest thread out of memory at the threading step would fail again on every re-run.
  */
 const INGEST_OLD_FLOOR_MB = 256;
-const THREADING_KB_PER_MESSAGE = 0.4;
+const THREADING_KB_PER_MESSAGE = 2;
 
 /** Runs ingest() on its own thread (its store opened there) and reports progress on this one. */
 export function ingestInWorker(
