@@ -1,7 +1,9 @@
-import { createReadStream } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { basename, extname, posix } from 'node:path';
+import { basename, extname, join, posix } from 'node:path';
 import * as yauzl from 'yauzl';
 import * as tarStream from 'tar-stream';
 import type { BytesReadCallback, SourceItem, SourceProblem } from './rawMessage.js';
@@ -20,7 +22,7 @@ import { isOutlookMsg, outlookItem } from './outlookMsg.js';
  * a message is its number; a resumed read skips that many items.
  */
 
-export type ArchiveFormat = 'zip' | 'tar' | 'tar.gz';
+export type ArchiveFormat = 'zip' | 'tar' | 'tar.gz' | '7z';
 
 /** Archives inside archives are opened this deep (a zip of zips of mail); deeper ones are refused. */
 export const MAX_ARCHIVE_DEPTH = 3;
@@ -29,9 +31,18 @@ export const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
 /** Entries read from one archive at most, nested ones included. */
 export const MAX_ENTRIES = 1_000_000;
 
+const SEVEN_ZIP_MAGIC = Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]);
+/** Debian's 7-Zip (package 7zip), run per entry: there is no maintained 7z reader for Node. */
+const SEVEN_ZIP = '7zz';
+/** Time one 7-Zip listing or extraction may take (a hostile archive must not hang the ingest). */
+const SEVEN_ZIP_TIMEOUT_MS = 120_000;
+
 /** Unix file types in a zip entry's external attributes (high 16 bits), as zip tools write them. */
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
+
+/** What an archive's name ends with, taken off to name its folder. */
+export const ARCHIVE_EXTENSION = /\.(zip|tar|tgz|tar\.gz|7z)$/i;
 
 const EML_EXTENSIONS = new Set(['.eml', '.msg822', '.txt', '']);
 const MBOX_EXTENSIONS = new Set(['.mbox', '.mbx', '.mbs', '.mboxrd']);
@@ -41,6 +52,7 @@ const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]+:/;
 export function archiveFormat(name: string, first: Buffer): ArchiveFormat | null {
   if (first.length >= 4 && first[0] === 0x50 && first[1] === 0x4b && (first[2] === 3 || first[2] === 5) && (first[3] === 4 || first[3] === 6)) return 'zip';
   if (first.length >= 262 && first.subarray(257, 262).toString('latin1') === 'ustar') return 'tar';
+  if (first.length >= 6 && first.subarray(0, 6).equals(SEVEN_ZIP_MAGIC)) return '7z';
   // A gzip'd file is an mbox unless its name says tar (the gzip header does not tell).
   if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b && /\.(tgz|tar\.gz)$/i.test(name)) return 'tar.gz';
   return null;
@@ -110,6 +122,48 @@ async function* tarEntries(stream: Readable, prefix: string): AsyncGenerator<Ent
   }
 }
 
+/**
+ * The entries of a 7z file: listed by 7-Zip (-slt: one block of "Key = value" lines an entry), each
+ * then extracted alone to standard output (never to disk; -spd: names are names, not wildcards; a
+ * dummy password so that an encrypted entry fails instead of asking).
+ */
+async function* sevenZipEntries(path: string, prefix: string): AsyncGenerator<EntryOrProblem> {
+  const { stdout } = await run(SEVEN_ZIP, ['l', '-slt', '-ba', '-p_', path], 64 * 1024 * 1024);
+  for (const block of stdout.toString('utf8').split(/\r?\n\r?\n/)) {
+    const field = (key: string) => new RegExp(`^${key} = (.*)$`, 'm').exec(block)?.[1];
+    const name = field('Path');
+    if (name === undefined || field('Folder') === '+' || /^D/.test(field('Attributes') ?? '')) continue;
+    const size = Number(field('Size') ?? 0);
+    const normal = posix.normalize(name);
+    if (posix.isAbsolute(name) || normal === '..' || normal.startsWith('../')) {
+      yield refused(prefix + name, 'archive-entry-refused', "the entry's path climbs out of the archive: not read");
+    } else if (/ l/.test(field('Attributes') ?? '')) {
+      yield refused(prefix + name, 'archive-entry-refused', 'a symbolic link: never followed');
+    } else if (field('Encrypted') === '+') {
+      yield refused(prefix + name, 'archive-entry-encrypted', 'the entry is encrypted: not read');
+    } else if (size > MAX_ENTRY_BYTES) {
+      yield refused(prefix + name, 'archive-entry-too-large', `${size} bytes, more than ${MAX_ENTRY_BYTES}: not read`);
+    } else {
+      try {
+        const { stdout: bytes } = await run(SEVEN_ZIP, ['x', '-so', '-spd', '-p_', path, '--', name], MAX_ENTRY_BYTES);
+        yield { entry: { name, bytes, fileBytes: Number(field('Packed Size') ?? 0) } };
+      } catch (error) {
+        yield refused(prefix + name, 'archive-entry-unreadable', (error as Error).message.split('\n')[0]!);
+      }
+    }
+  }
+}
+
+/** Runs a program to completion, its output as bytes; a failure's message is its stderr. */
+function run(program: string, args: string[], maxBuffer: number): Promise<{ stdout: Buffer }> {
+  return new Promise((resolve, reject) => {
+    execFile(program, args, { encoding: 'buffer', maxBuffer, timeout: SEVEN_ZIP_TIMEOUT_MS, windowsHide: true }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${program}: ${stderr.toString('utf8').trim() || error.message}`));
+      else resolve({ stdout });
+    });
+  });
+}
+
 function refused(locator: string, kind: SourceProblem['kind'], detail: string): { problem: SourceProblem } {
   return { problem: { locator, kind, detail } };
 }
@@ -127,7 +181,16 @@ async function collect(stream: AsyncIterable<Buffer>, limit: number): Promise<Bu
 
 /** The entries of an archive held in memory (an archive inside an archive). */
 async function* entriesOfBuffer(format: ArchiveFormat, bytes: Buffer, prefix: string): AsyncGenerator<EntryOrProblem> {
-  if (format === 'zip') yield* zipEntries(await yauzl.fromBufferPromise(bytes, { lazyEntries: true, decodeStrings: false }), prefix);
+  if (format === '7z') {
+    // 7-Zip reads files only: the inner archive goes to a private temporary file for as long as it is read.
+    const dir = mkdtempSync(join(tmpdir(), 'epistola-7z-'));
+    try {
+      writeFileSync(join(dir, 'inner.7z'), bytes);
+      yield* sevenZipEntries(join(dir, 'inner.7z'), prefix);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } else if (format === 'zip') yield* zipEntries(await yauzl.fromBufferPromise(bytes, { lazyEntries: true, decodeStrings: false }), prefix);
   else yield* tarEntries(format === 'tar' ? Readable.from([bytes]) : Readable.from([bytes]).pipe(createGunzip()), prefix);
 }
 
@@ -157,7 +220,7 @@ async function* itemsOfEntry(entry: Entry, prefix: string, folder: string, depth
     try {
       for await (const inner of entriesOfBuffer(nested, entry.bytes, `${locator}!/`)) {
         if ('problem' in inner) yield inner;
-        else yield* itemsOfEntry(inner.entry, `${locator}!/`, `${folder}/${basename(entry.name).replace(/\.(zip|tar|tgz|tar\.gz)$/i, '')}`, depth + 1);
+        else yield* itemsOfEntry(inner.entry, `${locator}!/`, `${folder}/${basename(entry.name).replace(ARCHIVE_EXTENSION, '')}`, depth + 1);
       }
     } catch (error) {
       yield refused(locator, 'archive-unreadable', (error as Error).message);
@@ -204,6 +267,8 @@ export async function* readArchive(
   let top: AsyncGenerator<EntryOrProblem>;
   if (format === 'zip') {
     top = zipEntries(await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false }), '');
+  } else if (format === '7z') {
+    top = sevenZipEntries(path, '');
   } else {
     const file = createReadStream(path, { highWaterMark: 1 << 20 });
     if (options.onBytes) file.on('data', (chunk) => options.onBytes!((chunk as Buffer).length));

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { appleMailbox } from './emlx.js';
 import { isOutlookMsg } from './outlookMsg.js';
 import { isOutlookStore } from './outlookPst.js';
-import { archiveFormat, type ArchiveFormat } from './archiveReader.js';
+import { ARCHIVE_EXTENSION, archiveFormat, type ArchiveFormat } from './archiveReader.js';
 
 /** One file holding one message, found in a Maildir or a directory tree of .eml files. */
 export interface MessageFile {
@@ -250,7 +250,7 @@ async function archiveSource(path: string): Promise<ArchiveSource> {
     key: path,
     path,
     format: archiveFormat(path, await head(path, 512))!,
-    folder: basename(path).replace(/\.(zip|tar|tgz|tar\.gz)$/i, '') || basename(path),
+    folder: basename(path).replace(ARCHIVE_EXTENSION, '') || basename(path),
     size: info.size,
     fingerprint: fingerprintOf([info]),
   };

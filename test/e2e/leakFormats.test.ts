@@ -171,9 +171,12 @@ test('hostile archives: climbing paths, links, encrypted entries and deep nestin
 test("Aleph's zip-slip archives: the climbing entry is refused and listed, never written", { skip: noCorpusReason }, async () => {
   const data = join(tempDir(), 'data');
   const dir = join(corpusDir, 'peer-fixtures', 'aleph-ingest-file');
-  const summary = await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', join(dir, 'badzip.zip'), join(dir, 'badtar.tar')]);
+  const summary = await cliJson<IngestSummary>([
+    ...['--data', data, 'ingest', '--json', '--progress', 'none'],
+    ...['badzip.zip', 'badtar.tar', 'bad7zip.7z', '7z_password.7z'].map((name) => join(dir, name)),
+  ]);
   assert.equal(summary.added, 0);
-  assert.deepEqual(Object.values(problems(data)), ['archive-entry-refused', 'archive-entry-refused']);
+  assert.deepEqual(summary.problems, { 'archive-entry-refused': 3, 'archive-entry-encrypted': 1 });
 });
 
 test('a killed ingest of a zip resumes where it stopped: the same archive as one uninterrupted run', async () => {
@@ -337,3 +340,25 @@ test(
     assert.equal(truncated.code, 0, truncated.stderr);
   },
 );
+
+test('7z archives (read with 7-Zip, entry by entry, never extracted to disk), inside zips too; encrypted entries refused', async () => {
+  const root = tempDir();
+  const src = join(root, 'src');
+  mkdirSync(src);
+  for (const n of [1, 2]) writeFileSync(join(src, `m${n}.eml`), eml(n, 'okapi'));
+  const inbox = join(root, 'in');
+  mkdirSync(inbox);
+  execFileSync('7zz', ['a', '-bd', '-bso0', join(inbox, 'mail.7z'), 'm1.eml', 'm2.eml'], { cwd: src });
+  execFileSync('7zz', ['a', '-bd', '-bso0', '-phunter2', join(inbox, 'locked.7z'), 'm1.eml'], { cwd: src });
+  execFileSync('7zz', ['a', '-bd', '-bso0', join(src, 'inner.7z'), 'm2.eml'], { cwd: src });
+  execFileSync('zip', ['-q', join(inbox, 'wrap.zip'), 'inner.7z'], { cwd: src });
+  const data = join(root, 'data');
+  const summary = await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', inbox]);
+  assert.equal(summary.added, 2);
+  assert.equal(summary.duplicates, 1, 'm2.eml again, inside the 7z inside the zip');
+  assert.deepEqual(problems(data), { 'm1.eml': 'archive-entry-encrypted' });
+  const byLocator = Object.fromEntries(locations(data).map((l) => [l.locator, l]));
+  assert.equal(byLocator['inner.7z!/m2.eml']!.sha256, sha256Hex(eml(2, 'okapi')));
+  assert.equal(byLocator['inner.7z!/m2.eml']!.folder, 'wrap/inner');
+  assert.equal((await cliJson<{ total: number }>(['--data', data, 'search', '--json', 'okapi'])).total, 2);
+});
