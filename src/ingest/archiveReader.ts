@@ -132,7 +132,7 @@ async function* sevenZipEntries(path: string, prefix: string): AsyncGenerator<En
   for (const block of stdout.toString('utf8').split(/\r?\n\r?\n/)) {
     const field = (key: string) => new RegExp(`^${key} = (.*)$`, 'm').exec(block)?.[1];
     const name = field('Path');
-    if (name === undefined || field('Folder') === '+' || /^D/.test(field('Attributes') ?? '')) continue;
+    if (name === undefined || field('Folder') === '+' || (field('Attributes') ?? '').startsWith('D')) continue;
     const size = Number(field('Size') ?? 0);
     const normal = posix.normalize(name);
     if (posix.isAbsolute(name) || normal === '..' || normal.startsWith('../')) {

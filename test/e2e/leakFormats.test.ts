@@ -171,10 +171,8 @@ test('hostile archives: climbing paths, links, encrypted entries and deep nestin
 test("Aleph's zip-slip archives: the climbing entry is refused and listed, never written", { skip: noCorpusReason }, async () => {
   const data = join(tempDir(), 'data');
   const dir = join(corpusDir, 'peer-fixtures', 'aleph-ingest-file');
-  const summary = await cliJson<IngestSummary>([
-    ...['--data', data, 'ingest', '--json', '--progress', 'none'],
-    ...['badzip.zip', 'badtar.tar', 'bad7zip.7z', '7z_password.7z'].map((name) => join(dir, name)),
-  ]);
+  const files = ['badzip.zip', 'badtar.tar', 'bad7zip.7z', '7z_password.7z'].map((name) => join(dir, name));
+  const summary = await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', ...files]);
   assert.equal(summary.added, 0);
   assert.deepEqual(summary.problems, { 'archive-entry-refused': 3, 'archive-entry-encrypted': 1 });
 });
