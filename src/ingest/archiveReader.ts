@@ -11,6 +11,7 @@ import { readMboxStream } from './mboxReader.js';
 import { appleMailbox, emlxMessage } from './emlx.js';
 import { withoutEnvelope } from './envelope.js';
 import { isOutlookMsg, outlookItem } from './outlookMsg.js';
+import { isOutlookStore, readPst } from './outlookPst.js';
 
 /**
  * zip, tar and tar.gz files of mail: every entry that is a message (.eml, an .emlx, a Maildir file,
@@ -154,6 +155,17 @@ async function* sevenZipEntries(path: string, prefix: string): AsyncGenerator<En
   }
 }
 
+/** Reads bytes with a reader that needs a file: a private temporary file, removed when the reading ends. */
+async function* fromTempFile<T>(bytes: Buffer, name: string, read: (path: string) => AsyncGenerator<T>): AsyncGenerator<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'epistola-'));
+  try {
+    writeFileSync(join(dir, name), bytes);
+    yield* read(join(dir, name));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Runs a program to completion, its output as bytes; a failure's message is its stderr. */
 function run(program: string, args: string[], maxBuffer: number): Promise<{ stdout: Buffer }> {
   return new Promise((resolve, reject) => {
@@ -181,16 +193,9 @@ async function collect(stream: AsyncIterable<Buffer>, limit: number): Promise<Bu
 
 /** The entries of an archive held in memory (an archive inside an archive). */
 async function* entriesOfBuffer(format: ArchiveFormat, bytes: Buffer, prefix: string): AsyncGenerator<EntryOrProblem> {
-  if (format === '7z') {
-    // 7-Zip reads files only: the inner archive goes to a private temporary file for as long as it is read.
-    const dir = mkdtempSync(join(tmpdir(), 'epistola-7z-'));
-    try {
-      writeFileSync(join(dir, 'inner.7z'), bytes);
-      yield* sevenZipEntries(join(dir, 'inner.7z'), prefix);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  } else if (format === 'zip') yield* zipEntries(await yauzl.fromBufferPromise(bytes, { lazyEntries: true, decodeStrings: false }), prefix);
+  // 7-Zip reads files only.
+  if (format === '7z') yield* fromTempFile(bytes, 'inner.7z', (path) => sevenZipEntries(path, prefix));
+  else if (format === 'zip') yield* zipEntries(await yauzl.fromBufferPromise(bytes, { lazyEntries: true, decodeStrings: false }), prefix);
   else yield* tarEntries(format === 'tar' ? Readable.from([bytes]) : Readable.from([bytes]).pipe(createGunzip()), prefix);
 }
 
@@ -234,6 +239,15 @@ async function* itemsOfEntry(entry: Entry, prefix: string, folder: string, depth
       yield 'problem' in item
         ? { problem: { ...item.problem, locator: `${locator}@${item.problem.locator}` } }
         : { message: { ...item.message, locator: `${locator}@${item.message.locator}` } };
+    }
+    return;
+  }
+  if (isOutlookStore(entry.bytes)) {
+    // pst-extractor reads files.
+    for await (const item of fromTempFile(entry.bytes, 'store.pst', (path) => readPst(path, { resumeAfter: null }))) {
+      yield 'problem' in item
+        ? { problem: { ...item.problem, locator: `${locator}!/${item.problem.locator}` } }
+        : { message: { ...item.message, locator: `${locator}!/${item.message.locator}`, folder: `${entryFolder}/${item.message.folder}` } };
     }
     return;
   }

@@ -331,6 +331,11 @@ test(
     const again = await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', copy]);
     assert.deepEqual([again.added, again.duplicates], [0, 6]);
 
+    // Inside a zip, the same store is the same messages, located inside the zip.
+    execFileSync('zip', ['-q', '-j', join(root, 'stores.zip'), aleph]);
+    const zipped = await cliJson<IngestSummary>(['--data', data, 'ingest', '--json', '--progress', 'none', join(root, 'stores.zip')]);
+    assert.deepEqual([zipped.added, zipped.duplicates], [0, 6]);
+
     // A truncated store: whatever can be read is, and the ingest ends normally.
     const cut = join(root, 'cut.pst');
     writeFileSync(cut, readFileSync(aleph).subarray(0, 40_000));
