@@ -10,6 +10,7 @@ import type { BytesReadCallback, SourceItem, SourceProblem } from './rawMessage.
 import { readMboxStream } from './mboxReader.js';
 import { appleMailbox, emlxMessage } from './emlx.js';
 import { withoutEnvelope } from './envelope.js';
+import { EML_EXTENSIONS, HEADER_LINE, looksLikeMbox, MBOX_EXTENSIONS } from './fileKind.js';
 import { isOutlookMsg, outlookItem } from './outlookMsg.js';
 import { isOutlookStore, readPst } from './outlookPst.js';
 
@@ -45,9 +46,8 @@ const S_IFLNK = 0o120000;
 /** What an archive's name ends with, taken off to name its folder. */
 export const ARCHIVE_EXTENSION = /\.(zip|tar|tgz|tar\.gz|7z)$/i;
 
-const EML_EXTENSIONS = new Set(['.eml', '.msg822', '.txt', '']);
-const MBOX_EXTENSIONS = new Set(['.mbox', '.mbx', '.mbs', '.mboxrd']);
-const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]+:/;
+/** Entries that may be messages by name: those of files on disk, and names without an extension. */
+const ENTRY_EML_EXTENSIONS = new Set([...EML_EXTENSIONS, '']);
 
 /** The archive format of a file from its first bytes and name, or null when it is not one. */
 export function archiveFormat(name: string, first: Buffer): ArchiveFormat | null {
@@ -234,7 +234,7 @@ async function* itemsOfEntry(entry: Entry, prefix: string, folder: string, depth
   }
   const text = entry.bytes.subarray(0, 512).toString('latin1');
   const entryFolder = folderOf(folder, entry.name);
-  if (MBOX_EXTENSIONS.has(ext) || (text.startsWith('From ') && /\n[\x21-\x39\x3b-\x7e]+:/.test(text))) {
+  if (MBOX_EXTENSIONS.has(ext) || looksLikeMbox(text)) {
     for await (const item of readMboxStream(Readable.from([entry.bytes]) as AsyncIterable<Buffer>, { folder: entryFolder, baseOffset: 0 })) {
       yield 'problem' in item
         ? { problem: { ...item.problem, locator: `${locator}@${item.problem.locator}` } }
@@ -261,7 +261,7 @@ async function* itemsOfEntry(entry: Entry, prefix: string, folder: string, depth
     const emlx = emlxMessage(bytes);
     if (emlx) bytes = emlx.message;
     if (emlx?.lengthWrong) yield refused(locator, 'emlx-length-wrong', 'the .emlx length line is wrong: the message is taken up to its property list');
-  } else if (!(EML_EXTENSIONS.has(ext) || /[:!;]2,/.test(entry.name)) || !HEADER_LINE.test(text)) {
+  } else if (!(ENTRY_EML_EXTENSIONS.has(ext) || /[:!;]2,/.test(entry.name)) || !HEADER_LINE.test(text)) {
     yield refused(locator, 'not-mail', 'an archive entry that is not mail: no header line at the start');
     return;
   }

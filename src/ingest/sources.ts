@@ -2,6 +2,7 @@ import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, sep } from 'node:path';
 import { UsageError } from '../errors.js';
 import { appleMailbox } from './emlx.js';
+import { EML_EXTENSIONS, HEADER_LINE, looksLikeMbox, MBOX_EXTENSIONS } from './fileKind.js';
 import { isOutlookMsg } from './outlookMsg.js';
 import { isOutlookStore } from './outlookPst.js';
 import { ARCHIVE_EXTENSION, archiveFormat, type ArchiveFormat } from './archiveReader.js';
@@ -67,9 +68,6 @@ export interface SkippedFile {
   readonly reason: string;
 }
 
-const MBOX_EXTENSIONS = new Set(['.mbox', '.mbx', '.mbs', '.mboxrd']);
-const EML_EXTENSIONS = new Set(['.eml', '.msg822', '.txt']);
-const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]+:/;
 /** Maildir bookkeeping files written by mail servers; never messages. */
 /** Apple Mail's files beside the messages of a `.mbox` directory. */
 const APPLE_MAIL_METADATA = /\.plist$|^\.mboxCache/i;
@@ -121,7 +119,7 @@ async function classifyFile(path: string): Promise<FileClass> {
   if (MBOX_EXTENSIONS.has(ext)) return 'mbox';
   if (EML_EXTENSIONS.has(ext)) return 'eml';
   const text = first.toString('latin1');
-  if (text.startsWith('From ') && /\n[\x21-\x39\x3b-\x7e]+:/.test(text)) return 'mbox';
+  if (looksLikeMbox(text)) return 'mbox';
   if (HEADER_LINE.test(text)) return 'eml';
   return 'not-mail';
 }

@@ -9,8 +9,8 @@ import { recoverHeaderFields } from '../parse/parseMessage.js';
 /**
  * Old-generation heap of a parse worker, in MB. Without a cap V8 lets each worker's heap grow to
  * ~300 MB of garbage on a 24 GB machine (ingest peaked at 0.8 GB); with it, the worker collects
- * sooner at no measured cost. A message too big for it crashes the worker, and is stored raw with a
- * warning like any other crash.
+ * sooner at no measured cost. A message too big for it is parsed again alone, on a worker without
+ * the cap (#parseAlone).
  */
 export const WORKER_HEAP_MB = 128;
 /**
