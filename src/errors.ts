@@ -10,6 +10,12 @@ export class UsageError extends Error {
   readonly exitCode = 2;
 }
 
+/** A request that was understood and cannot be carried out as asked (nothing matched, it would be incomplete): exit 1. */
+export class RefusedError extends Error {
+  override name = 'RefusedError';
+  readonly exitCode = 1;
+}
+
 /** The data directory is missing, not initialised, or of a newer format. */
 export class DataDirError extends Error {
   override name = 'DataDirError';

@@ -9,8 +9,9 @@ import { registerVerifyCommands } from './verifyCommands.js';
 import { registerKeysCommands } from './keysCommands.js';
 import { registerServeCommand } from './serveCommand.js';
 import { registerReleaseCommands } from './releaseCommands.js';
+import { registerRedactCommands } from './redactCommands.js';
 import { registerPublishCommands } from './publishCommands.js';
-import { DataDirError, UsageError } from '../errors.js';
+import { DataDirError, RefusedError, UsageError } from '../errors.js';
 import { describeDatabase, openWriter, parseDatabase, type DatabaseLocation } from '../store/openStore.js';
 import { TEXT_SEARCH, type Stemming } from '../store/postgres/schema.js';
 import { registerMigrateCommand } from './migrateCommand.js';
@@ -278,6 +279,7 @@ function buildProgram(): Command {
   registerKeysCommands(program);
   registerServeCommand(program);
   registerReleaseCommands(program);
+  registerRedactCommands(program);
   registerPublishCommands(program);
   registerMigrateCommand(program);
   return program;
@@ -291,7 +293,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof UsageError || error instanceof DataDirError) {
+    if (error instanceof UsageError || error instanceof DataDirError || error instanceof RefusedError) {
       process.stderr.write(`epistola: ${error.message}\n`);
       return error.exitCode;
     }

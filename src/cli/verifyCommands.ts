@@ -118,7 +118,7 @@ async function writeBundle(command: Command, id: number, out: string | undefined
     const { verifyMessage, KeyArchive, writeProofBundle } = await verifier();
     const report = await verifyMessage(raw, { keys: new KeyArchive(await store.keyRecords()), at });
     const outFile = resolve(out ?? `message-${id}-proof.tar.gz`);
-    await writeProofBundle({ id, raw, report, outFile });
+    await writeProofBundle({ id, raw, report, outFile, redaction: message.redaction });
     print(`Wrote ${outFile}: ${report.verdict}${report.domain ? ` (${report.domain})` : ''}`);
   });
 }

@@ -31,6 +31,7 @@ import {
 import { buildShard, closeSearchIndexer, SHARD_MESSAGES, shardDir, shardStamp, type ShardKey } from './searchIndex.js';
 import { signBytes, type CollectionKey } from './collectionKey.js';
 import { openSnapshots } from './siteSnapshots.js';
+import { partsDocument } from '../redact/partsDocument.js';
 import { MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, serializeManifest, sha256Of, type Manifest, type ManifestFile, type MirrorSite } from './manifest.js';
 
 /**
@@ -165,6 +166,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     for (const a of message.attachments) await putBlob(`emails/${id}/attachments/${a.index}`, a.sha256, a.size);
     const { html: _html, locations: _locations, ...json } = message;
     await put(`api/emails/${id}.json`, JSON.stringify(json));
+    // Signed through the manifest: what the publisher committed to for each part of a redacted message.
+    if (message.redaction) await put(`emails/${id}/parts.json`, JSON.stringify(partsDocument(message.id, message.sha256, message.redaction), null, 1));
     options.onProgress?.(++done, ids.length);
   }
   for (const threadId of threads) {
@@ -234,8 +237,11 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   const amendments = await store.amendments();
   await put('amendments/index.html', page(AmendmentsPage({ ctx: ctx('/amendments'), log: amendments })));
   await put('amendments.json', JSON.stringify(amendments, null, 1));
-  for (const a of amendments) {
-    for (const id of a.entry.messages) await put(`emails/${id}/index.html`, page(WithdrawnPage({ ctx: ctx(`/emails/${id}`), id, amendment: a })));
+  // A withdrawn message's address says so (410 live); one restored since is exported as a message again.
+  const withdrawnIds = new Set(amendments.filter((a) => a.entry.action === 'withdraw').flatMap((a) => a.entry.messages));
+  for (const id of withdrawnIds) {
+    const amendment = await store.withdrawal(id);
+    if (amendment) await put(`emails/${id}/index.html`, page(WithdrawnPage({ ctx: ctx(`/emails/${id}`), id, amendment })));
   }
   await put('status/index.html', page(StatusPage({ ctx: ctx('/status'), status: options.status })));
 

@@ -39,6 +39,7 @@ import {
   type MirrorStatusView,
 } from '../web/views/pages.js';
 import { atomFeed } from '../web/atomFeed.js';
+import { partsDocument } from '../redact/partsDocument.js';
 import { OPENAPI } from '../web/openapi.js';
 import { PageCache } from './pageCache.js';
 import { answerClientError, classify, errorBody, HttpError, sendError } from './httpErrors.js';
@@ -347,6 +348,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const { html: _html, locations: _locations, ...rest } = message;
     return reply.headers(PAGE_HEADERS).send({ ...rest, hasHtml: message.html !== null, links: emailLinks(message.id) });
   });
+  app.get('/emails/:id/parts.json', async (request, reply) => {
+    const message = await loadMessage(request);
+    if (!message?.redaction) return notFound(request, reply);
+    return reply.headers(PAGE_HEADERS).send(partsDocument(message.id, message.sha256, message.redaction));
+  });
   app.get('/emails/:id/raw', async (request, reply) => {
     // What DKIM checkers fetch, so it asks the store for the blob's hash alone (not the whole message).
     const id = idParam(request);
@@ -385,11 +391,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (!message) return notFound(request, reply);
     const bytes = await withinBudget(request, async () => {
       const raw = await blobs.read(message.sha256);
-      const report = message.verification ?? (await verifyMessage(raw, { keys: new KeyArchive(await store.keyRecords()) }));
+      // A redacted message's stored report is the publisher's check of the original: the bundle's is of these bytes.
+      const report =
+        message.redaction || !message.verification ? await verifyMessage(raw, { keys: new KeyArchive(await store.keyRecords()) }) : message.verification;
       const dir = await mkdtemp(join(tmpdir(), 'epistola-proof-'));
       try {
         const outFile = join(dir, 'proof.tar.gz');
-        await writeProofBundle({ id: message.id, raw, report, outFile });
+        await writeProofBundle({ id: message.id, raw, report, outFile, redaction: message.redaction });
         return await readFile(outFile);
       } finally {
         await rm(dir, { recursive: true, force: true });

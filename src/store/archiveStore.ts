@@ -6,6 +6,7 @@ import type { KeyRecord } from '../verify/keyRecord.js';
 import type { VerificationReport } from '../verify/report.js';
 import type { SignedAmendment } from '../publish/amendments.js';
 import type { MessageForms } from '../text/forms.js';
+import type { RedactionNotice, RedactionRecord, RedactionSummary } from '../redact/redactionRecord.js';
 
 /**
  * The boundary between the pipeline and a storage backend (SQLite now, PostgreSQL later). Nothing
@@ -78,6 +79,8 @@ export interface StoredMessage extends Omit<MessageRecord, 'embeddedText' | 'war
   readonly parentId: number | null;
   readonly parentMessageId: string | null;
   readonly parentEvidence: ParentEvidence | null;
+  /** What was redacted (spans, commitments, what stays provable); null when nothing was. */
+  readonly redaction: RedactionNotice | null;
 }
 
 export interface ArchiveStats {
@@ -116,7 +119,10 @@ export interface KeyImportOutcome {
 /** A message's raw blob name and its current DKIM verdict (null: never verified). */
 export interface RawRef {
   readonly id: number;
+  /** The bytes the public sees (the redacted ones, for a redacted message). */
   readonly sha256: string;
+  /** The bytes as received: what verification checks (the same as sha256 unless redacted). */
+  readonly original: string;
   readonly verdict: string | null;
 }
 
@@ -294,6 +300,16 @@ export interface ArchiveWriter extends ArchiveReader {
   publishRelease(number: number, at: Date): Promise<Release | string>;
   /** After a large write (an ingest): brings up to date what the store derives in bulk (word statistics, planner statistics). */
   refreshStatistics(): Promise<void>;
-  /** Appends a signed entry (made by `make` from its sequence and the previous entry's hash) and withdraws its messages. */
+  /** Appends a signed entry (made by `make` from its sequence and the previous entry's hash); a withdrawal takes its messages down, a restore of one puts them back. */
   appendAmendment(make: (seq: number, previous: string | null) => SignedAmendment): Promise<SignedAmendment>;
+  /**
+   * Makes a message's public rows those of `record` (the redacted bytes: text, addresses,
+   * attachments, search index) and keeps `redaction` privately, in one transaction; with
+   * `redaction` null, the record is the original's again (a redaction undone). Its number,
+   * thread, release, verification and provenance stay.
+   */
+  replaceContent(id: number, record: MessageRecord, redaction: RedactionRecord | null): Promise<void>;
+  /** The private record of a message's redaction (salts, removed bytes), for the publisher. */
+  redaction(id: number): Promise<RedactionRecord | null>;
+  redactions(): Promise<RedactionSummary[]>;
 }

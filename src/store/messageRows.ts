@@ -1,6 +1,7 @@
 import type { Address } from '../mail/messageFields.js';
 import type { ParseWarning } from '../mail/warnings.js';
 import type { VerificationReport } from '../verify/report.js';
+import type { RedactionNotice, RedactionRecord } from '../redact/redactionRecord.js';
 import type { AttachmentRecord, MessageRecord, MessageSummary, ParentEvidence, Provenance, StoredMessage } from './archiveStore.js';
 
 /**
@@ -69,6 +70,15 @@ export function messageRowOf(r: MessageRecord, folder: string, copyOf: number | 
   };
 }
 
+/**
+ * The columns of a message's row that come from its bytes (all but its number, folder, copy link,
+ * thread, release and verdict): what a redaction rewrites from the redacted bytes.
+ */
+export function contentRowOf(r: MessageRecord): Row {
+  const { folder: _folder, copy_of: _copyOf, dkim_verdict: _verdict, ...content } = messageRowOf(r, '', null);
+  return content;
+}
+
 /** Each address of a message with its role and position, as the `addresses` table holds them. */
 export function addressRows(r: MessageRecord): Array<[role: string, position: number, name: string, address: string]> {
   const roles: Array<[string, readonly (Address | null)[]]> = [
@@ -135,7 +145,14 @@ export function provenanceOf(l: Row): Provenance {
 /** A whole message from its row and the rows of the tables beside it. */
 export function storedMessageOf(
   row: Row,
-  parts: { attachments: Row[]; warnings: Row[]; locations: Row[]; copies: number[]; verification: VerificationReport | null },
+  parts: {
+    attachments: Row[];
+    warnings: Row[];
+    locations: Row[];
+    copies: number[];
+    verification: VerificationReport | null;
+    redaction: RedactionNotice | null;
+  },
 ): StoredMessage {
   const parse = <T>(value: unknown, fallback: T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : fallback);
   return {
@@ -168,6 +185,24 @@ export function storedMessageOf(
     parentMessageId: row.parent_message_id as string | null,
     parentEvidence: row.parent_evidence as ParentEvidence | null,
     verification: parts.verification,
+    redaction: parts.redaction,
     language: (row.lang as string | null | undefined) ?? null,
   };
+}
+
+/** A redactions row (the same columns in every store) as the record it holds. */
+export function redactionOf(row: Row): RedactionRecord {
+  return {
+    message: Number(row.message),
+    originalSha256: row.original_sha256 as string,
+    originalSize: Number(row.original_size),
+    redactedAt: row.redacted_at as string,
+    spans: JSON.parse(row.spans_json as string) as RedactionRecord['spans'],
+    notice: JSON.parse(row.notice_json as string) as RedactionNotice,
+  };
+}
+
+/** The row of a redaction record, in the column order of the redactions table. */
+export function redactionRow(r: RedactionRecord): unknown[] {
+  return [r.message, r.originalSha256, r.originalSize, r.redactedAt, JSON.stringify(r.spans), JSON.stringify(r.notice)];
 }

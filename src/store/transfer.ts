@@ -73,6 +73,7 @@ export const ARCHIVE_TABLES: ReadonlyArray<readonly [table: string, columns: rea
   ['releases', ['number', 'title', 'selection', 'created_at', 'publish_at']],
   ['amendments', ['seq', 'entry_json', 'signature']],
   ['withdrawn', ['message', 'amendment']],
+  ['redactions', ['message', 'original_sha256', 'original_size', 'redacted_at', 'spans_json', 'notice_json']],
 ];
 
 export const MESSAGE_COLUMNS = ARCHIVE_TABLES[0]![1];

@@ -54,8 +54,23 @@ export interface SignatureReport {
   readonly bodyHashOk: boolean | null;
   /** Whether the signature over the headers checks out with the key; null when it was not checked. */
   readonly signatureOk: boolean | null;
+  /**
+   * Whether the signed header fields are exactly as signed, checked with the archived key even when
+   * the body is not the one signed (a list footer, a redaction): the header check covers bh= itself.
+   * null when not checked (no key, or the signature could not be read); absent in older reports.
+   */
+  readonly headersOk?: boolean | null;
+  /** i=: the agent or user identity the signer vouches for (RFC 6376 3.5), as written. */
+  readonly identity?: string | null;
+  /** The body hash the signature carries (bh=). */
+  readonly bodyHash?: string | null;
   /** l=: how many body bytes the signature covers and how many it leaves unsigned. */
-  readonly bodyLength: { readonly limit: number; readonly unsignedBytes: number } | null;
+  readonly bodyLength: {
+    readonly limit: number;
+    readonly unsignedBytes: number;
+    /** The unsigned bytes themselves (as text, at most 2,000 characters): what anyone could have appended. */
+    readonly unsignedTail?: string;
+  } | null;
   readonly signedHeaders: readonly string[];
   readonly fromSigned: boolean;
   readonly unsignedHeaders: readonly UnsignedHeader[];

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { arc as arcVerify, type DKIMResult, type DNSResolver } from 'mailauth';
 import { dkimVerify } from './mailauth.js';
+import { withHeaderChecks } from './headerCheck.js';
 import type { KeyArchive } from './keyArchive.js';
 import type { KeyFacts, KeyRecord } from './keyRecord.js';
 import { keyName } from './keyRecord.js';
@@ -85,7 +86,10 @@ export async function verifyMessage(raw: Buffer, options: VerifyOptions): Promis
     };
     const result = await dkimVerify(raw, { resolver, curTime: at, minBitLength: 1 });
     const headers = (result.headers?.parsed ?? []) as HeaderLine[];
-    const reports = signatureReports(headers, result.results, served, options.keys, result.headerFrom[0]?.split('@').pop()?.toLowerCase() ?? fromDomain);
+    const reports = await withHeaderChecks(
+      signatureReports(headers, result.results, served, options.keys, result.headerFrom[0]?.split('@').pop()?.toLowerCase() ?? fromDomain),
+      raw,
+    );
     best = best ? best.map((old, i) => (rank(reports[i]!.outcome) < rank(old.outcome) ? reports[i]! : old)) : reports;
     if (round === 0 || arcReport.result !== 'pass') arcReport = await arcOf(result, resolver);
     if (best.every((s) => s.outcome === 'pass' || s.key === null)) break;
@@ -153,13 +157,13 @@ function signatureReports(
   served: ReadonlyMap<string, { key: KeyRecord; facts: KeyFacts }>,
   keys: KeyArchive,
   fromDomain: string | null,
-): SignatureReport[] {
+): Array<{ report: SignatureReport; result: DKIMResult | undefined }> {
   const present = new Map<string, number>();
   for (const h of headers) present.set(h.key, (present.get(h.key) ?? 0) + 1);
   const unmatched = results.filter((r) => r.signature !== undefined);
   return headers
     .filter((h) => h.key === 'dkim-signature')
-    .map((h, index): SignatureReport => {
+    .map((h, index) => {
       const tags = fieldTags(h.line.toString('latin1'));
       const b = (tag(tags, 'b') ?? '').replace(/\s+/g, '');
       const at = unmatched.findIndex((r) => String(r.signature ?? '').replace(/\s+/g, '') === b);
@@ -195,6 +199,8 @@ function signatureReports(
         domain,
         selector,
         algorithm: tag(tags, 'a'),
+        identity: tag(tags, 'i'),
+        bodyHash: tag(tags, 'bh'),
         canonicalization: tag(tags, 'c') ?? 'simple/simple',
         signedHeaders,
         fromSigned: signedHeaders.includes('from'),
@@ -208,7 +214,8 @@ function signatureReports(
             ? { limit: Number(limit), unsignedBytes: result?.status.underSized ?? Math.max(0, (result?.canonBodyLengthTotal ?? 0) - Number(limit)) }
             : null,
       };
-      return { ...details, ...judgeSignature(result, details, servedKey?.facts) };
+      const report: SignatureReport = { ...details, ...judgeSignature(result, details, servedKey?.facts) };
+      return { report, result };
     });
 }
 
@@ -234,6 +241,9 @@ function judgeSignature(
   if (d.key?.testing) warnings.push('The key record says the domain was testing DKIM (t=y).');
   if (result.status.result === 'pass' || comment === 'expired') {
     const bits = d.key?.bits ?? null;
+    if (d.algorithm?.toLowerCase() === 'rsa-sha1') {
+      warnings.push('The signature uses rsa-sha1, which RFC 8301 (2018) retired: SHA-1 collisions can be made, so this proves less than rsa-sha256.');
+    }
     if (d.key?.type === 'rsa' && bits !== null && bits < 1024) {
       return {
         outcome: 'weak-key',

@@ -1,7 +1,8 @@
 import type pg from 'pg';
-import type { CommitOutcome, IngestBatch, VerificationItem } from '../archiveStore.js';
+import type { CommitOutcome, IngestBatch, MessageRecord, VerificationItem } from '../archiveStore.js';
+import type { RedactionRecord } from '../../redact/redactionRecord.js';
 import { keyName } from '../../verify/keyRecord.js';
-import { addressRows, messageRowOf, type Row } from '../messageRows.js';
+import { addressRows, contentRowOf, messageRowOf, redactionRow, type Row } from '../messageRows.js';
 import { MESSAGE_COLUMNS } from '../transfer.js';
 import { pgText, tsvectorWords } from './textSearch.js';
 
@@ -16,12 +17,14 @@ async function rows<T = Row>(db: Db, sql: string, params: unknown[] = []): Promi
   return (await db.query(sql, params)).rows as T[];
 }
 
-/** Messages rows from parameter arrays, with their search vectors made from the words of each part. */
-const INSERT_MESSAGES_SQL = `
-  INSERT INTO messages (id, sha256, size, message_id, subject, date_utc, date_header, from_name, from_addr, sender_json, to_json,
-    cc_json, bcc_json, reply_to_json, in_reply_to, references_json, text_body, html_body, folder, attachment_count, headers_only,
-    copy_of, thread_id, release_number, search_attachments, search_extra, parent_id, parent_evidence, parent_message_id, dkim_verdict,
-    search_from, search_to, search_cc, search_bcc, lang, forms_subject, forms_body, fts, fts_to, fts_cc, fts_bcc, fts_attachments)
+/** The columns INSERT_MESSAGES_SQL writes: every messages column, then the search vectors. */
+const VECTOR_COLUMNS = ['fts', 'fts_to', 'fts_cc', 'fts_bcc', 'fts_attachments'] as const;
+
+/**
+ * Messages rows from parameter arrays, with their search vectors made from the words of each part:
+ * one row per element of the arrays, in the column order MESSAGE_COLUMNS + VECTOR_COLUMNS.
+ */
+const MESSAGE_ROWS_SQL = `
   SELECT u.id, u.sha256, u.size, u.message_id, u.subject, u.date_utc, u.date_header, u.from_name, u.from_addr, u.sender_json, u.to_json,
     u.cc_json, u.bcc_json, u.reply_to_json, u.in_reply_to, u.references_json, u.text_body, u.html_body, u.folder, u.attachment_count,
     u.headers_only, u.copy_of, u.thread_id, u.release_number, u.search_attachments, u.search_extra, u.parent_id, u.parent_evidence,
@@ -42,13 +45,12 @@ const INSERT_MESSAGES_SQL = `
     search_from, search_to, search_cc, search_bcc, lang, forms_subject, forms_body,
     w_subject, w_from, w_recipients, w_body, w_to, w_cc, w_bcc, w_attachments, w_forms_subject, w_forms_body)`;
 
-/** Inserts messages rows (objects keyed by MESSAGE_COLUMNS), computing their search vectors. */
-export async function insertMessageRows(db: Db, list: readonly Row[]): Promise<void> {
-  if (list.length === 0) return;
+/** The parameters of MESSAGE_ROWS_SQL for rows keyed by MESSAGE_COLUMNS. */
+function messageParams(list: readonly Row[]): unknown[] {
   const columns = MESSAGE_COLUMNS.map((c) => list.map((r) => pgText(r[c] ?? null)));
   const words = (f: (r: Row) => string) => list.map((r) => tsvectorWords(f(r)));
   const text = (r: Row, ...names: string[]) => names.map((n) => (r[n] as string | null) ?? '').join(' ');
-  await db.query(INSERT_MESSAGES_SQL, [
+  return [
     ...columns,
     words((r) => text(r, 'subject')),
     words((r) => text(r, 'search_from')),
@@ -60,17 +62,28 @@ export async function insertMessageRows(db: Db, list: readonly Row[]): Promise<v
     words((r) => text(r, 'search_attachments')),
     words((r) => text(r, 'forms_subject')),
     words((r) => text(r, 'forms_body')),
-  ]);
+  ];
+}
+
+/** Inserts messages rows (objects keyed by MESSAGE_COLUMNS), computing their search vectors. */
+export async function insertMessageRows(db: Db, list: readonly Row[]): Promise<void> {
+  if (list.length === 0) return;
+  await db.query(`INSERT INTO messages (${[...MESSAGE_COLUMNS, ...VECTOR_COLUMNS].join(', ')}) ${MESSAGE_ROWS_SQL}`, messageParams(list));
+}
+
+/** Rewrites the given columns of existing messages rows (and their search vectors) from rows keyed by MESSAGE_COLUMNS. */
+export async function updateMessageRows(db: Db, list: readonly Row[], columns: readonly string[]): Promise<void> {
+  if (list.length === 0) return;
+  const set = [...columns, ...VECTOR_COLUMNS];
+  await db.query(
+    `UPDATE messages m SET (${set.join(', ')}) = (${set.map((c) => `x.${c}`).join(', ')})
+     FROM (${MESSAGE_ROWS_SQL}) AS x(${[...MESSAGE_COLUMNS, ...VECTOR_COLUMNS].join(', ')}) WHERE m.id = x.id`,
+    messageParams(list),
+  );
 }
 
 /** Inserts rows into one table from column arrays (unnest: one statement for the whole batch). */
-export async function insertRows(
-  db: Db,
-  table: string,
-  columns: ReadonlyArray<readonly [name: string, type: string]>,
-  values: ReadonlyArray<readonly unknown[]>,
-  conflict = '',
-): Promise<pg.QueryResult> {
+export async function insertRows(db: Db, table: string, columns: Columns, values: ReadonlyArray<readonly unknown[]>, conflict = ''): Promise<pg.QueryResult> {
   const list = columns.map((_, i) => values.map((row) => pgText(row[i] ?? null)));
   return db.query(
     `INSERT INTO ${table} (${columns.map(([n]) => n).join(', ')}) SELECT * FROM unnest(${columns.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ')}) ${conflict}`,
@@ -111,11 +124,69 @@ export async function writeVerifications(db: Db, items: readonly VerificationIte
  * numbers assigned in order from the largest so far (the writer lock makes that safe), a message
  * seen before (same bytes) only gains a location, a Message-ID seen before makes a copy.
  */
+type Columns = ReadonlyArray<readonly [name: string, type: string]>;
+const ADDRESS_COLUMNS: Columns = [
+  ['message', 'bigint'],
+  ['role', 'text'],
+  ['position', 'int'],
+  ['name', 'text'],
+  ['address', 'text'],
+];
+const ATTACHMENT_COLUMNS: Columns = [
+  ['message', 'bigint'],
+  ['idx', 'int'],
+  ['filename', 'text'],
+  ['content_type', 'text'],
+  ['size', 'bigint'],
+  ['sha256', 'text'],
+  ['inline', 'int'],
+  ['content_id', 'text'],
+  ['embedded_subject', 'text'],
+];
+const WARNING_COLUMNS: Columns = [
+  ['message', 'bigint'],
+  ['kind', 'text'],
+  ['detail', 'text'],
+];
+
+/** The rows of a message that come from its bytes: addresses, attachments, warnings (as insertRows takes them). */
+function contentValues(id: number, r: MessageRecord) {
+  return {
+    addresses: addressRows(r).map(([role, position, name, address]) => [id, role, position, name, address]),
+    attachments: r.attachments.map((a) => [id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject]),
+    warnings: r.warnings.map((w) => [id, w.kind, w.detail]),
+  };
+}
+
+/** A message's public rows made those of `record`, and its redaction kept (or dropped); see ArchiveWriter.replaceContent. */
+export async function replaceContent(db: pg.PoolClient, id: number, record: MessageRecord, redaction: RedactionRecord | null): Promise<void> {
+  const [existing] = await rows(db, 'SELECT id FROM messages WHERE id = $1 FOR UPDATE', [id]);
+  if (!existing) throw new Error(`no message ${id}`);
+  const content = contentRowOf(record);
+  await updateMessageRows(db, [{ id, ...content }], Object.keys(content));
+  for (const table of ['addresses', 'attachments', 'warnings']) await db.query(`DELETE FROM ${table} WHERE message = $1`, [id]);
+  const values = contentValues(id, record);
+  await insertRows(db, 'addresses', ADDRESS_COLUMNS, values.addresses);
+  await insertRows(db, 'attachments', ATTACHMENT_COLUMNS, values.attachments);
+  await insertRows(db, 'warnings', WARNING_COLUMNS, values.warnings, 'ON CONFLICT DO NOTHING');
+  await db.query('DELETE FROM redactions WHERE message = $1', [id]);
+  if (redaction)
+    await db.query(
+      'INSERT INTO redactions (message, original_sha256, original_size, redacted_at, spans_json, notice_json) VALUES ($1, $2, $3, $4, $5, $6)',
+      redactionRow(redaction),
+    );
+}
+
 export async function commitBatch(db: pg.PoolClient, batch: IngestBatch): Promise<CommitOutcome[]> {
   const shas = [...new Set(batch.items.map((i) => i.record.sha256))];
   const messageIds = [...new Set(batch.items.flatMap((i) => (i.record.messageId ? [i.record.messageId] : [])))];
   // One connection runs one query at a time (node-postgres deprecates overlapping them).
-  const known = await rows(db, 'SELECT sha256, id FROM messages WHERE sha256 = ANY($1::text[])', [shas]);
+  // A redacted message's row names its redacted bytes; the original's are known by the redaction.
+  const known = await rows(
+    db,
+    'SELECT sha256, id FROM messages WHERE sha256 = ANY($1::text[]) UNION ALL SELECT original_sha256, message FROM redactions WHERE original_sha256 = ANY($1::text[])',
+    [shas],
+  );
   const firsts = await rows(db, 'SELECT message_id, min(id) AS id FROM messages WHERE message_id = ANY($1::text[]) GROUP BY message_id', [messageIds]);
   const [next] = await rows(db, 'SELECT coalesce(max(id), 0) + 1 AS id FROM messages');
   const idOfSha = new Map(known.map((r) => [r.sha256 as string, r.id as number]));
@@ -144,54 +215,18 @@ export async function commitBatch(db: pg.PoolClient, batch: IngestBatch): Promis
     if (r.messageId && copyOf === null) firstWithId.set(r.messageId, id);
     pending.push({ id, isNew: true, copyOf, key });
     newRows.push({ id, ...messageRowOf(r, p.folder, copyOf) });
-    for (const [role, position, name, address] of addressRows(r)) addressValues.push([id, role, position, name, address]);
-    for (const a of r.attachments)
-      attachmentValues.push([id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject]);
-    for (const w of r.warnings) warningValues.push([id, w.kind, w.detail]);
+    const values = contentValues(id, r);
+    addressValues.push(...values.addresses);
+    attachmentValues.push(...values.attachments);
+    warningValues.push(...values.warnings);
     if (r.verification) verifications.push({ id, report: r.verification });
   }
   pending.forEach((p, i) => (locationValues[i]![2] = p.id));
 
   await insertMessageRows(db, newRows);
-  await insertRows(
-    db,
-    'addresses',
-    [
-      ['message', 'bigint'],
-      ['role', 'text'],
-      ['position', 'int'],
-      ['name', 'text'],
-      ['address', 'text'],
-    ],
-    addressValues,
-  );
-  await insertRows(
-    db,
-    'attachments',
-    [
-      ['message', 'bigint'],
-      ['idx', 'int'],
-      ['filename', 'text'],
-      ['content_type', 'text'],
-      ['size', 'bigint'],
-      ['sha256', 'text'],
-      ['inline', 'int'],
-      ['content_id', 'text'],
-      ['embedded_subject', 'text'],
-    ],
-    attachmentValues,
-  );
-  await insertRows(
-    db,
-    'warnings',
-    [
-      ['message', 'bigint'],
-      ['kind', 'text'],
-      ['detail', 'text'],
-    ],
-    warningValues,
-    'ON CONFLICT DO NOTHING',
-  );
+  await insertRows(db, 'addresses', ADDRESS_COLUMNS, addressValues);
+  await insertRows(db, 'attachments', ATTACHMENT_COLUMNS, attachmentValues);
+  await insertRows(db, 'warnings', WARNING_COLUMNS, warningValues, 'ON CONFLICT DO NOTHING');
   await writeVerifications(db, verifications);
   const inserted = await insertRows(
     db,

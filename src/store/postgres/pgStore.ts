@@ -9,6 +9,7 @@ import type {
   IngestBatch,
   KeyImportOutcome,
   KeyUse,
+  MessageRecord,
   MessageSummary,
   RawRef,
   Release,
@@ -25,8 +26,12 @@ import type { VerificationReport } from '../../verify/report.js';
 import type { AmendmentEntry, SignedAmendment } from '../../publish/amendments.js';
 import { sha256Hex } from '../../mail/contentHash.js';
 import type { QueryNode } from '../../query/ast.js';
-import { storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
-import { commitBatch, writeVerifications } from './pgIngest.js';
+import { redactionOf, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
+import { commitBatch, replaceContent, writeVerifications } from './pgIngest.js';
+import { summaryOfRedaction, type RedactionNotice, type RedactionRecord, type RedactionSummary } from '../../redact/redactionRecord.js';
+
+const RAW_REFS =
+  'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256) AS original, m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
 import { PG_MIGRATIONS, TEXT_SEARCH, type Stemming } from './schema.js';
 import { facetIndexPostgres, searchPostgres } from './pgSearch.js';
 import type { FacetIndex } from '../facetIndex.js';
@@ -286,7 +291,7 @@ export class PostgresStore implements ArchiveWriter {
     const [row] = await rows(db, `SELECT * FROM messages WHERE id = $1 AND ${this.#visible('messages')}`, [id]);
     if (!row) return undefined;
     const messageId = row.message_id as string | null;
-    const [attachments, warnings, locations, copies, verification] = await Promise.all([
+    const [attachments, warnings, locations, copies, verification, redaction] = await Promise.all([
       rows(db, 'SELECT * FROM attachments WHERE message = $1 ORDER BY idx', [id]),
       rows(db, 'SELECT kind, detail FROM warnings WHERE message = $1 ORDER BY kind', [id]),
       rows(db, 'SELECT * FROM locations WHERE message = $1 ORDER BY source, locator', [id]),
@@ -294,8 +299,16 @@ export class PostgresStore implements ArchiveWriter {
         ? rows(db, `SELECT id FROM messages WHERE message_id = $1 AND id != $2 AND ${this.#visible('messages')} ORDER BY id`, [messageId, id])
         : Promise.resolve([]),
       this.verification(id),
+      rows(db, 'SELECT notice_json FROM redactions WHERE message = $1', [id]),
     ]);
-    return storedMessageOf(row, { attachments, warnings, locations, copies: copies.map((r) => r.id as number), verification });
+    return storedMessageOf(row, {
+      attachments,
+      warnings,
+      locations,
+      copies: copies.map((r) => r.id as number),
+      verification,
+      redaction: redaction[0] ? (JSON.parse(redaction[0].notice_json as string) as RedactionNotice) : null,
+    });
   }
 
   async threadInputs(): Promise<ThreadInput[]> {
@@ -444,9 +457,22 @@ export class PostgresStore implements ArchiveWriter {
   async rawRefs(from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]> {
     const list =
       'ids' in from
-        ? await rows(this.#pool, 'SELECT id, sha256, dkim_verdict FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id', [from.ids])
-        : await rows(this.#pool, 'SELECT id, sha256, dkim_verdict FROM messages WHERE id > $1 ORDER BY id LIMIT $2', [from.afterId, from.limit]);
-    return list.map((r) => ({ id: r.id as number, sha256: r.sha256 as string, verdict: r.dkim_verdict as string | null }));
+        ? await rows(this.#pool, `${RAW_REFS} WHERE m.id = ANY($1::bigint[]) ORDER BY m.id`, [from.ids])
+        : await rows(this.#pool, `${RAW_REFS} WHERE m.id > $1 ORDER BY m.id LIMIT $2`, [from.afterId, from.limit]);
+    return list.map((r) => ({ id: r.id as number, sha256: r.sha256 as string, original: r.original as string, verdict: r.dkim_verdict as string | null }));
+  }
+
+  async replaceContent(id: number, record: MessageRecord, redaction: RedactionRecord | null): Promise<void> {
+    await this.#write((db) => replaceContent(db, id, record, redaction));
+  }
+
+  async redaction(id: number): Promise<RedactionRecord | null> {
+    const [row] = await rows(this.#pool, 'SELECT * FROM redactions WHERE message = $1', [id]);
+    return row ? redactionOf(row) : null;
+  }
+
+  async redactions(): Promise<RedactionSummary[]> {
+    return (await rows(this.#pool, 'SELECT * FROM redactions ORDER BY message')).map((row) => summaryOfRedaction(redactionOf(row)));
   }
 
   async addKeyRecords(records: readonly KeyRecord[]): Promise<KeyImportOutcome> {
@@ -565,10 +591,13 @@ export class PostgresStore implements ArchiveWriter {
       const [last] = await rows(db, 'SELECT seq, entry_json FROM amendments ORDER BY seq DESC LIMIT 1');
       const signed = make(((last?.seq as number | undefined) ?? 0) + 1, last ? sha256Hex(Buffer.from(last.entry_json as string)) : null);
       await db.query('INSERT INTO amendments (seq, entry_json, signature) VALUES ($1, $2, $3)', [signed.entry.seq, signed.json, signed.signature]);
-      await db.query('INSERT INTO withdrawn (message, amendment) SELECT unnest($1::bigint[]), $2 ON CONFLICT DO NOTHING', [
-        [...signed.entry.messages],
-        signed.entry.seq,
-      ]);
+      if (signed.entry.action === 'withdraw')
+        await db.query('INSERT INTO withdrawn (message, amendment) SELECT unnest($1::bigint[]), $2 ON CONFLICT DO NOTHING', [
+          [...signed.entry.messages],
+          signed.entry.seq,
+        ]);
+      else if (signed.entry.action === 'restore' && signed.entry.restores === 'withdrawal')
+        await db.query('DELETE FROM withdrawn WHERE message = ANY($1::bigint[])', [[...signed.entry.messages]]);
       return signed;
     });
   }

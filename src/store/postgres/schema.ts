@@ -212,6 +212,19 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE messages ADD COLUMN forms_body TEXT NOT NULL DEFAULT '';
   CREATE INDEX messages_lang ON messages(lang);
   `,
+  // 3: redactions, as SQLite's schema 11: the private record of each redacted message (original
+  // hash, salts, removed bytes) and its public notice; the messages row describes the redacted bytes.
+  `
+  CREATE TABLE redactions (
+    message BIGINT PRIMARY KEY REFERENCES messages(id),
+    original_sha256 TEXT NOT NULL,
+    original_size BIGINT NOT NULL,
+    redacted_at TEXT NOT NULL,
+    spans_json TEXT NOT NULL,
+    notice_json TEXT NOT NULL
+  );
+  CREATE INDEX redactions_original ON redactions(original_sha256);
+  `,
 ];
 
 /** The text search configurations `init --stemming` chooses between. */

@@ -14,7 +14,7 @@ export const REFRESH_TERM_DOCS = `
 `;
 
 /** The full-text table of schema 10: the texts as written, then their word forms (text/forms.ts) by part. */
-const FTS_COLUMNS = 'subject, search_from, search_to, search_cc, search_bcc, text_body, search_attachments, search_extra, forms_subject, forms_body';
+export const FTS_COLUMNS = 'subject, search_from, search_to, search_cc, search_bcc, text_body, search_attachments, search_extra, forms_subject, forms_body';
 
 /** A migration step: SQL, or code for what SQL alone cannot compute (run in the same transaction). */
 export type Migration = string | ((db: Database.Database) => void);
@@ -284,4 +284,19 @@ export const MIGRATIONS: readonly Migration[] = [
   );
   `,
   backfillWordForms,
+  // 11: redactions. The messages row of a redacted message describes its redacted bytes (what the
+  // public sees); this table keeps, privately, the original's hash, each span's salt and removed
+  // bytes (redact --reveal), and the public notice (spans, commitments, part tree). The original
+  // blob is never changed. A later ingest of the original bytes finds it here: no second copy.
+  `
+  CREATE TABLE redactions (
+    message INTEGER PRIMARY KEY REFERENCES messages(id),
+    original_sha256 TEXT NOT NULL,
+    original_size INTEGER NOT NULL,
+    redacted_at TEXT NOT NULL,
+    spans_json TEXT NOT NULL,          -- private: salts and removed bytes
+    notice_json TEXT NOT NULL          -- public: what every page and export says of the redaction
+  );
+  CREATE INDEX redactions_original ON redactions(original_sha256);
+  `,
 ];

@@ -7,6 +7,7 @@ import type {
   CommitOutcome,
   IngestBatch,
   IngestItem,
+  MessageRecord,
   MessageSummary,
   SearchOptions,
   SearchResult,
@@ -34,7 +35,7 @@ import {
   verificationSqlite,
   verificationWriter,
 } from './sqliteVerification.js';
-import { MIGRATIONS, REFRESH_TERM_DOCS } from './schema.js';
+import { FTS_COLUMNS, MIGRATIONS, REFRESH_TERM_DOCS } from './schema.js';
 import { cacheStatements } from './statementCache.js';
 import type { AmendmentEntry, SignedAmendment } from '../../publish/amendments.js';
 import { sha256Hex } from '../../mail/contentHash.js';
@@ -48,11 +49,13 @@ import type { TableTransfer } from '../transfer.js';
 import { relatedSqlite } from './relatedMessages.js';
 import type { QueryNode } from '../../query/ast.js';
 
-import { addressRows, messageRowOf, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
+import { addressRows, contentRowOf, messageRowOf, redactionOf, redactionRow, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
+import { summaryOfRedaction, type RedactionNotice, type RedactionRecord, type RedactionSummary } from '../../redact/redactionRecord.js';
 
 function prepareStatements(db: Database.Database) {
   return {
-    bySha: db.prepare('SELECT id FROM messages WHERE sha256 = ?').pluck(),
+    // A redacted message's row names its redacted bytes; the original's are known by the redaction.
+    bySha: db.prepare('SELECT id FROM messages WHERE sha256 = @sha UNION ALL SELECT message FROM redactions WHERE original_sha256 = @sha LIMIT 1').pluck(),
     firstWithId: db.prepare('SELECT id FROM messages WHERE message_id = ? ORDER BY id LIMIT 1').pluck(),
     insertMessage: db.prepare(`INSERT INTO messages (sha256, size, message_id, subject, date_utc, date_header,
       from_name, from_addr, sender_json, to_json, cc_json, bcc_json, reply_to_json, in_reply_to, references_json,
@@ -194,6 +197,14 @@ export class SqliteStore implements ArchiveWriter {
     const copyOf = r.messageId ? ((s.firstWithId.get(r.messageId) as number | undefined) ?? null) : null;
     const row = messageRowOf(r, item.provenance.folder, copyOf);
     const id = Number(s.insertMessage.run(row).lastInsertRowid);
+    this.#writeContent(id, r, row);
+    if (r.verification) this.#writeVerification({ id, report: r.verification }, { verdictWritten: true });
+    return { kind: 'new', id, copyOf };
+  }
+
+  /** The rows beside a message's own that come from its bytes: full-text entry, addresses, attachments, warnings. */
+  #writeContent(id: number, r: MessageRecord, row: Row): void {
+    const s = (this.#prepared ??= prepareStatements(this.#db));
     s.insertFts.run(
       id,
       r.subject,
@@ -212,8 +223,41 @@ export class SqliteStore implements ArchiveWriter {
       s.insertAttachment.run(id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject);
     }
     for (const w of r.warnings) s.insertWarning.run(id, w.kind, w.detail);
-    if (r.verification) this.#writeVerification({ id, report: r.verification }, { verdictWritten: true });
-    return { kind: 'new', id, copyOf };
+  }
+
+  async replaceContent(id: number, r: MessageRecord, redaction: RedactionRecord | null): Promise<void> {
+    const db = this.#db;
+    db.transaction(() => {
+      // External-content FTS5 forgets a row only when told its old values exactly; any other value
+      // would leave the old words findable.
+      const old = db.prepare(`SELECT ${FTS_COLUMNS} FROM messages WHERE id = ?`).raw().get(id) as unknown[] | undefined;
+      if (!old) throw new Error(`no message ${id}`);
+      db.prepare(`INSERT INTO messages_fts (messages_fts, rowid, ${FTS_COLUMNS}) VALUES ('delete', ?, ${old.map(() => '?').join(', ')})`).run(id, ...old);
+      const row = contentRowOf(r);
+      db.prepare(
+        `UPDATE messages SET ${Object.keys(row)
+          .map((k) => `${k} = @${k}`)
+          .join(', ')} WHERE id = @id`,
+      ).run({ ...row, id });
+      for (const table of ['addresses', 'attachments', 'warnings']) db.prepare(`DELETE FROM ${table} WHERE message = ?`).run(id);
+      this.#writeContent(id, r, row);
+      db.prepare('DELETE FROM redactions WHERE message = ?').run(id);
+      if (redaction)
+        db.prepare('INSERT INTO redactions (message, original_sha256, original_size, redacted_at, spans_json, notice_json) VALUES (?, ?, ?, ?, ?, ?)').run(
+          ...redactionRow(redaction),
+        );
+      // The champion lists were scored with the old words: unused until the next refreshStatistics.
+      db.exec('DELETE FROM ranked_words_state');
+    }).immediate();
+  }
+
+  async redaction(id: number): Promise<RedactionRecord | null> {
+    const row = this.#db.prepare('SELECT * FROM redactions WHERE message = ?').get(id) as Row | undefined;
+    return row ? redactionOf(row) : null;
+  }
+
+  async redactions(): Promise<RedactionSummary[]> {
+    return (this.#db.prepare('SELECT * FROM redactions ORDER BY message').all() as Row[]).map((row) => summaryOfRedaction(redactionOf(row)));
   }
 
   async commit(batch: IngestBatch): Promise<CommitOutcome[]> {
@@ -222,7 +266,7 @@ export class SqliteStore implements ArchiveWriter {
       const outcomes: CommitOutcome[] = [];
       const cursors = new Map<string, string>();
       for (const item of batch.items) {
-        const existing = s.bySha.get(item.record.sha256) as number | undefined;
+        const existing = s.bySha.get({ sha: item.record.sha256 }) as number | undefined;
         let outcome: CommitOutcome;
         const p = item.provenance;
         if (existing === undefined) {
@@ -313,6 +357,9 @@ export class SqliteStore implements ArchiveWriter {
             .all(messageId, id) as number[])
         : [],
       verification: verificationSqlite(db, id),
+      redaction: JSON.parse(
+        (db.prepare('SELECT notice_json FROM redactions WHERE message = ?').pluck().get(id) as string | undefined) ?? 'null',
+      ) as RedactionNotice | null,
     });
   }
 
@@ -520,8 +567,14 @@ export class SqliteStore implements ArchiveWriter {
         const last = this.#db.prepare('SELECT seq, entry_json FROM amendments ORDER BY seq DESC LIMIT 1').raw().get() as [number, string] | undefined;
         const signed = make((last?.[0] ?? 0) + 1, last ? sha256Hex(Buffer.from(last[1])) : null);
         this.#db.prepare('INSERT INTO amendments (seq, entry_json, signature) VALUES (?, ?, ?)').run(signed.entry.seq, signed.json, signed.signature);
-        const insert = this.#db.prepare('INSERT OR IGNORE INTO withdrawn (message, amendment) VALUES (?, ?)');
-        for (const id of signed.entry.messages) insert.run(id, signed.entry.seq);
+        const { action, restores, messages, seq } = signed.entry;
+        if (action === 'withdraw') {
+          const insert = this.#db.prepare('INSERT OR IGNORE INTO withdrawn (message, amendment) VALUES (?, ?)');
+          for (const id of messages) insert.run(id, seq);
+        } else if (action === 'restore' && restores === 'withdrawal') {
+          const remove = this.#db.prepare('DELETE FROM withdrawn WHERE message = ?');
+          for (const id of messages) remove.run(id);
+        }
         return signed;
       })
       .immediate();

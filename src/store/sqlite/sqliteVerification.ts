@@ -105,12 +105,14 @@ export function verdictCountsSqlite(db: Database.Database, visible: string): Rec
   return counts;
 }
 
+const RAW_REFS = 'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256), m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
+
 /** Ids, raw blob names and current verdicts, in id order: from `afterId` on, or of the given ids. */
 export function rawRefsSqlite(db: Database.Database, from: { afterId: number; limit: number } | { ids: readonly number[] }): RawRef[] {
   const rows = (
     'ids' in from
-      ? db.prepare('SELECT id, sha256, dkim_verdict FROM messages WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').raw().all(JSON.stringify(from.ids))
-      : db.prepare('SELECT id, sha256, dkim_verdict FROM messages WHERE id > ? ORDER BY id LIMIT ?').raw().all(from.afterId, from.limit)
-  ) as Array<[number, string, string | null]>;
-  return rows.map(([id, sha256, verdict]) => ({ id, sha256, verdict }));
+      ? db.prepare(`${RAW_REFS} WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id`).raw().all(JSON.stringify(from.ids))
+      : db.prepare(`${RAW_REFS} WHERE m.id > ? ORDER BY m.id LIMIT ?`).raw().all(from.afterId, from.limit)
+  ) as Array<[number, string, string, string | null]>;
+  return rows.map(([id, sha256, original, verdict]) => ({ id, sha256, original, verdict }));
 }

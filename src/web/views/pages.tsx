@@ -8,6 +8,7 @@ import { formatDate, formatNumber, verdictText, type Lang } from '../i18n.js';
 import { EMAIL_IFRAME_SANDBOX } from '../securityHeaders.js';
 import { jsonHref, Layout, type PageContext } from './layout.js';
 import { threadOrder } from '../../thread/threadTree.js';
+import { RedactionPanel, withMarkers } from './redactionPanel.js';
 
 function who(a: Address | null): string {
   if (!a) return '—';
@@ -255,8 +256,39 @@ function SignatureDetails(props: { s: SignatureReport }): VNode {
         <dd>{yes(s.bodyHashOk, 'as signed', 'changed after signing')}</dd>
         <dt>Signature</dt>
         <dd>{yes(s.signatureOk, 'valid for this key', 'does not verify')}</dd>
+        {s.signatureOk !== true && s.headersOk !== undefined && s.headersOk !== null ? (
+          <>
+            <dt>Signed headers</dt>
+            <dd>{s.headersOk ? 'as signed (the signature over them verifies; only the body differs)' : 'changed after signing'}</dd>
+          </>
+        ) : null}
+        {s.identity ? (
+          <>
+            <dt>Identity (i=)</dt>
+            <dd>
+              <code>{s.identity}</code>
+            </dd>
+          </>
+        ) : null}
+        {s.bodyHash ? (
+          <>
+            <dt>Body hash (bh=)</dt>
+            <dd>
+              <code>{s.bodyHash}</code>
+            </dd>
+          </>
+        ) : null}
         <dt>Body length</dt>
-        <dd>{s.bodyLength ? `l=${s.bodyLength.limit}: ${s.bodyLength.unsignedBytes} bytes after it are unsigned` : 'whole body signed'}</dd>
+        <dd>
+          {s.bodyLength ? `l=${s.bodyLength.limit}: ${s.bodyLength.unsignedBytes} bytes after it are unsigned` : 'whole body signed'}
+          {s.bodyLength?.unsignedTail ? (
+            <>
+              {' '}
+              — anyone could have added them; they read:
+              <pre class="unsigned-tail">{s.bodyLength.unsignedTail}</pre>
+            </>
+          ) : null}
+        </dd>
         <dt>Signed headers</dt>
         <dd>
           {s.signedHeaders.join(', ')}
@@ -402,7 +434,7 @@ export function EmailPage(props: {
           )}{' '}
           · <a href={jsonHref(ctx, `/api/emails/${m.id}`)}>JSON</a>
         </p>
-        {m.text ? <pre class="body">{m.text}</pre> : null}
+        {m.text ? <pre class="body">{withMarkers(m.text)}</pre> : null}
         {m.html ? (
           <section>
             <h2>{t.htmlVersion}</h2>
@@ -426,6 +458,7 @@ export function EmailPage(props: {
             </ul>
           </section>
         ) : null}
+        {m.redaction ? <RedactionPanel ctx={ctx} notice={m.redaction} /> : null}
         <DkimPanel ctx={ctx} report={m.verification} />
         <section class="cite">
           <h2>{t.cite}</h2>
@@ -439,7 +472,12 @@ export function EmailPage(props: {
               <code>{m.sha256}</code>
             </dd>
             <dt>DKIM</dt>
-            <dd>{m.verification ? verdictText(m.verification, ctx.lang) : '—'}</dd>
+            <dd>
+              {m.verification ? verdictText(m.verification, ctx.lang) : '—'}
+              {m.verification && m.redaction
+                ? ` (${ctx.lang === 'fr' ? 'message non caviardé, vérifié par l’éditeur' : 'the unredacted message, checked by the publisher'})`
+                : ''}
+            </dd>
           </dl>
         </section>
         {props.thread.length > 1 ? (
@@ -739,6 +777,19 @@ export function StaticSearchPage(props: { ctx: PageContext; shards: readonly str
   );
 }
 
+function amendmentVerb(entry: SignedAmendment['entry'], fr: boolean): string {
+  switch (entry.action) {
+    case 'withdraw':
+      return fr ? 'retirés' : 'withdrawn';
+    case 'redact':
+      return fr ? 'caviardés' : 'redacted';
+    case 'correct':
+      return fr ? 'corrigés' : 'corrected';
+    case 'restore':
+      return entry.restores === 'redaction' ? (fr ? 'caviardage annulé' : 'redaction undone') : fr ? 'rétablis' : 'restored';
+  }
+}
+
 export function AmendmentsPage(props: { ctx: PageContext; log: readonly SignedAmendment[] }): VNode {
   const fr = props.ctx.lang === 'fr';
   return (
@@ -747,14 +798,30 @@ export function AmendmentsPage(props: { ctx: PageContext; log: readonly SignedAm
       <p>
         {fr
           ? 'Rien ne disparaît en silence : chaque retrait est une entrée signée par la clé de la collection, qui dit quoi, quand et pourquoi.'
-          : 'Nothing disappears silently: every take-down is an entry signed with the collection key, saying what, when and why.'}{' '}
+          : 'Nothing disappears silently: every take-down, redaction or restoration is an entry signed with the collection key, saying what, when and why.'}{' '}
         <a href="/amendments.json">amendments.json</a>
       </p>
       {props.log.length === 0 ? <p>{fr ? 'Aucune.' : 'None.'}</p> : null}
       <ol>
         {props.log.map((a) => (
           <li key={a.entry.seq} value={a.entry.seq} id={`a${a.entry.seq}`}>
-            <time>{a.entry.at}</time> — {fr ? 'retirés' : 'withdrawn'}: {a.entry.messages.map((m) => `#${m}`).join(', ')}. {a.entry.reason}
+            <time>{a.entry.at}</time> — {amendmentVerb(a.entry, fr)}:{' '}
+            {a.entry.messages.map((m, i) => (
+              <span key={m}>
+                {i > 0 ? ', ' : ''}
+                <a href={`/emails/${m}`}>#{m}</a>
+              </span>
+            ))}
+            . {a.entry.reason}
+            {a.entry.spans && a.entry.spans.length > 0 ? (
+              <ul class="spans">
+                {a.entry.spans.map((s) => (
+                  <li key={`${s.message}-${s.span}`}>
+                    #{s.message} [{s.span}] {s.where} <code class="commitment">sha256:{s.commitment}</code>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
             <details>
               <summary>{fr ? 'Signature' : 'Signature'}</summary>
               <pre>{`${a.json}\n${a.signature}`}</pre>
