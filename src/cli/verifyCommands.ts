@@ -76,7 +76,7 @@ export function registerVerifyCommands(program: Command): void {
 
   program
     .command('verify-file')
-    .description('check the DKIM/ARC signatures of a raw message file (.eml) with exported keys, no archive needed')
+    .description('check the DKIM/ARC signatures of a raw message file (.eml) with exported keys, no archive needed (exit 0: verified, 1: not, 2: usage)')
     .argument('<file>', 'the raw message, e.g. downloaded from /emails/<id>/raw')
     .option('--keys <file>', 'key records (from "epistola keys export" or a proof bundle); default: the archive\'s key archive')
     .option('--at <date>', 'verify as of this date (x= expiry); default now')
@@ -86,6 +86,9 @@ export function registerVerifyCommands(program: Command): void {
       const keys = options.keys ? await keysFromFile(options.keys) : await keysFromArchive(command);
       const report = await (await verifier()).verifyMessage(raw, { keys, at: parseAt(options.at) });
       print(options.json ? JSON.stringify(report, null, 2) : formatVerification(report));
+      // Exit codes a script can trust (docs/verification.md): 0 the signature proves the message
+      // (verified, or verified with a warning); 1 anything else; 2 a usage error.
+      process.exitCode = report.verdict === 'verified' || report.verdict === 'warning' ? 0 : 1;
     });
 }
 

@@ -137,12 +137,46 @@ function headerText(line: string): string {
   return libmime.decodeWords(utf8.includes('\uFFFD') ? line : utf8);
 }
 
-/** Matchers: global regular expressions over decoded text. A literal matches case-insensitively, any run of white space for a space. */
+/** Every precomposed letter of the Latin blocks by its base letter ("e" → "eéèêë…"), for accent-blind literals. */
+const VARIANTS: ReadonlyMap<string, string> = (() => {
+  const map = new Map<string, string>();
+  for (const [from, to] of [
+    [0xc0, 0x24f],
+    [0x1e00, 0x1eff],
+  ] as const) {
+    for (let code = from; code <= to; code++) {
+      const c = String.fromCodePoint(code);
+      const base = c.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+      if (base.length === 1 && /[a-z]/.test(base)) map.set(base, (map.get(base) ?? base) + c);
+    }
+  }
+  return map;
+})();
+
+/** A literal as a pattern: each letter matches its accented forms (precomposed or with combining marks), white space any run of it. */
+function literalPattern(text: string): string {
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) =>
+      [...word.normalize('NFD').replace(/\p{M}/gu, '')]
+        .map((c) => {
+          const variants = VARIANTS.get(c.toLowerCase());
+          // Case is the i flag's: with u it folds every script's letters.
+          return variants ? `[${variants}]\\p{M}*` : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        })
+        .join(''),
+    )
+    .join('\\s+');
+}
+
+/** Matchers: global regular expressions over decoded text. A literal matches whatever its case and accents, any run of white space for a space. */
 export function matchersOf(targets: readonly RedactionTarget[]): RegExp[] {
   return targets.flatMap((t) => {
     if (t.kind === 'text') {
-      const words = t.text.trim().split(/\s+/).filter(Boolean);
-      return words.length === 0 ? [] : [new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+'), 'giu')];
+      const pattern = literalPattern(t.text);
+      return pattern ? [new RegExp(pattern, 'giu')] : [];
     }
     if (t.kind === 'regex') {
       const re = new RegExp(t.pattern, 'gu');
