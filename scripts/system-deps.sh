@@ -7,6 +7,7 @@
 #   wrk, notmuch, mu, time  the peers and tools of the benchmarks, run at CI size by test/e2e/benchScripts.test.ts
 #   zip                     builds the zip files (encrypted ones too) of test/e2e/leakFormats.test.ts
 #   7zip                    7-Zip (7zz): ingest reads .7z archives with it, entry by entry
+#   python3-gmpy2           GMP for Python: "epistola keys recover" computes its GCDs with it
 # Run as root (CI, containers) or with sudo available; otherwise it says what to install.
 set -euo pipefail
 need=()
@@ -20,6 +21,7 @@ command -v mu >/dev/null 2>&1 || need+=(maildir-utils)
 [ -x /usr/bin/time ] || need+=(time)
 command -v zip >/dev/null 2>&1 || need+=(zip)
 command -v 7zz >/dev/null 2>&1 || need+=(7zip)
+/usr/bin/python3 -c 'import gmpy2' >/dev/null 2>&1 || need+=(python3-gmpy2)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "system-deps: installing ${need[*]} (Debian packages the tests need)" >&2
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else

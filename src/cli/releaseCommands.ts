@@ -61,24 +61,38 @@ export function registerReleaseCommands(program: Command): void {
 
   release
     .command('amend')
-    .description('take published messages down, with the reason, as a new signed entry of the public amendment log')
-    .requiredOption('--withdraw <ids...>', 'message numbers to take down')
+    .description('take published messages down (or put withdrawn ones back), with the reason, as a new signed entry of the public amendment log')
+    .option('--withdraw <ids...>', 'message numbers to take down')
+    .option('--restore <ids...>', 'withdrawn message numbers to put back')
     .requiredOption('--reason <text>', 'why (shown publicly with the entry: a court order, private data of a victim...)')
     .option('--json', 'print the signed entry as JSON')
-    .action(async (options: { withdraw: string[]; reason: string; json?: boolean }, command: Command) => {
-      const ids = [...new Set(options.withdraw.map(parseId))].sort((a, b) => a - b);
+    .action(async (options: { withdraw?: string[]; restore?: string[]; reason: string; json?: boolean }, command: Command) => {
+      if (!options.withdraw === !options.restore) throw new UsageError('say --withdraw <ids...> or --restore <ids...> (one of them)');
+      const action = options.withdraw ? 'withdraw' : 'restore';
+      const ids = [...new Set((options.withdraw ?? options.restore ?? []).map(parseId))].sort((a, b) => a - b);
       if (!options.reason.trim()) throw new UsageError('--reason must say why');
       const key = await loadCollectionKey(dataDirOf(command).root);
       await withWriter(command, async (store, dir) => {
-        const known = new Set((await store.rawRefs({ ids })).map((r) => r.id));
+        const refs = await store.rawRefs({ ids });
+        const known = new Set(refs.map((r) => r.id));
         for (const id of ids) if (!known.has(id)) throw new UsageError(`no message ${id} in ${dir.root}`);
+        if (action === 'restore') for (const id of ids) if (!(await store.withdrawal(id))) throw new UsageError(`message ${id} is not withdrawn`);
         const signed = await store.appendAmendment((seq, previous) =>
-          signAmendment(key, { seq, action: 'withdraw', messages: ids, reason: options.reason.trim(), at: new Date().toISOString(), previous }),
+          signAmendment(key, {
+            seq,
+            action,
+            messages: ids,
+            reason: options.reason.trim(),
+            at: new Date().toISOString(),
+            previous,
+            sha256: Object.fromEntries(refs.map((r) => [String(r.id), r.sha256])),
+            ...(action === 'restore' ? { restores: 'withdrawal' as const } : {}),
+          }),
         );
         print(
           options.json
             ? JSON.stringify(signed, null, 2)
-            : `Amendment ${signed.entry.seq}: withdrew ${ids.join(', ')} (${signed.entry.reason}); signed, shown at /amendments. Export again so mirrors follow.`,
+            : `Amendment ${signed.entry.seq}: ${action === 'withdraw' ? 'withdrew' : 'restored'} ${ids.join(', ')} (${signed.entry.reason}); signed, shown at /amendments. Export again so mirrors follow.`,
         );
       });
     });

@@ -200,6 +200,14 @@ for (const { kind, skip } of STORES) {
       await cli(['release', 'create', '--title', 'Planted', '--query', 'harbour']);
       const releases = JSON.parse(await cli(['release', 'list', '--json'])) as Array<{ number: number; publishAt: string | null }>;
       for (const r of releases) if (!r.publishAt) await cli(['release', 'publish', String(r.number)]);
+      // A withdrawal undone is an entry too, and the message is public again.
+      await cli(['release', 'amend', '--withdraw', String(ids.a), '--reason', 'checking a claim']);
+      await cli(['release', 'amend', '--restore', String(ids.a), '--reason', 'the claim was wrong']);
+      assert.equal(
+        (await runCli([...args, 'release', 'amend', '--restore', String(ids.a), '--reason', 'again'])).code,
+        2,
+        'only a withdrawn message can be restored',
+      );
       const out = await cli([
         'redact',
         String(ids.b),
@@ -251,6 +259,11 @@ for (const { kind, skip } of STORES) {
         }>;
         const redactEntry = amendments.find((a) => a.entry.action === 'redact');
         assert.ok(redactEntry && redactEntry.entry.messages.includes(ids.b) && (redactEntry.entry.spans?.length ?? 0) >= 3, 'the amendment names the spans');
+        assert.deepEqual(
+          amendments.map((a) => a.entry.action),
+          ['withdraw', 'restore', 'redact'],
+        );
+        assert.ok(await store.getMessage(ids.a), 'the restored message is public again');
         const visible = await searchAllIds(store, { kind: 'and', children: [] });
         assert.ok(visible.includes(ids.a) && visible.includes(ids.b), 'the planted messages are public');
         const people = new Set<string>();
