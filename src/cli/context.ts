@@ -60,8 +60,13 @@ export function print(text: string): void {
 export async function withWriter<T>(command: Command, work: (store: ArchiveWriter, dir: DataDir) => Promise<T>): Promise<T> {
   const dir = dataDirOf(command);
   const config = await requireDataDir(dir);
+  return withWriterAt(dir, databaseOf(command, dir, config), work);
+}
+
+/** The same for a data directory and database already resolved (the preview server's publisher actions). */
+export async function withWriterAt<T>(dir: DataDir, database: DatabaseLocation, work: (store: ArchiveWriter, dir: DataDir) => Promise<T>): Promise<T> {
   const unlock = await acquireWriteLock(dir);
-  const store = await openWriter(databaseOf(command, dir, config)).catch(async (error: unknown) => {
+  const store = await openWriter(database).catch(async (error: unknown) => {
     await unlock();
     throw error;
   });

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { RefusedError, UsageError } from '../errors.js';
-import type { ArchiveWriter } from '../store/archiveStore.js';
-import { BlobStore } from '../store/blobStore.js';
-import { openReader } from '../store/openStore.js';
-import type { RedactOutcome, RedactRequestTarget } from '../redact/applyRedaction.js';
+import type { RedactRequestTarget } from '../redact/applyRedaction.js';
+import { describeOutcome, runRedaction } from './redactAction.js';
 import type { Revelation } from '../redact/commitment.js';
 import { databaseOf, dataDirOf, parseId, print, readUserFile, withReader, withWriter } from './context.js';
 import { requireDataDir } from '../config/dataDir.js';
@@ -57,58 +55,6 @@ function targetsOf(options: RedactOptions): RedactRequestTarget[] {
   ];
 }
 
-/** Whether the public can see a message now (a published release, not withdrawn): then a change is an amendment. */
-async function isPublic(command: Command, id: number): Promise<boolean> {
-  const dir = dataDirOf(command);
-  const reader = await openReader(databaseOf(command, dir, await requireDataDir(dir)), { audience: 'public' });
-  try {
-    return (await reader.getMessage(id)) !== undefined;
-  } finally {
-    await reader.close();
-  }
-}
-
-function formatOutcome(o: RedactOutcome): string {
-  const lines = [
-    `${o.written ? 'Redacted' : 'Would redact'} message ${o.id}: ${o.spans.length} span${o.spans.length === 1 ? '' : 's'}.`,
-    ...o.spans.map((s) => `  [${s.span}] ${s.where}: ${s.by === 'part' ? `${s.removed.length} bytes withheld` : JSON.stringify(s.removed.toString('utf8'))}`),
-  ];
-  const n = o.notice;
-  if (n.signedHeadersTouched.length > 0)
-    lines.push(`Signed header fields changed (${n.signedHeadersTouched.join(', ')}): readers can no longer check the DKIM signature.`);
-  else if (n.headersProven) lines.push(`Readers can still check the signature over the published headers (bh=${n.bodyHash}).`);
-  if (o.alsoIn.length > 0)
-    lines.push(
-      `The same text is also in message${o.alsoIn.length === 1 ? '' : 's'} ${o.alsoIn.slice(0, 20).join(', ')}${o.alsoIn.length > 20 ? ', …' : ''}: redact ${o.alsoIn.length === 1 ? 'it' : 'them'} too.`,
-    );
-  lines.push(`Part tree root: ${n.root}`);
-  if (!o.written) lines.push('Nothing was changed (--dry-run).');
-  return lines.join('\n');
-}
-
-async function signedEntry(
-  command: Command,
-  store: ArchiveWriter,
-  entry: { action: 'redact' | 'restore'; id: number; reason: string; sha256: string; outcome?: RedactOutcome },
-) {
-  const { loadCollectionKey } = await import('../publish/collectionKey.js');
-  const { signAmendment } = await import('../publish/amendments.js');
-  const key = await loadCollectionKey(dataDirOf(command).root);
-  return store.appendAmendment((seq, previous) =>
-    signAmendment(key, {
-      seq,
-      action: entry.action,
-      messages: [entry.id],
-      reason: entry.reason,
-      at: new Date().toISOString(),
-      previous,
-      sha256: { [entry.id]: entry.sha256 },
-      ...(entry.outcome ? { spans: entry.outcome.spans.map((s) => ({ message: entry.id, span: s.span, where: s.where, commitment: s.commitment })) } : {}),
-      ...(entry.action === 'restore' ? { restores: 'redaction' as const } : {}),
-    }),
-  );
-}
-
 export function registerRedactCommands(program: Command): void {
   program
     .command('redact')
@@ -135,49 +81,29 @@ export function registerRedactCommands(program: Command): void {
       if (options.reveal) return reveal(command, messageId, span, options);
       const reason = options.reason?.trim();
       if (!reason && !options.dryRun) throw new UsageError('--reason must say why (it is shown with each span)');
-      const { redact, unredact, RedactionIncomplete, RedactionRefused } = await import('../redact/applyRedaction.js');
-      const { KeyArchive } = await import('../verify/keyArchive.js');
-      await withWriter(command, async (store, dir) => {
-        const published = await isPublic(command, messageId);
-        const context = { store, blobs: new BlobStore(dir.root), keys: new KeyArchive(await store.keyRecords()) };
-        try {
-          if (options.undo) {
-            const { sha256 } = await unredact(context, messageId);
-            const signed = published ? await signedEntry(command, store, { action: 'restore', id: messageId, reason: reason!, sha256 }) : null;
-            await store.refreshStatistics();
-            print(
-              options.json
-                ? JSON.stringify({ id: messageId, sha256, amendment: signed?.entry ?? null })
-                : `Message ${messageId} is as received again.${signed ? ` Amendment ${signed.entry.seq} (signed).` : ''}`,
-            );
-            return;
-          }
-          const targets = targetsOf(options);
-          if (targets.length === 0) throw new UsageError('say what to take out: --text, --regex, --header, --attachment or --part');
-          const outcome = await redact(context, { id: messageId, targets, reason: reason ?? '', dryRun: options.dryRun });
-          const signed =
-            outcome.written && published
-              ? await signedEntry(command, store, { action: 'redact', id: messageId, reason: reason!, sha256: outcome.sha256, outcome })
-              : null;
-          if (outcome.written) await store.refreshStatistics();
-          print(
-            options.json
-              ? JSON.stringify(
-                  {
-                    ...outcome,
-                    spans: outcome.spans.map(({ span: n, where, by, commitment }) => ({ span: n, where, by, commitment })),
-                    amendment: signed?.entry ?? null,
-                  },
-                  null,
-                  2,
-                )
-              : `${formatOutcome(outcome)}${signed ? `\nThe message is public: amendment ${signed.entry.seq} (signed) records it. Export again so mirrors follow.` : ''}`,
-          );
-        } catch (error) {
-          if (error instanceof RedactionIncomplete || error instanceof RedactionRefused) throw new RefusedError(error.message);
-          throw error;
-        }
+      if (!options.undo && targetsOf(options).length === 0) throw new UsageError('say what to take out: --text, --regex, --header, --attachment or --part');
+      const dir = dataDirOf(command);
+      const result = await runRedaction(dir, databaseOf(command, dir, await requireDataDir(dir)), {
+        id: messageId,
+        targets: targetsOf(options),
+        reason: reason ?? '',
+        dryRun: options.dryRun,
+        undo: options.undo,
       });
+      const amendment = result.amendment
+        ? `\nThe message is public: amendment ${result.amendment.entry.seq} (signed) records it. Export again so mirrors follow.`
+        : '';
+      if (options.json) {
+        const o = result.outcome;
+        const spans = o?.spans.map(({ span: n, where, by, commitment }) => ({ span: n, where, by, commitment }));
+        print(
+          JSON.stringify(
+            { ...(o ? { ...o, spans } : { id: messageId, restored: result.restoredSha256 }), amendment: result.amendment?.entry ?? null },
+            null,
+            2,
+          ),
+        );
+      } else print(result.outcome ? describeOutcome(result.outcome).join('\n') + amendment : `Message ${messageId} is as received again.${amendment}`);
     });
 
   program

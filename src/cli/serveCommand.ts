@@ -4,7 +4,8 @@ import { isIP } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import type { MirrorStatusView } from '../web/views/pages.js';
 import { requireDataDir, type DataDir } from '../config/dataDir.js';
-import { UsageError } from '../errors.js';
+import { RefusedError, UsageError } from '../errors.js';
+import type { PublisherActions } from '../serve/server.js';
 import { BlobStore } from '../store/blobStore.js';
 import { openReader, type DatabaseLocation } from '../store/openStore.js';
 import { databaseOf, dataDirOf, print } from './context.js';
@@ -56,6 +57,7 @@ export async function serveArchive(dir: DataDir, database: DatabaseLocation, fla
     rateLimitPerMinute: Number(flags.rateLimit) || 300,
     trustProxy: flags.trustProxy ?? [],
     workBudget: { msPerSecond: searchBudget },
+    publisher: flags.preview ? await previewActions(dir, database) : undefined,
   });
   let listening;
   try {
@@ -101,4 +103,33 @@ export function registerServeCommand(program: Command): void {
       const dir = dataDirOf(command);
       await serveArchive(dir, databaseOf(command, dir, await requireDataDir(dir)), flags);
     });
+}
+
+/** The preview server's publisher actions: a redaction posted from an email page runs as `epistola redact` would. */
+export async function previewActions(dir: DataDir, database: DatabaseLocation): Promise<PublisherActions> {
+  const { randomBytes } = await import('node:crypto');
+  const { runRedaction, describeOutcome } = await import('./redactAction.js');
+  return {
+    csrf: randomBytes(24).toString('base64url'),
+    async redact(form) {
+      if (!form.reason && !form.dryRun) return { ok: false, lines: ['A reason is needed: it is shown publicly with each span.'] };
+      try {
+        const result = await runRedaction(dir, database, {
+          id: form.id,
+          reason: form.reason,
+          dryRun: form.dryRun,
+          targets: [
+            ...form.texts.map((text) => ({ kind: 'text' as const, text })),
+            ...form.headers.map((name) => ({ kind: 'header' as const, name })),
+            ...form.attachments.map((index) => ({ kind: 'attachment' as const, index })),
+          ],
+        });
+        const amendment = result.amendment ? [`The message is public: amendment ${result.amendment.entry.seq} (signed) records it.`] : [];
+        return { ok: true, lines: [...(result.outcome ? describeOutcome(result.outcome) : []), ...amendment] };
+      } catch (error) {
+        if (error instanceof RefusedError || error instanceof UsageError) return { ok: false, lines: [error.message] };
+        throw error;
+      }
+    },
+  };
 }

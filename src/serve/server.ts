@@ -40,6 +40,9 @@ import {
 } from '../web/views/pages.js';
 import { atomFeed } from '../web/atomFeed.js';
 import { partsDocument } from '../redact/partsDocument.js';
+import fastifyFormbody from '@fastify/formbody';
+import { timingSafeEqual } from 'node:crypto';
+import { RedactResultPage } from '../web/views/redactionPanel.js';
 import { OPENAPI } from '../web/openapi.js';
 import { PageCache } from './pageCache.js';
 import { answerClientError, classify, errorBody, HttpError, sendError } from './httpErrors.js';
@@ -72,6 +75,26 @@ export interface ServerOptions {
   readonly trustProxy?: readonly string[];
   /** The bound on searches, mbox downloads and proof bundles across all clients. */
   readonly workBudget?: WorkBudgetOptions;
+  /** serve --preview: redaction from the email page (POST /emails/:id/redact, with the form's secret). */
+  readonly publisher?: PublisherActions;
+}
+
+/** What a redaction form asks for (the preview server's publisher actions). */
+export interface RedactForm {
+  readonly id: number;
+  /** One text to take out per line. */
+  readonly texts: readonly string[];
+  readonly headers: readonly string[];
+  readonly attachments: readonly number[];
+  readonly reason: string;
+  readonly dryRun: boolean;
+}
+
+/** Writes the publisher may make from the preview server (serve --preview, 127.0.0.1 only). */
+export interface PublisherActions {
+  /** A random secret of this server process, in every form it renders: no other site can post one. */
+  readonly csrf: string;
+  redact(form: RedactForm): Promise<{ readonly ok: boolean; readonly lines: readonly string[] }>;
 }
 
 export interface ServedRoute {
@@ -335,12 +358,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       if (id !== null && amendment) return sendPage(reply, WithdrawnPage({ ctx: contextOf(request, collection), id, amendment }), 410);
       return notFound(request, reply);
     }
-    const ctx = contextOf(request, collection);
+    const ctx = { ...contextOf(request, collection), ...(options.publisher ? { csrf: options.publisher.csrf } : {}) };
     const thread = message.threadId !== null ? await store.thread(message.threadId) : [];
     const related = await store.related(message.id, 5);
     const permalink = `${request.protocol}://${request.host}/emails/${message.id}`;
     return sendPage(reply, EmailPage({ ctx, message, thread, related, permalink }));
   });
+  if (options.publisher) registerPublisherRoutes(app, options.publisher, collection);
   app.get('/api/emails/:id', async (request, reply) => {
     const message = await loadMessage(request);
     if (!message) return notFound(request, reply);
@@ -550,4 +574,41 @@ function relativeBlob(sha256: string): string {
 
 function emailLinks(id: number) {
   return { html: `/emails/${id}`, raw: `/emails/${id}/raw`, proof: `/emails/${id}/proof.tar.gz` };
+}
+
+/**
+ * The preview server's write: a redaction posted from the email page. Refused unless the form carries
+ * this process's secret and, when the browser names one, comes from this very origin; the preview
+ * listens on 127.0.0.1 only (serveCommand).
+ */
+function registerPublisherRoutes(app: FastifyInstance, publisher: PublisherActions, collection: string): void {
+  void app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+  app.post('/emails/:id/redact', async (request, reply) => {
+    const ctx = contextOf(request, collection);
+    const id = idParam(request);
+    const form = (request.body ?? {}) as Record<string, string | string[] | undefined>;
+    const one = (name: string) => [form[name]].flat()[0] ?? '';
+    const origin = request.headers.origin;
+    const token = Buffer.from(one('token'));
+    const secret = Buffer.from(publisher.csrf);
+    if (token.length !== secret.length || !timingSafeEqual(token, secret) || (origin !== undefined && origin !== `${request.protocol}://${request.host}`))
+      throw new HttpError(403, 'This form did not come from this preview server.');
+    if (id === null) throw new HttpError(404, ctx.t.notFound);
+    const list = (name: string, split: RegExp) =>
+      one(name)
+        .split(split)
+        .map((v) => v.trim())
+        .filter(Boolean);
+    const attachments = list('attachments', /[\s,]+/).map(Number);
+    if (attachments.some((n) => !Number.isInteger(n) || n < 0)) throw new HttpError(400, 'attachments: numbers, as on the message page');
+    const result = await publisher.redact({
+      id,
+      texts: list('texts', /\r?\n/),
+      headers: list('headers', /[\s,]+/),
+      attachments,
+      reason: one('reason').trim(),
+      dryRun: one('dryRun') === '1',
+    });
+    return sendPage(reply, RedactResultPage({ ctx, id, ...result }), result.ok ? 200 : 422);
+  });
 }

@@ -15,6 +15,8 @@ export interface PageContext {
   readonly path: string;
   /** Rendered for the static export: JSON links end in .json, links to what only the live server makes (proof bundles, mbox) are left out. */
   readonly staticCopy?: boolean;
+  /** The preview server's form secret: set only there, where the publisher may redact from the page. */
+  readonly csrf?: string;
 }
 
 /** The JSON twin of a page: `/api/…` on the live server, `/api/….json` in a static copy. */

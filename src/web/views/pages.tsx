@@ -8,7 +8,7 @@ import { formatDate, formatNumber, verdictText, type Lang } from '../i18n.js';
 import { EMAIL_IFRAME_SANDBOX } from '../securityHeaders.js';
 import { jsonHref, Layout, type PageContext } from './layout.js';
 import { threadOrder } from '../../thread/threadTree.js';
-import { RedactionPanel, withMarkers } from './redactionPanel.js';
+import { RedactForm, RedactionPanel, withMarkers } from './redactionPanel.js';
 
 function who(a: Address | null): string {
   if (!a) return '—';
@@ -459,6 +459,7 @@ export function EmailPage(props: {
           </section>
         ) : null}
         {m.redaction ? <RedactionPanel ctx={ctx} notice={m.redaction} /> : null}
+        <RedactForm ctx={ctx} id={m.id} />
         <DkimPanel ctx={ctx} report={m.verification} />
         <section class="cite">
           <h2>{t.cite}</h2>

@@ -3,7 +3,7 @@ import { MARKER_PATTERN } from '../../redact/commitment.js';
 import type { RedactionNotice } from '../../redact/redactionRecord.js';
 import { formatDate, verdictText } from '../i18n.js';
 import type { Verdict } from '../../verify/report.js';
-import type { PageContext } from './layout.js';
+import { Layout, type PageContext } from './layout.js';
 
 /**
  * What a reader is told about a redacted message: each span (where, why, its commitment), and
@@ -78,5 +78,47 @@ export function RedactionPanel(props: { ctx: PageContext; notice: RedactionNotic
         {n.leaves.map((l) => l.label).join(', ')})
       </p>
     </section>
+  );
+}
+
+/** The preview server's redaction form on an email page (only where ctx.csrf is set). */
+export function RedactForm(props: { ctx: PageContext; id: number }): VNode | null {
+  if (!props.ctx.csrf) return null;
+  return (
+    <section class="redact-form" aria-labelledby="redact-title">
+      <h2 id="redact-title">Redact (publisher preview)</h2>
+      <form method="post" action={`/emails/${props.id}/redact`}>
+        <input type="hidden" name="token" value={props.ctx.csrf} />
+        <p>
+          <label for="redact-texts">Texts to take out, one per line (any case, any accents)</label>
+          <textarea id="redact-texts" name="texts" rows={3} />
+        </p>
+        <p>
+          <label for="redact-headers">Header fields to take out whole</label> <input id="redact-headers" name="headers" placeholder="X-Case-Ref" />{' '}
+          <label for="redact-attachments">Attachments to withhold</label> <input id="redact-attachments" name="attachments" placeholder="0 2" />
+        </p>
+        <p>
+          <label for="redact-reason">Reason (public)</label> <input id="redact-reason" name="reason" required />{' '}
+          <label>
+            <input type="checkbox" name="dryRun" value="1" checked /> dry run
+          </label>{' '}
+          <button type="submit">Redact</button>
+        </p>
+      </form>
+    </section>
+  );
+}
+
+export function RedactResultPage(props: { ctx: PageContext; id: number; ok: boolean; lines: readonly string[] }): VNode {
+  return (
+    <Layout ctx={props.ctx} title={`Redaction of #${props.id}`}>
+      <h1>{props.ok ? `Redaction of message ${props.id}` : `Message ${props.id} was not redacted`}</h1>
+      <pre class="redact-result" role={props.ok ? undefined : 'alert'}>
+        {props.lines.join('\n')}
+      </pre>
+      <p>
+        <a href={`/emails/${props.id}`}>Back to message {props.id}</a>
+      </p>
+    </Layout>
   );
 }
