@@ -19,11 +19,13 @@ export interface RedactAction {
   readonly reason: string;
   readonly dryRun?: boolean;
   readonly undo?: boolean;
+  /** `epistola correct`: these bytes replace the published ones (no targets then). */
+  readonly correctWith?: Buffer;
 }
 
 export interface RedactActionResult {
   readonly outcome: RedactOutcome | null;
-  /** Undo: the original's sha256, published again. */
+  /** Undo: the original's sha256, published again; correct: the corrected bytes' sha256. */
   readonly restoredSha256: string | null;
   readonly amendment: SignedAmendment | null;
 }
@@ -41,7 +43,7 @@ async function isPublic(database: DatabaseLocation, id: number): Promise<boolean
 async function signedEntry(
   dir: DataDir,
   store: ArchiveWriter,
-  entry: { action: 'redact' | 'restore'; id: number; reason: string; sha256: string; outcome?: RedactOutcome },
+  entry: { action: 'redact' | 'restore' | 'correct'; id: number; reason: string; sha256: string; outcome?: RedactOutcome },
 ): Promise<SignedAmendment> {
   const { loadCollectionKey } = await import('../publish/collectionKey.js');
   const { signAmendment } = await import('../publish/amendments.js');
@@ -62,12 +64,18 @@ async function signedEntry(
 }
 
 export async function runRedaction(dir: DataDir, database: DatabaseLocation, action: RedactAction): Promise<RedactActionResult> {
-  const { redact, unredact, RedactionIncomplete, RedactionRefused } = await import('../redact/applyRedaction.js');
+  const { correct, redact, unredact, RedactionIncomplete, RedactionRefused } = await import('../redact/applyRedaction.js');
   const { KeyArchive } = await import('../verify/keyArchive.js');
   return withWriterAt(dir, database, async (store) => {
     const published = await isPublic(database, action.id);
     const context = { store, blobs: new BlobStore(dir.root), keys: new KeyArchive(await store.keyRecords()) };
     try {
+      if (action.correctWith) {
+        const { sha256 } = await correct(context, { id: action.id, raw: action.correctWith, reason: action.reason });
+        const amendment = published ? await signedEntry(dir, store, { action: 'correct', id: action.id, reason: action.reason, sha256 }) : null;
+        await store.refreshStatistics();
+        return { outcome: null, restoredSha256: sha256, amendment };
+      }
       if (action.undo) {
         const { sha256 } = await unredact(context, action.id);
         const amendment = published ? await signedEntry(dir, store, { action: 'restore', id: action.id, reason: action.reason, sha256 }) : null;

@@ -107,6 +107,31 @@ export function registerRedactCommands(program: Command): void {
     });
 
   program
+    .command('correct')
+    .description("replace a message's published bytes with a corrected rendering (the received bytes stay private; an amendment if it is public)")
+    .argument('<id>', 'the message number')
+    .requiredOption('--file <eml>', 'the corrected message (RFC 822 bytes)')
+    .requiredOption('--reason <text>', 'what was wrong (shown publicly)')
+    .option('--json', 'print as JSON')
+    .action(async (id: string, options: { file: string; reason: string; json?: boolean }, command: Command) => {
+      const messageId = parseId(id);
+      if (!options.reason.trim()) throw new UsageError('--reason must say what was wrong');
+      const raw = await readUserFile(options.file);
+      const dir = dataDirOf(command);
+      const result = await runRedaction(dir, databaseOf(command, dir, await requireDataDir(dir)), {
+        id: messageId,
+        targets: [],
+        reason: options.reason.trim(),
+        correctWith: raw,
+      });
+      print(
+        options.json
+          ? JSON.stringify({ id: messageId, sha256: result.restoredSha256, amendment: result.amendment?.entry ?? null }, null, 2)
+          : `Message ${messageId} now shows the corrected bytes (sha256 ${result.restoredSha256}).${result.amendment ? ` Amendment ${result.amendment.entry.seq} (signed) records it.` : ''} "redact ${messageId} --undo" shows the received bytes again.`,
+      );
+    });
+
+  program
     .command('verify-redaction')
     .description('check a revealed redaction (from "epistola redact --reveal"): the removed bytes and salt match the commitment')
     .argument('<file>', 'the revelation (JSON), or - for standard input')

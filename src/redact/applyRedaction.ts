@@ -152,7 +152,7 @@ export async function redact(context: Context, request: RedactRequest): Promise<
   const previous = await store.redaction(request.id);
   const current = await blobs.read(message.sha256);
   const targets = await partTargets(message, current, request.targets);
-  const notice = `${(previous?.spans.length ?? 0) + 1}+ spans redacted by the publisher; see the message page`;
+  const notice = 'redacted by the publisher: each [REDACTED n sha256:...] marks a span taken out (the message page says what stays provable)';
   const result = await redactMessage(current, targets, { notice, firstSpan: (previous?.spans.length ?? 0) + 1 });
   if (result.spans.length === 0) throw new RedactionRefused(`nothing in message ${request.id} matches what was asked: nothing redacted`);
   const places = await remainingTraces(result.raw, targets);
@@ -194,10 +194,40 @@ export async function redact(context: Context, request: RedactRequest): Promise<
   return { ...outcome, written: true };
 }
 
+/**
+ * A correction: the publisher's corrected rendering (an Outlook item converted again, a wrong
+ * attribution fixed) becomes what the public sees; the bytes as received stay private, and the page
+ * says what was replaced, when and why. A redacted message is corrected only after an undo.
+ */
+export async function correct(context: Context, request: { id: number; raw: Buffer; reason: string }): Promise<{ sha256: string; notice: RedactionNotice }> {
+  const { store, blobs } = context;
+  const at = (context.now?.() ?? new Date()).toISOString();
+  const message = await store.getMessage(request.id);
+  if (!message) throw new RedactionRefused(`no message ${request.id}`);
+  const previous = await store.redaction(request.id);
+  if (previous && previous.spans.length > 0)
+    throw new RedactionRefused(`message ${request.id} is redacted: undo that first (redact --undo), then correct and redact again`);
+  const originalSha256 = previous?.originalSha256 ?? message.sha256;
+  const sha256 = sha256Hex(request.raw);
+  if (sha256 === message.sha256) throw new RedactionRefused(`that file is the message as published now: nothing to correct`);
+  const base = await noticeOf(message, request.raw, [], [], context.keys);
+  const notice: RedactionNotice = { ...base, correction: { reason: request.reason, at, originalSha256 } };
+  const record = await recordOf(request.raw, message.warnings, blobs);
+  await store.replaceContent(request.id, record, {
+    message: request.id,
+    originalSha256,
+    originalSize: previous?.originalSize ?? message.size,
+    redactedAt: at,
+    spans: [],
+    notice,
+  });
+  return { sha256, notice };
+}
+
 /** Undoes every redaction of a message: its public rows are made from the original bytes again. */
 export async function unredact(context: Context, id: number): Promise<{ sha256: string }> {
   const previous = await context.store.redaction(id);
-  if (!previous) throw new RedactionRefused(`message ${id} is not redacted`);
+  if (!previous) throw new RedactionRefused(`message ${id} is neither redacted nor corrected`);
   const original = await context.blobs.read(previous.originalSha256);
   const message = await context.store.getMessage(id);
   await context.store.replaceContent(id, await recordOf(original, message?.warnings.filter((w) => w.kind !== 'parse-crashed') ?? [], null), null);

@@ -46,6 +46,8 @@ export interface RedactionNotice {
   readonly provenHeaders?: readonly string[];
   /** bh= of the signature that proves the headers, when one does. */
   readonly bodyHash: string | null;
+  /** Set when the publisher replaced the published bytes with a corrected rendering (`epistola correct`). */
+  readonly correction?: { readonly reason: string; readonly at: string; readonly originalSha256: string };
   /** Per-message hash tree over the published parts and the commitments (redact/partTree.ts). */
   readonly leaves: readonly PartLeaf[];
   readonly root: string;

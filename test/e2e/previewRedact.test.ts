@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { runCli, tempDir } from '../helpers.js';
@@ -92,4 +93,21 @@ test('the public server has no redaction route and no form', async () => {
     await plain.close();
     await publicStore.close();
   }
+});
+
+test('correct: a corrected rendering replaces the published bytes, says so on the page, and undoes to the received bytes', async () => {
+  const raw = Buffer.from(await (await fetch(`${origin}/emails/7/raw`)).arrayBuffer());
+  const corrected = Buffer.from(raw.toString('latin1').replace(/^Subject:.*$/m, 'Subject: Corrected subject line'), 'latin1');
+  const file = join(root, 'corrected.eml');
+  writeFileSync(file, corrected);
+  const done = await runCli(['--data', data, 'correct', '7', '--file', file, '--reason', 'the subject was rendered from the wrong field', '--json']);
+  assert.equal(done.code, 0, done.stderr);
+  const page = await (await fetch(`${origin}/emails/7`)).text();
+  assert.match(page, /Corrected by the publisher/);
+  assert.match(page, /Corrected subject line/);
+  assert.match(page, /the subject was rendered from the wrong field/);
+  const same = await runCli(['--data', data, 'correct', '7', '--file', file, '--reason', 'again']);
+  assert.equal(same.code, 1, 'the same bytes again: nothing to correct');
+  assert.equal((await runCli(['--data', data, 'redact', '7', '--undo', '--reason', 'back'])).code, 0);
+  assert.ok(Buffer.from(await (await fetch(`${origin}/emails/7/raw`)).arrayBuffer()).equals(raw), 'the received bytes are published again');
 });

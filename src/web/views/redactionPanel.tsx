@@ -55,6 +55,21 @@ export function RedactionPanel(props: { ctx: PageContext; notice: RedactionNotic
     proof = fr
       ? 'Aucune signature ne peut être vérifiée par les lecteurs sur ce message caviardé.'
       : 'No signature of this redacted message can be checked by readers.';
+  if (n.correction)
+    return (
+      <section class="redaction" aria-labelledby="redaction-title">
+        <h2 id="redaction-title">{fr ? 'Corrigé par l’éditeur' : 'Corrected by the publisher'}</h2>
+        <p>
+          {fr
+            ? `L’éditeur a remplacé la version publiée de ce message le ${n.correction.at.slice(0, 10)} : ${n.correction.reason}. Les octets reçus (sha256 ${n.correction.originalSha256}) sont conservés par l’éditeur.`
+            : `The publisher replaced the published rendering of this message on ${n.correction.at.slice(0, 10)}: ${n.correction.reason}. The bytes as received (sha256 ${n.correction.originalSha256}) are kept by the publisher.`}{' '}
+          {publisher}
+        </p>
+        <p class="meta">
+          {fr ? 'Racine de l’arbre des parties' : 'Part tree root'}: <code>{n.root}</code>
+        </p>
+      </section>
+    );
   return (
     <section class="redaction" aria-labelledby="redaction-title">
       <h2 id="redaction-title">{fr ? 'Caviardé par l’éditeur' : 'Redacted by the publisher'}</h2>
