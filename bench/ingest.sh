@@ -49,9 +49,9 @@ bench_maildir() { # name dir keyfile
       node bin/epistola.js --data "$WORK/epistola-data" init >/dev/null
       [ -z "$keys" ] || node bin/epistola.js --data "$WORK/epistola-data" keys import "$keys" >/dev/null
       if [ $verify = yes ]; then
-        timed epistola "$round" node bin/epistola.js --data "$WORK/epistola-data" ingest --progress none "$dir"
+        timed epistola "$round" node bin/epistola.js --data "$WORK/epistola-data" ingest --progress none --no-extract "$dir"
       else
-        timed epistola-no-verify "$round" node bin/epistola.js --data "$WORK/epistola-data" ingest --progress none --no-verify "$dir"
+        timed epistola-no-verify "$round" node bin/epistola.js --data "$WORK/epistola-data" ingest --progress none --no-verify --no-extract "$dir"
       fi
     done
     rm -rf "$WORK/notmuch" "$dir/.notmuch"

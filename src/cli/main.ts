@@ -10,6 +10,7 @@ import { registerKeysCommands } from './keysCommands.js';
 import { registerServeCommand } from './serveCommand.js';
 import { registerReleaseCommands } from './releaseCommands.js';
 import { registerRedactCommands } from './redactCommands.js';
+import { registerExtractCommand } from './extractCommand.js';
 import { registerPublishCommands } from './publishCommands.js';
 import { DataDirError, RefusedError, UsageError } from '../errors.js';
 import { describeDatabase, openWriter, parseDatabase, type DatabaseLocation } from '../store/openStore.js';
@@ -41,6 +42,8 @@ interface IngestFlags {
   workers?: string;
   subjectThreading?: boolean;
   verify?: boolean;
+  extract?: boolean;
+  ocr?: boolean;
 }
 
 async function runIngest(dir: DataDir, database: (config: CollectionConfig) => DatabaseLocation, paths: string[], options: IngestFlags): Promise<number> {
@@ -74,11 +77,29 @@ async function runIngest(dir: DataDir, database: (config: CollectionConfig) => D
       reporter.update,
     );
     reporter.end();
-    print(options.json ? JSON.stringify(summary, null, 2) : formatIngestSummary(summary));
+    // The mail is searchable now; then the text of its attachments (PDFs, Office files, scans) is read.
+    const extraction = options.extract === false ? null : await extractAfterIngest(dir, location, options);
+    print(
+      options.json
+        ? JSON.stringify(extraction ? { ...summary, extraction } : summary, null, 2)
+        : `${formatIngestSummary(summary)}${extraction ? `\n${(await import('./extractCommand.js')).formatExtractSummary(extraction)}` : ''}`,
+    );
     return 0;
   } finally {
     reporter.end();
     await unlock();
+  }
+}
+
+async function extractAfterIngest(dir: DataDir, location: DatabaseLocation, options: IngestFlags) {
+  const { extractAttachments } = await import('./extractCommand.js');
+  const store = await openWriter(location);
+  try {
+    const summary = await extractAttachments(store, dir.root, { ocr: options.ocr, json: options.json, progress: options.progress });
+    if (summary.documents > 0) await store.refreshStatistics();
+    return summary;
+  } finally {
+    await store.close();
   }
 }
 
@@ -135,6 +156,8 @@ function buildProgram(): Command {
     .option('--workers <n>', 'parser threads (default: one per core)')
     .option('--no-subject-threading', 'thread by References/In-Reply-To only, never by subject')
     .option('--no-verify', 'do not check DKIM/ARC while ingesting (run "epistola verify --all" later)')
+    .option('--no-extract', 'do not read the text of attachments afterwards (run "epistola extract" later)')
+    .option('--no-ocr', 'read attachments, but not images and scanned pages (OCR)')
     .action(async (paths: string[], options: IngestFlags, command: Command) => {
       const dir = dataDirOf(command);
       process.exitCode = await runIngest(dir, (config) => databaseOf(command, dir, config), paths, options);
@@ -280,6 +303,7 @@ function buildProgram(): Command {
   registerServeCommand(program);
   registerReleaseCommands(program);
   registerRedactCommands(program);
+  registerExtractCommand(program);
   registerPublishCommands(program);
   registerMigrateCommand(program);
   return program;

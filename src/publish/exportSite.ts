@@ -32,6 +32,11 @@ import { buildShard, closeSearchIndexer, SHARD_MESSAGES, shardDir, shardStamp, t
 import { signBytes, type CollectionKey } from './collectionKey.js';
 import { openSnapshots } from './siteSnapshots.js';
 import { partsDocument } from '../redact/partsDocument.js';
+import { AttachmentIndexPage, AttachmentPage } from '../web/views/attachmentPages.js';
+import { attachmentJson, attachmentViewOf } from '../web/attachmentData.js';
+
+/** The static attachment index lists this many (the most shared first); every attachment has its own page. */
+const STATIC_ATTACHMENT_INDEX = 1000;
 import { MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, serializeManifest, sha256Of, type Manifest, type ManifestFile, type MirrorSite } from './manifest.js';
 
 /**
@@ -150,6 +155,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   ids.sort((a, b) => a - b);
   const threads = new Set<number>();
   const people = new Set<string>();
+  const attachmentShas = new Set<string>();
   let done = 0;
   for (const id of ids) {
     const message = (await store.getMessage(id))!;
@@ -164,6 +170,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     await putBlob(`emails/${id}/raw`, message.sha256, message.size);
     if (message.html) await put(`emails/${id}/html/index.html`, emailHtmlDocument(message, 'en'));
     for (const a of message.attachments) await putBlob(`emails/${id}/attachments/${a.index}`, a.sha256, a.size);
+    for (const a of message.attachments) if (!a.inline) attachmentShas.add(a.sha256);
     const { html: _html, locations: _locations, ...json } = message;
     await put(`api/emails/${id}.json`, JSON.stringify(json));
     // Signed through the manifest: what the publisher committed to for each part of a redacted message.
@@ -182,6 +189,18 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     if (sent.total + received.total > 0)
       await put(`people/${address}/index.html`, page(PersonPage({ ctx: ctx(`/people/${encodeURIComponent(address)}`), address, sent, received })));
   }
+  // One page per distinct attachment of the exported messages (its text, every email it is in), and the index.
+  for (const sha256 of attachmentShas) {
+    const view = await attachmentViewOf(store, sha256);
+    if (!view) continue;
+    await put(`attachments/${sha256}/index.html`, page(AttachmentPage({ ctx: ctx(`/attachments/${sha256}`), ...view })));
+    await put(`api/attachments/${sha256}.json`, JSON.stringify(attachmentJson(view)));
+  }
+  const attachmentIndex = await store.attachmentIndex({ limit: STATIC_ATTACHMENT_INDEX, offset: 0 });
+  await put(
+    'attachments/index.html',
+    page(AttachmentIndexPage({ ctx: ctx('/attachments'), index: attachmentIndex, type: null, page: 1, perPage: STATIC_ATTACHMENT_INDEX })),
+  );
   await put('releases/index.html', page(ReleasesPage({ ctx: ctx('/releases'), releases })));
   for (const release of releases) {
     const messages = await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 200 });

@@ -12,7 +12,7 @@ export type QueryNode =
 /** Words to find in the full-text index; `field` null means anywhere. */
 export interface TextTerm {
   readonly kind: 'text';
-  readonly field: 'subject' | 'body' | 'attachment' | 'from' | 'to' | 'cc' | 'bcc' | null;
+  readonly field: 'subject' | 'body' | 'doc' | 'attachment' | 'from' | 'to' | 'cc' | 'bcc' | null;
   readonly value: string;
   readonly phrase: boolean;
   readonly prefix: boolean;

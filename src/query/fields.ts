@@ -36,7 +36,22 @@ export const FIELDS = [
   { name: 'cc', aliases: [], kind: 'address', repeats: 'and', help: 'a Cc recipient', example: 'cc:finance' },
   { name: 'bcc', aliases: [], kind: 'address', repeats: 'and', help: 'a Bcc recipient (when the archive has them)', example: 'bcc:board@example.org' },
   { name: 'subject', aliases: [], kind: 'text', repeats: 'and', help: 'words or a "phrase" in the subject', example: 'subject:"budget review"' },
-  { name: 'body', aliases: [], kind: 'text', repeats: 'and', help: 'words or a "phrase" in the text (and in attached messages)', example: 'body:dredging' },
+  {
+    name: 'body',
+    aliases: [],
+    kind: 'text',
+    repeats: 'and',
+    help: 'words or a "phrase" in the text (and in attached messages and documents)',
+    example: 'body:dredging',
+  },
+  {
+    name: 'doc',
+    aliases: ['document'],
+    kind: 'text',
+    repeats: 'and',
+    help: 'words or a "phrase" inside attachments (the text of PDFs, Word, Excel, scans read by OCR)',
+    example: 'doc:"invoice total"',
+  },
   { name: 'attachment', aliases: ['file'], kind: 'text', repeats: 'and', help: 'attachment file name (words in it)', example: 'attachment:report' },
   { name: 'has', aliases: [], kind: 'enum', repeats: 'and', values: ['attachment'], help: 'messages with at least one attachment', example: 'has:attachment' },
   {

@@ -161,6 +161,7 @@ function fieldTerm(spec: FieldSpec, token: Extract<Token, { type: 'term' }>, que
   switch (name) {
     case 'subject':
     case 'body':
+    case 'doc':
     case 'attachment':
       return text(name);
     case 'from':

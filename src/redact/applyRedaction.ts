@@ -156,6 +156,14 @@ export async function redact(context: Context, request: RedactRequest): Promise<
   const result = await redactMessage(current, targets, { notice, firstSpan: (previous?.spans.length ?? 0) + 1 });
   if (result.spans.length === 0) throw new RedactionRefused(`nothing in message ${request.id} matches what was asked: nothing redacted`);
   const places = await remainingTraces(result.raw, targets);
+  // The text read from a document (PDF, Office, a scan by OCR) is searchable and shown: it must not hold it either.
+  const matchers = matchersOf(targets);
+  const parsedAfter = await parseMessage(result.raw);
+  for (const a of parsedAfter.attachments) {
+    const extracted = await store.attachmentText(a.sha256);
+    if (extracted && matchers.length > 0 && rangesIn(extracted.text, matchers).length > 0)
+      places.push(`attachment ${a.index}${a.filename ? ` (${a.filename})` : ''}: its extracted text`);
+  }
   if (places.length > 0) throw new RedactionIncomplete(places);
 
   const spans: PrivateSpan[] = [

@@ -40,6 +40,8 @@ import {
 } from '../web/views/pages.js';
 import { atomFeed } from '../web/atomFeed.js';
 import { partsDocument } from '../redact/partsDocument.js';
+import { AttachmentIndexPage, AttachmentPage } from '../web/views/attachmentPages.js';
+import { attachmentJson, attachmentViewOf, ATTACHMENTS_PER_PAGE } from '../web/attachmentData.js';
 import fastifyFormbody from '@fastify/formbody';
 import { timingSafeEqual } from 'node:crypto';
 import { RedactResultPage } from '../web/views/redactionPanel.js';
@@ -124,6 +126,10 @@ const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..
 /** Messages in one mbox download of a search result, at most. */
 const MBOX_SEARCH_LIMIT = 500;
 const API_PAGE_LIMIT = 100;
+const ATTACHMENTS_QUERY = {
+  type: 'object',
+  properties: { type: { type: 'string', maxLength: 40 }, page: { type: 'integer', minimum: 1, maximum: 100000 } },
+} as const;
 
 function contextOf(request: FastifyRequest, collection: string): PageContext {
   const query = request.query as Record<string, unknown>;
@@ -409,6 +415,35 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       .header('content-disposition', disposition(inline ? 'inline' : 'attachment', attachment.filename ?? `attachment-${idx}`))
       .sendFile(relativeBlob(attachment.sha256), options.blobRoot, BLOB_SEND)
       .type(inline ? attachment.contentType : /^[\w.+-]+\/[\w.+-]+$/.test(attachment.contentType) ? attachment.contentType : 'application/octet-stream');
+  });
+  /** The page of a distinct attachment, if a visible message has it. */
+  const attachmentPage = async (request: FastifyRequest, reply: FastifyReply, sha256: string) => {
+    const view = await attachmentViewOf(store, sha256);
+    if (!view) return notFound(request, reply);
+    return sendPage(reply, AttachmentPage({ ctx: contextOf(request, collection), ...view }));
+  };
+  app.get('/attachments/:sha256', async (request, reply) => {
+    const { sha256 } = request.params as { sha256: string };
+    return /^[0-9a-f]{64}$/.test(sha256) ? attachmentPage(request, reply, sha256) : notFound(request, reply);
+  });
+  app.get('/api/attachments/:sha256', async (request, reply) => {
+    const { sha256 } = request.params as { sha256: string };
+    const view = /^[0-9a-f]{64}$/.test(sha256) ? await attachmentViewOf(store, sha256) : null;
+    if (!view) return notFound(request, reply);
+    return reply.headers(PAGE_HEADERS).send(attachmentJson(view));
+  });
+  app.get('/emails/:id/attachments/:idx/text', async (request, reply) => {
+    const message = await loadMessage(request);
+    const idx = /^\d{1,6}$/.test((request.params as { idx: string }).idx) ? Number((request.params as { idx: string }).idx) : -1;
+    const attachment = message?.attachments.find((a) => a.index === idx);
+    return attachment ? attachmentPage(request, reply, attachment.sha256) : notFound(request, reply);
+  });
+  app.get('/attachments', { schema: { querystring: ATTACHMENTS_QUERY } }, async (request, reply) => {
+    const query = request.query as { type?: string; page?: number };
+    const type = query.type && /^[a-z0-9.+-]{1,40}$/i.test(query.type) ? query.type : null;
+    const page = query.page ?? 1;
+    const index = await store.attachmentIndex({ limit: ATTACHMENTS_PER_PAGE, offset: (page - 1) * ATTACHMENTS_PER_PAGE, type });
+    return sendPage(reply, AttachmentIndexPage({ ctx: contextOf(request, collection), index, type, page, perPage: ATTACHMENTS_PER_PAGE }));
   });
   app.get('/emails/:id/proof.tar.gz', async (request, reply) => {
     const message = await loadMessage(request);

@@ -7,6 +7,7 @@ import type { VerificationReport } from '../verify/report.js';
 import type { SignedAmendment } from '../publish/amendments.js';
 import type { MessageForms } from '../text/forms.js';
 import type { RedactionNotice, RedactionRecord, RedactionSummary } from '../redact/redactionRecord.js';
+import type { AttachmentText, PendingAttachment } from '../extract/attachmentText.js';
 
 /**
  * The boundary between the pipeline and a storage backend (SQLite now, PostgreSQL later). Nothing
@@ -30,6 +31,8 @@ export interface MessageRecord extends MessageFields {
   readonly language: string | null;
   /** What the full-text index holds besides the words as written: stems, words of unspaced scripts (text/forms.ts). */
   readonly forms: MessageForms;
+  /** The extracted text of its attachments, when some were extracted before (the store fills it in). */
+  readonly attachmentText?: string;
 }
 
 /** Where a message was found. A message found in several places has several. */
@@ -279,7 +282,30 @@ export interface ArchiveReader {
   amendments(): Promise<SignedAmendment[]>;
   /** The amendment that took a message down, if one did. */
   withdrawal(id: number): Promise<SignedAmendment | null>;
+  /** The extracted text of an attachment (by content), if a message this reader may see has it. */
+  attachmentText(sha256: string): Promise<AttachmentText | null>;
+  /** The messages this reader may see that carry an attachment with these bytes, in number order. */
+  attachmentMessages(sha256: string): Promise<MessageSummary[]>;
+  /** Distinct attachments of visible messages, most used first: the attachment index. */
+  attachmentIndex(options: { readonly limit: number; readonly offset: number; readonly type?: string | null }): Promise<AttachmentIndex>;
   close(): Promise<void>;
+}
+
+/** One distinct attachment (by content) in the attachment index. */
+export interface AttachmentIndexRow {
+  readonly sha256: string;
+  readonly filename: string | null;
+  readonly contentType: string;
+  readonly size: number;
+  /** Visible messages carrying it. */
+  readonly messages: number;
+  /** Its extraction status, null when not extracted yet. */
+  readonly status: string | null;
+}
+
+export interface AttachmentIndex {
+  readonly total: number;
+  readonly rows: readonly AttachmentIndexRow[];
 }
 
 export interface ArchiveWriter extends ArchiveReader {
@@ -312,4 +338,8 @@ export interface ArchiveWriter extends ArchiveReader {
   /** The private record of a message's redaction (salts, removed bytes), for the publisher. */
   redaction(id: number): Promise<RedactionRecord | null>;
   redactions(): Promise<RedactionSummary[]>;
+  /** Distinct attachments with no extracted text yet (with `retry`, also those that failed or timed out). */
+  pendingAttachments(options: { readonly retry: boolean }): Promise<PendingAttachment[]>;
+  /** Saves extracted texts and, in the same transaction, the search text of every message that has them. */
+  saveAttachmentTexts(items: readonly AttachmentText[]): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { Address } from '../mail/messageFields.js';
 import type { ParseWarning } from '../mail/warnings.js';
 import type { VerificationReport } from '../verify/report.js';
 import type { RedactionNotice, RedactionRecord } from '../redact/redactionRecord.js';
+import type { AttachmentText } from '../extract/attachmentText.js';
 import type { AttachmentRecord, MessageRecord, MessageSummary, ParentEvidence, Provenance, StoredMessage } from './archiveStore.js';
 
 /**
@@ -59,6 +60,7 @@ export function messageRowOf(r: MessageRecord, folder: string, copyOf: number | 
     copy_of: copyOf,
     search_attachments: texts.searchAttachments,
     search_extra: r.embeddedText,
+    search_attachment_text: r.attachmentText ?? '',
     dkim_verdict: r.verification?.verdict ?? null,
     search_from: texts.searchFrom,
     search_to: texts.searchTo,
@@ -205,4 +207,42 @@ export function redactionOf(row: Row): RedactionRecord {
 /** The row of a redaction record, in the column order of the redactions table. */
 export function redactionRow(r: RedactionRecord): unknown[] {
   return [r.message, r.originalSha256, r.originalSize, r.redactedAt, JSON.stringify(r.spans), JSON.stringify(r.notice)];
+}
+
+/** Before each attachment's text in a message's search text: its file name between these two (text/snippets.ts names the file). */
+export const ATTACHMENT_LABEL_START = '\u001e';
+export const ATTACHMENT_LABEL_END = '\u001f';
+
+/**
+ * A message's search text from its attachments' extracted texts (by attachment order), each after a
+ * label with its file name, so that a snippet can say which file (and page: pages are split by \f)
+ * it quotes; '' when none was extracted.
+ */
+export function attachmentSearchText(attachments: readonly AttachmentRecord[], texts: ReadonlyMap<string, string>): string {
+  return [...attachments]
+    .sort((a, b) => a.index - b.index)
+    .flatMap((a) => {
+      const text = texts.get(a.sha256);
+      return text ? [`${ATTACHMENT_LABEL_START}${a.filename ?? `attachment ${a.index}`}${ATTACHMENT_LABEL_END}\n${text}`] : [];
+    })
+    .join('\n');
+}
+
+/** An attachment_texts row as the record it holds. */
+export function attachmentTextOf(row: Row): AttachmentText {
+  return {
+    sha256: row.sha256 as string,
+    status: row.status as AttachmentText['status'],
+    method: (row.method as string | null) ?? null,
+    pages: row.pages === null || row.pages === undefined ? null : Number(row.pages),
+    text: row.text as string,
+    ocrPages: Number(row.ocr_pages),
+    detail: (row.detail as string | null) ?? null,
+    extractedAt: row.extracted_at as string,
+  };
+}
+
+/** The row of an extracted text, in the column order of the attachment_texts table. */
+export function attachmentTextRow(t: AttachmentText): unknown[] {
+  return [t.sha256, t.status, t.method, t.pages, t.text, t.ocrPages, t.detail, t.extractedAt];
 }

@@ -1,7 +1,8 @@
 import { UsageError } from '../errors.js';
 import type { SearchOptions, SnippetPart } from './archiveStore.js';
 import type { QueryNode } from '../query/ast.js';
-import { openingOf, snippetOf, wordMatcher } from '../text/snippets.js';
+import { openingOf, snippetOf, wordMatcher, type WordMatcher } from '../text/snippets.js';
+import { ATTACHMENT_LABEL_END, ATTACHMENT_LABEL_START } from './messageRows.js';
 import { positiveWords } from './queryCompiler.js';
 
 /** What every store's search shares: the cursor format, snippet markers, facet length. */
@@ -34,7 +35,8 @@ export function decodeCursor(text: string, sort: SearchOptions['sort']): Cursor 
 }
 
 /** The columns a snippet is made from (SnippetRow), as every store names them. */
-export const SNIPPET_COLUMNS = 'id, subject, text_body, search_extra, search_from, search_to, search_cc, search_bcc, search_attachments, lang';
+export const SNIPPET_COLUMNS =
+  'id, subject, text_body, search_extra, search_from, search_to, search_cc, search_bcc, search_attachments, search_attachment_text, lang';
 
 export interface SnippetRow {
   readonly id: number | string;
@@ -46,6 +48,7 @@ export interface SnippetRow {
   readonly search_cc: string;
   readonly search_bcc: string;
   readonly search_attachments: string;
+  readonly search_attachment_text: string;
   readonly lang: string | null;
 }
 
@@ -59,9 +62,25 @@ export function snippetsOf(rows: readonly SnippetRow[], query: QueryNode): Map<n
   const snippets = new Map<number, SnippetPart[]>();
   for (const r of rows) {
     const texts = [r.text_body, r.subject, r.search_extra, r.search_from, r.search_to, r.search_cc, r.search_bcc, r.search_attachments];
-    snippets.set(Number(r.id), (matcher && snippetOf(texts, matcher, r.lang)) || openingOf(r.text_body));
+    const found = matcher && (snippetOf(texts, matcher, r.lang) ?? attachmentSnippet(r.search_attachment_text, matcher, r.lang));
+    snippets.set(Number(r.id), found || openingOf(r.text_body));
   }
   return snippets;
+}
+
+/** A snippet from inside an attachment, saying which file and page it quotes ("in report.pdf, page 3: …"). */
+function attachmentSnippet(text: string | undefined, matcher: WordMatcher, lang: string | null): SnippetPart[] | null {
+  for (const segment of (text ?? '').split(ATTACHMENT_LABEL_START)) {
+    const end = segment.indexOf(ATTACHMENT_LABEL_END);
+    if (end < 0) continue;
+    const name = segment.slice(0, end);
+    const pages = segment.slice(end + 1).split('\f');
+    for (const [i, page] of pages.entries()) {
+      const parts = snippetOf([page], matcher, lang);
+      if (parts) return [{ text: `in ${name}${pages.length > 1 ? `, page ${i + 1}` : ''}: `, hit: false }, ...parts];
+    }
+  }
+  return null;
 }
 
 /** Facet lists of many values (senders, recipients, folders, types) are cut to this many, unless all are asked for. */

@@ -57,6 +57,7 @@ export const ARCHIVE_TABLES: ReadonlyArray<readonly [table: string, columns: rea
       'lang',
       'forms_subject',
       'forms_body',
+      'search_attachment_text',
     ],
   ],
   ['addresses', ['message', 'role', 'position', 'name', 'address']],
@@ -74,6 +75,7 @@ export const ARCHIVE_TABLES: ReadonlyArray<readonly [table: string, columns: rea
   ['amendments', ['seq', 'entry_json', 'signature']],
   ['withdrawn', ['message', 'amendment']],
   ['redactions', ['message', 'original_sha256', 'original_size', 'redacted_at', 'spans_json', 'notice_json']],
+  ['attachment_texts', ['sha256', 'status', 'method', 'pages', 'text', 'ocr_pages', 'detail', 'extracted_at']],
 ];
 
 export const MESSAGE_COLUMNS = ARCHIVE_TABLES[0]![1];

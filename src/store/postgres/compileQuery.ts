@@ -8,6 +8,7 @@ const RECHECK: Partial<Record<NonNullable<TextTerm['field']>, string>> = {
   cc: 'fts_cc',
   bcc: 'fts_bcc',
   attachment: 'fts_attachments',
+  doc: 'fts_attachment_text',
 };
 
 function param(params: unknown[], value: unknown): string {

@@ -2,7 +2,8 @@ import type pg from 'pg';
 import type { CommitOutcome, IngestBatch, MessageRecord, VerificationItem } from '../archiveStore.js';
 import type { RedactionRecord } from '../../redact/redactionRecord.js';
 import { keyName } from '../../verify/keyRecord.js';
-import { addressRows, contentRowOf, messageRowOf, redactionRow, type Row } from '../messageRows.js';
+import { addressRows, attachmentOf, attachmentSearchText, attachmentTextRow, contentRowOf, messageRowOf, redactionRow, type Row } from '../messageRows.js';
+import type { AttachmentText } from '../../extract/attachmentText.js';
 import { MESSAGE_COLUMNS } from '../transfer.js';
 import { pgText, tsvectorWords } from './textSearch.js';
 
@@ -18,7 +19,7 @@ async function rows<T = Row>(db: Db, sql: string, params: unknown[] = []): Promi
 }
 
 /** The columns INSERT_MESSAGES_SQL writes: every messages column, then the search vectors. */
-const VECTOR_COLUMNS = ['fts', 'fts_to', 'fts_cc', 'fts_bcc', 'fts_attachments'] as const;
+const VECTOR_COLUMNS = ['fts', 'fts_to', 'fts_cc', 'fts_bcc', 'fts_attachments', 'fts_attachment_text'] as const;
 
 /**
  * Messages rows from parameter arrays, with their search vectors made from the words of each part:
@@ -29,21 +30,23 @@ const MESSAGE_ROWS_SQL = `
     u.cc_json, u.bcc_json, u.reply_to_json, u.in_reply_to, u.references_json, u.text_body, u.html_body, u.folder, u.attachment_count,
     u.headers_only, u.copy_of, u.thread_id, u.release_number, u.search_attachments, u.search_extra, u.parent_id, u.parent_evidence,
     u.parent_message_id, u.dkim_verdict, u.search_from, u.search_to, u.search_cc, u.search_bcc, u.lang, u.forms_subject, u.forms_body,
+    u.search_attachment_text,
     setweight(to_tsvector(c.ts, u.w_subject), 'A') || setweight(to_tsvector(c.ts, u.w_from), 'B')
       || setweight(to_tsvector(c.ts, u.w_recipients), 'C') || setweight(to_tsvector(c.ts, u.w_body), 'D')
       || setweight(to_tsvector(c.ts, u.w_forms_subject), 'A') || setweight(to_tsvector(c.ts, u.w_forms_body), 'D'),
-    to_tsvector(c.ts, u.w_to), to_tsvector(c.ts, u.w_cc), to_tsvector(c.ts, u.w_bcc), to_tsvector(c.ts, u.w_attachments)
+    to_tsvector(c.ts, u.w_to), to_tsvector(c.ts, u.w_cc), to_tsvector(c.ts, u.w_bcc), to_tsvector(c.ts, u.w_attachments),
+    to_tsvector(c.ts, u.w_doc)
   FROM (SELECT text_search AS ts FROM archive_state) c, unnest(
     $1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
     $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::int[], $21::int[],
     $22::bigint[], $23::bigint[], $24::int[], $25::text[], $26::text[], $27::bigint[], $28::text[], $29::text[], $30::text[],
-    $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[], $37::text[],
-    $38::text[], $39::text[], $40::text[], $41::text[], $42::text[], $43::text[], $44::text[], $45::text[], $46::text[], $47::text[])
+    $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[], $37::text[], $38::text[],
+    $39::text[], $40::text[], $41::text[], $42::text[], $43::text[], $44::text[], $45::text[], $46::text[], $47::text[], $48::text[], $49::text[])
   AS u(id, sha256, size, message_id, subject, date_utc, date_header, from_name, from_addr, sender_json, to_json,
     cc_json, bcc_json, reply_to_json, in_reply_to, references_json, text_body, html_body, folder, attachment_count, headers_only,
     copy_of, thread_id, release_number, search_attachments, search_extra, parent_id, parent_evidence, parent_message_id, dkim_verdict,
-    search_from, search_to, search_cc, search_bcc, lang, forms_subject, forms_body,
-    w_subject, w_from, w_recipients, w_body, w_to, w_cc, w_bcc, w_attachments, w_forms_subject, w_forms_body)`;
+    search_from, search_to, search_cc, search_bcc, lang, forms_subject, forms_body, search_attachment_text,
+    w_subject, w_from, w_recipients, w_body, w_to, w_cc, w_bcc, w_attachments, w_forms_subject, w_forms_body, w_doc)`;
 
 /** The parameters of MESSAGE_ROWS_SQL for rows keyed by MESSAGE_COLUMNS. */
 function messageParams(list: readonly Row[]): unknown[] {
@@ -55,13 +58,14 @@ function messageParams(list: readonly Row[]): unknown[] {
     words((r) => text(r, 'subject')),
     words((r) => text(r, 'search_from')),
     words((r) => text(r, 'search_to', 'search_cc', 'search_bcc', 'search_attachments')),
-    words((r) => text(r, 'text_body', 'search_extra')),
+    words((r) => text(r, 'text_body', 'search_extra', 'search_attachment_text')),
     words((r) => text(r, 'search_to')),
     words((r) => text(r, 'search_cc')),
     words((r) => text(r, 'search_bcc')),
     words((r) => text(r, 'search_attachments')),
     words((r) => text(r, 'forms_subject')),
     words((r) => text(r, 'forms_body')),
+    words((r) => text(r, 'search_attachment_text')),
   ];
 }
 
@@ -159,9 +163,14 @@ function contentValues(id: number, r: MessageRecord) {
 }
 
 /** A message's public rows made those of `record`, and its redaction kept (or dropped); see ArchiveWriter.replaceContent. */
-export async function replaceContent(db: pg.PoolClient, id: number, record: MessageRecord, redaction: RedactionRecord | null): Promise<void> {
+export async function replaceContent(db: pg.PoolClient, id: number, given: MessageRecord, redaction: RedactionRecord | null): Promise<void> {
   const [existing] = await rows(db, 'SELECT id FROM messages WHERE id = $1 FOR UPDATE', [id]);
   if (!existing) throw new Error(`no message ${id}`);
+  const texts = await extractedTexts(
+    db,
+    given.attachments.map((a) => a.sha256),
+  );
+  const record = texts.size > 0 ? { ...given, attachmentText: attachmentSearchText(given.attachments, texts) } : given;
   const content = contentRowOf(record);
   await updateMessageRows(db, [{ id, ...content }], Object.keys(content));
   for (const table of ['addresses', 'attachments', 'warnings']) await db.query(`DELETE FROM ${table} WHERE message = $1`, [id]);
@@ -177,8 +186,50 @@ export async function replaceContent(db: pg.PoolClient, id: number, record: Mess
     );
 }
 
+/** Extracted texts (status ok) of these attachment contents. */
+async function extractedTexts(db: Db, shas: readonly string[]): Promise<Map<string, string>> {
+  if (shas.length === 0) return new Map();
+  const found = await rows(db, "SELECT sha256, text FROM attachment_texts WHERE sha256 = ANY($1::text[]) AND status = 'ok'", [shas]);
+  return new Map(found.map((r) => [r.sha256 as string, r.text as string]));
+}
+
+/** Saves extracted texts, and makes the search text (and vectors) of every message carrying them anew. */
+export async function saveAttachmentTexts(db: pg.PoolClient, items: readonly AttachmentText[]): Promise<void> {
+  if (items.length === 0) return;
+  await insertRows(
+    db,
+    'attachment_texts',
+    [
+      ['sha256', 'text'],
+      ['status', 'text'],
+      ['method', 'text'],
+      ['pages', 'int'],
+      ['text', 'text'],
+      ['ocr_pages', 'int'],
+      ['detail', 'text'],
+      ['extracted_at', 'text'],
+    ],
+    items.map(attachmentTextRow),
+    `ON CONFLICT (sha256) DO UPDATE SET status = excluded.status, method = excluded.method, pages = excluded.pages, text = excluded.text,
+       ocr_pages = excluded.ocr_pages, detail = excluded.detail, extracted_at = excluded.extracted_at`,
+  );
+  const messages = await rows(db, 'SELECT * FROM messages WHERE id IN (SELECT message FROM attachments WHERE sha256 = ANY($1::text[])) ORDER BY id', [
+    items.map((t) => t.sha256),
+  ]);
+  if (messages.length === 0) return;
+  const attachments = await rows(db, 'SELECT * FROM attachments WHERE message = ANY($1::bigint[]) ORDER BY message, idx', [messages.map((m) => m.id)]);
+  const texts = await extractedTexts(db, [...new Set(attachments.map((a) => a.sha256 as string))]);
+  const changed = messages.flatMap((m) => {
+    const next = attachmentSearchText(attachments.filter((a) => Number(a.message) === Number(m.id)).map(attachmentOf), texts);
+    return next === m.search_attachment_text ? [] : [{ ...m, search_attachment_text: next }];
+  });
+  for (let i = 0; i < changed.length; i += 500) await updateMessageRows(db, changed.slice(i, i + 500), ['search_attachment_text']);
+}
+
 export async function commitBatch(db: pg.PoolClient, batch: IngestBatch): Promise<CommitOutcome[]> {
   const shas = [...new Set(batch.items.map((i) => i.record.sha256))];
+  // An attachment extracted before, in another message, is searchable in this one at once.
+  const texts = await extractedTexts(db, [...new Set(batch.items.flatMap((i) => i.record.attachments.map((a) => a.sha256)))]);
   const messageIds = [...new Set(batch.items.flatMap((i) => (i.record.messageId ? [i.record.messageId] : [])))];
   // One connection runs one query at a time (node-postgres deprecates overlapping them).
   // A redacted message's row names its redacted bytes; the original's are known by the redaction.
@@ -214,7 +265,8 @@ export async function commitBatch(db: pg.PoolClient, batch: IngestBatch): Promis
     const copyOf = r.messageId ? (firstWithId.get(r.messageId) ?? null) : null;
     if (r.messageId && copyOf === null) firstWithId.set(r.messageId, id);
     pending.push({ id, isNew: true, copyOf, key });
-    newRows.push({ id, ...messageRowOf(r, p.folder, copyOf) });
+    const withText = r.attachments.some((a) => texts.has(a.sha256)) ? { ...r, attachmentText: attachmentSearchText(r.attachments, texts) } : r;
+    newRows.push({ id, ...messageRowOf(withText, p.folder, copyOf) });
     const values = contentValues(id, r);
     addressValues.push(...values.addresses);
     attachmentValues.push(...values.attachments);

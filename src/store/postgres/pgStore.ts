@@ -2,6 +2,7 @@ import pg from 'pg';
 import { DataDirError } from '../../errors.js';
 import type { WarningKind } from '../../mail/warnings.js';
 import type {
+  AttachmentIndex,
   ArchiveStats,
   ArchiveWriter,
   Audience,
@@ -26,8 +27,9 @@ import type { VerificationReport } from '../../verify/report.js';
 import type { AmendmentEntry, SignedAmendment } from '../../publish/amendments.js';
 import { sha256Hex } from '../../mail/contentHash.js';
 import type { QueryNode } from '../../query/ast.js';
-import { redactionOf, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
-import { commitBatch, replaceContent, writeVerifications } from './pgIngest.js';
+import { attachmentTextOf, redactionOf, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
+import { commitBatch, replaceContent, saveAttachmentTexts, writeVerifications } from './pgIngest.js';
+import { RETRYABLE, type AttachmentText, type PendingAttachment } from '../../extract/attachmentText.js';
 import { summaryOfRedaction, type RedactionNotice, type RedactionRecord, type RedactionSummary } from '../../redact/redactionRecord.js';
 
 const RAW_REFS =
@@ -464,6 +466,64 @@ export class PostgresStore implements ArchiveWriter {
 
   async replaceContent(id: number, record: MessageRecord, redaction: RedactionRecord | null): Promise<void> {
     await this.#write((db) => replaceContent(db, id, record, redaction));
+  }
+
+  async pendingAttachments(options: { readonly retry: boolean }): Promise<PendingAttachment[]> {
+    const list = await rows(
+      this.#pool,
+      `SELECT a.sha256, min(a.content_type) AS "contentType", min(a.filename) AS filename, max(a.size)::bigint AS size
+       FROM attachments a LEFT JOIN attachment_texts t ON t.sha256 = a.sha256
+       WHERE t.sha256 IS NULL ${options.retry ? 'OR t.status = ANY($1::text[])' : ''} GROUP BY a.sha256 ORDER BY min(a.message), a.sha256`,
+      options.retry ? [[...RETRYABLE]] : [],
+    );
+    return list.map((r) => ({
+      sha256: r.sha256 as string,
+      contentType: r.contentType as string,
+      filename: (r.filename as string | null) ?? null,
+      size: Number(r.size),
+    }));
+  }
+
+  async saveAttachmentTexts(items: readonly AttachmentText[]): Promise<void> {
+    await this.#write((db) => saveAttachmentTexts(db, items));
+  }
+
+  async attachmentText(sha256: string): Promise<AttachmentText | null> {
+    const [row] = await rows(
+      this.#pool,
+      `SELECT t.* FROM attachment_texts t WHERE t.sha256 = $1 AND EXISTS (SELECT 1 FROM attachments a JOIN messages m ON m.id = a.message WHERE a.sha256 = t.sha256 AND ${this.#visible('m')})`,
+      [sha256],
+    );
+    return row ? attachmentTextOf(row) : null;
+  }
+
+  async attachmentMessages(sha256: string): Promise<MessageSummary[]> {
+    return this.#summariesWhere('id IN (SELECT message FROM attachments WHERE sha256 = $1)', [sha256]);
+  }
+
+  async attachmentIndex(options: { readonly limit: number; readonly offset: number; readonly type?: string | null }): Promise<AttachmentIndex> {
+    const type = options.type?.toLowerCase() ?? null;
+    const params: unknown[] = type ? [`%/${type}`, `%.${type}`] : [];
+    const from = `FROM attachments a JOIN messages m ON m.id = a.message WHERE ${this.#visible('m')} AND a.inline = 0 ${type ? 'AND (lower(a.content_type) LIKE $1 OR lower(a.filename) LIKE $2)' : ''}`;
+    const [count] = await rows(this.#pool, `SELECT count(DISTINCT a.sha256)::int AS n ${from}`, params);
+    const list = await rows(
+      this.#pool,
+      `SELECT a.sha256, min(a.filename) AS filename, min(a.content_type) AS "contentType", max(a.size)::bigint AS size, count(DISTINCT a.message)::int AS messages,
+         (SELECT status FROM attachment_texts t WHERE t.sha256 = a.sha256) AS status
+       ${from} GROUP BY a.sha256 ORDER BY messages DESC, a.sha256 LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, options.limit, options.offset],
+    );
+    return {
+      total: Number(count?.n ?? 0),
+      rows: list.map((r) => ({
+        sha256: r.sha256 as string,
+        filename: (r.filename as string | null) ?? null,
+        contentType: r.contentType as string,
+        size: Number(r.size),
+        messages: Number(r.messages),
+        status: (r.status as string | null) ?? null,
+      })),
+    };
   }
 
   async redaction(id: number): Promise<RedactionRecord | null> {

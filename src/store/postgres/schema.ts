@@ -225,6 +225,24 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX redactions_original ON redactions(original_sha256);
   `,
+  // 4: attachment text, as SQLite's schema 12: one row per distinct attachment content, and each
+  // message's search_attachment_text in the vector with the body's weight (D), rechecked by doc: on
+  // fts_attachment_text of its own.
+  `
+  CREATE TABLE attachment_texts (
+    sha256 TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    method TEXT,
+    pages INTEGER,
+    text TEXT NOT NULL,
+    ocr_pages INTEGER NOT NULL,
+    detail TEXT,
+    extracted_at TEXT NOT NULL
+  );
+  CREATE INDEX attachment_texts_status ON attachment_texts(status);
+  ALTER TABLE messages ADD COLUMN search_attachment_text TEXT NOT NULL DEFAULT '';
+  ALTER TABLE messages ADD COLUMN fts_attachment_text TSVECTOR NOT NULL DEFAULT ''::tsvector;
+  `,
 ];
 
 /** The text search configurations `init --stemming` chooses between. */

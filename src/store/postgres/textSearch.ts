@@ -25,6 +25,7 @@ export const FIELD_WEIGHT: Record<NonNullable<TextTerm['field']>, 'A' | 'B' | 'C
   bcc: 'C',
   attachment: 'C',
   body: 'D',
+  doc: 'D',
 };
 
 /** ts_rank weights for D, C, B, A: a word in the subject counts most, then the sender. */

@@ -9,7 +9,8 @@ export type CompiledQuery = CompiledWhere;
 
 const COLUMNS: Record<NonNullable<TextTerm['field']>, string> = {
   subject: '{subject}',
-  body: '{text_body search_extra}',
+  body: '{text_body search_extra search_attachment_text}',
+  doc: '{search_attachment_text}',
   attachment: '{search_attachments}',
   from: '{search_from}',
   to: '{search_to}',
@@ -26,9 +27,10 @@ const FORMS_COLUMNS: Record<'subject' | 'body' | 'any', string> = {
 
 /**
  * bm25 weights, in the FTS column order: a word in the subject counts most, then the sender; a word
- * form (a stem, a cut Chinese word) counts less than the word as written, so exact matches rank first.
+ * form (a stem, a cut Chinese word) counts less than the word as written, so exact matches rank first;
+ * a word in an attachment's text (schema 12) as little as one in an attached message.
  */
-export const BM25_WEIGHTS = [10, 4, 2, 2, 1, 1, 2, 0.5, 3, 0.5] as const;
+export const BM25_WEIGHTS = [10, 4, 2, 2, 1, 1, 2, 0.5, 3, 0.5, 0.5] as const;
 
 export function ftsLeaf(term: TextTerm): string {
   const quote = (value: string) => `"${value.replace(/"/g, '""')}"`;

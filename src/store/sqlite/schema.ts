@@ -14,7 +14,9 @@ export const REFRESH_TERM_DOCS = `
 `;
 
 /** The full-text table of schema 10: the texts as written, then their word forms (text/forms.ts) by part. */
-export const FTS_COLUMNS = 'subject, search_from, search_to, search_cc, search_bcc, text_body, search_attachments, search_extra, forms_subject, forms_body';
+const FTS_COLUMNS_10 = 'subject, search_from, search_to, search_cc, search_bcc, text_body, search_attachments, search_extra, forms_subject, forms_body';
+/** Schema 12 adds the text of the message's attachments (extract/), last. */
+export const FTS_COLUMNS = `${FTS_COLUMNS_10}, search_attachment_text`;
 
 /** A migration step: SQL, or code for what SQL alone cannot compute (run in the same transaction). */
 export type Migration = string | ((db: Database.Database) => void);
@@ -278,7 +280,7 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX messages_lang ON messages(lang);
   DROP TABLE messages_fts;
   CREATE VIRTUAL TABLE messages_fts USING fts5(
-    ${FTS_COLUMNS},
+    ${FTS_COLUMNS_10},
     content='messages', content_rowid='id',
     tokenize = "unicode61 remove_diacritics 2"
   );
@@ -298,5 +300,29 @@ export const MIGRATIONS: readonly Migration[] = [
     notice_json TEXT NOT NULL          -- public: what every page and export says of the redaction
   );
   CREATE INDEX redactions_original ON redactions(original_sha256);
+  `,
+  // 12: attachment text. One row per distinct attachment content (its sha256): status, method, the
+  // text (pages split by form feeds). Each message's search_attachment_text joins the texts of its
+  // attachments, as a full-text column of its own (the doc: field; free words and body: find it too).
+  `
+  CREATE TABLE attachment_texts (
+    sha256 TEXT PRIMARY KEY,
+    status TEXT NOT NULL,              -- ok, empty, encrypted, failed, timeout, unsupported
+    method TEXT,                       -- pdf-text, pdf-text+ocr, ocr, office, doc, xls, text, html
+    pages INTEGER,
+    text TEXT NOT NULL,
+    ocr_pages INTEGER NOT NULL,
+    detail TEXT,
+    extracted_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX attachment_texts_status ON attachment_texts(status);
+  ALTER TABLE messages ADD COLUMN search_attachment_text TEXT NOT NULL DEFAULT '';
+  DROP TABLE messages_fts;
+  CREATE VIRTUAL TABLE messages_fts USING fts5(
+    ${FTS_COLUMNS},
+    content='messages', content_rowid='id',
+    tokenize = "unicode61 remove_diacritics 2"
+  );
+  INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
   `,
 ];

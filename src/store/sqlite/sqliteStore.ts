@@ -7,6 +7,8 @@ import type {
   CommitOutcome,
   IngestBatch,
   IngestItem,
+  AttachmentIndex,
+  AttachmentIndexRow,
   MessageRecord,
   MessageSummary,
   SearchOptions,
@@ -49,7 +51,22 @@ import type { TableTransfer } from '../transfer.js';
 import { relatedSqlite } from './relatedMessages.js';
 import type { QueryNode } from '../../query/ast.js';
 
-import { addressRows, contentRowOf, messageRowOf, redactionOf, redactionRow, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
+import {
+  addressRows,
+  attachmentOf,
+  attachmentSearchText,
+  attachmentTextOf,
+  attachmentTextRow,
+  contentRowOf,
+  messageRowOf,
+  redactionOf,
+  redactionRow,
+  storedMessageOf,
+  summaryOf,
+  SUMMARY_COLUMNS,
+  type Row,
+} from '../messageRows.js';
+import { RETRYABLE, type AttachmentText, type PendingAttachment } from '../../extract/attachmentText.js';
 import { summaryOfRedaction, type RedactionNotice, type RedactionRecord, type RedactionSummary } from '../../redact/redactionRecord.js';
 
 function prepareStatements(db: Database.Database) {
@@ -61,13 +78,13 @@ function prepareStatements(db: Database.Database) {
       from_name, from_addr, sender_json, to_json, cc_json, bcc_json, reply_to_json, in_reply_to, references_json,
       text_body, html_body, folder, attachment_count, headers_only, copy_of,
       search_addresses, search_from, search_to, search_cc, search_bcc, search_attachments, search_extra, dkim_verdict,
-      lang, forms_subject, forms_body)
+      lang, forms_subject, forms_body, search_attachment_text)
       VALUES (@sha256, @size, @message_id, @subject, @date_utc, @date_header, @from_name, @from_addr, @sender_json, @to_json, @cc_json,
       @bcc_json, @reply_to_json, @in_reply_to, @references_json, @text_body, @html_body, @folder, @attachment_count, @headers_only, @copy_of,
       '', @search_from, @search_to, @search_cc, @search_bcc, @search_attachments, @search_extra, @dkim_verdict,
-      @lang, @forms_subject, @forms_body)`),
-    insertFts: db.prepare(`INSERT INTO messages_fts (rowid, subject, search_from, search_to, search_cc, search_bcc, text_body, search_attachments, search_extra,
-      forms_subject, forms_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      @lang, @forms_subject, @forms_body, @search_attachment_text)`),
+    insertFts: db.prepare(`INSERT INTO messages_fts (rowid, ${FTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    extractedText: db.prepare("SELECT text FROM attachment_texts WHERE sha256 = ? AND status = 'ok'").pluck(),
     insertAddress: db.prepare('INSERT INTO addresses (message, role, position, name, address) VALUES (?, ?, ?, ?, ?)'),
     insertAttachment: db.prepare(`INSERT INTO attachments (message, idx, filename, content_type, size, sha256, inline, content_id, embedded_subject)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -195,11 +212,24 @@ export class SqliteStore implements ArchiveWriter {
     const s = (this.#prepared ??= prepareStatements(this.#db));
     const r = item.record;
     const copyOf = r.messageId ? ((s.firstWithId.get(r.messageId) as number | undefined) ?? null) : null;
-    const row = messageRowOf(r, item.provenance.folder, copyOf);
+    const record = this.#withAttachmentText(r);
+    const row = messageRowOf(record, item.provenance.folder, copyOf);
     const id = Number(s.insertMessage.run(row).lastInsertRowid);
-    this.#writeContent(id, r, row);
+    this.#writeContent(id, record, row);
     if (r.verification) this.#writeVerification({ id, report: r.verification }, { verdictWritten: true });
     return { kind: 'new', id, copyOf };
+  }
+
+  /** The record with the text already extracted from its attachments (an attachment seen before, in another message). */
+  #withAttachmentText(r: MessageRecord): MessageRecord {
+    if (r.attachments.length === 0) return r;
+    const s = (this.#prepared ??= prepareStatements(this.#db));
+    const texts = new Map<string, string>();
+    for (const a of r.attachments) {
+      const text = s.extractedText.get(a.sha256) as string | undefined;
+      if (text) texts.set(a.sha256, text);
+    }
+    return texts.size > 0 ? { ...r, attachmentText: attachmentSearchText(r.attachments, texts) } : r;
   }
 
   /** The rows beside a message's own that come from its bytes: full-text entry, addresses, attachments, warnings. */
@@ -217,6 +247,7 @@ export class SqliteStore implements ArchiveWriter {
       r.embeddedText,
       r.forms.subject,
       r.forms.body,
+      row.search_attachment_text,
     );
     for (const [role, position, name, address] of addressRows(r)) s.insertAddress.run(id, role, position, name, address);
     for (const a of r.attachments) {
@@ -225,8 +256,9 @@ export class SqliteStore implements ArchiveWriter {
     for (const w of r.warnings) s.insertWarning.run(id, w.kind, w.detail);
   }
 
-  async replaceContent(id: number, r: MessageRecord, redaction: RedactionRecord | null): Promise<void> {
+  async replaceContent(id: number, record: MessageRecord, redaction: RedactionRecord | null): Promise<void> {
     const db = this.#db;
+    const r = this.#withAttachmentText(record);
     db.transaction(() => {
       // External-content FTS5 forgets a row only when told its old values exactly; any other value
       // would leave the old words findable.
@@ -249,6 +281,94 @@ export class SqliteStore implements ArchiveWriter {
       // The champion lists were scored with the old words: unused until the next refreshStatistics.
       db.exec('DELETE FROM ranked_words_state');
     }).immediate();
+  }
+
+  async pendingAttachments(options: { readonly retry: boolean }): Promise<PendingAttachment[]> {
+    const retry = options.retry ? `OR t.status IN (${RETRYABLE.map((r) => `'${r}'`).join(', ')})` : '';
+    return (
+      this.#db
+        .prepare(
+          `SELECT a.sha256, min(a.content_type) AS contentType, min(a.filename) AS filename, max(a.size) AS size
+           FROM attachments a LEFT JOIN attachment_texts t ON t.sha256 = a.sha256
+           WHERE t.sha256 IS NULL ${retry} GROUP BY a.sha256 ORDER BY min(a.message), a.sha256`,
+        )
+        .all() as PendingAttachment[]
+    ).map((p) => ({ ...p, filename: p.filename ?? null }));
+  }
+
+  async saveAttachmentTexts(items: readonly AttachmentText[]): Promise<void> {
+    const db = this.#db;
+    const s = (this.#prepared ??= prepareStatements(db));
+    db.transaction(() => {
+      const upsert = db.prepare(
+        'INSERT OR REPLACE INTO attachment_texts (sha256, status, method, pages, text, ocr_pages, detail, extracted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const t of items) upsert.run(...attachmentTextRow(t));
+      const ids = db
+        .prepare('SELECT DISTINCT message FROM attachments WHERE sha256 IN (SELECT value FROM json_each(?)) ORDER BY message')
+        .pluck()
+        .all(JSON.stringify(items.map((t) => t.sha256))) as number[];
+      const readOld = db.prepare(`SELECT ${FTS_COLUMNS} FROM messages WHERE id = ?`).raw();
+      const forget = db.prepare(
+        `INSERT INTO messages_fts (messages_fts, rowid, ${FTS_COLUMNS}) VALUES ('delete', ?, ${FTS_COLUMNS.split(',')
+          .map(() => '?')
+          .join(', ')})`,
+      );
+      const remember = db.prepare(
+        `INSERT INTO messages_fts (rowid, ${FTS_COLUMNS}) VALUES (?, ${FTS_COLUMNS.split(',')
+          .map(() => '?')
+          .join(', ')})`,
+      );
+      const set = db.prepare('UPDATE messages SET search_attachment_text = ? WHERE id = ?');
+      const attachmentsOf = db.prepare('SELECT * FROM attachments WHERE message = ? ORDER BY idx');
+      for (const id of ids) {
+        const attachments = (attachmentsOf.all(id) as Row[]).map(attachmentOf);
+        const texts = new Map<string, string>();
+        for (const a of attachments) {
+          const text = s.extractedText.get(a.sha256) as string | undefined;
+          if (text) texts.set(a.sha256, text);
+        }
+        const old = readOld.get(id) as unknown[];
+        const next = attachmentSearchText(attachments, texts);
+        if (old.at(-1) === next) continue;
+        forget.run(id, ...old);
+        set.run(next, id);
+        remember.run(id, ...old.slice(0, -1), next);
+      }
+      // The champion lists were scored without these words: unused until the next refreshStatistics.
+      if (ids.length > 0) db.exec('DELETE FROM ranked_words_state');
+    }).immediate();
+  }
+
+  async attachmentText(sha256: string): Promise<AttachmentText | null> {
+    const row = this.#db
+      .prepare(
+        `SELECT t.* FROM attachment_texts t WHERE t.sha256 = ? AND EXISTS (SELECT 1 FROM attachments a JOIN messages m ON m.id = a.message WHERE a.sha256 = t.sha256 AND ${this.#visible('m')})`,
+      )
+      .get(sha256) as Row | undefined;
+    return row ? attachmentTextOf(row) : null;
+  }
+
+  async attachmentMessages(sha256: string): Promise<MessageSummary[]> {
+    return this.#summaries('id IN (SELECT message FROM attachments WHERE sha256 = ?)', [sha256]);
+  }
+
+  async attachmentIndex(options: { readonly limit: number; readonly offset: number; readonly type?: string | null }): Promise<AttachmentIndex> {
+    const where = `${this.#visible('m')} AND a.inline = 0 ${options.type ? 'AND (lower(a.content_type) LIKE ? OR lower(a.filename) LIKE ?)' : ''}`;
+    const typeParams = options.type ? [`%/${options.type.toLowerCase()}`, `%.${options.type.toLowerCase()}`] : [];
+    const from = `FROM attachments a JOIN messages m ON m.id = a.message WHERE ${where}`;
+    const total = this.#db
+      .prepare(`SELECT count(DISTINCT a.sha256) ${from}`)
+      .pluck()
+      .get(...typeParams) as number;
+    const rows = this.#db
+      .prepare(
+        `SELECT a.sha256, min(a.filename) AS filename, min(a.content_type) AS contentType, max(a.size) AS size, count(DISTINCT a.message) AS messages,
+           (SELECT status FROM attachment_texts t WHERE t.sha256 = a.sha256) AS status
+         ${from} GROUP BY a.sha256 ORDER BY messages DESC, a.sha256 LIMIT ? OFFSET ?`,
+      )
+      .all(...typeParams, options.limit, options.offset) as Array<AttachmentIndexRow & { filename: string | null }>;
+    return { total, rows };
   }
 
   async redaction(id: number): Promise<RedactionRecord | null> {

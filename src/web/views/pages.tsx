@@ -452,7 +452,8 @@ export function EmailPage(props: {
                   </a>{' '}
                   <span class="meta">
                     {a.contentType}, {formatNumber(a.size, ctx.lang)} {ctx.t.bytes}
-                  </span>
+                  </span>{' '}
+                  {a.inline ? null : <a href={`/attachments/${a.sha256}`}>{ctx.lang === 'fr' ? 'texte, autres e-mails' : 'text, other emails'}</a>}
                 </li>
               ))}
             </ul>
