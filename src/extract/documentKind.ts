@@ -7,6 +7,8 @@ export type DocumentKind =
   | 'office' // DOCX, XLSX, PPTX, ODT, ODS, ODP (zip containers), RTF: officeparser
   | 'doc' // Word 97–2003: word-extractor
   | 'xls' // Excel 97–2003: SheetJS
+  | 'msg' // an Outlook item: rendered as ingest renders one (ingest/outlookMsg.ts), then its text
+  | 'email' // an RFC 822 message sent as a file (a .msg or .txt that is really mail): parsed as mail
   | 'text' // text/*, CSV, JSON, XML, calendar and contact cards
   | 'html'
   | 'image' // OCR
@@ -30,12 +32,23 @@ export function documentKind(bytes: Uint8Array, contentType: string, filename: s
     // A password-protected DOCX/XLSX/PPTX is an OLE2 container (ECMA-376 encryption): officeparser says so.
     if (/\.(docx|xlsx|pptx)$/i.test(name) || /officedocument/.test(type)) return 'office';
     if (/\.xls$/i.test(name) || /ms-excel/.test(type)) return 'xls';
+    if (/\.msg$/i.test(name) || /ms-outlook/.test(type)) return 'msg';
     if (/\.doc$/i.test(name) || /msword/.test(type)) return 'doc';
     return 'unsupported';
   }
+  if (looksLikeMail(bytes)) return 'email';
   if (IMAGE_TYPES.test(type) || IMAGE_EXTENSIONS.test(name)) return 'image';
   if (/html/.test(type) || /\.html?$/i.test(name)) return 'html';
   if (type.startsWith('text/') || /(json|xml|csv|calendar|vcard)/.test(type) || /\.(txt|csv|tsv|json|xml|ics|vcf|md|log)$/i.test(name)) return 'text';
   if (OFFICE_EXTENSIONS.test(name)) return 'office';
   return 'unsupported';
+}
+
+/** Header lines first, and among them the fields every message has: an RFC 822 message, whatever its name says. */
+function looksLikeMail(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.subarray(0, 65536)).toString('latin1');
+  const block = head.split(/\r?\n\r?\n/)[0] ?? '';
+  if (!/^[\x21-\x39\x3b-\x7e]+:[ \t]/.test(block)) return false;
+  const fields = new Set([...block.matchAll(/^([\x21-\x39\x3b-\x7e]+):/gm)].map((m) => m[1]!.toLowerCase()));
+  return fields.has('from') && (fields.has('received') || fields.has('message-id') || fields.has('date'));
 }

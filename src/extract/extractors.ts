@@ -81,6 +81,19 @@ async function xlsText(bytes: Uint8Array): Promise<DocumentText> {
   return { pages: [text], blankPages: [], method: 'xls' };
 }
 
+/** The readable text of a message: subject, sender and recipients, body, attached messages. */
+async function mailText(raw: Buffer, method: string): Promise<DocumentText> {
+  const { parseMessage } = await import('../parse/parseMessage.js');
+  const parsed = await parseMessage(raw);
+  const who = [parsed.from, ...parsed.to].flatMap((a) => (a ? [`${a.name} <${a.address}>`] : [])).join(', ');
+  return { pages: [[parsed.subject ?? '', who, parsed.text ?? '', parsed.embeddedText].filter(Boolean).join('\n')], blankPages: [], method };
+}
+
+async function msgText(bytes: Uint8Array): Promise<DocumentText> {
+  const { msgToMime } = await import('../ingest/outlookMsg.js');
+  return mailText((await msgToMime(Buffer.from(bytes))).mime, 'msg');
+}
+
 export async function extractDocument(bytes: Uint8Array, kind: DocumentKind): Promise<DocumentText> {
   try {
     switch (kind) {
@@ -92,6 +105,10 @@ export async function extractDocument(bytes: Uint8Array, kind: DocumentKind): Pr
         return await docText(bytes);
       case 'xls':
         return await xlsText(bytes);
+      case 'msg':
+        return await msgText(bytes);
+      case 'email':
+        return await mailText(Buffer.from(bytes), 'email');
       case 'text':
         return { pages: [decodeText(bytes)], blankPages: [], method: 'text' };
       case 'html':

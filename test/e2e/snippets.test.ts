@@ -68,8 +68,16 @@ for (const store of STORES) {
           const message = await reader.getMessage(id);
           assert.ok(message, `hit #${id} can be read`);
           const raw = await blobs.read(message.sha256);
-          // The text of attached messages is indexed too (the store keeps it for search only).
-          texts.set(id, (found = ownTexts(message, raw, (await parseMessage(raw)).embeddedText)));
+          // The text of attached messages is indexed too (the store keeps it for search only), and
+          // the text read from attached documents, quoted as "in <file>[, page n]: …".
+          const documents: string[] = [];
+          for (const a of message.attachments) {
+            const pages = (await reader.attachmentText(a.sha256))?.text.split('\f') ?? [];
+            pages.forEach((page, i) =>
+              documents.push(fold(`in ${a.filename ?? `attachment ${a.index}`}${pages.length > 1 ? `, page ${i + 1}` : ''}: ${page}`)),
+            );
+          }
+          texts.set(id, (found = [...ownTexts(message, raw, (await parseMessage(raw)).embeddedText), ...documents]));
         }
         return found;
       };
