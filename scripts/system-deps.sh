@@ -8,6 +8,7 @@
 #   zip                     builds the zip files (encrypted ones too) of test/e2e/leakFormats.test.ts
 #   7zip                    7-Zip (7zz): ingest reads .7z archives with it, entry by entry
 #   python3-gmpy2           GMP for Python: "epistola keys recover" computes its GCDs with it
+#   tesseract-ocr (+eng, fra), poppler-utils   OCR of images and scanned PDF pages (extract), pdftotext for the benchmark
 # Run as root (CI, containers) or with sudo available; otherwise it says what to install.
 set -euo pipefail
 need=()
@@ -22,6 +23,8 @@ command -v mu >/dev/null 2>&1 || need+=(maildir-utils)
 command -v zip >/dev/null 2>&1 || need+=(zip)
 command -v 7zz >/dev/null 2>&1 || need+=(7zip)
 /usr/bin/python3 -c 'import gmpy2' >/dev/null 2>&1 || need+=(python3-gmpy2)
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "system-deps: installing ${need[*]} (Debian packages the tests need)" >&2
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else

@@ -2,8 +2,9 @@ import type { ArchiveWriter } from '../store/archiveStore.js';
 import type { BlobStore } from '../store/blobStore.js';
 import type { AttachmentText, ExtractionStatus, PendingAttachment } from './attachmentText.js';
 import { documentKind } from './documentKind.js';
-import { ExtractPool } from './extractPool.js';
-import { MAX_TEXT_CHARS } from './extractors.js';
+import { DOCUMENT_BUDGET_MS, ExtractPool, type PoolAnswer } from './extractPool.js';
+import { EncryptedDocument, MAX_TEXT_CHARS } from './extractors.js';
+import { pdfTextPoppler } from './poppler.js';
 import { MIN_OCR_BYTES, ocrImage, ocrPdfPages, ToolMissing } from './ocr.js';
 
 /**
@@ -79,6 +80,23 @@ export async function runExtraction(store: ArchiveWriter, blobs: BlobStore, opti
     }
   };
 
+  let popplerMissing = false;
+  /** A PDF's text layer by pdftotext; if poppler is missing, by PDF.js on a worker. */
+  const popplerOrPool = async (bytes: Buffer): Promise<PoolAnswer | { readonly empty: true }> => {
+    try {
+      const text = await pdfTextPoppler(bytes, options.budgetMs ?? DOCUMENT_BUDGET_MS);
+      if ('timeout' in text) return { seq: 0, ok: false, encrypted: false, timeout: true, error: 'pdftotext took longer than its budget' };
+      return 'empty' in text ? text : { seq: 0, ok: true, ...text };
+    } catch (error) {
+      if (error instanceof EncryptedDocument) return { seq: 0, ok: false, encrypted: true, error: error.message };
+      if (error instanceof ToolMissing) {
+        popplerMissing = true;
+        return pool.extract(bytes, 'pdf');
+      }
+      return { seq: 0, ok: false, encrypted: false, error: (error as Error).message };
+    }
+  };
+
   const one = async (item: PendingAttachment): Promise<AttachmentText> => {
     const bytes = await blobs.read(item.sha256).catch(() => null);
     if (!bytes) return result(item.sha256, 'failed', { detail: 'the attachment blob is missing' });
@@ -92,7 +110,8 @@ export async function runExtraction(store: ArchiveWriter, blobs: BlobStore, opti
       ocrPages++;
       return finished(item.sha256, 'ocr', [page.text], 1, page.problem, false);
     }
-    const answer = await pool.extract(bytes, kind);
+    const answer = kind === 'pdf' && !popplerMissing ? await popplerOrPool(bytes) : await pool.extract(bytes, kind);
+    if ('empty' in answer) return result(item.sha256, 'empty', { method: 'pdf-text', detail: 'the PDF has no content' });
     if (!answer.ok) {
       if (answer.encrypted) return result(item.sha256, 'encrypted', { detail: 'the document is encrypted (password-protected): nothing extracted' });
       return result(item.sha256, 'timeout' in answer && answer.timeout ? 'timeout' : 'failed', { detail: answer.error });
