@@ -165,3 +165,33 @@ test(
     );
   },
 );
+
+test('a killed extraction resumes: what was saved stays, the rest is read by the next run, nothing twice', { timeout: 120_000 }, async () => {
+  const root = tempDir();
+  const mailDir = join(root, 'mail');
+  mkdirSync(mailDir);
+  // 120 distinct PDFs: more than two batches of the stage (50).
+  for (let i = 0; i < 120; i++) await mail(mailDir, `m${i}`, `Report ${i}`, [{ filename: `r${i}.pdf`, content: pdf(`Tidal survey number ${i} Vardoger`) }]);
+  const args = ['--data', join(root, 'data')];
+  assert.equal((await runCli([...args, 'ingest', '--no-extract', mailDir])).code, 0);
+  const { spawn } = await import('node:child_process');
+  const { cliPath } = await import('../helpers.js');
+  const child = spawn(process.execPath, [cliPath, ...args, 'extract', '--progress', 'json', '--workers', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise<void>((resolve) => {
+    let seen = '';
+    child.stderr.on('data', (c: Buffer) => {
+      seen += c.toString();
+      const done = [...seen.matchAll(/"done":(\d+)/g)].map((m) => Number(m[1])).at(-1) ?? 0;
+      if (done >= 60 && child.exitCode === null) {
+        child.kill('SIGKILL');
+        resolve();
+      }
+    });
+    child.on('exit', () => resolve());
+  });
+  const second = await cliJson<{ documents: number; byStatus: Record<string, number> }>([...args, 'extract', '--json']);
+  assert.ok(second.documents > 0 && second.documents <= 70, `the second run reads only what the first did not save (${second.documents})`);
+  const third = await cliJson<{ documents: number }>([...args, 'extract', '--json']);
+  assert.equal(third.documents, 0, 'then nothing is left');
+  assert.equal((await cliJson<Search>([...args, 'search', '--json', '--limit', '200', 'Vardoger'])).total, 120, 'every document is searchable once');
+});
