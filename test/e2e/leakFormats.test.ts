@@ -8,6 +8,7 @@ import { cliJson, cliPath, corpusDir, noCorpusReason, runCli, tempDir } from '..
 import { sha256Hex } from '../../src/mail/contentHash.js';
 import type { IngestSummary } from '../../src/pipeline/ingest.js';
 import type { StoredMessage } from '../../src/store/archiveStore.js';
+import { startWebReader } from '../webServer.js';
 
 /** A small message with a word to find it by. */
 function eml(n: number, word = 'quetzal'): Buffer {
@@ -234,6 +235,14 @@ test(
         message.warnings.some((w) => w.kind === 'converted-from-outlook'),
         `${name}: labelled as a conversion`,
       );
+    }
+    // Its page says the DKIM verdict cannot be had from a rendering.
+    const reader = await startWebReader(data, { audience: 'publisher', collection: 'Outlook' });
+    try {
+      const page = await (await fetch(`${reader.origin}/emails/1`)).text();
+      assert.match(page, /Not checkable: converted from Outlook/);
+    } finally {
+      await reader.close();
     }
     // What msgreader's own tests expect of these files, restated.
     assert.match(byName.get('Hello +CJK.msg')!.text ?? '', /こんにちは/);

@@ -329,11 +329,20 @@ function SignatureDetails(props: { s: SignatureReport }): VNode {
   );
 }
 
-function DkimPanel(props: { ctx: PageContext; report: VerificationReport | null }): VNode {
+function DkimPanel(props: { ctx: PageContext; report: VerificationReport | null; converted?: boolean }): VNode {
   const r = props.report;
   return (
     <section class="dkim" aria-labelledby="dkim-title">
       <h2 id="dkim-title">{props.ctx.t.verification}</h2>
+      {props.converted ? (
+        <p class="badge badge-no-signature">
+          <strong>
+            {props.ctx.lang === 'fr'
+              ? 'Non vérifiable : converti depuis Outlook. Outlook ne garde pas les octets du message tel qu’envoyé ; ce qui est montré en est un rendu, que la signature DKIM ne couvre pas.'
+              : 'Not checkable: converted from Outlook. Outlook keeps no bytes of the message as it was sent; what is shown is a rendering of it, which no DKIM signature covers.'}
+          </strong>
+        </p>
+      ) : null}
       {r ? (
         <>
           <p class={`badge badge-${r.verdict}`}>
@@ -461,7 +470,7 @@ export function EmailPage(props: {
         ) : null}
         {m.redaction ? <RedactionPanel ctx={ctx} notice={m.redaction} /> : null}
         <RedactForm ctx={ctx} id={m.id} />
-        <DkimPanel ctx={ctx} report={m.verification} />
+        <DkimPanel ctx={ctx} report={m.verification} converted={m.warnings.some((w) => w.kind === 'converted-from-outlook')} />
         <section class="cite">
           <h2>{t.cite}</h2>
           <dl>
