@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runTool as run } from './runTool.js';
 
 /**
  * OCR with Debian's tesseract (tesseract-ocr, with the eng and fra models from Debian's packages:
@@ -14,31 +14,6 @@ export const OCR_PAGE_BUDGET_MS = 60_000;
 const SCAN_DPI = 200;
 /** Images under this many bytes hold no readable text (a 1×1 pixel, a bullet, a spacer). */
 export const MIN_OCR_BYTES = 1024;
-
-export class ToolMissing extends Error {}
-
-function run(command: string, args: readonly string[], timeoutMs: number): Promise<{ stdout: Buffer; code: number | null; timedOut: boolean; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-2000)));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(error.code === 'ENOENT' ? new ToolMissing(`${command} is not installed (scripts/system-deps.sh installs it)`) : error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ stdout: Buffer.concat(out), code, timedOut, stderr: err });
-    });
-  });
-}
 
 export interface OcrPage {
   readonly text: string;

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EncryptedDocument, MAX_PDF_PAGES, type DocumentText } from './extractors.js';
-import { ToolMissing } from './ocr.js';
+import { runTool } from './runTool.js';
 
 /**
  * PDF text layers with poppler's pdftotext (Debian's poppler-utils): 7× faster than PDF.js here (a
@@ -16,28 +15,7 @@ export async function pdfTextPoppler(bytes: Uint8Array, budgetMs: number): Promi
   try {
     const file = join(dir, 'document.pdf');
     await writeFile(file, bytes, { mode: 0o600 });
-    const { stdout, stderr, code, timedOut } = await new Promise<{ stdout: Buffer; stderr: string; code: number | null; timedOut: boolean }>(
-      (resolve, reject) => {
-        const child = spawn('pdftotext', ['-enc', 'UTF-8', '-l', String(MAX_PDF_PAGES), file, '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
-        const out: Buffer[] = [];
-        let err = '';
-        let killed = false;
-        const timer = setTimeout(() => {
-          killed = true;
-          child.kill('SIGKILL');
-        }, budgetMs);
-        child.stdout.on('data', (c: Buffer) => out.push(c));
-        child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
-        child.on('error', (error: NodeJS.ErrnoException) => {
-          clearTimeout(timer);
-          reject(error.code === 'ENOENT' ? new ToolMissing('pdftotext is not installed') : error);
-        });
-        child.on('close', (c) => {
-          clearTimeout(timer);
-          resolve({ stdout: Buffer.concat(out), stderr: err, code: c, timedOut: killed });
-        });
-      },
-    );
+    const { stdout, stderr, code, timedOut } = await runTool('pdftotext', ['-enc', 'UTF-8', '-l', String(MAX_PDF_PAGES), file, '-'], budgetMs);
     if (timedOut) return { timeout: true };
     if (/Incorrect password/i.test(stderr)) throw new EncryptedDocument('the PDF is encrypted');
     if (code !== 0 && /stream is empty/i.test(stderr)) return { empty: true };

@@ -5,7 +5,8 @@ import { documentKind } from './documentKind.js';
 import { DOCUMENT_BUDGET_MS, ExtractPool, type PoolAnswer } from './extractPool.js';
 import { EncryptedDocument, MAX_TEXT_CHARS } from './extractors.js';
 import { pdfTextPoppler } from './poppler.js';
-import { MIN_OCR_BYTES, ocrImage, ocrPdfPages, ToolMissing } from './ocr.js';
+import { MIN_OCR_BYTES, ocrImage, ocrPdfPages } from './ocr.js';
+import { ToolMissing } from './runTool.js';
 
 /**
  * The extraction stage: the text of every distinct attachment (by sha256, so a PDF sent to forty
