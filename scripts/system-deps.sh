@@ -7,6 +7,7 @@
 #   wrk, notmuch, mu, time  the peers and tools of the benchmarks, run at CI size by test/e2e/benchScripts.test.ts
 #   zip                     builds the zip files (encrypted ones too) of test/e2e/leakFormats.test.ts
 #   7zip                    7-Zip (7zz): ingest reads .7z archives with it, entry by entry
+#   unar                    The Unarchiver (lsar, unar): ingest reads .rar archives with it (Debian's 7-Zip has no RAR codec)
 #   python3-gmpy2           GMP for Python: "epistola keys recover" computes its GCDs with it
 #   tesseract-ocr (+eng, fra), poppler-utils   OCR of images and scanned PDF pages (extract), pdftotext for the benchmark
 # Run as root (CI, containers) or with sudo available; otherwise it says what to install.
@@ -22,6 +23,7 @@ command -v mu >/dev/null 2>&1 || need+=(maildir-utils)
 [ -x /usr/bin/time ] || need+=(time)
 command -v zip >/dev/null 2>&1 || need+=(zip)
 command -v 7zz >/dev/null 2>&1 || need+=(7zip)
+command -v lsar >/dev/null 2>&1 || need+=(unar)
 /usr/bin/python3 -c 'import gmpy2' >/dev/null 2>&1 || need+=(python3-gmpy2)
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)

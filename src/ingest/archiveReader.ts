@@ -24,7 +24,7 @@ import { isOutlookStore, readPst } from './outlookPst.js';
  * a message is its number; a resumed read skips that many items.
  */
 
-export type ArchiveFormat = 'zip' | 'tar' | 'tar.gz' | '7z';
+export type ArchiveFormat = 'zip' | 'tar' | 'tar.gz' | '7z' | 'rar';
 
 /** Archives inside archives are opened this deep (a zip of zips of mail); deeper ones are refused. */
 export const MAX_ARCHIVE_DEPTH = 3;
@@ -44,7 +44,10 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
 /** What an archive's name ends with, taken off to name its folder. */
-export const ARCHIVE_EXTENSION = /\.(zip|tar|tgz|tar\.gz|7z)$/i;
+export const ARCHIVE_EXTENSION = /\.(zip|tar|tgz|tar\.gz|7z|rar)$/i;
+
+/** RAR 1.5–4 ("Rar!\x1a\x07\x00") and RAR 5 ("Rar!\x1a\x07\x01\x00"). */
+const RAR_MAGIC = Buffer.from('Rar!\x1a\x07', 'latin1');
 
 /** Entries that may be messages by name: those of files on disk, and names without an extension. */
 const ENTRY_EML_EXTENSIONS = new Set([...EML_EXTENSIONS, '']);
@@ -54,6 +57,7 @@ export function archiveFormat(name: string, first: Buffer): ArchiveFormat | null
   if (first.length >= 4 && first[0] === 0x50 && first[1] === 0x4b && (first[2] === 3 || first[2] === 5) && (first[3] === 4 || first[3] === 6)) return 'zip';
   if (first.length >= 262 && first.subarray(257, 262).toString('latin1') === 'ustar') return 'tar';
   if (first.length >= 6 && first.subarray(0, 6).equals(SEVEN_ZIP_MAGIC)) return '7z';
+  if (first.length >= 6 && first.subarray(0, 6).equals(RAR_MAGIC)) return 'rar';
   // A gzip'd file is an mbox unless its name says tar (the gzip header does not tell).
   if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b && /\.(tgz|tar\.gz)$/i.test(name)) return 'tar.gz';
   return null;
@@ -155,6 +159,46 @@ async function* sevenZipEntries(path: string, prefix: string): AsyncGenerator<En
   }
 }
 
+interface LsarEntry {
+  readonly XADFileName?: string;
+  readonly XADIndex?: number;
+  readonly XADFileSize?: number;
+  readonly XADCompressedSize?: number;
+  readonly XADIsDirectory?: number;
+  readonly XADIsLink?: number;
+  readonly XADIsEncrypted?: number;
+}
+
+/**
+ * The entries of a RAR file, with Debian's unar (The Unarchiver; Debian's 7-Zip has no RAR codec):
+ * listed by `lsar -j`, each extracted alone by its index to standard output, never to disk.
+ */
+async function* rarEntries(path: string, prefix: string): AsyncGenerator<EntryOrProblem> {
+  const { stdout } = await run('lsar', ['-j', path], 64 * 1024 * 1024);
+  const listing = JSON.parse(stdout.toString('utf8')) as { lsarContents?: LsarEntry[] };
+  for (const e of listing.lsarContents ?? []) {
+    const name = e.XADFileName ?? String(e.XADIndex);
+    const normal = posix.normalize(name);
+    if (e.XADIsDirectory) continue;
+    if (posix.isAbsolute(name) || normal === '..' || normal.startsWith('../')) {
+      yield refused(prefix + name, 'archive-entry-refused', "the entry's path climbs out of the archive: not read");
+    } else if (e.XADIsLink) {
+      yield refused(prefix + name, 'archive-entry-refused', 'a symbolic link: never followed');
+    } else if (e.XADIsEncrypted) {
+      yield refused(prefix + name, 'archive-entry-encrypted', 'the entry is encrypted: not read');
+    } else if ((e.XADFileSize ?? 0) > MAX_ENTRY_BYTES) {
+      yield refused(prefix + name, 'archive-entry-too-large', `${e.XADFileSize} bytes, more than ${MAX_ENTRY_BYTES}: not read`);
+    } else {
+      try {
+        const { stdout: bytes } = await run('unar', ['-q', '-o', '-', '-p', '_', '-i', path, String(e.XADIndex)], MAX_ENTRY_BYTES);
+        yield { entry: { name, bytes, fileBytes: e.XADCompressedSize ?? 0 } };
+      } catch (error) {
+        yield refused(prefix + name, 'archive-entry-unreadable', (error as Error).message.split('\n')[0]!);
+      }
+    }
+  }
+}
+
 /** Reads bytes with a reader that needs a file: a private temporary file, removed when the reading ends. */
 async function* fromTempFile<T>(bytes: Buffer, name: string, read: (path: string) => AsyncGenerator<T>): AsyncGenerator<T> {
   const dir = mkdtempSync(join(tmpdir(), 'epistola-'));
@@ -195,6 +239,7 @@ async function collect(stream: AsyncIterable<Buffer>, limit: number): Promise<Bu
 async function* entriesOfBuffer(format: ArchiveFormat, bytes: Buffer, prefix: string): AsyncGenerator<EntryOrProblem> {
   // 7-Zip reads files only.
   if (format === '7z') yield* fromTempFile(bytes, 'inner.7z', (path) => sevenZipEntries(path, prefix));
+  else if (format === 'rar') yield* fromTempFile(bytes, 'inner.rar', (path) => rarEntries(path, prefix));
   else if (format === 'zip') yield* zipEntries(await yauzl.fromBufferPromise(bytes, { lazyEntries: true, decodeStrings: false }), prefix);
   else yield* tarEntries(format === 'tar' ? Readable.from([bytes]) : Readable.from([bytes]).pipe(createGunzip()), prefix);
 }
@@ -283,6 +328,8 @@ export async function* readArchive(
     top = zipEntries(await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false }), '');
   } else if (format === '7z') {
     top = sevenZipEntries(path, '');
+  } else if (format === 'rar') {
+    top = rarEntries(path, '');
   } else {
     const file = createReadStream(path, { highWaterMark: 1 << 20 });
     if (options.onBytes) file.on('data', (chunk) => options.onBytes!((chunk as Buffer).length));

@@ -377,3 +377,19 @@ test('7z archives (read with 7-Zip, entry by entry, never extracted to disk), in
   assert.equal(byLocator['inner.7z!/m2.eml']!.folder, 'wrap/inner');
   assert.equal((await cliJson<{ total: number }>(['--data', data, 'search', '--json', 'okapi'])).total, 2);
 });
+
+test('RAR archives are read entry by entry with unar; an entry that climbs out of the archive is refused', { skip: noCorpusReason }, async () => {
+  const fixtures = join(corpusDir, 'peer-fixtures', 'aleph-ingest-file');
+  const summary = await cliJson<IngestSummary>([
+    '--data',
+    join(tempDir(), 'data'),
+    'ingest',
+    '--json',
+    '--no-extract',
+    join(fixtures, 'test-documents.rar'),
+    join(fixtures, 'badrar.rar'),
+  ]);
+  const problems = summary.problems;
+  assert.equal(problems['not-mail'], 16, 'every document in the RAR was read and found not to be mail');
+  assert.equal(problems['archive-entry-refused'], 1, 'the zip-slip entry of badrar.rar is refused');
+});
