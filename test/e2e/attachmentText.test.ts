@@ -195,3 +195,21 @@ test('a killed extraction resumes: what was saved stays, the rest is read by the
   assert.equal(third.documents, 0, 'then nothing is left');
   assert.equal((await cliJson<Search>([...args, 'search', '--json', '--limit', '200', 'Vardoger'])).total, 120, 'every document is searchable once');
 });
+
+test('without poppler and tesseract installed, PDFs are still read (PDF.js) and the summary says OCR was not done', async () => {
+  const root = tempDir();
+  const mailDir = join(root, 'mail');
+  mkdirSync(mailDir);
+  await mail(mailDir, 'plain', 'Plain PDF', [{ filename: 'notes.pdf', content: pdf('Marram grass survey Yellowhammer') }]);
+  await mail(mailDir, 'picture', 'A picture', [{ filename: 'scan.png', content: Buffer.alloc(4096, 7) }]);
+  // A PATH with Node alone: no pdftotext, no tesseract.
+  const { dirname } = await import('node:path');
+  const env = { ...process.env, PATH: dirname(process.execPath) };
+  const result = await runCli(['--data', join(root, 'data'), 'ingest', '--json', mailDir], { env });
+  assert.equal(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout.toString()) as { extraction: { byStatus: Record<string, number>; ocrUnavailable: string | null } };
+  assert.equal(summary.extraction.byStatus.ok, 1, 'the PDF is read by PDF.js');
+  assert.match(summary.extraction.ocrUnavailable ?? '', /tesseract is not installed/);
+  const found = await runCli(['--data', join(root, 'data'), 'search', '--json', 'doc:Yellowhammer'], { env });
+  assert.equal((JSON.parse(found.stdout.toString()) as Search).total, 1);
+});
