@@ -1,4 +1,4 @@
-import { parseMessage } from '../parse/parseMessage.js';
+import { parseMessage, type ParsedMessage } from '../parse/parseMessage.js';
 import { toRecord } from '../pipeline/toRecord.js';
 import type { ArchiveWriter, MessageRecord, StoredMessage } from '../store/archiveStore.js';
 import type { BlobStore } from '../store/blobStore.js';
@@ -99,8 +99,8 @@ function scrubbedWarnings(warnings: readonly ParseWarning[], targets: readonly R
   });
 }
 
-async function recordOf(raw: Buffer, keep: readonly ParseWarning[], blobs: BlobStore | null): Promise<MessageRecord> {
-  const parsed = await parseMessage(raw);
+async function recordOf(raw: Buffer, keep: readonly ParseWarning[], blobs: BlobStore | null, parsedAlready?: ParsedMessage): Promise<MessageRecord> {
+  const parsed = parsedAlready ?? (await parseMessage(raw));
   const sha256 = sha256Hex(raw);
   if (blobs) {
     blobs.put(raw, sha256);
@@ -190,7 +190,7 @@ export async function redact(context: Context, request: RedactRequest): Promise<
   const outcome = { id: request.id, spans: result.spans, notice: redactionNotice, sha256, alsoIn: [...alsoIn].sort((a, b) => a - b) };
   if (request.dryRun) return { ...outcome, written: false };
 
-  const record = await recordOf(result.raw, scrubbedWarnings(message.warnings, targets), blobs);
+  const record = await recordOf(result.raw, scrubbedWarnings(message.warnings, targets), blobs, parsedAfter);
   await store.replaceContent(request.id, record, {
     message: request.id,
     originalSha256: previous?.originalSha256 ?? message.sha256,
