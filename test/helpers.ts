@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,4 +50,14 @@ export async function cliJson<T>(args: readonly string[], options: { env?: NodeJ
   const result = await runCli(args, options);
   if (result.code !== 0) throw new Error(`epistola ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
   return JSON.parse(result.stdout.toString()) as T;
+}
+
+/** A test's skip reason when a shell check fails (a Debian tool missing), else false. */
+export function missingUnless(check: string, reason: string): string | false {
+  try {
+    execFileSync('sh', ['-c', check], { stdio: 'ignore' });
+    return false;
+  } catch {
+    return reason;
+  }
 }

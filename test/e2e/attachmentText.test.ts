@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { cliJson, corpusDir, noCorpusReason, runCli, tempDir } from '../helpers.js';
+import { cliJson, corpusDir, missingUnless, noCorpusReason, runCli, tempDir } from '../helpers.js';
 import { STORES, stopSharedPostgres, storeArgs, type StoreKind } from '../stores.js';
 
 /**
@@ -20,14 +20,7 @@ interface Search {
   hits: Array<{ message: { id: number; subject: string }; snippet: Array<{ text: string; hit: boolean }> }>;
 }
 
-const noOcr = (() => {
-  try {
-    execFileSync('sh', ['-c', 'command -v tesseract && command -v pdftoppm'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return 'no tesseract/pdftoppm (scripts/system-deps.sh installs them)';
-  }
-})();
+const noOcr = missingUnless('command -v tesseract && command -v pdftoppm', 'no tesseract/pdftoppm (scripts/system-deps.sh installs them)');
 
 /** A one-page PDF whose text layer says `text` (the demo writes the same kind). */
 function pdf(text: string, size = 12): Buffer {

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { constants, createPublicKey, publicDecrypt } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliJson, corpusDir, noCorpusReason, runCli, tempDir } from '../helpers.js';
+import { cliJson, corpusDir, missingUnless, noCorpusReason, runCli, tempDir } from '../helpers.js';
 import { plainMessage, rsaKey, sign } from '../dkimFixtures.js';
 import { encodedMessage, recordOf, samplesOf } from '../../src/verify/keyRecovery.js';
 import { keyName } from '../../src/verify/keyRecord.js';
@@ -15,14 +14,7 @@ import { keyName } from '../../src/verify/keyRecord.js';
  * selector, taken out of the archive's keys, recovered from list mail, equal to the archived key.
  */
 
-const noGmp = (() => {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import gmpy2'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return 'no python3-gmpy2 (scripts/system-deps.sh installs it)';
-  }
-})();
+const noGmp = missingUnless("/usr/bin/python3 -c 'import gmpy2'", 'no python3-gmpy2 (scripts/system-deps.sh installs it)');
 
 const pOf = (record: string) => /(?:^|;)\s*p=([^;]*)/.exec(record)![1]!.replace(/\s+/g, '');
 
