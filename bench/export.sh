@@ -29,7 +29,7 @@ rm -rf "$WORK/site" "$WORK/mirror" "$WORK/rsync-mirror"
 echo "machine: $(nproc) cores, $(node --version), $(rsync --version | head -1 | awk '{print $1, $3}')"
 timed "full export" $E export "$WORK/site" --json
 node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(`  ${j.messages} messages, ${j.files} files, ${(j.bytes/1048576).toFixed(1)} MB`)' "$WORK/out.log"
-echo "  pagefind shard: $(du -sb "$WORK/site/pagefind" | cut -f1) bytes in $(find "$WORK/site/pagefind" -type f | wc -l) files"
+echo "  search index: $(du -sb "$WORK/site/search" | cut -f1) bytes in $(find "$WORK/site/search" -type f | wc -l) files"
 FP=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).fingerprint)' "$WORK/out.log")
 
 # Mirrors at the first export: ours, and an rsync copy.

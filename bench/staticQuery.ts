@@ -6,8 +6,10 @@ import { startNginx } from '../test/nginxServer.js';
 
 /**
  * Bytes a reader's browser fetches for one search on a static copy: the export served by nginx,
- * the query typed into its search page in Chromium, every response counted (the page, Pagefind's
- * script and WASM, the index chunks and fragments the query needs).
+ * the query given to its search page in Chromium (a new page each time, the browser's cache kept
+ * from the first query on: "firstInSession" is the cold one), every response counted (the page,
+ * its stylesheet and script, the index buckets, pages and docs files the query needs), bytes as
+ * decoded (nginx here does not compress).
  *   node dist/bench/staticQuery.js <export dir> [query...]
  */
 const site = process.argv[2];
@@ -30,11 +32,10 @@ try {
     });
     const started = performance.now();
     await page.goto(`${nginx.url}/search/?q=${encodeURIComponent(query)}`);
-    await page.waitForSelector('.pagefind-ui__message', { timeout: 60_000 });
-    await page.waitForFunction(() => !/Searching/i.test(document.querySelector('.pagefind-ui__message')?.textContent ?? ''), null, { timeout: 60_000 });
-    await page.waitForLoadState('networkidle');
+    await page.waitForFunction(() => /result|No results/.test(document.querySelector('.search-status')?.textContent ?? ''), null, { timeout: 60_000 });
     const ms = Math.round(performance.now() - started);
-    const message = (await page.textContent('.pagefind-ui__message'))?.trim();
+    await page.waitForLoadState('networkidle');
+    const message = (await page.textContent('.search-status'))?.trim();
     console.log(JSON.stringify({ query, firstInSession: i === 0, requests, kilobytes: Math.round(bytes / 1024), ms, message }));
     await page.close();
   }

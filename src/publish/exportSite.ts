@@ -1,5 +1,5 @@
 import { copyFile, link, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { VNode } from 'preact';
 import { parseQuery } from '../query/parseQuery.js';
 import type { ArchiveReader } from '../store/archiveStore.js';
@@ -13,6 +13,7 @@ import { personData } from '../web/personData.js';
 import { OPENAPI } from '../web/openapi.js';
 import { MESSAGES } from '../web/i18n.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
+import { withRelativeLinks } from './relativeLinks.js';
 import {
   AboutPage,
   AmendmentsPage,
@@ -28,7 +29,8 @@ import {
   ThreadPage,
   type MirrorStatusView,
 } from '../web/views/pages.js';
-import { buildShard, closeSearchIndexer, SHARD_MESSAGES, shardDir, shardStamp, type ShardKey } from './searchIndex.js';
+import { buildSegment, pruneSegments, segmentExists, segmentStamp, SEGMENT_MESSAGES, type SegmentRef } from './staticSearch/segments.js';
+import { mergeIndex } from './staticSearch/mergeIndex.js';
 import { signBytes, type CollectionKey } from './collectionKey.js';
 import { openSnapshots } from './siteSnapshots.js';
 import { partsDocument } from '../redact/partsDocument.js';
@@ -60,8 +62,8 @@ export interface ExportOptions {
   /** The last `mirror status --save`, shown at /status. */
   readonly status: MirrorStatusView | null;
   readonly onProgress?: (done: number, total: number) => void;
-  /** Messages per search shard at most (default SHARD_MESSAGES). */
-  readonly shardMessages?: number;
+  /** Messages per search segment at most (default SEGMENT_MESSAGES). */
+  readonly segmentMessages?: number;
 }
 
 export interface ExportSummary {
@@ -73,27 +75,6 @@ export interface ExportSummary {
   readonly written: number;
   readonly removed: number;
   readonly elapsedMs: number;
-}
-
-/** A release's search shards: its messages by year (UTC; "undated" last), in number order, cut in parts of `size`. */
-async function shardsOf(store: ArchiveReader, release: number, size: number): Promise<Array<{ key: ShardKey; ids: number[] }>> {
-  const ids = await searchAllIds(store, parseQuery(`release:${release}`));
-  const years = new Map<string, number[]>();
-  for (let i = 0; i < ids.length; i += 5000) {
-    for (const m of await store.summaries(ids.slice(i, i + 5000))) {
-      const year = m.dateUtc === null ? 'undated' : String(new Date(m.dateUtc).getUTCFullYear());
-      let list = years.get(year);
-      if (!list) years.set(year, (list = []));
-      list.push(m.id);
-    }
-  }
-  const order = ([a]: [string, number[]], [b]: [string, number[]]) => (a === 'undated' ? 1 : b === 'undated' ? -1 : a < b ? -1 : 1);
-  return [...years.entries()].sort(order).flatMap(([year, list]) => {
-    list.sort((x, y) => x - y);
-    const parts = [];
-    for (let i = 0; i < list.length; i += size) parts.push({ key: { release, year, part: i / size + 1 }, ids: list.slice(i, i + size) });
-    return parts;
-  });
 }
 
 async function readPrevious(outDir: string): Promise<{ manifest: Manifest | null; hash: string | null }> {
@@ -148,7 +129,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     if (before.get(path) !== sha256) written++;
   };
   const ctx = (path: string): PageContext => ({ lang: 'en', t: MESSAGES.en, collection: options.collection, path, staticCopy: true });
-  const page = (vnode: VNode) => renderPage(vnode);
+  /** A rendered page, its links made relative to where it is stored (relativeLinks.ts). */
+  const putPage = (path: string, vnode: VNode) => put(path, withRelativeLinks(renderPage(vnode), path));
 
   const releases = await store.releases();
   const ids = releases.length > 0 ? await searchAllIds(store, parseQuery(releases.map((r) => `release:${r.number}`).join(' OR '))) : [];
@@ -163,10 +145,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     if (message.threadId !== null) threads.add(message.threadId);
     for (const a of [message.from, ...message.to, ...message.cc]) if (a?.address) people.add(a.address.toLowerCase());
     const related = await store.related(id, 5);
-    await put(
-      `emails/${id}/index.html`,
-      page(EmailPage({ ctx: ctx(`/emails/${id}`), message, thread, related, permalink: `${options.baseUrl}/emails/${id}` })),
-    );
+    await putPage(`emails/${id}/index.html`, EmailPage({ ctx: ctx(`/emails/${id}`), message, thread, related, permalink: `${options.baseUrl}/emails/${id}` }));
     await putBlob(`emails/${id}/raw`, message.sha256, message.size);
     if (message.html) await put(`emails/${id}/html/index.html`, emailHtmlDocument(message, 'en'));
     for (const a of message.attachments) await putBlob(`emails/${id}/attachments/${a.index}`, a.sha256, a.size);
@@ -179,7 +158,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   }
   for (const threadId of threads) {
     const messages = await store.thread(threadId);
-    await put(`threads/${threadId}/index.html`, page(ThreadPage({ ctx: ctx(`/threads/${threadId}`), threadId, messages })));
+    await putPage(`threads/${threadId}/index.html`, ThreadPage({ ctx: ctx(`/threads/${threadId}`), threadId, messages }));
     await put(`api/threads/${threadId}.json`, JSON.stringify({ threadId, messages }));
   }
   for (const address of people) {
@@ -187,62 +166,58 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     if (!/^[^/\\\0]+$/.test(address) || address === '.' || address === '..') continue;
     const { sent, received } = await personData(store, address);
     if (sent.total + received.total > 0)
-      await put(`people/${address}/index.html`, page(PersonPage({ ctx: ctx(`/people/${encodeURIComponent(address)}`), address, sent, received })));
+      await putPage(`people/${address}/index.html`, PersonPage({ ctx: ctx(`/people/${encodeURIComponent(address)}`), address, sent, received }));
   }
   // One page per distinct attachment of the exported messages (its text, every email it is in), and the index.
   for (const sha256 of attachmentShas) {
     const view = await attachmentViewOf(store, sha256);
     if (!view) continue;
-    await put(`attachments/${sha256}/index.html`, page(AttachmentPage({ ctx: ctx(`/attachments/${sha256}`), ...view })));
+    await putPage(`attachments/${sha256}/index.html`, AttachmentPage({ ctx: ctx(`/attachments/${sha256}`), ...view }));
     await put(`api/attachments/${sha256}.json`, JSON.stringify(attachmentJson(view)));
   }
   const attachmentIndex = await store.attachmentIndex({ limit: STATIC_ATTACHMENT_INDEX, offset: 0 });
-  await put(
+  await putPage(
     'attachments/index.html',
-    page(AttachmentIndexPage({ ctx: ctx('/attachments'), index: attachmentIndex, type: null, page: 1, perPage: STATIC_ATTACHMENT_INDEX })),
+    AttachmentIndexPage({ ctx: ctx('/attachments'), index: attachmentIndex, type: null, page: 1, perPage: STATIC_ATTACHMENT_INDEX }),
   );
-  await put('releases/index.html', page(ReleasesPage({ ctx: ctx('/releases'), releases })));
+  await putPage('releases/index.html', ReleasesPage({ ctx: ctx('/releases'), releases }));
   for (const release of releases) {
     const messages = await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 200 });
     await put(`api/releases/${release.number}.json`, JSON.stringify({ ...release, latest: messages.hits.slice(0, 100).map((h) => h.message) }));
-    await put(`releases/${release.number}/index.html`, page(ReleasePage({ ctx: ctx(`/releases/${release.number}`), release, messages })));
+    await putPage(`releases/${release.number}/index.html`, ReleasePage({ ctx: ctx(`/releases/${release.number}`), release, messages }));
     const latest = (await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 50 })).hits.map((h) => h.message);
     await put(
       `releases/${release.number}/feed.atom`,
       atomFeed({ base: options.baseUrl, title: `${options.collection}: ${release.title}`, path: `/releases/${release.number}/feed.atom`, messages: latest }),
     );
   }
-  // Search: one Pagefind shard per release and year (in parts of SHARD_MESSAGES), rebuilt only when its messages changed.
-  const shards: string[] = [];
+  // Search: an index the browser loads with script tags (works from file:// too), merged from
+  // segments kept beside the export; a segment is built again only when its messages changed.
+  const segmentDir = join(dirname(resolve(options.outDir)), `.${basename(resolve(options.outDir))}.search-segments`);
+  const segments: SegmentRef[] = [];
   for (const release of releases) {
-    for (const { key, ids: shardIds } of await shardsOf(store, release.number, options.shardMessages ?? SHARD_MESSAGES)) {
-      const dir = shardDir(key);
-      const stamp = shardStamp(await store.rawRefs({ ids: shardIds }));
-      const stampPath = `${dir}/stamp.txt`;
-      const previousShard = (previous.manifest?.files ?? []).filter((f) => f.path.startsWith(`${dir}/`));
-      const same = live !== null && (await readFile(join(live, stampPath), 'utf8').catch(() => '')) === stamp && previousShard.length > 1;
-      let reused = same;
-      for (const f of same ? previousShard : []) reused = (await kept(f.path, f.sha256)) && reused;
-      if (reused) for (const f of previousShard) files.set(f.path, f);
-      else {
+    const releaseIds = (await searchAllIds(store, parseQuery(`release:${release.number}`))).sort((a, b) => a - b);
+    for (let i = 0; i < releaseIds.length; i += options.segmentMessages ?? SEGMENT_MESSAGES) {
+      const part = releaseIds.slice(i, i + (options.segmentMessages ?? SEGMENT_MESSAGES));
+      const stamp = segmentStamp(await store.rawRefs({ ids: part }));
+      if (!(await segmentExists(segmentDir, stamp))) {
         let next = 0;
-        const built = await buildShard(async () => (next < shardIds.length ? store.getMessage(shardIds[next++]!) : undefined));
-        for (const [path, bytes] of built) await put(`${dir}/${path}`, bytes);
-        await put(stampPath, stamp);
+        await buildSegment(segmentDir, stamp, async () => (next < part.length ? store.getMessage(part[next++]!) : undefined));
       }
-      shards.push(`/${dir}/`);
+      segments.push({ stamp, ids: part });
     }
   }
-  await closeSearchIndexer();
-  await put('search/index.html', page(StaticSearchPage({ ctx: ctx('/search'), shards })));
+  const index = await mergeIndex(segmentDir, segments, put);
+  await pruneSegments(segmentDir, segments);
+  await putPage('search/index.html', StaticSearchPage({ ctx: ctx('/search'), bucketBits: index.bucketBits, messages: ids.length }));
   await put('static/search.js', await readFile(join(options.staticDir, 'search.js')));
 
   const stats = await store.stats();
-  await put('index.html', page(HomePage({ ctx: ctx('/'), stats, latest: await store.latest(10), releases })));
-  await put('about/index.html', page(AboutPage({ ctx: ctx('/about'), key: { publicPem: options.key.publicPem, fingerprint: options.key.fingerprint } })));
+  await putPage('index.html', HomePage({ ctx: ctx('/'), stats, latest: await store.latest(10), releases }));
+  await putPage('about/index.html', AboutPage({ ctx: ctx('/about'), key: { publicPem: options.key.publicPem, fingerprint: options.key.fingerprint } }));
   const uses = new Map((await store.keyUses()).map((u) => [u.name, u.messages]));
   const keys = await store.keyRecords();
-  await put('keys/index.html', page(KeysPage({ ctx: ctx('/keys'), keys: keys.map((k) => ({ ...k, facts: keyFacts(k), messages: uses.get(k.name) ?? 0 })) })));
+  await putPage('keys/index.html', KeysPage({ ctx: ctx('/keys'), keys: keys.map((k) => ({ ...k, facts: keyFacts(k), messages: uses.get(k.name) ?? 0 })) }));
   await put('keys.txt', formatKeyFile(keys));
   await put('feed.atom', atomFeed({ base: options.baseUrl, title: options.collection, path: '/feed.atom', messages: await store.latest(50) }));
   await put('api/stats.json', JSON.stringify({ collection: options.collection, ...stats }));
@@ -254,15 +229,15 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   await put('collection-key.pub.pem', options.key.publicPem);
   await put(MIRRORS_FILE, `${JSON.stringify(options.mirrors, null, 2)}\n`);
   const amendments = await store.amendments();
-  await put('amendments/index.html', page(AmendmentsPage({ ctx: ctx('/amendments'), log: amendments })));
+  await putPage('amendments/index.html', AmendmentsPage({ ctx: ctx('/amendments'), log: amendments }));
   await put('amendments.json', JSON.stringify(amendments, null, 1));
   // A withdrawn message's address says so (410 live); one restored since is exported as a message again.
   const withdrawnIds = new Set(amendments.filter((a) => a.entry.action === 'withdraw').flatMap((a) => a.entry.messages));
   for (const id of withdrawnIds) {
     const amendment = await store.withdrawal(id);
-    if (amendment) await put(`emails/${id}/index.html`, page(WithdrawnPage({ ctx: ctx(`/emails/${id}`), id, amendment })));
+    if (amendment) await putPage(`emails/${id}/index.html`, WithdrawnPage({ ctx: ctx(`/emails/${id}`), id, amendment }));
   }
-  await put('status/index.html', page(StatusPage({ ctx: ctx('/status'), status: options.status })));
+  await putPage('status/index.html', StatusPage({ ctx: ctx('/status'), status: options.status }));
 
   // Files the previous export had and this one does not (a page no longer produced) are not in the new copy.
   let removed = 0;

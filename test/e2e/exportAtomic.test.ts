@@ -47,7 +47,7 @@ test('kill -9 during an export leaves the previous copy served and verifiable; t
   const staging = join(dir, '.site.snapshots', 'staging');
   // Killed at points of its progress, not after fixed times (a loaded machine is slower): when the
   // new copy has its first email page, its 100th, its 200th, its search index, its home page.
-  for (const point of ['emails/1/index.html', 'emails/100/index.html', 'emails/200/index.html', 'pagefind', 'index.html']) {
+  for (const point of ['emails/1/index.html', 'emails/100/index.html', 'emails/200/index.html', 'search/b', 'index.html']) {
     rmSync(staging, { recursive: true, force: true }); // what the export itself does first: the point is then this run's
     const child = spawn(process.execPath, [cliPath, ...cli('export', site, '--json')], { stdio: 'ignore' });
     let running = true;

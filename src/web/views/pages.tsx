@@ -771,18 +771,30 @@ export function StatusPage(props: { ctx: PageContext; status: MirrorStatusView |
   );
 }
 
-/** The static copy's search page: Pagefind over the release shards (script: see static/search.js). */
-export function StaticSearchPage(props: { ctx: PageContext; shards: readonly string[] }): VNode {
-  const first = props.shards[0];
+/**
+ * The static copy's search page: the index of staticSearch/format.ts, loaded by static/search.js with
+ * script tags (from any web server, under any path, and from file://). Plain words, all of them.
+ */
+export function StaticSearchPage(props: { ctx: PageContext; bucketBits: number; messages: number }): VNode {
+  const fr = props.ctx.lang === 'fr';
   return (
     <Layout ctx={props.ctx} title={props.ctx.t.search}>
       <h1>{props.ctx.t.search}</h1>
-      {first ? <link rel="stylesheet" href={`${first}pagefind-ui.css`} /> : null}
-      <div id="search" data-shards={JSON.stringify(props.shards)} />
-      <noscript>
-        {props.ctx.lang === 'fr' ? 'La recherche de cette copie statique demande JavaScript.' : 'Search on this static copy needs JavaScript.'}
-      </noscript>
-      {first ? <script src={`${first}pagefind-ui.js`} /> : null}
+      <div id="search" data-bucket-bits={String(props.bucketBits)} data-messages={String(props.messages)} aria-live="polite">
+        <p class="search-status" />
+        <ol class="hits search-results" />
+        <p>
+          <button type="button" class="search-more" hidden>
+            {fr ? 'Plus de résultats' : 'More results'}
+          </button>
+        </p>
+      </div>
+      <p class="meta">
+        {fr
+          ? 'Cette copie cherche les mots (tous, avec leurs formes), du plus récent au plus ancien ; le site en ligne connaît toute la syntaxe de recherche.'
+          : 'This copy searches words (all of them, with their forms), newest first; the live site knows the whole query language.'}
+      </p>
+      <noscript>{fr ? 'La recherche de cette copie statique demande JavaScript.' : 'Search on this static copy needs JavaScript.'}</noscript>
       <script src="/static/search.js" />
     </Layout>
   );

@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { projectRoot, runCli, tempDir } from '../helpers.js';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { BlobStore } from '../../src/store/blobStore.js';
 import { exportSite } from '../../src/publish/exportSite.js';
 import { loadCollectionKey } from '../../src/publish/collectionKey.js';
 
-/** Search shards: one per release and year, cut in parts of at most `shardMessages`; unchanged ones kept. */
-test('the static search is sharded by release, year and size; every link of the copy resolves; an unchanged export writes nothing', async () => {
+/** Search segments: parts of a release of at most `segmentMessages`, kept beside the copy; links relative; unchanged exports write nothing. */
+test('every link of the copy is relative and resolves from the page; search segments are cut by size and reused; an unchanged export writes nothing', async () => {
   const root = tempDir();
   const data = join(root, 'data');
   const mail = join(root, 'mail');
@@ -42,27 +42,39 @@ test('the static search is sharded by release, year and size; every link of the 
     mirrors: [],
     staticDir: join(projectRoot, 'static'),
     status: null,
-    shardMessages: 5,
+    segmentMessages: 5,
   };
   try {
     await exportSite(options);
-    assert.deepEqual(readdirSync(join(site, 'pagefind')).sort(), ['release-1-2019', 'release-1-2020', 'release-1-2020-2', 'release-1-2020-3']);
-    const page = readFileSync(join(site, 'search', 'index.html'), 'utf8');
-    for (const dir of ['release-1-2019', 'release-1-2020', 'release-1-2020-2', 'release-1-2020-3']) assert.ok(page.includes(`/pagefind/${dir}/`), dir);
-    // Every link and embedded address on every exported page leads to a file of the copy: nothing 404s on a mirror.
-    const pages = (readdirSync(site, { recursive: true }) as string[]).filter((f) => f.endsWith('.html'));
+    // 17 messages in parts of 5: four segments beside the copy (not in it), each whole.
+    const segments = join(root, '.site.search-segments');
+    assert.equal(readdirSync(segments).filter((f) => f.endsWith('.keys')).length, 4);
+    const built = () =>
+      readdirSync(segments)
+        .map((f) => `${f} ${statSync(join(segments, f)).mtimeMs}`)
+        .sort();
+    const first = built();
+    assert.ok(!(readdirSync(site, { recursive: true }) as string[]).some((f) => f.includes('segment')), 'segments are not published');
+    // No page links root-absolute (the copy works under any path and from file://), and every link
+    // and embedded address leads to a file of the copy, the page's own file for a page: nothing 404s.
+    const pages = (readdirSync(site, { recursive: true }) as string[]).filter((f) => f.endsWith('.html') && !f.endsWith('/html/index.html'));
     const missing = new Set<string>();
+    let links = 0;
     for (const file of pages) {
-      for (const [, target] of readFileSync(join(site, file), 'utf8').matchAll(/(?:href|src)="(\/[^"]*)"/g)) {
-        const path = decodeURIComponent(target!.replace(/&amp;/g, '&').split(/[?#]/)[0]!);
-        if (!existsSync(join(site, path)) || (statSync(join(site, path)).isDirectory() && !existsSync(join(site, path, 'index.html'))))
-          missing.add(`${file} → ${path}`);
+      const html = readFileSync(join(site, file), 'utf8');
+      assert.doesNotMatch(html, /(?:href|src|action)="\/(?!\/)/, `${file} links root-absolute`);
+      for (const [, target] of html.matchAll(/(?:href|src|action)="([^"#:][^":]*)"/g)) {
+        const path = join(dirname(join(site, file)), decodeURIComponent(target!.replace(/&amp;/g, '&').split(/[?#]/)[0]!));
+        links++;
+        if (!existsSync(path) || statSync(path).isDirectory()) missing.add(`${file} → ${target}`);
       }
     }
+    assert.ok(links > 500, `${links} links checked`);
     assert.deepEqual([...missing], []);
     assert.ok(existsSync(join(site, 'people', 'c1@example.org', 'index.html')), 'person pages are exported');
     const again = await exportSite(options);
     assert.equal(again.written, 0, 'nothing changed, nothing rebuilt or rewritten');
+    assert.deepEqual(built(), first, 'the same segments, reused, not built again');
   } finally {
     await store.close();
   }
