@@ -10,6 +10,8 @@
 #   unar                    The Unarchiver (lsar, unar): ingest reads .rar archives with it (Debian's 7-Zip has no RAR codec)
 #   python3-gmpy2           GMP for Python: "epistola keys recover" computes its GCDs with it
 #   tesseract-ocr (+eng, fra), poppler-utils   OCR of images and scanned PDF pages (extract), pdftotext for the benchmark
+#   python3-libzim          libzim for Python: "epistola export --zim" writes the ZIM file with it
+#   zim-tools, kiwix-tools  zimcheck and kiwix-serve: the ZIM edition's test checks the file and serves it
 # Run as root (CI, containers) or with sudo available; otherwise it says what to install.
 set -euo pipefail
 need=()
@@ -27,6 +29,9 @@ command -v lsar >/dev/null 2>&1 || need+=(unar)
 /usr/bin/python3 -c 'import gmpy2' >/dev/null 2>&1 || need+=(python3-gmpy2)
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+/usr/bin/python3 -c 'import libzim' >/dev/null 2>&1 || need+=(python3-libzim)
+command -v zimcheck >/dev/null 2>&1 || need+=(zim-tools)
+command -v kiwix-serve >/dev/null 2>&1 || need+=(kiwix-tools)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "system-deps: installing ${need[*]} (Debian packages the tests need)" >&2
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else

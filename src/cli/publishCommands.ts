@@ -28,6 +28,17 @@ function countBar(json: boolean, unit: string) {
   );
 }
 
+/** A ZIM file's name (Kiwix's id for the content across versions): the title in lower-case ASCII words. */
+function zimName(title: string): string {
+  return (
+    title
+      .normalize('NFD')
+      .replace(/[^A-Za-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .toLowerCase() || 'epistola'
+  );
+}
+
 /** `export` and `mirror sync | verify | status`. */
 export function registerPublishCommands(program: Command): void {
   program
@@ -35,8 +46,9 @@ export function registerPublishCommands(program: Command): void {
     .description('write the public site (published releases only) as static files with a signed manifest')
     .argument('<dir>', 'output directory (an earlier export there is updated: only changed files are written)')
     .option('--base-url <url>', 'the address the copy will be served at (for feeds and permalinks)', 'http://localhost:8080')
+    .option('--zim <file>', 'also write the copy as a ZIM file (Kiwix), with its full-text index; needs libzim for Python (Debian python3-libzim)')
     .option('--json', 'print the summary as JSON')
-    .action(async (out: string, options: { baseUrl: string; json?: boolean }, command: Command) => {
+    .action(async (out: string, options: { baseUrl: string; zim?: string; json?: boolean }, command: Command) => {
       const dir = dataDirOf(command);
       const config = await requireDataDir(dir);
       const key = await loadCollectionKey(dir.root);
@@ -59,7 +71,22 @@ export function registerPublishCommands(program: Command): void {
           onProgress: (done, total) => bar.update({ done, total }),
         });
         bar.end();
-        if (options.json) print(JSON.stringify({ ...summary, fingerprint: key.fingerprint }, null, 2));
+        let zim: { path: string; entries: number; bytes: number; elapsedMs: number } | null = null;
+        if (options.zim) {
+          const { writeZim } = await import('../publish/zimEdition.js');
+          zim = await writeZim({
+            site: resolve(out),
+            out: resolve(options.zim),
+            title: config.title,
+            description: `${config.title}: e-mails, raw sources and signatures`,
+            publisher: 'Epistola',
+            name: zimName(config.title),
+            onProgress: (line) => (options.json ? undefined : process.stderr.write(`  zim: ${line}\n`)),
+          }).catch((error: Error) => {
+            throw new UsageError(`the copy is exported, the ZIM file is not: ${error.message}`);
+          });
+        }
+        if (options.json) print(JSON.stringify({ ...summary, fingerprint: key.fingerprint, zim }, null, 2));
         else {
           print(
             `Exported ${summary.messages.toLocaleString('en-US')} published messages to ${resolve(out)} in ${(summary.elapsedMs / 1000).toFixed(1)} s: manifest ${summary.sequence}`,
@@ -69,6 +96,10 @@ export function registerPublishCommands(program: Command): void {
           );
           print(`  signed with the collection key ${key.fingerprint}`);
           print(`  mirrors: epistola mirror sync <url> <dir> --key ${key.fingerprint}`);
+          if (zim)
+            print(
+              `  ZIM file: ${zim.path} (${zim.entries.toLocaleString('en-US')} entries, ${(zim.bytes / 1048576).toFixed(1)} MB, ${(zim.elapsedMs / 1000).toFixed(1)} s): open it in Kiwix, or kiwix-serve it`,
+            );
         }
       } finally {
         await store.close();

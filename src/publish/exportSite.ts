@@ -31,6 +31,7 @@ import {
 } from '../web/views/pages.js';
 import { buildSegment, pruneSegments, segmentExists, segmentStamp, SEGMENT_MESSAGES, type SegmentRef } from './staticSearch/segments.js';
 import { mergeIndex } from './staticSearch/mergeIndex.js';
+import { pruneDownloads, releaseDownload, type ReleaseDownload } from './bulkDownloads.js';
 import { signBytes, type CollectionKey } from './collectionKey.js';
 import { openSnapshots } from './siteSnapshots.js';
 import { partsDocument } from '../redact/partsDocument.js';
@@ -121,13 +122,15 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     await replace(path, (tmp) => writeFile(tmp, bytes));
     if (before.get(path) !== sha256) written++;
   };
-  /** A blob copied by name: its sha256 is its name, so unchanged ones are not even read. */
-  const putBlob = async (path: string, sha256: string, size: number) => {
+  /** A file copied whose sha256 is known (a blob: its name), so unchanged ones are not even read. */
+  const putFile = async (path: string, source: string, sha256: string, size: number, share = false) => {
     files.set(path, { path, size, sha256 });
     if (await kept(path, sha256)) return;
-    await replace(path, (tmp) => copyFile(options.blobs.pathOf(sha256), tmp));
+    // A cached download is never written again (a new one gets a new name): it can be shared, not copied.
+    await replace(path, (tmp) => (share ? link(source, tmp).catch(() => copyFile(source, tmp)) : copyFile(source, tmp)));
     if (before.get(path) !== sha256) written++;
   };
+  const putBlob = (path: string, sha256: string, size: number) => putFile(path, options.blobs.pathOf(sha256), sha256, size);
   const ctx = (path: string): PageContext => ({ lang: 'en', t: MESSAGES.en, collection: options.collection, path, staticCopy: true });
   /** A rendered page, its links made relative to where it is stored (relativeLinks.ts). */
   const putPage = (path: string, vnode: VNode) => put(path, withRelativeLinks(renderPage(vnode), path));
@@ -147,7 +150,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     const related = await store.related(id, 5);
     await putPage(`emails/${id}/index.html`, EmailPage({ ctx: ctx(`/emails/${id}`), message, thread, related, permalink: `${options.baseUrl}/emails/${id}` }));
     await putBlob(`emails/${id}/raw`, message.sha256, message.size);
-    if (message.html) await put(`emails/${id}/html/index.html`, emailHtmlDocument(message, 'en'));
+    if (message.html) await put(`emails/${id}/html/index.html`, emailHtmlDocument(message, 'en', true));
     for (const a of message.attachments) await putBlob(`emails/${id}/attachments/${a.index}`, a.sha256, a.size);
     for (const a of message.attachments) if (!a.inline) attachmentShas.add(a.sha256);
     const { html: _html, locations: _locations, ...json } = message;
@@ -181,10 +184,25 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     AttachmentIndexPage({ ctx: ctx('/attachments'), index: attachmentIndex, type: null, page: 1, perPage: STATIC_ATTACHMENT_INDEX }),
   );
   await putPage('releases/index.html', ReleasesPage({ ctx: ctx('/releases'), releases }));
+  // Caches kept beside the copy (not in it, not signed): search segments, bulk downloads.
+  const beside = (what: string) => join(dirname(resolve(options.outDir)), `.${basename(resolve(options.outDir))}.${what}`);
+  const idsOf = new Map<number, number[]>();
+  for (const release of releases)
+    idsOf.set(
+      release.number,
+      (await searchAllIds(store, parseQuery(`release:${release.number}`))).sort((a, b) => a - b),
+    );
+  const downloads: ReleaseDownload[] = [];
+  const seeds = [options.baseUrl, ...options.mirrors.map((m) => m.url)];
   for (const release of releases) {
     const messages = await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 200 });
     await put(`api/releases/${release.number}.json`, JSON.stringify({ ...release, latest: messages.hits.slice(0, 100).map((h) => h.message) }));
-    await putPage(`releases/${release.number}/index.html`, ReleasePage({ ctx: ctx(`/releases/${release.number}`), release, messages }));
+    const download = await releaseDownload(store, options.blobs, beside('downloads'), release, idsOf.get(release.number)!, seeds);
+    downloads.push(download);
+    await putFile(`releases/${release.number}/${download.name}`, download.path, download.sha256, download.size, true);
+    await put(`releases/${release.number}/${download.name}.torrent`, download.torrent);
+    const links = { mbox: download.name, bytes: download.size, torrent: `${download.name}.torrent` };
+    await putPage(`releases/${release.number}/index.html`, ReleasePage({ ctx: ctx(`/releases/${release.number}`), release, messages, downloads: links }));
     const latest = (await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 50 })).hits.map((h) => h.message);
     await put(
       `releases/${release.number}/feed.atom`,
@@ -193,10 +211,10 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   }
   // Search: an index the browser loads with script tags (works from file:// too), merged from
   // segments kept beside the export; a segment is built again only when its messages changed.
-  const segmentDir = join(dirname(resolve(options.outDir)), `.${basename(resolve(options.outDir))}.search-segments`);
+  const segmentDir = beside('search-segments');
   const segments: SegmentRef[] = [];
   for (const release of releases) {
-    const releaseIds = (await searchAllIds(store, parseQuery(`release:${release.number}`))).sort((a, b) => a - b);
+    const releaseIds = idsOf.get(release.number)!;
     for (let i = 0; i < releaseIds.length; i += options.segmentMessages ?? SEGMENT_MESSAGES) {
       const part = releaseIds.slice(i, i + (options.segmentMessages ?? SEGMENT_MESSAGES));
       const stamp = segmentStamp(await store.rawRefs({ ids: part }));
@@ -209,6 +227,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   }
   const index = await mergeIndex(segmentDir, segments, put);
   await pruneSegments(segmentDir, segments);
+  await pruneDownloads(beside('downloads'), downloads);
   await putPage('search/index.html', StaticSearchPage({ ctx: ctx('/search'), bucketBits: index.bucketBits, messages: ids.length }));
   await put('static/search.js', await readFile(join(options.staticDir, 'search.js')));
 
@@ -226,6 +245,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   await put('api/openapi.json', JSON.stringify(OPENAPI));
   await put('static/site.css', await readFile(join(options.staticDir, 'site.css')));
   await put('static/favicon.svg', await readFile(join(options.staticDir, 'favicon.svg')));
+  // The 48×48 picture a ZIM file must carry (zimEdition.ts), and an icon for whoever wants one.
+  await put('static/illustration-48.png', await readFile(join(options.staticDir, 'illustration-48.png')));
   await put('collection-key.pub.pem', options.key.publicPem);
   await put(MIRRORS_FILE, `${JSON.stringify(options.mirrors, null, 2)}\n`);
   const amendments = await store.amendments();

@@ -7,10 +7,11 @@ import { sanitizeEmailHtml } from './sanitizeEmailHtml.js';
  * pointing at the message's own parts. The meta CSP repeats the live server's header for static
  * copies, where no header can be set.
  */
-export function emailHtmlDocument(message: StoredMessage, lang: Lang): string {
+export function emailHtmlDocument(message: StoredMessage, lang: Lang, staticCopy = false): string {
   const cids = new Map(message.attachments.filter((a) => a.contentId && a.contentType.startsWith('image/')).map((a) => [a.contentId!, a.index]));
   const { html } = sanitizeEmailHtml(message.html ?? '', {
-    cidUrl: (cid) => (cids.has(cid) ? `/emails/${message.id}/attachments/${cids.get(cid)}?inline=1` : null),
+    // A static copy's document is emails/<id>/html/index.html: its images are relative to it (any path, file://).
+    cidUrl: (cid) => (!cids.has(cid) ? null : staticCopy ? `../attachments/${cids.get(cid)}` : `/emails/${message.id}/attachments/${cids.get(cid)}?inline=1`),
     remoteImageLabel: MESSAGES[lang].remoteImage,
   });
   return (

@@ -117,11 +117,11 @@ export function monthRange(months: readonly FacetCount[]): FacetCount[] {
 }
 
 /** A facet's values as links that narrow the query; `more` links to the page of all its values when the list was cut. */
-function FacetValues(props: { lang: Lang; query: string; kind: FacetName; values: readonly FacetCount[] }): VNode {
+function FacetValues(props: { lang: Lang; query: string; kind: FacetName; values: readonly FacetCount[]; linked: boolean }): VNode {
   return (
     <ul>
       {props.values.map((f) => {
-        const term = f.count > 0 ? facetTerm(props.kind, f.value) : null;
+        const term = f.count > 0 && props.linked ? facetTerm(props.kind, f.value) : null;
         return (
           <li key={f.value}>
             {term ? <a href={`/search?q=${encodeURIComponent(`${props.query} ${term}`.trim())}`}>{f.value}</a> : f.value} ({formatNumber(f.count, props.lang)})
@@ -139,8 +139,9 @@ function FacetList(props: { ctx: PageContext; query: string; sort: string; kind:
   return (
     <section class="facet">
       <h3>{props.title}</h3>
-      <FacetValues lang={props.ctx.lang} query={props.query} kind={props.kind} values={values} />
-      {distinct > props.facets[props.kind].length ? (
+      {/* A static copy's search knows words, not fields: its facets are counts without links. */}
+      <FacetValues lang={props.ctx.lang} query={props.query} kind={props.kind} values={values} linked={!props.ctx.staticCopy} />
+      {distinct > props.facets[props.kind].length && !props.ctx.staticCopy ? (
         <a href={facetPageHref(props.query, props.sort, props.kind)}>
           {props.ctx.t.moreValues} ({formatNumber(distinct, props.ctx.lang)})
         </a>
@@ -183,7 +184,7 @@ export function FacetPage(props: { ctx: PageContext; query: string; sort: string
           <pre class="query-error">{props.error}</pre>
         </div>
       ) : null}
-      <FacetValues lang={props.ctx.lang} query={query} kind={props.kind} values={values} />
+      <FacetValues lang={props.ctx.lang} query={query} kind={props.kind} values={values} linked />
     </Layout>
   );
 }
@@ -558,8 +559,16 @@ export function ReleasesPage(props: { ctx: PageContext; releases: readonly Relea
   );
 }
 
-export function ReleasePage(props: { ctx: PageContext; release: Release; messages: SearchResult }): VNode {
-  const { ctx, release } = props;
+/** A release's bulk downloads (the static copy has them: bulkDownloads.ts). */
+export interface ReleaseDownloadLinks {
+  readonly mbox: string;
+  readonly bytes: number;
+  readonly torrent: string;
+}
+
+export function ReleasePage(props: { ctx: PageContext; release: Release; messages: SearchResult; downloads?: ReleaseDownloadLinks }): VNode {
+  const { ctx, release, downloads } = props;
+  const fr = ctx.lang === 'fr';
   return (
     <Layout ctx={ctx} title={release.title}>
       <h1>{release.title}</h1>
@@ -571,6 +580,17 @@ export function ReleasePage(props: { ctx: PageContext; release: Release; message
         <a href={`/search?q=${encodeURIComponent(`release:${release.number}`)}`}>{ctx.t.search}</a> · <a href={`/releases/${release.number}/feed.atom`}>Atom</a>{' '}
         · <a href={jsonHref(ctx, `/api/releases/${release.number}`)}>JSON</a>
       </p>
+      {downloads ? (
+        <p>
+          {fr ? 'Tout télécharger : ' : 'Download it all: '}
+          <a href={`/releases/${release.number}/${downloads.mbox}`} download>
+            {downloads.mbox}
+          </a>{' '}
+          ({formatNumber(Math.max(1, Math.round(downloads.bytes / 1_048_576)), ctx.lang)} MB,{' '}
+          {fr ? 'mbox compressé, messages bruts' : 'compressed mbox of the raw messages'}) ·{' '}
+          <a href={`/releases/${release.number}/${downloads.torrent}`}>torrent</a> ({fr ? 'chaque miroir en est une source' : 'every mirror is a web seed'})
+        </p>
+      ) : null}
       <MessageList ctx={ctx} messages={props.messages.hits.map((h) => h.message)} />
       {props.messages.nextCursor ? (
         <a rel="next" href={`/search?q=${encodeURIComponent(`release:${release.number}`)}&sort=date&cursor=${encodeURIComponent(props.messages.nextCursor)}`}>
