@@ -125,8 +125,9 @@ export function registerPublishCommands(program: Command): void {
         else {
           print(`Updated ${resolve(dir)}/current to manifest ${summary.sequence}${summary.previousSequence ? ` (was ${summary.previousSequence})` : ''}`);
           print(
-            `  ${summary.files} files: ${summary.downloaded} downloaded (${(summary.downloadedBytes / 1048576).toFixed(2)} MB), ${summary.reused} unchanged`,
+            `  ${summary.files} files: ${summary.fromPacks} from ${summary.packs} delta pack${summary.packs === 1 ? '' : 's'}, ${summary.downloaded} downloaded one by one, ${summary.reused} unchanged; ${(summary.downloadedBytes / 1048576).toFixed(2)} MB transferred`,
           );
+          for (const why of summary.packsRefused) print(`  pack refused, files fetched instead: ${why}`);
         }
       } catch (error) {
         bar.end();

@@ -1,7 +1,8 @@
-import { link, mkdir, readFile, readlink, rename, rm, symlink, writeFile, copyFile, readdir } from 'node:fs/promises';
+import { link, mkdir, readFile, readlink, rename, rm, stat, symlink, writeFile, copyFile, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { checkManifest, MANIFEST_FILE, SIGNATURE_FILE, sha256Of, type Manifest } from '../publish/manifest.js';
-import { openOrigin } from './origin.js';
+import { openOrigin, type Origin } from './origin.js';
+import { readPackHeader, unpack } from '../publish/deltaPack.js';
 
 /**
  * Mirror sync: fetch the origin's signed manifest, refuse a bad signature or a rollback, download
@@ -22,17 +23,23 @@ export interface SyncSummary {
   readonly downloadedBytes: number;
   /** Files taken from the current copy or a resumed staging directory. */
   readonly reused: number;
+  /** Delta packs fetched and applied, the files they gave, and packs refused (then files were fetched instead). */
+  readonly packs: number;
+  readonly fromPacks: number;
+  /** Bytes of packs fetched (in downloadedBytes too). */
+  readonly packBytes: number;
+  readonly packsRefused: readonly string[];
   readonly elapsedMs: number;
 }
 
 export class SyncRefused extends Error {}
 
-async function currentManifest(mirrorDir: string): Promise<{ manifest: Manifest; target: string } | null> {
+async function currentManifest(mirrorDir: string): Promise<{ manifest: Manifest; target: string; hash: string } | null> {
   const current = join(mirrorDir, 'current');
   const target = await readlink(current).catch(() => null);
   if (!target) return null;
   const bytes = await readFile(join(current, MANIFEST_FILE)).catch(() => null);
-  return bytes ? { manifest: JSON.parse(bytes.toString('utf8')) as Manifest, target: resolve(mirrorDir, target) } : null;
+  return bytes ? { manifest: JSON.parse(bytes.toString('utf8')) as Manifest, target: resolve(mirrorDir, target), hash: sha256Of(bytes) } : null;
 }
 
 async function hasFile(path: string, sha256: string, size: number): Promise<boolean> {
@@ -67,6 +74,10 @@ export async function syncMirror(
       downloaded: 0,
       downloadedBytes: 0,
       reused: 0,
+      packs: 0,
+      fromPacks: 0,
+      packBytes: 0,
+      packsRefused: [],
       elapsedMs: Date.now() - started,
     };
   }
@@ -77,6 +88,17 @@ export async function syncMirror(
   let downloadedBytes = 0;
   let reused = 0;
   let done = 0;
+  const fromPacks = new Set<string>();
+  const packsRefused: string[] = [];
+  let packs = 0;
+  let packBytes = 0;
+  if (local) {
+    const applied = await applyPacks(origin, remote, local, staging, packsRefused);
+    packs = applied.packs;
+    packBytes = applied.bytes;
+    downloadedBytes += applied.bytes;
+    for (const path of applied.files) fromPacks.add(path);
+  }
   const queue = [...remote.files];
   await Promise.all(
     Array.from({ length: 6 }, async () => {
@@ -84,7 +106,7 @@ export async function syncMirror(
         const target = join(staging, f.path);
         await mkdir(dirname(target), { recursive: true });
         if (await hasFile(target, f.sha256, f.size)) {
-          reused++; // fetched by an interrupted run
+          if (!fromPacks.has(f.path)) reused++; // fetched by an interrupted run
         } else if (local && known.get(f.path) === f.sha256 && (await hasFile(join(local.target, f.path), f.sha256, f.size))) {
           await rm(target, { force: true });
           // A hard link shares the unchanged file with the current snapshot; a copy where links are not allowed.
@@ -107,6 +129,17 @@ export async function syncMirror(
   await writeFile(join(staging, SIGNATURE_FILE), signature);
   await writeFile(join(staging, MANIFEST_FILE), bytes);
   downloadedBytes += bytes.length + signature.length;
+  // The packs this mirror has stay with it (a mirror of this mirror can sync from them); older ones are linked from the copy replaced.
+  for (const p of remote.packs ?? []) {
+    const target = join(staging, p.path);
+    if (await hasFile(target, p.sha256, p.size)) continue;
+    if (local && (await hasFile(join(local.target, p.path), p.sha256, p.size))) {
+      await mkdir(dirname(target), { recursive: true });
+      await link(join(local.target, p.path), target).catch(() => copyFile(join(local.target, p.path), target));
+    }
+  }
+  for (const name of await readdir(join(staging, 'packs')).catch(() => [] as string[]))
+    if (name.endsWith('.part')) await rm(join(staging, 'packs', name), { force: true });
   const snapshot = join(dir, 'snapshots', String(remote.sequence));
   await mkdir(dirname(snapshot), { recursive: true });
   await rm(snapshot, { recursive: true, force: true });
@@ -127,6 +160,92 @@ export async function syncMirror(
     downloaded,
     downloadedBytes,
     reused,
+    packs,
+    fromPacks: fromPacks.size,
+    packBytes,
+    packsRefused,
     elapsedMs: Date.now() - started,
   };
 }
+
+/**
+ * Brings the staging copy forward with the origin's delta packs, from the mirror's sequence to the
+ * origin's, when the signed manifest lists every one of them: each is downloaded (resumed where a
+ * killed sync left it), checked against its sha256 in the manifest and its header (sequence, and
+ * the first applies to this mirror's very manifest), then unpacked over the copy. A pack refused
+ * stops the packs there: what they did not give is fetched file by file, as without packs.
+ */
+async function applyPacks(
+  origin: Origin,
+  remote: Manifest,
+  local: { manifest: Manifest; target: string; hash: string },
+  staging: string,
+  refused: string[],
+): Promise<{ packs: number; bytes: number; files: string[] }> {
+  const listed = new Map((remote.packs ?? []).map((p) => [p.sequence, p]));
+  const needed: PackRefLike[] = [];
+  for (let s = local.manifest.sequence + 1; s <= remote.sequence; s++) {
+    const p = listed.get(s);
+    if (!p) return { packs: 0, bytes: 0, files: [] };
+    needed.push(p);
+  }
+  const known = new Map(local.manifest.files.map((f) => [f.path, f.sha256]));
+  const files = new Set<string>();
+  let bytes = 0;
+  let applied = 0;
+  let expectedPrevious: string | null = local.hash;
+  for (const ref of needed) {
+    const target = join(staging, ref.path);
+    await mkdir(dirname(target), { recursive: true });
+    if (!(await hasFile(target, ref.sha256, ref.size))) {
+      const part = `${target}.part`;
+      const have = await stat(part).then(
+        (s) => s.size,
+        () => 0,
+      );
+      if (!(await origin.download(ref.path, part, have))) {
+        refused.push(`${ref.path}: not at ${origin.label}`);
+        break;
+      }
+      const got = await stat(part).then(
+        (s) => s.size,
+        () => 0,
+      );
+      bytes += Math.max(0, got - have);
+      const content = await readFile(part);
+      if (content.length !== ref.size || sha256Of(content) !== ref.sha256) {
+        await rm(part, { force: true });
+        refused.push(`${ref.path}: does not match its sha256 in the signed manifest`);
+        break;
+      }
+      await rename(part, target);
+    }
+    const { header } = await readPackHeader(target);
+    if (header.sequence !== ref.sequence || (expectedPrevious !== null && header.previous !== expectedPrevious)) {
+      refused.push(`${ref.path}: made for manifest ${header.sequence} over ${header.previous.slice(0, 12)}…, not the step this mirror needs`);
+      break;
+    }
+    expectedPrevious = null; // later packs apply to manifests this mirror never saw: their hashes are in the signed list
+    await unpack(
+      target,
+      async (path, sha256) => {
+        for (const candidate of [join(staging, path), ...(known.get(path) === sha256 ? [join(local.target, path)] : [])]) {
+          const old = await readFile(candidate).catch(() => null);
+          if (old && sha256Of(old) === sha256) return old;
+        }
+        return null;
+      },
+      async (entry, content) => {
+        const file = join(staging, entry.path);
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(`${file}.part`, content);
+        await rename(`${file}.part`, file);
+        files.add(entry.path);
+      },
+    );
+    applied++;
+  }
+  return { packs: applied, bytes, files: [...files] };
+}
+
+type PackRefLike = NonNullable<Manifest['packs']>[number];

@@ -42,9 +42,14 @@ export async function verifyMirror(location: string, fingerprint: string): Promi
       }
     }),
   );
+  // Delta packs are optional on a mirror (one synced file by file has none), but one it serves must be whole.
+  for (const p of manifest.packs ?? []) {
+    const content = await origin.get(p.path);
+    if (content && (content.length !== p.size || sha256Of(content) !== p.sha256)) altered.push(p.path);
+  }
   const extra: string[] = [];
   if (!/^https?:\/\//i.test(location)) {
-    const listed = new Set([...manifest.files.map((f) => f.path), MANIFEST_FILE, SIGNATURE_FILE]);
+    const listed = new Set([...manifest.files.map((f) => f.path), ...(manifest.packs ?? []).map((p) => p.path), MANIFEST_FILE, SIGNATURE_FILE]);
     const root = resolve(location);
     for (const path of await walk(root)) {
       const rel = relative(root, path).split('\\').join('/');

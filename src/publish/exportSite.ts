@@ -32,6 +32,7 @@ import {
 import { buildSegment, pruneSegments, segmentExists, segmentStamp, SEGMENT_MESSAGES, type SegmentRef } from './staticSearch/segments.js';
 import { mergeIndex } from './staticSearch/mergeIndex.js';
 import { pruneDownloads, releaseDownload, type ReleaseDownload } from './bulkDownloads.js';
+import { PACKS_KEPT, packPath, writePack, type PackRef } from './deltaPack.js';
 import { signBytes, type CollectionKey } from './collectionKey.js';
 import { openSnapshots } from './siteSnapshots.js';
 import { partsDocument } from '../redact/partsDocument.js';
@@ -271,15 +272,47 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     await snapshots.abandon();
     return { sequence: previous.manifest!.sequence, messages: ids.length, files: files.size, bytes: total, written, removed, elapsedMs: Date.now() - started };
   }
+  // The delta pack of this export (what changed since the previous one), and the recent ones kept.
+  const sequence = (previous.manifest?.sequence ?? 0) + 1;
+  const packs: PackRef[] = [];
+  if (previous.manifest && previous.hash && live) {
+    for (const p of (previous.manifest.packs ?? []).slice(-(PACKS_KEPT - 1))) {
+      await mkdir(dirname(join(outDir, p.path)), { recursive: true });
+      if (
+        await link(join(live, p.path), join(outDir, p.path)).then(
+          () => true,
+          () => false,
+        )
+      )
+        packs.push(p);
+    }
+    const changed = [...files.values()].filter((f) => before.get(f.path) !== f.sha256);
+    const path = packPath(sequence);
+    await mkdir(dirname(join(outDir, path)), { recursive: true });
+    const pack = await writePack(
+      {
+        collection: options.collection,
+        sequence,
+        previous: previous.hash,
+        changed,
+        before,
+        readNew: (p) => readFile(join(outDir, p)),
+        readOld: (p) => readFile(join(live, p)).catch(() => null),
+      },
+      join(outDir, path),
+    );
+    packs.push({ sequence, path, ...pack });
+  }
   const manifest: Manifest = {
     format: 1,
     collection: options.collection,
-    sequence: (previous.manifest?.sequence ?? 0) + 1,
+    sequence,
     previous: previous.hash,
     createdAt: new Date().toISOString(),
     publicKey: options.key.publicPem,
     fingerprint: options.key.fingerprint,
     files: [...files.values()],
+    ...(packs.length > 0 ? { packs } : {}),
   };
   const bytes = serializeManifest(manifest);
   await writeFile(join(outDir, SIGNATURE_FILE), `${signBytes(options.key, bytes)}\n`);

@@ -28,6 +28,8 @@ export interface Manifest {
   readonly publicKey: string;
   readonly fingerprint: string;
   readonly files: readonly ManifestFile[];
+  /** The recent delta packs (deltaPack.ts), oldest first; a mirror may serve them or not. */
+  readonly packs?: ReadonlyArray<{ readonly sequence: number; readonly path: string; readonly size: number; readonly sha256: string }>;
 }
 
 /** A mirror site as listed in mirrors.json. */
@@ -70,7 +72,7 @@ export function checkManifest(bytes: Buffer, signature: string, pinnedFingerprin
   if (fingerprint !== pinnedFingerprint.toLowerCase()) return { ok: false, reason: `signed for key ${fingerprint}, not the pinned ${pinnedFingerprint}` };
   if (!verifyBytes(manifest.publicKey, bytes, signature.trim()))
     return { ok: false, reason: 'the signature does not match manifest.json (altered, or not signed by this key)' };
-  for (const f of manifest.files) {
+  for (const f of [...manifest.files, ...(manifest.packs ?? [])]) {
     if (typeof f.path !== 'string' || f.path.startsWith('/') || f.path.split('/').includes('..') || !/^[0-9a-f]{64}$/.test(f.sha256)) {
       return { ok: false, reason: `unsafe or malformed entry: ${JSON.stringify(f).slice(0, 120)}` };
     }

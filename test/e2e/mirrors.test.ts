@@ -30,6 +30,10 @@ interface SyncSummary {
   downloaded: number;
   downloadedBytes: number;
   reused: number;
+  packs: number;
+  fromPacks: number;
+  packBytes: number;
+  packsRefused: string[];
 }
 
 function writeMail(folder: string, count: number, from: number): void {
@@ -140,6 +144,10 @@ test('a new release: the export rewrites only what changed, mirrors fetch only t
   assert.ok(summary.downloaded <= exported.written, `${summary.downloaded} downloaded, ${exported.written} changed at the origin`);
   assert.ok(summary.reused >= summary.files - exported.written);
   assert.ok(summary.downloadedBytes < exported.bytes / 2, `${summary.downloadedBytes} of ${exported.bytes} bytes transferred`);
+  // Everything that changed came in the export's delta pack: nothing fetched file by file.
+  assert.equal(summary.packs, 1);
+  assert.equal(summary.fromPacks, exported.written);
+  assert.equal(summary.downloaded, 0);
   assert.match(await (await fetch(`${mirrors.get('fr')!.url}/emails/31/`)).text(), /Minutes 100/);
 });
 
@@ -173,8 +181,9 @@ test('an older signed manifest is refused (rollback), so is a forged one', async
 test('an interrupted sync leaves the old copy served; the next sync completes and reuses what it fetched', async () => {
   const partial = join(dir, 'partial-origin');
   cpSync(exportDir, partial, { recursive: true, dereference: true });
-  // The de mirror is at 1; the origin is at 2 but loses a file halfway through the transfer.
+  // The de mirror is at 1; the origin is at 2 but loses a file halfway through the transfer (and has no pack to give it).
   rmSync(join(partial, 'emails', '33', 'raw'));
+  rmSync(join(partial, 'packs'), { recursive: true });
   const broken = await runCli(['mirror', 'sync', partial, join(dir, 'mirror-de'), '--key', fingerprint]);
   assert.equal(broken.code, 2);
   assert.match(broken.stderr, /missing/);
@@ -227,4 +236,52 @@ test('status: a stopped site is down, the others up and fresh or behind', async 
   const page = readFileSync(join(exportDir, 'status', 'index.html'), 'utf8');
   assert.match(page, /mirror-nl/);
   assert.match(page, /down/);
+});
+
+test('delta packs: a tampered pack and a replayed older one are refused (files fetched instead); a sync killed mid-pack resumes', async () => {
+  // de is at the sequence of the take-down's test, the origin two exports further: two packs to apply.
+  const deAt = JSON.parse(readFileSync(join(dir, 'mirror-de', 'current', 'manifest.json'), 'utf8')) as { sequence: number };
+  const originManifest = () =>
+    JSON.parse(readFileSync(join(exportDir, 'manifest.json'), 'utf8')) as { sequence: number; packs: Array<{ sequence: number; path: string; size: number }> };
+  const now = originManifest().sequence;
+  assert.ok(now - deAt.sequence >= 1);
+  const tampered = join(dir, 'tampered-origin');
+  cpSync(exportDir + '/', tampered, { recursive: true, dereference: true });
+  const last = originManifest().packs.at(-1)!;
+  const bytes = readFileSync(join(tampered, last.path));
+  bytes.writeUInt8(bytes.readUInt8(bytes.length - 10) ^ 0xff, bytes.length - 10);
+  writeFileSync(join(tampered, last.path), bytes);
+  const refused = await cliJson<SyncSummary>(['mirror', 'sync', tampered, join(dir, 'mirror-de'), '--key', fingerprint, '--json']);
+  assert.equal(refused.sequence, now);
+  assert.match(refused.packsRefused.join(' '), new RegExp(`${last.path}: does not match its sha256`));
+  const verified = await runCli(['mirror', 'verify', join(dir, 'mirror-de', 'current'), '--key', fingerprint, '--json']);
+  assert.equal(verified.code, 0, verified.stdout.toString());
+
+  // A new export; its pack replaced by an older one (validly made, for another step): refused.
+  writeMail(join(dir, 'part3'), 3, 200);
+  await cliJson(cli('ingest', join(dir, 'part3'), '--json'));
+  assert.equal((await runCli(cli('release', 'create', '--title', 'Part 3', '--all-remaining'))).code, 0);
+  assert.equal((await runCli(cli('release', 'publish', '3'))).code, 0);
+  await cliJson(cli('export', exportDir, '--json'));
+  const next = originManifest();
+  const replayed = join(dir, 'replayed-origin');
+  cpSync(exportDir + '/', replayed, { recursive: true, dereference: true });
+  const newest = next.packs.at(-1)!;
+  cpSync(join(replayed, next.packs.at(-2)!.path), join(replayed, newest.path));
+  const replay = await cliJson<SyncSummary>(['mirror', 'sync', replayed, join(dir, 'mirror-no'), '--key', fingerprint, '--json']);
+  assert.equal(replay.sequence, next.sequence);
+  assert.match(replay.packsRefused.join(' '), new RegExp(`${newest.path}: does not match`));
+
+  // Killed halfway through downloading the pack: the next sync asks nginx for the rest only (HTTP Range).
+  const staging = join(dir, 'mirror-de', `staging-${next.sequence}`, 'packs');
+  mkdirSync(staging, { recursive: true });
+  const whole = readFileSync(join(exportDir, newest.path));
+  const half = Math.floor(whole.length / 2);
+  writeFileSync(join(staging, `${newest.sequence}.pack.part`), whole.subarray(0, half));
+  const resumed = await cliJson<SyncSummary>(['mirror', 'sync', origin.url, join(dir, 'mirror-de'), '--key', fingerprint, '--json']);
+  assert.deepEqual(resumed.packsRefused, []);
+  assert.equal(resumed.packs, 1);
+  assert.equal(resumed.downloaded, 0);
+  assert.equal(resumed.packBytes, whole.length - half, 'only the half not yet there was fetched');
+  assert.match(await (await fetch(`${mirrors.get('de')!.url}/emails/36/`)).text(), /Minutes 20\d/);
 });
