@@ -1,6 +1,5 @@
-import { copyFile, link, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { VNode } from 'preact';
 import { parseQuery } from '../query/parseQuery.js';
 import type { ArchiveReader } from '../store/archiveStore.js';
 import type { BlobStore } from '../store/blobStore.js';
@@ -8,25 +7,23 @@ import { searchAllIds } from '../store/searchAll.js';
 import { keyFacts } from '../verify/keyRecord.js';
 import { formatKeyFile } from '../verify/keyFile.js';
 import { atomFeed } from '../web/atomFeed.js';
-import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
-import { personData } from '../web/personData.js';
 import { OPENAPI } from '../web/openapi.js';
 import { MESSAGES } from '../web/i18n.js';
-import { renderPage, type PageContext } from '../web/views/layout.js';
-import { withRelativeLinks } from './relativeLinks.js';
+import type { PageContext } from '../web/views/layout.js';
+import { openSiteWriter } from './siteWriter.js';
+import { exportMessagePages } from './exportMessages.js';
+import { readStamps, writeStamps } from './pageStamps.js';
+import { EPISTOLA_VERSION } from '../version.js';
 import {
   AboutPage,
   AmendmentsPage,
   WithdrawnPage,
-  EmailPage,
-  PersonPage,
   HomePage,
   KeysPage,
   ReleasePage,
   ReleasesPage,
   StaticSearchPage,
   StatusPage,
-  ThreadPage,
   type MirrorStatusView,
 } from '../web/views/pages.js';
 import { buildSegment, pruneSegments, segmentExists, segmentStamp, SEGMENT_MESSAGES, type SegmentRef } from './staticSearch/segments.js';
@@ -35,13 +32,14 @@ import { pruneDownloads, releaseDownload, type ReleaseDownload } from './bulkDow
 import { PACKS_KEPT, packPath, writePack, type PackRef } from './deltaPack.js';
 import { signBytes, type CollectionKey } from './collectionKey.js';
 import { openSnapshots } from './siteSnapshots.js';
-import { partsDocument } from '../redact/partsDocument.js';
-import { AttachmentIndexPage, AttachmentPage } from '../web/views/attachmentPages.js';
-import { attachmentJson, attachmentViewOf } from '../web/attachmentData.js';
+import { AttachmentIndexPage } from '../web/views/attachmentPages.js';
+
+/** Bump when the pages of a message, thread, person or attachment render differently: every one is rendered again. */
+const RENDER_FORMAT = 1;
 
 /** The static attachment index lists this many (the most shared first); every attachment has its own page. */
 const STATIC_ATTACHMENT_INDEX = 1000;
-import { MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, serializeManifest, sha256Of, type Manifest, type ManifestFile, type MirrorSite } from './manifest.js';
+import { MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, serializeManifest, sha256Of, type Manifest, type MirrorSite } from './manifest.js';
 
 /**
  * The static export: the public site as files (the same views as the live server), raw messages
@@ -76,6 +74,8 @@ export interface ExportSummary {
   /** Files written this time (new or changed). */
   readonly written: number;
   readonly removed: number;
+  /** Message pages rendered (the others were kept: their inputs did not change). */
+  readonly rendered: number;
   readonly elapsedMs: number;
 }
 
@@ -91,102 +91,34 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   const snapshots = await openSnapshots(options.outDir);
   const { live, staging: outDir } = snapshots;
   const previous = live ? await readPrevious(live) : { manifest: null, hash: null };
-  const before = new Map((previous.manifest?.files ?? []).map((f) => [f.path, f.sha256]));
-  const files = new Map<string, ManifestFile>();
-  let written = 0;
-
-  /** An unchanged file is shared with the live copy (a hard link); false when that cannot be done. */
-  const kept = async (path: string, sha256: string): Promise<boolean> => {
-    if (!live || before.get(path) !== sha256) return false;
-    await mkdir(dirname(join(outDir, path)), { recursive: true });
-    return link(join(live, path), join(outDir, path)).then(
-      () => true,
-      () => false,
-    );
-  };
-  /**
-   * Writes a file of the new copy through a temporary name: a path of the staging copy may be a
-   * hard link to the live one, and writing into it would change the live file too.
-   */
-  const replace = async (path: string, write: (tmp: string) => Promise<void>) => {
-    const target = join(outDir, path);
-    await mkdir(dirname(target), { recursive: true });
-    await write(`${target}.tmp`);
-    await rename(`${target}.tmp`, target);
-  };
-  /** Records a file; writes it only when its bytes differ from the previous export's. */
-  const put = async (path: string, content: Buffer | string) => {
-    const bytes = typeof content === 'string' ? Buffer.from(content) : content;
-    const sha256 = sha256Of(bytes);
-    files.set(path, { path, size: bytes.length, sha256 });
-    if (await kept(path, sha256)) return;
-    await replace(path, (tmp) => writeFile(tmp, bytes));
-    if (before.get(path) !== sha256) written++;
-  };
-  /** A file copied whose sha256 is known (a blob: its name), so unchanged ones are not even read. */
-  const putFile = async (path: string, source: string, sha256: string, size: number, share = false) => {
-    files.set(path, { path, size, sha256 });
-    if (await kept(path, sha256)) return;
-    // A cached download is never written again (a new one gets a new name): it can be shared, not copied.
-    await replace(path, (tmp) => (share ? link(source, tmp).catch(() => copyFile(source, tmp)) : copyFile(source, tmp)));
-    if (before.get(path) !== sha256) written++;
-  };
-  const putBlob = (path: string, sha256: string, size: number) => putFile(path, options.blobs.pathOf(sha256), sha256, size);
+  const writer = openSiteWriter(live, outDir, previous.manifest?.files ?? []);
+  const { files, before, put, putFile, putPage } = writer;
   const ctx = (path: string): PageContext => ({ lang: 'en', t: MESSAGES.en, collection: options.collection, path, staticCopy: true });
-  /** A rendered page, its links made relative to where it is stored (relativeLinks.ts). */
-  const putPage = (path: string, vnode: VNode) => put(path, withRelativeLinks(renderPage(vnode), path));
+  // Caches kept beside the copy (not in it, not signed): page stamps, search segments, bulk downloads.
+  const beside = (what: string) => join(dirname(resolve(options.outDir)), `.${basename(resolve(options.outDir))}.${what}`);
 
   const releases = await store.releases();
   const ids = releases.length > 0 ? await searchAllIds(store, parseQuery(releases.map((r) => `release:${r.number}`).join(' OR '))) : [];
   ids.sort((a, b) => a - b);
-  const threads = new Set<number>();
-  const people = new Set<string>();
-  const attachmentShas = new Set<string>();
-  let done = 0;
-  for (const id of ids) {
-    const message = (await store.getMessage(id))!;
-    const thread = message.threadId !== null ? await store.thread(message.threadId) : [];
-    if (message.threadId !== null) threads.add(message.threadId);
-    for (const a of [message.from, ...message.to, ...message.cc]) if (a?.address) people.add(a.address.toLowerCase());
-    const related = await store.related(id, 5);
-    await putPage(`emails/${id}/index.html`, EmailPage({ ctx: ctx(`/emails/${id}`), message, thread, related, permalink: `${options.baseUrl}/emails/${id}` }));
-    await putBlob(`emails/${id}/raw`, message.sha256, message.size);
-    if (message.html) await put(`emails/${id}/html/index.html`, emailHtmlDocument(message, 'en', true));
-    for (const a of message.attachments) await putBlob(`emails/${id}/attachments/${a.index}`, a.sha256, a.size);
-    for (const a of message.attachments) if (!a.inline) attachmentShas.add(a.sha256);
-    const { html: _html, locations: _locations, ...json } = message;
-    await put(`api/emails/${id}.json`, JSON.stringify(json));
-    // Signed through the manifest: what the publisher committed to for each part of a redacted message.
-    if (message.redaction) await put(`emails/${id}/parts.json`, JSON.stringify(partsDocument(message.id, message.sha256, message.redaction), null, 1));
-    options.onProgress?.(++done, ids.length);
-  }
-  for (const threadId of threads) {
-    const messages = await store.thread(threadId);
-    await putPage(`threads/${threadId}/index.html`, ThreadPage({ ctx: ctx(`/threads/${threadId}`), threadId, messages }));
-    await put(`api/threads/${threadId}.json`, JSON.stringify({ threadId, messages }));
-  }
-  for (const address of people) {
-    // The page lives where a web server looks for /people/<address> once decoded; a name that cannot be a file is left out.
-    if (!/^[^/\\\0]+$/.test(address) || address === '.' || address === '..') continue;
-    const { sent, received } = await personData(store, address);
-    if (sent.total + received.total > 0)
-      await putPage(`people/${address}/index.html`, PersonPage({ ctx: ctx(`/people/${encodeURIComponent(address)}`), address, sent, received }));
-  }
-  // One page per distinct attachment of the exported messages (its text, every email it is in), and the index.
-  for (const sha256 of attachmentShas) {
-    const view = await attachmentViewOf(store, sha256);
-    if (!view) continue;
-    await putPage(`attachments/${sha256}/index.html`, AttachmentPage({ ctx: ctx(`/attachments/${sha256}`), ...view }));
-    await put(`api/attachments/${sha256}.json`, JSON.stringify(attachmentJson(view)));
-  }
+  const pages = await exportMessagePages({
+    store,
+    blobs: options.blobs,
+    writer,
+    live,
+    previousFiles: previous.manifest?.files ?? [],
+    ids,
+    stamps: await readStamps(beside('render'), previous.manifest?.sequence ?? null),
+    context: JSON.stringify([RENDER_FORMAT, EPISTOLA_VERSION, options.collection, options.baseUrl]),
+    ctx,
+    baseUrl: options.baseUrl,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
   const attachmentIndex = await store.attachmentIndex({ limit: STATIC_ATTACHMENT_INDEX, offset: 0 });
   await putPage(
     'attachments/index.html',
     AttachmentIndexPage({ ctx: ctx('/attachments'), index: attachmentIndex, type: null, page: 1, perPage: STATIC_ATTACHMENT_INDEX }),
   );
   await putPage('releases/index.html', ReleasesPage({ ctx: ctx('/releases'), releases }));
-  // Caches kept beside the copy (not in it, not signed): search segments, bulk downloads.
-  const beside = (what: string) => join(dirname(resolve(options.outDir)), `.${basename(resolve(options.outDir))}.${what}`);
   const idsOf = new Map<number, number[]>();
   for (const release of releases)
     idsOf.set(
@@ -266,11 +198,21 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   for (const path of before.keys()) if (!files.has(path)) removed++;
   let total = 0;
   for (const f of files.values()) total += f.size;
+  const written = writer.written();
   const unchanged = previous.manifest !== null && written === 0 && removed === 0;
   if (unchanged) {
     // Nothing changed: the signed manifest there is still exact; mirrors have nothing to fetch.
     await snapshots.abandon();
-    return { sequence: previous.manifest!.sequence, messages: ids.length, files: files.size, bytes: total, written, removed, elapsedMs: Date.now() - started };
+    return {
+      sequence: previous.manifest!.sequence,
+      messages: ids.length,
+      files: files.size,
+      bytes: total,
+      written,
+      removed,
+      rendered: pages.rendered,
+      elapsedMs: Date.now() - started,
+    };
   }
   // The delta pack of this export (what changed since the previous one), and the recent ones kept.
   const sequence = (previous.manifest?.sequence ?? 0) + 1;
@@ -318,6 +260,16 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   await writeFile(join(outDir, SIGNATURE_FILE), `${signBytes(options.key, bytes)}\n`);
   await writeFile(join(outDir, MANIFEST_FILE), bytes);
   // The switch: the whole new copy, manifest and signature with it, in one rename.
+  await writeStamps(beside('render'), manifest.sequence, pages.stamps, previous.manifest?.sequence ?? null);
   await snapshots.commit(manifest.sequence);
-  return { sequence: manifest.sequence, messages: ids.length, files: files.size, bytes: total, written, removed, elapsedMs: Date.now() - started };
+  return {
+    sequence: manifest.sequence,
+    messages: ids.length,
+    files: files.size,
+    bytes: total,
+    written,
+    removed,
+    rendered: pages.rendered,
+    elapsedMs: Date.now() - started,
+  };
 }

@@ -1,0 +1,188 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ArchiveReader, RawRef } from '../store/archiveStore.js';
+import type { BlobStore } from '../store/blobStore.js';
+import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
+import { personData } from '../web/personData.js';
+import { attachmentJson, attachmentViewOf } from '../web/attachmentData.js';
+import type { PageContext } from '../web/views/layout.js';
+import { EmailPage, PersonPage, ThreadPage } from '../web/views/pages.js';
+import { AttachmentPage } from '../web/views/attachmentPages.js';
+import { partsDocument } from '../redact/partsDocument.js';
+import { sha256Of, type ManifestFile } from './manifest.js';
+import type { Stamps } from './pageStamps.js';
+import type { SiteWriter } from './siteWriter.js';
+
+/**
+ * The pages of the exported messages, their threads, people and attachments. Each page's inputs
+ * are hashed first, without reading a message (raw-message hashes, DKIM verdicts and thread
+ * membership, in batches), and a page whose stamp is the one it had in the live copy is kept as it
+ * is. A page is rendered again when its message changed (redacted, corrected, verified again), when
+ * its thread changed (a reply arrived in a later release), when it gained a copy, and the pages of
+ * people and attachments when one of their messages came, changed or went. An e-mail page's "Read
+ * also" list is the one computed when the page was last rendered.
+ */
+
+export interface MessagePagesInput {
+  readonly store: ArchiveReader;
+  readonly blobs: BlobStore;
+  readonly writer: SiteWriter;
+  readonly live: string | null;
+  readonly previousFiles: readonly ManifestFile[];
+  /** The exported messages, in number order. */
+  readonly ids: readonly number[];
+  /** The live copy's stamps (pageStamps.ts). */
+  readonly stamps: Stamps;
+  /** What every page also depends on: the collection, the base URL, Epistola's version. */
+  readonly context: string;
+  readonly ctx: (path: string) => PageContext;
+  readonly baseUrl: string;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface MessagePagesResult {
+  readonly stamps: Stamps;
+  /** Message pages rendered this time (the others were kept). */
+  readonly rendered: number;
+}
+
+/** Which page a file of the copy belongs to: `e:<id>`, `t:<thread>`, `p:<address>`, `a:<sha256>`. */
+function pageKey(path: string): string | null {
+  const m =
+    /^(?:api\/)?emails\/(\d+)(?:\/|\.json$)/.exec(path) ??
+    /^(?:api\/)?threads\/(\d+)(?:\/|\.json$)/.exec(path) ??
+    /^people\/([^/]+)\/index\.html$/.exec(path) ??
+    /^(?:api\/)?attachments\/([0-9a-f]{64})(?:\/|\.json$)/.exec(path);
+  if (!m) return null;
+  return `${path.includes('threads/') ? 't' : path.startsWith('people/') ? 'p' : path.includes('attachments/') && !path.includes('emails/') ? 'a' : 'e'}:${m[1]}`;
+}
+
+const BATCH = 5000;
+
+export async function exportMessagePages(input: MessagePagesInput): Promise<MessagePagesResult> {
+  const { store, writer, ids, ctx } = input;
+  const previousOf = new Map<string, ManifestFile[]>();
+  for (const f of input.previousFiles) {
+    const key = pageKey(f.path);
+    if (!key) continue;
+    let list = previousOf.get(key);
+    if (!list) previousOf.set(key, (list = []));
+    list.push(f);
+  }
+  const keepAll = (key: string) => {
+    const files = previousOf.get(key);
+    return files !== undefined && files.every((f) => writer.keep(f));
+  };
+
+  // Every page's inputs, without reading a message.
+  const refs = new Map<number, RawRef>();
+  const threadOf = new Map<number, number>();
+  const parentOf = new Map<number, number | null>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const batch = ids.slice(i, i + BATCH);
+    for (const r of await store.rawRefs({ ids: batch })) refs.set(r.id, r);
+    for (const s of await store.summaries(batch)) {
+      if (s.threadId !== null) threadOf.set(s.id, s.threadId);
+      parentOf.set(s.id, s.parentId);
+    }
+  }
+  const members = new Map<number, number[]>();
+  for (const id of ids) {
+    const t = threadOf.get(id);
+    if (t === undefined) continue;
+    let list = members.get(t);
+    if (!list) members.set(t, (list = []));
+    list.push(id);
+  }
+  const threadStamps = new Map<number, string>();
+  for (const [t, list] of members) {
+    threadStamps.set(t, sha256Of(JSON.stringify(list.map((id) => [id, refs.get(id)?.sha256, refs.get(id)?.verdict, parentOf.get(id)]))));
+  }
+
+  const next: Stamps = new Map();
+  const rendered = new Set<number>();
+  const people = new Set<string>();
+  const attachments = new Set<string>();
+  const threads = new Set<number>();
+  const recheck = new Set<number>();
+  const exported = new Set(ids);
+
+  // Messages the live copy has and this one does not (withdrawn): their people, attachments and threads change.
+  for (const key of previousOf.keys()) {
+    if (!key.startsWith('e:') || exported.has(Number(key.slice(2))) || !input.live) continue;
+    const json = await readFile(join(input.live, 'api', 'emails', `${key.slice(2)}.json`), 'utf8').catch(() => null);
+    if (!json) continue;
+    const gone = JSON.parse(json) as {
+      from: { address?: string } | null;
+      to: Array<{ address?: string }>;
+      cc: Array<{ address?: string }>;
+      attachments: Array<{ sha256: string }>;
+      threadId: number | null;
+    };
+    for (const a of [gone.from, ...gone.to, ...gone.cc]) if (a?.address) people.add(a.address.toLowerCase());
+    for (const a of gone.attachments) attachments.add(a.sha256);
+    if (gone.threadId !== null) threads.add(gone.threadId);
+  }
+
+  const render = async (id: number) => {
+    const message = (await store.getMessage(id))!;
+    const thread = message.threadId !== null ? await store.thread(message.threadId) : [];
+    for (const a of [message.from, ...message.to, ...message.cc]) if (a?.address) people.add(a.address.toLowerCase());
+    const related = await store.related(id, 5);
+    await writer.putPage(
+      `emails/${id}/index.html`,
+      EmailPage({ ctx: ctx(`/emails/${id}`), message, thread, related, permalink: `${input.baseUrl}/emails/${id}` }),
+    );
+    await writer.putFile(`emails/${id}/raw`, input.blobs.pathOf(message.sha256), message.sha256, message.size);
+    if (message.html) await writer.put(`emails/${id}/html/index.html`, emailHtmlDocument(message, 'en', true));
+    for (const a of message.attachments) await writer.putFile(`emails/${id}/attachments/${a.index}`, input.blobs.pathOf(a.sha256), a.sha256, a.size);
+    for (const a of message.attachments) if (!a.inline) attachments.add(a.sha256);
+    const { html: _html, locations: _locations, ...json } = message;
+    await writer.put(`api/emails/${id}.json`, JSON.stringify(json));
+    // Signed through the manifest: what the publisher committed to for each part of a redacted message.
+    if (message.redaction) await writer.put(`emails/${id}/parts.json`, JSON.stringify(partsDocument(message.id, message.sha256, message.redaction), null, 1));
+    // The message it copies lists it on its page.
+    if (message.copyOf !== null) recheck.add(message.copyOf);
+    rendered.add(id);
+  };
+
+  let done = 0;
+  for (const id of ids) {
+    const ref = refs.get(id);
+    const t = threadOf.get(id);
+    const stamp = sha256Of(`${input.context}|${id}|${ref?.sha256}|${ref?.verdict}|${t === undefined ? '' : threadStamps.get(t)}`);
+    next.set(`e${id}`, stamp);
+    if (!(input.stamps.get(`e${id}`) === stamp && keepAll(`e:${id}`))) await render(id);
+    input.onProgress?.(++done, ids.length);
+  }
+  for (const id of recheck) if (exported.has(id) && !rendered.has(id)) await render(id);
+
+  for (const [t, stamp] of threadStamps) {
+    next.set(`t${t}`, stamp);
+    if (!threads.has(t) && input.stamps.get(`t${t}`) === stamp && keepAll(`t:${t}`)) continue;
+    const messages = await store.thread(t);
+    await writer.putPage(`threads/${t}/index.html`, ThreadPage({ ctx: ctx(`/threads/${t}`), threadId: t, messages }));
+    await writer.put(`api/threads/${t}.json`, JSON.stringify({ threadId: t, messages }));
+  }
+
+  // People and attachments of messages that came, changed or went are made again; the others kept.
+  for (const key of previousOf.keys()) {
+    const set = key.startsWith('p:') ? people : key.startsWith('a:') ? attachments : null;
+    if (set && !set.has(key.slice(2)) && !keepAll(key)) set.add(key.slice(2)); // a page that cannot be kept is made again
+  }
+  for (const address of people) {
+    // The page lives where a web server looks for /people/<address> once decoded; a name that cannot be a file is left out.
+    if (!/^[^/\\\0]+$/.test(address) || address === '.' || address === '..') continue;
+    const { sent, received } = await personData(store, address);
+    if (sent.total + received.total > 0)
+      await writer.putPage(`people/${address}/index.html`, PersonPage({ ctx: ctx(`/people/${encodeURIComponent(address)}`), address, sent, received }));
+  }
+  // One page per distinct attachment of the exported messages (its text, every email it is in).
+  for (const sha256 of attachments) {
+    const view = await attachmentViewOf(store, sha256);
+    if (!view) continue;
+    await writer.putPage(`attachments/${sha256}/index.html`, AttachmentPage({ ctx: ctx(`/attachments/${sha256}`), ...view }));
+    await writer.put(`api/attachments/${sha256}.json`, JSON.stringify(attachmentJson(view)));
+  }
+  return { stamps: next, rendered: rendered.size };
+}

@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliJson, runCli, tempDir } from '../helpers.js';
+
+/**
+ * An incremental export renders only the pages whose inputs changed (pageStamps.ts,
+ * exportMessages.ts): a new release's messages, the old messages of the threads it answers, a
+ * redacted message's thread; every other page is kept. And it is the same copy an export from
+ * nothing makes (but for "Read also", which is computed when a page is rendered).
+ */
+const dir = tempDir();
+const data = join(dir, 'data');
+const cli = (...args: string[]) => ['--data', data, ...args];
+
+interface Exported {
+  sequence: number;
+  rendered: number;
+  written: number;
+  files: number;
+}
+
+function message(n: number, thread: string, replyTo: number | null): string {
+  const refs = replyTo ? `In-Reply-To: <m${replyTo}@port.example.org>\r\nReferences: <m${replyTo}@port.example.org>\r\n` : '';
+  return (
+    `From: Clerk ${n % 3} <clerk${n % 3}@port.example.org>\r\nTo: board@port.example.org\r\nSubject: ${replyTo ? 'Re: ' : ''}${thread}\r\n` +
+    `Date: Mon, ${1 + (n % 27)} Jun 2020 10:00:00 +0000\r\nMessage-ID: <m${n}@port.example.org>\r\n${refs}\r\nNote ${n} on the ${thread.toLowerCase()}.\r\n`
+  );
+}
+
+test('an export renders again only what changed, and gives the copy an export from nothing gives', async () => {
+  // Part 1: four threads of five messages each (1–5, 6–10, …), each a reply to the one before; files named so that ingest numbers them in order.
+  mkdirSync(join(dir, 'part1'), { recursive: true });
+  const threads = ['North basin', 'Crane hire', 'Tug rota', 'Fuel dock'];
+  for (let n = 1; n <= 20; n++) {
+    const t = threads[Math.floor((n - 1) / 5)]!;
+    writeFileSync(join(dir, 'part1', `${String(n).padStart(2, '0')}.eml`), message(n, t, (n - 1) % 5 === 0 ? null : n - 1));
+  }
+  for (const args of [
+    ['ingest', join(dir, 'part1')],
+    ['release', 'create', '--title', 'Part 1', '--all-remaining'],
+    ['release', 'publish', '1'],
+  ]) {
+    assert.equal((await runCli(cli(...args))).code, 0);
+  }
+  const site = join(dir, 'site');
+  const first = await cliJson<Exported>(cli('export', site, '--json'));
+  assert.equal(first.rendered, 20);
+  const same = await cliJson<Exported>(cli('export', site, '--json'));
+  assert.equal(same.rendered, 0, 'nothing changed: no page rendered');
+  assert.equal(same.written, 0);
+
+  // Part 2: a reply in the "Crane hire" thread (messages 6–10) and two messages of a new thread.
+  mkdirSync(join(dir, 'part2'), { recursive: true });
+  writeFileSync(join(dir, 'part2', '21.eml'), message(21, 'Crane hire', 10));
+  writeFileSync(join(dir, 'part2', '22.eml'), message(22, 'Pilot boat', null));
+  writeFileSync(join(dir, 'part2', '23.eml'), message(23, 'Pilot boat', 22));
+  for (const args of [
+    ['ingest', join(dir, 'part2')],
+    ['release', 'create', '--title', 'Part 2', '--all-remaining'],
+    ['release', 'publish', '2'],
+  ]) {
+    assert.equal((await runCli(cli(...args))).code, 0);
+  }
+  const second = await cliJson<Exported>(cli('export', site, '--json'));
+  assert.equal(second.rendered, 3 + 5, 'the 3 new messages and the 5 of the thread that got a reply; the other 15 kept');
+  assert.match(readFileSync(join(site, 'emails', '6', 'index.html'), 'utf8'), /href="\.\.\/21\/index\.html"/, 'an old message of the thread shows the reply');
+
+  // A redaction in the "Tug rota" thread (11–15): that thread's pages change, nothing else.
+  const redacted = await runCli(cli('redact', '13', '--text', 'Note 13', '--reason', 'a name'));
+  assert.equal(redacted.code, 0, redacted.stderr);
+  const third = await cliJson<Exported>(cli('export', site, '--json'));
+  assert.equal(third.rendered, 5);
+  assert.doesNotMatch(readFileSync(join(site, 'emails', '13', 'index.html'), 'utf8'), /Note 13/);
+
+  // From nothing: the same files with the same bytes (e-mail pages compared without "Read also").
+  const fresh = join(dir, 'fresh');
+  await cliJson<Exported>(cli('export', fresh, '--json'));
+  const manifest = (root: string) =>
+    new Map(
+      (JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as { files: Array<{ path: string; sha256: string }> }).files.map((f) => [
+        f.path,
+        f.sha256,
+      ]),
+    );
+  const [a, b] = [manifest(site), manifest(fresh)];
+  assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
+  const withoutRelated = (root: string, path: string) => readFileSync(join(root, path), 'utf8').replace(/<section><h2>Read also<\/h2>[\s\S]*?<\/section>/, '');
+  const differ: string[] = [];
+  for (const [path, sha] of a) {
+    if (b.get(path) === sha) continue;
+    if (/^emails\/\d+\/index\.html$/.test(path) && withoutRelated(site, path) === withoutRelated(fresh, path)) continue;
+    differ.push(path);
+  }
+  assert.deepEqual(differ, []);
+});
