@@ -14,6 +14,8 @@ import { chooseProgressMode, progressReporter, renderCountProgress } from './pro
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'static');
 /** Where `mirror status --save` keeps the last check, for the live site and the next export. */
 export const STATUS_FILE = 'status.json';
+/** Where the reachability cells' states and changes are kept between checks (mirror/reachability.ts). */
+const HISTORY_FILE = 'status-history.json';
 
 function fingerprintFlag(value: string | undefined): string {
   if (!value || !/^[0-9a-f]{64}$/i.test(value))
@@ -156,26 +158,102 @@ export function registerPublishCommands(program: Command): void {
     });
 
   mirror
-    .command('status')
-    .description("check every site of the origin's mirrors.json: up or down, latency, fresh or how far behind")
-    .argument('<origin>', 'the origin site URL or export directory')
-    .requiredOption('--key <fingerprint>', 'the collection key fingerprint to trust')
-    .option('--save', 'keep the result in the archive: the live site and the next export show it at /status')
-    .option('--json', 'print the report as JSON')
-    .action(async (origin: string, options: { key: string; save?: boolean; json?: boolean }, command: Command) => {
-      const report = await (await import('../mirror/mirrorStatus.js')).mirrorStatus(origin, fingerprintFlag(options.key));
-      if (options.save) {
-        const dir = dataDirOf(command);
-        await requireDataDir(dir);
-        await writeFile(join(dir.root, STATUS_FILE), `${JSON.stringify(report, null, 2)}\n`);
-      }
-      if (options.json) print(JSON.stringify(report, null, 2));
+    .command('observer-key')
+    .description('make (or show) the key a mirror signs its observations with; the publisher pins its public half in mirrors.json ("observer")')
+    .argument('<file>', 'the private key file (created when missing, mode 0600)')
+    .option('--json', 'print the public key and fingerprint as JSON')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const key = await (await import('../mirror/observations.js')).ensureObserverKey(resolve(file));
+      if (options.json) print(JSON.stringify({ file: resolve(file), created: key.created, fingerprint: key.fingerprint, publicKey: key.publicPem }, null, 2));
       else {
-        print(`Origin ${report.origin}: manifest ${report.originSequence}`);
-        for (const s of report.sites) {
-          const state = !s.up ? 'DOWN' : s.behind === 0 ? 'fresh' : s.behind === null ? `?: ${s.problem}` : `behind by ${s.behind}`;
-          print(`  ${s.name.padEnd(16)} ${s.country.padEnd(4)} ${(s.up ? `${s.latencyMs} ms` : '—').padStart(8)}  ${state}  ${s.url}`);
-        }
+        print(`${key.created ? 'Created' : 'Using'} ${resolve(file)} (fingerprint ${key.fingerprint})`);
+        print('Give the publisher this public key for your entry of mirrors.json, as "observer":');
+        print(key.publicPem.trim());
       }
     });
+
+  mirror
+    .command('status')
+    .description(
+      "check every site of the origin's mirrors.json from here: up or down, latency, fresh or how far behind; publish it as an observer; gather every observer's",
+    )
+    .argument('<origin>', 'the origin site URL or export directory')
+    .requiredOption('--key <fingerprint>', 'the collection key fingerprint to trust')
+    .option('--as <site>', "check as this site of mirrors.json (its name): what --publish signs, the matrix's row for here")
+    .option('--observer-key <file>', 'the key to sign this observation with (epistola mirror observer-key)')
+    .option('--publish <mirror dir>', 'write the signed observation into the mirror served from <mirror dir>/current (observations/<site>.json)')
+    .option('--gather', "also fetch every observer's signed observation from its site: the reachability matrix")
+    .option('--save', 'keep the result in the archive: the live site and the next export show it at /status, its changes in /status/feed.atom')
+    .option('--every <minutes>', 'check again every so many minutes, until stopped (a schedule without cron)')
+    .option('--json', 'print the report as JSON')
+    .action(
+      async (
+        origin: string,
+        options: { key: string; as?: string; observerKey?: string; publish?: string; gather?: boolean; save?: boolean; every?: string; json?: boolean },
+        command: Command,
+      ) => {
+        if (options.publish && (!options.as || !options.observerKey)) throw new UsageError('--publish needs --as <site> and --observer-key <file>');
+        const every = options.every === undefined ? null : Number(options.every);
+        if (every !== null && !(every > 0)) throw new UsageError('--every takes a number of minutes, more than 0');
+        const { checkMirrors } = await import('../mirror/mirrorStatus.js');
+        const observations = await import('../mirror/observations.js');
+        const { reachability, EMPTY_HISTORY } = await import('../mirror/reachability.js');
+        const { openOrigin } = await import('../mirror/origin.js');
+        for (;;) {
+          const { report, listed } = await checkMirrors(origin, fingerprintFlag(options.key));
+          const self = options.as ? listed.find((s) => s.name === options.as) : undefined;
+          if (options.as && !self)
+            throw new UsageError(`--as ${options.as}: no site of that name in the origin's mirrors.json (${listed.map((s) => s.name).join(', ')})`);
+          let published: string | null = null;
+          if (options.publish) {
+            const key = await observations.ensureObserverKey(resolve(options.observerKey!));
+            if (
+              self?.observer &&
+              (await import('../publish/collectionKey.js')).fingerprintOf((await import('node:crypto')).createPublicKey(self.observer)) !== key.fingerprint
+            ) {
+              throw new UsageError(`${options.observerKey} is not the observer key mirrors.json pins for ${options.as}: readers would refuse what it signs`);
+            }
+            published = await observations.publishObservation(
+              join(resolve(options.publish), 'current'),
+              observations.observationOf(options.as!, report),
+              key.privateKey,
+            );
+          }
+          const rows = options.gather || options.save ? await observations.gatherObservations(listed, openOrigin) : [];
+          const here = { name: options.as ?? 'origin', country: self?.country ?? '' };
+          let matrix: unknown = undefined;
+          if (options.save) {
+            const dir = dataDirOf(command);
+            await requireDataDir(dir);
+            const historyPath = join(dir.root, HISTORY_FILE);
+            const history = JSON.parse((await readFile(historyPath, 'utf8').catch(() => 'null')) || 'null') ?? EMPTY_HISTORY;
+            const next = reachability(here, report, rows, history);
+            matrix = next.matrix;
+            await writeFile(historyPath, `${JSON.stringify(next.history)}\n`);
+            await writeFile(
+              join(dir.root, STATUS_FILE),
+              `${JSON.stringify({ ...report, observer: here.name, matrix: next.matrix, events: next.history.events }, null, 2)}\n`,
+            );
+          } else if (options.gather) matrix = reachability(here, report, rows, EMPTY_HISTORY).matrix;
+          if (options.json) print(JSON.stringify({ ...report, ...(published ? { published } : {}), ...(matrix ? { matrix } : {}) }, null, 2));
+          else {
+            print(`Origin ${report.origin}: manifest ${report.originSequence}, seen from ${here.name}`);
+            for (const s of report.sites) {
+              const state = !s.up ? 'DOWN' : s.behind === 0 ? 'fresh' : s.behind === null ? `?: ${s.problem}` : `behind by ${s.behind}`;
+              print(`  ${s.name.padEnd(16)} ${s.country.padEnd(4)} ${(s.up ? `${s.latencyMs} ms` : '—').padStart(8)}  ${state}  ${s.url}`);
+            }
+            if (published) print(`  observation signed and published: ${published}`);
+            for (const r of rows) {
+              if (!r.observation) print(`  seen from ${r.observer}: ${r.problem}`);
+              else
+                print(
+                  `  seen from ${r.observer} (${r.observation.checkedAt}): ${r.observation.sites.map((s) => `${s.name} ${!s.up ? 'DOWN' : s.behind === 0 ? 'fresh' : `behind ${s.behind ?? '?'}`}`).join(', ')}`,
+                );
+            }
+          }
+          if (every === null) break;
+          await new Promise((done) => setTimeout(done, every * 60_000));
+        }
+      },
+    );
 }

@@ -1,5 +1,6 @@
-import { checkManifest, MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, type MirrorSite } from '../publish/manifest.js';
+import { checkManifest, MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, sha256Of, type MirrorSite } from '../publish/manifest.js';
 import { openOrigin } from './origin.js';
+import type { ObservedSite } from './observations.js';
 
 /**
  * Every site of mirrors.json: reachable or not, how fast, and whether its signed manifest is the
@@ -22,15 +23,29 @@ export interface StatusReport {
   readonly sites: readonly SiteStatus[];
 }
 
+/** The origin's mirrors.json, checked against its signed manifest (with each observer's pinned key). */
+export interface CheckedStatus {
+  readonly report: StatusReport;
+  readonly listed: readonly ObservedSite[];
+}
+
 export async function mirrorStatus(originLocation: string, fingerprint: string): Promise<StatusReport> {
+  return (await checkMirrors(originLocation, fingerprint)).report;
+}
+
+export async function checkMirrors(originLocation: string, fingerprint: string): Promise<CheckedStatus> {
   const origin = openOrigin(originLocation);
   const [bytes, signature, mirrorsJson] = await Promise.all([origin.get(MANIFEST_FILE), origin.get(SIGNATURE_FILE), origin.get(MIRRORS_FILE)]);
   if (!bytes || !signature) throw new Error(`no signed manifest at ${origin.label}`);
   const check = checkManifest(bytes, signature.toString(), fingerprint);
   if (!check.ok) throw new Error(`the origin's manifest is refused: ${check.reason}`);
-  const sites = mirrorsJson ? (JSON.parse(mirrorsJson.toString('utf8')) as MirrorSite[]) : [];
+  // mirrors.json is one of the signed files: the sites (and observer keys) it lists are the publisher's.
+  const listedFile = check.manifest.files.find((f) => f.path === MIRRORS_FILE);
+  if (mirrorsJson && listedFile && sha256Of(mirrorsJson) !== listedFile.sha256)
+    throw new Error(`the origin's ${MIRRORS_FILE} does not match its signed manifest`);
+  const sites = mirrorsJson ? (JSON.parse(mirrorsJson.toString('utf8')) as ObservedSite[]) : [];
   const statuses = await Promise.all(
-    sites.map(async (site): Promise<SiteStatus> => {
+    sites.map(async ({ observer: _pinned, ...site }: ObservedSite): Promise<SiteStatus> => {
       const started = performance.now();
       try {
         const o = openOrigin(site.url);
@@ -59,5 +74,5 @@ export async function mirrorStatus(originLocation: string, fingerprint: string):
       }
     }),
   );
-  return { checkedAt: new Date().toISOString(), origin: origin.label, originSequence: check.manifest.sequence, sites: statuses };
+  return { report: { checkedAt: new Date().toISOString(), origin: origin.label, originSequence: check.manifest.sequence, sites: statuses }, listed: sites };
 }

@@ -1,8 +1,9 @@
-import { link, mkdir, readFile, readlink, rename, rm, stat, symlink, writeFile, copyFile, readdir } from 'node:fs/promises';
+import { cp, link, mkdir, readFile, readlink, rename, rm, stat, symlink, writeFile, copyFile, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { checkManifest, MANIFEST_FILE, SIGNATURE_FILE, sha256Of, type Manifest } from '../publish/manifest.js';
 import { openOrigin, type Origin } from './origin.js';
 import { readPackHeader, unpack } from '../publish/deltaPack.js';
+import { OBSERVATIONS_DIR } from './observations.js';
 
 /**
  * Mirror sync: fetch the origin's signed manifest, refuse a bad signature or a rollback, download
@@ -140,6 +141,8 @@ export async function syncMirror(
   }
   for (const name of await readdir(join(staging, 'packs')).catch(() => [] as string[]))
     if (name.endsWith('.part')) await rm(join(staging, 'packs', name), { force: true });
+  // This mirror's own signed observations (mirror status --publish) are not the origin's files: they move to the new copy.
+  if (local) await cp(join(local.target, OBSERVATIONS_DIR), join(staging, OBSERVATIONS_DIR), { recursive: true }).catch(() => undefined);
   const snapshot = join(dir, 'snapshots', String(remote.sequence));
   await mkdir(dirname(snapshot), { recursive: true });
   await rm(snapshot, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { checkManifest, MANIFEST_FILE, SIGNATURE_FILE, sha256Of, type Manifest } from '../publish/manifest.js';
 import { openOrigin } from './origin.js';
+import { OBSERVATIONS_DIR } from './observations.js';
 
 /**
  * Checks a whole copy against its signed manifest: the signature against the pinned key, then
@@ -53,7 +54,8 @@ export async function verifyMirror(location: string, fingerprint: string): Promi
     const root = resolve(location);
     for (const path of await walk(root)) {
       const rel = relative(root, path).split('\\').join('/');
-      if (!listed.has(rel)) extra.push(rel);
+      // A mirror's own signed observations are its, not the origin's (observations.ts).
+      if (!listed.has(rel) && !rel.startsWith(`${OBSERVATIONS_DIR}/`)) extra.push(rel);
     }
   }
   missing.sort();

@@ -6,7 +6,7 @@ import type { BlobStore } from '../store/blobStore.js';
 import { searchAllIds } from '../store/searchAll.js';
 import { keyFacts } from '../verify/keyRecord.js';
 import { formatKeyFile } from '../verify/keyFile.js';
-import { atomFeed } from '../web/atomFeed.js';
+import { atomFeed, statusFeed } from '../web/atomFeed.js';
 import { OPENAPI } from '../web/openapi.js';
 import { MESSAGES } from '../web/i18n.js';
 import type { PageContext } from '../web/views/layout.js';
@@ -192,6 +192,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     if (amendment) await putPage(`emails/${id}/index.html`, WithdrawnPage({ ctx: ctx(`/emails/${id}`), id, amendment }));
   }
   await putPage('status/index.html', StatusPage({ ctx: ctx('/status'), status: options.status }));
+  await put('status/feed.atom', statusFeed({ base: options.baseUrl, title: `${options.collection}: mirrors`, events: options.status?.events ?? [] }));
 
   // Files the previous export had and this one does not (a page no longer produced) are not in the new copy.
   let removed = 0;
@@ -200,19 +201,22 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   for (const f of files.values()) total += f.size;
   const written = writer.written();
   const unchanged = previous.manifest !== null && written === 0 && removed === 0;
+  const summary = (sequence: number): ExportSummary => ({
+    sequence,
+    messages: ids.length,
+    files: files.size,
+    bytes: total,
+    written,
+    removed,
+    rendered: pages.rendered,
+    elapsedMs: Date.now() - started,
+  });
   if (unchanged) {
     // Nothing changed: the signed manifest there is still exact; mirrors have nothing to fetch.
+    // The stamps describe the live pages (the same bytes): kept for it, so the next run renders nothing either.
     await snapshots.abandon();
-    return {
-      sequence: previous.manifest!.sequence,
-      messages: ids.length,
-      files: files.size,
-      bytes: total,
-      written,
-      removed,
-      rendered: pages.rendered,
-      elapsedMs: Date.now() - started,
-    };
+    await writeStamps(beside('render'), previous.manifest!.sequence, pages.stamps, previous.manifest!.sequence);
+    return summary(previous.manifest!.sequence);
   }
   // The delta pack of this export (what changed since the previous one), and the recent ones kept.
   const sequence = (previous.manifest?.sequence ?? 0) + 1;
@@ -262,14 +266,5 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   // The switch: the whole new copy, manifest and signature with it, in one rename.
   await writeStamps(beside('render'), manifest.sequence, pages.stamps, previous.manifest?.sequence ?? null);
   await snapshots.commit(manifest.sequence);
-  return {
-    sequence: manifest.sequence,
-    messages: ids.length,
-    files: files.size,
-    bytes: total,
-    written,
-    removed,
-    rendered: pages.rendered,
-    elapsedMs: Date.now() - started,
-  };
+  return summary(manifest.sequence);
 }

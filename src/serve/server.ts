@@ -38,7 +38,7 @@ import {
   ThreadPage,
   type MirrorStatusView,
 } from '../web/views/pages.js';
-import { atomFeed } from '../web/atomFeed.js';
+import { atomFeed, statusFeed } from '../web/atomFeed.js';
 import { partsDocument } from '../redact/partsDocument.js';
 import { AttachmentIndexPage, AttachmentPage } from '../web/views/attachmentPages.js';
 import { attachmentJson, attachmentViewOf, ATTACHMENTS_PER_PAGE } from '../web/attachmentData.js';
@@ -116,7 +116,8 @@ export function servedRoutes(app: FastifyInstance): readonly ServedRoute[] {
  * Downloads never kept in the page cache (streamed, or large). Raw messages are: the small ones are
  * sent as one buffer, and only those are cached (a streamed answer never is).
  */
-const UNCACHED = /^\/emails\/\d+\/(attachments|proof)|^\/search\.mbox|\/mbox(\?|$)/;
+// /status changes with `mirror status --save`, not with the archive (the cache's key): it is read each time.
+const UNCACHED = /^\/emails\/\d+\/(attachments|proof)|^\/search\.mbox|\/mbox(\?|$)|^\/status(\/|\?|$)/;
 /** Rate-limited routes look in the cache in their handler, after the limit (a global hook runs before it). */
 const RATE_LIMITED = /^\/(api\/)?(search|people)/;
 /** Routes whose answers cost real work (searches, person pages, mbox and proof bundles): they share the work budget. */
@@ -581,6 +582,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/amendments.json', async (_request, reply) => reply.headers(PAGE_HEADERS).send(await store.amendments()));
   app.get('/status', async (request, reply) =>
     sendPage(reply, StatusPage({ ctx: contextOf(request, collection), status: (await options.mirrorStatus?.()) ?? null })),
+  );
+  app.get('/status/feed.atom', async (request, reply) =>
+    reply
+      .headers(PAGE_HEADERS)
+      .type('application/atom+xml; charset=utf-8')
+      .send(
+        statusFeed({ base: `${request.protocol}://${request.host}`, title: `${collection}: mirrors`, events: (await options.mirrorStatus?.())?.events ?? [] }),
+      ),
   );
   app.get('/api/openapi.json', async (_request, reply) => reply.headers(PAGE_HEADERS).send(OPENAPI));
   app.get('/feed.atom', async (request, reply) => {

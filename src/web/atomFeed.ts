@@ -15,3 +15,20 @@ export function atomFeed(feed: { base: string; title: string; path: string; mess
   });
   return `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><id>${escapeXml(feed.base + feed.path)}</id><title>${escapeXml(feed.title)}</title><updated>${updated}</updated><link rel="self" href="${escapeXml(feed.base + feed.path)}"/>${entries.join('')}</feed>\n`;
 }
+
+/** The status feed: each change of a site's reachability, as seen from an observer ("mirror-nl down, seen from mirror-fr"). */
+export function statusFeed(feed: {
+  base: string;
+  title: string;
+  events: ReadonlyArray<{ at: string; observer: string; site: string; from: string | null; to: string }>;
+}): string {
+  const path = '/status/feed.atom';
+  const events = [...feed.events].reverse().slice(0, 50);
+  const updated = events[0]?.at ?? new Date(0).toISOString();
+  const entries = events.map((e) => {
+    const id = `${feed.base}/status#${encodeURIComponent(`${e.at}|${e.observer}|${e.site}`)}`;
+    const title = `${e.site}: ${e.to}${e.from ? ` (was ${e.from})` : ''}, seen from ${e.observer}`;
+    return `<entry><id>${escapeXml(id)}</id><title>${escapeXml(title)}</title><link href="${escapeXml(`${feed.base}/status`)}"/><updated>${escapeXml(e.at)}</updated><author><name>${escapeXml(e.observer)}</name></author></entry>`;
+  });
+  return `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><id>${escapeXml(feed.base + path)}</id><title>${escapeXml(feed.title)}</title><updated>${escapeXml(updated)}</updated><link rel="self" href="${escapeXml(feed.base + path)}"/>${entries.join('')}</feed>\n`;
+}

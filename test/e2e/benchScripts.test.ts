@@ -63,3 +63,22 @@ test('bench/web.sh at CI size: every target answered without errors, nginx inclu
   assert.match(out, /cached email page: [\d.]+% of nginx/);
   assert.match(out, /raw download: [\d.]+% of nginx/);
 });
+
+test('bench/export.sh at CI size: full and incremental exports, a mirror synced by delta pack, rsync beside it, static search measured', () => {
+  const out = bench('export.sh', ['300']);
+  assert.match(out, /full export: [\d.]+ s, peak RSS \d+ MB/);
+  assert.match(out, / 300 messages, \d+ files, .* 300 message pages rendered/);
+  assert.match(out, /incremental export \(\+1k release\): [\d.]+ s/);
+  assert.match(out, /mirror sync: \d+ bytes transferred \(\d+ in 1 delta pack\(s\), \d+ files from packs, 0 files one by one\)/);
+  const rsync = Number(/rsync -az --no-whole-file: (\d+) bytes/.exec(out)?.[1]);
+  assert.ok(rsync > 0, 'rsync ran and sent something');
+  assert.match(out, /mirror sync \/ rsync: [\d.]+×/);
+  // One line per query, from Chromium: the first ones find results, the last finds none.
+  const queries = out
+    .split('\n')
+    .filter((l) => l.startsWith('{"query"'))
+    .map((l) => JSON.parse(l) as { query: string; requests: number; message: string });
+  assert.equal(queries.length, 6);
+  assert.match(queries[0]!.message, /\d+\+? results? for/);
+  assert.match(queries.at(-1)!.message, /No results/);
+});

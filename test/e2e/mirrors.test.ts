@@ -2,7 +2,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliJson, runCli, tempDir } from '../helpers.js';
+import { spawn } from 'node:child_process';
+import { cliJson, cliPath, runCli, tempDir } from '../helpers.js';
 import { plainMessage } from '../dkimFixtures.js';
 import { startNginx, freeTcpPort, type Nginx } from '../nginxServer.js';
 import { launchChromium, newContext, screenshot, watchPage } from '../browser.js';
@@ -18,6 +19,7 @@ const dir = tempDir();
 const data = join(dir, 'data');
 const exportDir = join(dir, 'export');
 const SITES = ['fr', 'de', 'nl', 'no'] as const;
+const OBSERVERS = ['fr', 'no'];
 let origin: Nginx;
 const mirrors = new Map<string, Nginx>();
 let fingerprint = '';
@@ -54,9 +56,23 @@ before(async () => {
   assert.equal((await runCli(cli('release', 'publish', '1'))).code, 0);
   // Four data centres: ports known before the export so mirrors.json can list them.
   const ports = await Promise.all(SITES.map(() => freeTcpPort()));
+  // fr and no are observers: each signs what it sees with its own key, whose public half the publisher pins.
+  mkdirSync(join(dir, 'keys'));
+  const observerKeys = new Map<string, string>();
+  for (const country of OBSERVERS) {
+    const made = await cliJson<{ publicKey: string }>(['mirror', 'observer-key', join(dir, 'keys', `${country}.pem`), '--json']);
+    observerKeys.set(country, made.publicKey);
+  }
   writeFileSync(
     join(data, 'mirrors.json'),
-    JSON.stringify(SITES.map((country, i) => ({ name: `mirror-${country}`, country, url: `http://127.0.0.1:${ports[i]}` }))),
+    JSON.stringify(
+      SITES.map((country, i) => ({
+        name: `mirror-${country}`,
+        country,
+        url: `http://127.0.0.1:${ports[i]}`,
+        ...(observerKeys.has(country) ? { observer: observerKeys.get(country) } : {}),
+      })),
+    ),
   );
   const exported = await cliJson<{ sequence: number; fingerprint: string; messages: number }>(cli('export', exportDir, '--json'));
   assert.equal(exported.sequence, 1);
@@ -236,6 +252,73 @@ test('status: a stopped site is down, the others up and fresh or behind', async 
   const page = readFileSync(join(exportDir, 'status', 'index.html'), 'utf8');
   assert.match(page, /mirror-nl/);
   assert.match(page, /down/);
+});
+
+/** `mirror status` run as the mirror of `site`, signing with the observer key of `keyOf`, publishing into its mirror. */
+const observe = (site: string, keyOf: string) => [
+  ...['mirror', 'status', origin.url, '--key', fingerprint, '--as', `mirror-${site}`],
+  ...['--observer-key', join(dir, 'keys', `${keyOf}.pem`), '--publish', join(dir, `mirror-${site}`), '--json'],
+];
+
+test('reachability from every site: observers sign what they see, the origin gathers the matrix, a forged observation is refused, the live /status follows', async () => {
+  // nl is down since the test above. fr and no check every site from where they are, and publish it.
+  for (const country of OBSERVERS) {
+    const seen = await cliJson<{ published: string; sites: Array<{ name: string; up: boolean }> }>(observe(country, country));
+    assert.equal(seen.published, join(dir, `mirror-${country}`, 'current', 'observations', `mirror-${country}.json`));
+    assert.equal(seen.sites.find((x) => x.name === 'mirror-nl')!.up, false);
+    assert.equal((await fetch(`${mirrors.get(country)!.url}/observations/mirror-${country}.json`)).status, 200, 'served by the mirror itself');
+  }
+  // A key that is not the pinned one cannot publish for a site.
+  const wrong = await runCli(observe('fr', 'no'));
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /not the observer key mirrors.json pins/);
+
+  // The publisher's live site, to see /status follow a saved check without a restart.
+  const port = await freeTcpPort();
+  const server = spawn(process.execPath, [cliPath, ...cli('serve', '--port', String(port))], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    await new Promise<void>((done) => server.stdout!.on('data', (c: Buffer) => c.toString().includes('Serving') && done()));
+    const live = `http://127.0.0.1:${port}`;
+    const before = await (await fetch(`${live}/status`)).text();
+    assert.match(before, /mirror-fr \(fr\)<br\/><span class="meta">no observation published/, 'the check saved before fr published anything');
+
+    const gathered = await cliJson<{ matrix: Array<{ observer: string; problem: string | null; cells: Record<string, { state: string; since: string }> }> }>(
+      cli('mirror', 'status', origin.url, '--key', fingerprint, '--gather', '--save', '--json'),
+    );
+    assert.deepEqual(
+      gathered.matrix.map((r) => r.observer),
+      ['origin', 'mirror-fr', 'mirror-no'],
+    );
+    for (const row of gathered.matrix) {
+      assert.equal(row.cells['mirror-nl']!.state, 'down', `${row.observer} sees nl down`);
+      assert.equal(row.cells['mirror-fr']!.state, 'behind', `${row.observer} sees fr one export behind`);
+    }
+    const page = await (await fetch(`${live}/status`)).text();
+    assert.doesNotMatch(page, /no observation published/, 'the same server, the new check: /status is not cached');
+    assert.match(page, /mirror-no \(no\)[\s\S]*down · since/);
+    assert.match(page, /<strong>nl<\/strong>: mirror-nl reached from 0\/3 places/);
+    const feed = await (await fetch(`${live}/status/feed.atom`)).text();
+    assert.match(feed, /<title>mirror-nl: down, seen from mirror-fr<\/title>/);
+
+    // An observation altered on its way (or by its host) is refused, the others still count.
+    const observation = join(dir, 'mirror-no', 'current', 'observations', 'mirror-no.json');
+    writeFileSync(observation, readFileSync(observation, 'utf8').replace('"up": false', '"up": true'));
+    const forged = await cliJson<{ matrix: Array<{ observer: string; problem: string | null }> }>(
+      cli('mirror', 'status', origin.url, '--key', fingerprint, '--gather', '--save', '--json'),
+    );
+    assert.match(forged.matrix.find((r) => r.observer === 'mirror-no')!.problem ?? '', /refused: not signed by the key mirrors.json pins/);
+
+    // The copy carries the same page and feed; a mirror's sync keeps its own observations.
+    await cliJson(cli('export', exportDir, '--json'));
+    assert.match(readFileSync(join(exportDir, 'status', 'index.html'), 'utf8'), /Seen from every site/);
+    assert.match(readFileSync(join(exportDir, 'status', 'feed.atom'), 'utf8'), /mirror-nl: down/);
+    await sync('fr');
+    assert.equal((await fetch(`${mirrors.get('fr')!.url}/observations/mirror-fr.json`)).status, 200, 'kept across a sync');
+    const verified = await runCli(['mirror', 'verify', join(dir, 'mirror-fr', 'current'), '--key', fingerprint]);
+    assert.equal(verified.code, 0, 'observations are not extra files of the copy');
+  } finally {
+    server.kill();
+  }
 });
 
 test('delta packs: a tampered pack and a replayed older one are refused (files fetched instead); a sync killed mid-pack resumes', async () => {

@@ -723,9 +723,28 @@ export function AboutPage(props: { ctx: PageContext; key: { publicPem: string; f
   );
 }
 
+/** A cell of the reachability matrix (mirror/reachability.ts). */
+export interface ReachabilityCellView {
+  readonly state: 'fresh' | 'behind' | 'down' | 'refused';
+  readonly latencyMs: number | null;
+  readonly behind: number | null;
+  readonly since: string;
+}
+
 export interface MirrorStatusView {
   readonly checkedAt: string;
   readonly originSequence: number;
+  /** Where the check of `sites` was made from (a site's name, or "origin"). */
+  readonly observer?: string;
+  /** Seen from every observer that published a signed observation (the first row is `observer`). */
+  readonly matrix?: ReadonlyArray<{
+    readonly observer: string;
+    readonly country: string;
+    readonly checkedAt: string | null;
+    readonly problem: string | null;
+    readonly cells: Readonly<Record<string, ReachabilityCellView>>;
+  }>;
+  readonly events?: ReadonlyArray<{ readonly at: string; readonly observer: string; readonly site: string; readonly from: string | null; readonly to: string }>;
   readonly sites: ReadonlyArray<{
     name: string;
     country: string;
@@ -783,11 +802,86 @@ export function StatusPage(props: { ctx: PageContext; status: MirrorStatusView |
               </tbody>
             </table>
           </div>
+          {s.matrix && s.matrix.length > 0 ? <ReachabilityMatrix fr={fr} status={s} /> : null}
+          <p>
+            <a href="/status/feed.atom">{fr ? 'Flux Atom des changements' : 'Atom feed of the changes'}</a>
+          </p>
         </>
       ) : (
         <p>{fr ? 'Aucun relevé des miroirs.' : 'No mirror check yet.'}</p>
       )}
     </Layout>
+  );
+}
+
+function cellText(cell: ReachabilityCellView | undefined, fr: boolean): string {
+  if (!cell) return '—';
+  const since = `${fr ? 'depuis le' : 'since'} ${cell.since.slice(0, 16).replace('T', ' ')} UTC`;
+  switch (cell.state) {
+    case 'fresh':
+      return `${fr ? 'en ligne, à jour' : 'up, fresh'}${cell.latencyMs === null ? '' : ` · ${cell.latencyMs} ms`}`;
+    case 'behind':
+      return `${fr ? 'en retard de' : 'behind by'} ${cell.behind ?? '?'} · ${since}`;
+    case 'down':
+      return `${fr ? 'injoignable' : 'down'} · ${since}`;
+    case 'refused':
+      return `${fr ? 'copie refusée' : 'copy refused'} · ${since}`;
+  }
+}
+
+/** Which site can be reached from where: a row per observer, a column per site, then a list by country. */
+function ReachabilityMatrix(props: { fr: boolean; status: MirrorStatusView }): VNode {
+  const { fr } = props;
+  const matrix = props.status.matrix!;
+  const sites = props.status.sites;
+  const reached = (name: string) => matrix.filter((r) => r.cells[name] && r.cells[name]!.state !== 'down').length;
+  const observed = (name: string) => matrix.filter((r) => r.cells[name]).length;
+  const countries = [...new Set(sites.map((x) => x.country))].sort();
+  return (
+    <section>
+      <h2>{fr ? 'Vu de chaque site' : 'Seen from every site'}</h2>
+      <div class="table-scroll" tabindex={0}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{fr ? 'Vu de' : 'Seen from'}</th>
+              {sites.map((site) => (
+                <th scope="col" key={site.name}>
+                  {site.name} ({site.country})
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {matrix.map((row) => (
+              <tr key={row.observer}>
+                <th scope="row">
+                  {row.observer}
+                  {row.country ? ` (${row.country})` : ''}
+                  <br />
+                  <span class="meta">{row.checkedAt ? row.checkedAt.slice(0, 16).replace('T', ' ') : (row.problem ?? '—')}</span>
+                </th>
+                {sites.map((site) => (
+                  <td key={site.name}>{cellText(row.cells[site.name], fr)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h3>{fr ? 'Par pays' : 'By country'}</h3>
+      <ul>
+        {countries.map((country) => (
+          <li key={country}>
+            <strong>{country}</strong>:{' '}
+            {sites
+              .filter((x) => x.country === country)
+              .map((x) => `${x.name} ${fr ? 'joint depuis' : 'reached from'} ${reached(x.name)}/${observed(x.name)} ${fr ? 'sites' : 'places'}`)
+              .join('; ')}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
