@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${1:-100000}
 WORK=${BENCH_DIR:-$(mktemp -d /tmp/epistola-bench.XXXXXX)}
+mkdir -p "$WORK"
 export PATH="$PWD/node_modules/.bin:$PATH"   # the pinned Node 24
 command -v rsync >/dev/null && [ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync time >/dev/null; }
 [ -n "${EPISTOLA_NO_BUILD:-}" ] || npm run --silent build # the test of the benchmarks builds first

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -60,4 +60,18 @@ export function missingUnless(check: string, reason: string): string | false {
   } catch {
     return reason;
   }
+}
+
+/** Every file an export directory's manifest lists (format 2: read from its parts), as path → sha256. */
+export function manifestFiles(root: string): Map<string, string> {
+  const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as {
+    files?: Array<{ path: string; sha256: string }>;
+    parts?: Array<{ name: string; path: string }>;
+  };
+  const files = new Map((manifest.files ?? []).map((f) => [f.path, f.sha256]));
+  for (const part of manifest.parts ?? []) {
+    for (const [path, , sha256] of (JSON.parse(readFileSync(join(root, part.path), 'utf8')) as { files: Array<[string, number, string]> }).files)
+      files.set(path, sha256);
+  }
+  return files;
 }

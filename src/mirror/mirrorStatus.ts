@@ -1,4 +1,4 @@
-import { checkManifest, MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, sha256Of, type MirrorSite } from '../publish/manifest.js';
+import { checkManifest, findFile, MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, sha256Of, type MirrorSite } from '../publish/manifest.js';
 import { openOrigin } from './origin.js';
 import type { ObservedSite } from './observations.js';
 
@@ -40,7 +40,7 @@ export async function checkMirrors(originLocation: string, fingerprint: string):
   const check = checkManifest(bytes, signature.toString(), fingerprint);
   if (!check.ok) throw new Error(`the origin's manifest is refused: ${check.reason}`);
   // mirrors.json is one of the signed files: the sites (and observer keys) it lists are the publisher's.
-  const listedFile = check.manifest.files.find((f) => f.path === MIRRORS_FILE);
+  const listedFile = await findFile(check.manifest, MIRRORS_FILE, (path) => origin.get(path));
   if (mirrorsJson && listedFile && sha256Of(mirrorsJson) !== listedFile.sha256)
     throw new Error(`the origin's ${MIRRORS_FILE} does not match its signed manifest`);
   const sites = mirrorsJson ? (JSON.parse(mirrorsJson.toString('utf8')) as ObservedSite[]) : [];

@@ -1,6 +1,17 @@
 import { cp, link, mkdir, readFile, readlink, rename, rm, stat, symlink, writeFile, copyFile, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { checkManifest, MANIFEST_FILE, SIGNATURE_FILE, sha256Of, type Manifest } from '../publish/manifest.js';
+import {
+  checkManifest,
+  manifestParts,
+  MANIFEST_FILE,
+  parsePart,
+  partOf,
+  SIGNATURE_FILE,
+  sha256Of,
+  type Manifest,
+  type ManifestFile,
+  type ManifestPart,
+} from '../publish/manifest.js';
 import { openOrigin, type Origin } from './origin.js';
 import { readPackHeader, unpack } from '../publish/deltaPack.js';
 import { OBSERVATIONS_DIR } from './observations.js';
@@ -43,9 +54,19 @@ async function currentManifest(mirrorDir: string): Promise<{ manifest: Manifest;
   return bytes ? { manifest: JSON.parse(bytes.toString('utf8')) as Manifest, target: resolve(mirrorDir, target), hash: sha256Of(bytes) } : null;
 }
 
+/** Whether a staged file is there and whole: only files left by an interrupted sync are read (a stat first). */
 async function hasFile(path: string, sha256: string, size: number): Promise<boolean> {
+  const found = await stat(path).catch(() => null);
+  if (!found || found.size !== size) return false;
   const bytes = await readFile(path).catch(() => null);
-  return bytes !== null && bytes.length === size && sha256Of(bytes) === sha256;
+  return bytes !== null && sha256Of(bytes) === sha256;
+}
+
+const countFiles = (m: Manifest) => m.files?.length ?? (m.parts ?? []).reduce((n, p) => n + p.files, 0);
+
+/** A part of this mirror's own copy (checked when it was synced). */
+async function listPart(root: string, part: ManifestPart): Promise<ManifestFile[]> {
+  return parsePart(await readFile(join(root, part.path)), part.name);
 }
 
 export async function syncMirror(
@@ -66,12 +87,13 @@ export async function syncMirror(
   if (local && remote.sequence < local.manifest.sequence) {
     throw new SyncRefused(`refused: the origin offers manifest ${remote.sequence}, older than the ${local.manifest.sequence} this mirror has (a rollback)`);
   }
+  const total = countFiles(remote);
   if (local && remote.sequence === local.manifest.sequence) {
     return {
       status: 'up-to-date',
       sequence: remote.sequence,
       previousSequence: local.manifest.sequence,
-      files: remote.files.length,
+      files: total,
       downloaded: 0,
       downloadedBytes: 0,
       reused: 0,
@@ -82,14 +104,14 @@ export async function syncMirror(
       elapsedMs: Date.now() - started,
     };
   }
-  const known = new Map((local?.manifest.files ?? []).map((f) => [f.path, f.sha256]));
   const staging = join(dir, `staging-${remote.sequence}`);
   await mkdir(staging, { recursive: true });
   let downloaded = 0;
   let downloadedBytes = 0;
   let reused = 0;
   let done = 0;
-  const fromPacks = new Set<string>();
+  /** Files the packs wrote into the new copy, with the sha256 each has there. */
+  const fromPacks = new Map<string, string>();
   const packsRefused: string[] = [];
   let packs = 0;
   let packBytes = 0;
@@ -98,35 +120,98 @@ export async function syncMirror(
     packs = applied.packs;
     packBytes = applied.bytes;
     downloadedBytes += applied.bytes;
-    for (const path of applied.files) fromPacks.add(path);
+    for (const [path, sha256] of applied.files) fromPacks.set(path, sha256);
   }
-  const queue = [...remote.files];
-  await Promise.all(
-    Array.from({ length: 6 }, async () => {
-      for (let f = queue.shift(); f; f = queue.shift()) {
-        const target = join(staging, f.path);
-        await mkdir(dirname(target), { recursive: true });
-        if (await hasFile(target, f.sha256, f.size)) {
-          if (!fromPacks.has(f.path)) reused++; // fetched by an interrupted run
-        } else if (local && known.get(f.path) === f.sha256 && (await hasFile(join(local.target, f.path), f.sha256, f.size))) {
-          await rm(target, { force: true });
-          // A hard link shares the unchanged file with the current snapshot; a copy where links are not allowed.
-          await link(join(local.target, f.path), target).catch(() => copyFile(join(local.target, f.path), target));
-          reused++;
-        } else {
-          const content = await origin.get(f.path);
-          if (!content) throw new SyncRefused(`${f.path} is listed in the manifest but missing at ${origin.label}`);
-          if (content.length !== f.size || sha256Of(content) !== f.sha256)
-            throw new SyncRefused(`${f.path} from ${origin.label} does not match its sha256 in the signed manifest`);
-          await writeFile(`${target}.part`, content);
-          await rename(`${target}.part`, target);
-          downloaded++;
-          downloadedBytes += content.length;
+  // The file list, part by part: a part whose sha256 this mirror already has is read from its copy,
+  // the others fetched (every part checked against the signed manifest either way), and kept in the
+  // new copy, which serves them to the next mirror.
+  const localParts = new Map((local?.manifest.parts ?? []).map((p) => [p.name, p]));
+  const localLegacy = new Map((local?.manifest.files ?? []).map((f) => [f.path, f.sha256]));
+  const getPart = async (path: string) => {
+    const name = (remote.parts ?? []).find((p) => p.path === path)?.name;
+    const mine = name ? localParts.get(name) : undefined;
+    const remotePart = name ? (remote.parts ?? []).find((p) => p.name === name) : undefined;
+    if (local && mine && remotePart && mine.sha256 === remotePart.sha256) {
+      const bytes = await readFile(join(local.target, mine.path)).catch(() => null);
+      if (bytes) return bytes;
+    }
+    const cached = fetched.get(path);
+    if (cached) return cached;
+    const bytes = await origin.get(path);
+    if (bytes) {
+      downloadedBytes += bytes.length;
+      fetched.set(path, bytes);
+    }
+    return bytes;
+  };
+  const fetched = new Map<string, Buffer>();
+  const used = new Set<string>();
+  const packedByPart = new Map<string, string[]>();
+  for (const path of fromPacks.keys()) {
+    const name = partOf(path);
+    if (!packedByPart.has(name)) packedByPart.set(name, []);
+    packedByPart.get(name)!.push(path);
+  }
+  const partsIter = manifestParts(remote, getPart);
+  for (;;) {
+    let next: IteratorResult<{ part: ManifestPart | null; files: readonly ManifestFile[] }>;
+    try {
+      next = await partsIter.next();
+    } catch (error) {
+      throw new SyncRefused(`${(error as Error).message} (at ${origin.label})`);
+    }
+    if (next.done) break;
+    const { part, files } = next.value;
+    // A file a pack wrote that the final list no longer has (a later export removed it) is not part of the copy.
+    const packed = part ? packedByPart.get(part.name) : undefined;
+    if (packed) {
+      const listed = new Set(files.map((f) => f.path));
+      for (const path of packed) if (!listed.has(path)) await rm(join(staging, path), { force: true });
+      packedByPart.delete(part!.name);
+    }
+    const mine = part ? localParts.get(part.name) : undefined;
+    const unchangedPart = mine !== undefined && part !== null && mine.sha256 === part.sha256;
+    // What this mirror has of the part's paths: nothing to compare for a part it has as it is.
+    const known =
+      unchangedPart || !local ? new Map<string, string>() : mine ? new Map((await listPart(local.target, mine)).map((f) => [f.path, f.sha256])) : localLegacy;
+    if (part) {
+      await mkdir(dirname(join(staging, part.path)), { recursive: true });
+      await writeFile(join(staging, part.path), (await getPart(part.path)) ?? Buffer.alloc(0));
+      fetched.delete(part.path);
+    }
+    const queue = [...files];
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        for (let f = queue.shift(); f; f = queue.shift()) {
+          const target = join(staging, f.path);
+          if (fromPacks.get(f.path) === f.sha256) {
+            used.add(f.path);
+            // written and checked when its pack was unpacked (a later pack refused may have left an older version: fetched below)
+          } else if (await hasFile(target, f.sha256, f.size)) {
+            reused++; // fetched by an interrupted run
+          } else if (local && (unchangedPart || known.get(f.path) === f.sha256)) {
+            await mkdir(dirname(target), { recursive: true });
+            await rm(target, { force: true });
+            // A hard link shares the unchanged file with the current snapshot (checked when it was synced; `mirror verify` checks again); a copy where links are not allowed.
+            await link(join(local.target, f.path), target).catch(() => copyFile(join(local.target, f.path), target));
+            reused++;
+          } else {
+            const content = await origin.get(f.path);
+            if (!content) throw new SyncRefused(`${f.path} is listed in the manifest but missing at ${origin.label}`);
+            if (content.length !== f.size || sha256Of(content) !== f.sha256)
+              throw new SyncRefused(`${f.path} from ${origin.label} does not match its sha256 in the signed manifest`);
+            await mkdir(dirname(target), { recursive: true });
+            await writeFile(`${target}.part`, content);
+            await rename(`${target}.part`, target);
+            downloaded++;
+            downloadedBytes += content.length;
+          }
+          options.onProgress?.(++done, total);
         }
-        options.onProgress?.(++done, remote.files.length);
-      }
-    }),
-  );
+      }),
+    );
+  }
+  if (remote.parts) for (const paths of packedByPart.values()) for (const path of paths) await rm(join(staging, path), { force: true });
   await writeFile(join(staging, SIGNATURE_FILE), signature);
   await writeFile(join(staging, MANIFEST_FILE), bytes);
   downloadedBytes += bytes.length + signature.length;
@@ -159,12 +244,12 @@ export async function syncMirror(
     status: 'updated',
     sequence: remote.sequence,
     previousSequence: local?.manifest.sequence ?? null,
-    files: remote.files.length,
+    files: total,
     downloaded,
     downloadedBytes,
     reused,
     packs,
-    fromPacks: fromPacks.size,
+    fromPacks: [...fromPacks].filter(([path]) => used.has(path)).length,
     packBytes,
     packsRefused,
     elapsedMs: Date.now() - started,
@@ -184,16 +269,15 @@ async function applyPacks(
   local: { manifest: Manifest; target: string; hash: string },
   staging: string,
   refused: string[],
-): Promise<{ packs: number; bytes: number; files: string[] }> {
+): Promise<{ packs: number; bytes: number; files: Map<string, string> }> {
   const listed = new Map((remote.packs ?? []).map((p) => [p.sequence, p]));
   const needed: PackRefLike[] = [];
   for (let s = local.manifest.sequence + 1; s <= remote.sequence; s++) {
     const p = listed.get(s);
-    if (!p) return { packs: 0, bytes: 0, files: [] };
+    if (!p) return { packs: 0, bytes: 0, files: new Map() };
     needed.push(p);
   }
-  const known = new Map(local.manifest.files.map((f) => [f.path, f.sha256]));
-  const files = new Set<string>();
+  const files = new Map<string, string>();
   let bytes = 0;
   let applied = 0;
   let expectedPrevious: string | null = local.hash;
@@ -232,7 +316,8 @@ async function applyPacks(
     await unpack(
       target,
       async (path, sha256) => {
-        for (const candidate of [join(staging, path), ...(known.get(path) === sha256 ? [join(local.target, path)] : [])]) {
+        // The version a delta applies to: as an earlier pack left it, or this mirror's copy (checked by its hash either way).
+        for (const candidate of [join(staging, path), join(local.target, path)]) {
           const old = await readFile(candidate).catch(() => null);
           if (old && sha256Of(old) === sha256) return old;
         }
@@ -243,12 +328,12 @@ async function applyPacks(
         await mkdir(dirname(file), { recursive: true });
         await writeFile(`${file}.part`, content);
         await rename(`${file}.part`, file);
-        files.add(entry.path);
+        files.set(entry.path, entry.sha256);
       },
     );
     applied++;
   }
-  return { packs: applied, bytes, files: [...files] };
+  return { packs: applied, bytes, files };
 }
 
 type PackRefLike = NonNullable<Manifest['packs']>[number];

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { checkManifest, MANIFEST_FILE, SIGNATURE_FILE, sha256Of, type Manifest } from '../publish/manifest.js';
+import { checkManifest, manifestParts, MANIFEST_FILE, SIGNATURE_FILE, sha256Of, type Manifest } from '../publish/manifest.js';
 import { openOrigin } from './origin.js';
 import { OBSERVATIONS_DIR } from './observations.js';
 
@@ -32,17 +32,28 @@ export async function verifyMirror(location: string, fingerprint: string): Promi
   const manifest: Manifest = check.manifest;
   const missing: string[] = [];
   const altered: string[] = [];
-  // A few at a time: enough to hide latency, not a flood on the mirror.
-  const queue = [...manifest.files];
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      for (let f = queue.shift(); f; f = queue.shift()) {
-        const content = await origin.get(f.path);
-        if (!content) missing.push(f.path);
-        else if (content.length !== f.size || sha256Of(content) !== f.sha256) altered.push(f.path);
-      }
-    }),
-  );
+  const listed = new Set([MANIFEST_FILE, SIGNATURE_FILE]);
+  let files = 0;
+  // Part by part (each checked against the manifest), a few files at a time: enough to hide latency, not a flood on the mirror.
+  try {
+    for await (const { part, files: list } of manifestParts(manifest, (path) => origin.get(path))) {
+      if (part) listed.add(part.path);
+      files += list.length;
+      const queue = [...list];
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let f = queue.shift(); f; f = queue.shift()) {
+            listed.add(f.path);
+            const content = await origin.get(f.path);
+            if (!content) missing.push(f.path);
+            else if (content.length !== f.size || sha256Of(content) !== f.sha256) altered.push(f.path);
+          }
+        }),
+      );
+    }
+  } catch (error) {
+    return { ...base, ok: false, refused: (error as Error).message, sequence: manifest.sequence };
+  }
   // Delta packs are optional on a mirror (one synced file by file has none), but one it serves must be whole.
   for (const p of manifest.packs ?? []) {
     const content = await origin.get(p.path);
@@ -50,7 +61,7 @@ export async function verifyMirror(location: string, fingerprint: string): Promi
   }
   const extra: string[] = [];
   if (!/^https?:\/\//i.test(location)) {
-    const listed = new Set([...manifest.files.map((f) => f.path), ...(manifest.packs ?? []).map((p) => p.path), MANIFEST_FILE, SIGNATURE_FILE]);
+    for (const p of manifest.packs ?? []) listed.add(p.path);
     const root = resolve(location);
     for (const path of await walk(root)) {
       const rel = relative(root, path).split('\\').join('/');
@@ -66,7 +77,7 @@ export async function verifyMirror(location: string, fingerprint: string): Promi
     ok: missing.length + altered.length + extra.length === 0,
     refused: null,
     sequence: manifest.sequence,
-    files: manifest.files.length,
+    files,
     missing,
     altered,
     extra,

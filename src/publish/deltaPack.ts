@@ -69,7 +69,7 @@ export interface PackInput {
   /** The new copy's files that differ from the previous manifest. */
   readonly changed: readonly ManifestFile[];
   /** The previous manifest's sha256 of a path, if it had one. */
-  readonly before: ReadonlyMap<string, string>;
+  readonly before: (path: string) => string | undefined;
   /** A file's bytes in the new copy, and in the previous one. */
   readonly readNew: (path: string) => Promise<Buffer>;
   readonly readOld: (path: string) => Promise<Buffer | null>;
@@ -109,7 +109,7 @@ export async function writePack(input: PackInput, out: string): Promise<{ size: 
   };
   for (const f of input.changed) {
     const bytes = await input.readNew(f.path);
-    const baseSha = input.before.get(f.path) ?? null;
+    const baseSha = input.before(f.path) ?? null;
     const old = baseSha && f.size <= DELTA_MAX ? await input.readOld(f.path) : null;
     if (old && sha256Of(old) === baseSha) {
       entries.push({ path: f.path, sha256: f.sha256, size: f.size, base: baseSha, block: blocks.length, offset: 0 });

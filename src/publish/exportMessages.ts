@@ -9,7 +9,7 @@ import type { PageContext } from '../web/views/layout.js';
 import { EmailPage, PersonPage, ThreadPage } from '../web/views/pages.js';
 import { AttachmentPage } from '../web/views/attachmentPages.js';
 import { partsDocument } from '../redact/partsDocument.js';
-import { sha256Of, type ManifestFile } from './manifest.js';
+import { partOf, sha256Of, type ManifestFile } from './manifest.js';
 import type { Stamps } from './pageStamps.js';
 import type { SiteWriter } from './siteWriter.js';
 
@@ -28,7 +28,6 @@ export interface MessagePagesInput {
   readonly blobs: BlobStore;
   readonly writer: SiteWriter;
   readonly live: string | null;
-  readonly previousFiles: readonly ManifestFile[];
   /** The exported messages, in number order. */
   readonly ids: readonly number[];
   /** The live copy's stamps (pageStamps.ts). */
@@ -61,18 +60,41 @@ const BATCH = 5000;
 
 export async function exportMessagePages(input: MessagePagesInput): Promise<MessagePagesResult> {
   const { store, writer, ids, ctx } = input;
-  const previousOf = new Map<string, ManifestFile[]>();
-  for (const f of input.previousFiles) {
-    const key = pageKey(f.path);
-    if (!key) continue;
-    let list = previousOf.get(key);
-    if (!list) previousOf.set(key, (list = []));
-    list.push(f);
-  }
+  // The previous export's files by page, a part at a time (the parts of the pages in use are indexed).
+  const indexes = new Map<string, Map<string, ManifestFile[]>>();
+  const pagesOf = (part: string) => {
+    let index = indexes.get(part);
+    if (index) return index;
+    index = new Map();
+    for (const f of writer.previousFiles(part)) {
+      const key = pageKey(f.path);
+      if (!key) continue;
+      if (!index.has(key)) index.set(key, []);
+      index.get(key)!.push(f);
+    }
+    if (indexes.size >= 4) indexes.delete(indexes.keys().next().value!);
+    indexes.set(part, index);
+    return index;
+  };
+  const keyPart = (key: string) =>
+    partOf(
+      key.startsWith('e:')
+        ? `emails/${key.slice(2)}/`
+        : key.startsWith('t:')
+          ? `threads/${key.slice(2)}/`
+          : key.startsWith('p:')
+            ? `people/${key.slice(2)}/`
+            : `attachments/${key.slice(2)}/`,
+    );
   const keepAll = (key: string) => {
-    const files = previousOf.get(key);
+    const files = pagesOf(keyPart(key)).get(key);
     return files !== undefined && files.every((f) => writer.keep(f));
   };
+  const previousKeys = (kind: string) =>
+    writer
+      .previousParts()
+      .filter((name) => name.startsWith(kind))
+      .flatMap((name) => [...pagesOf(name).keys()]);
 
   // Every page's inputs, without reading a message.
   const refs = new Map<number, RawRef>();
@@ -108,9 +130,12 @@ export async function exportMessagePages(input: MessagePagesInput): Promise<Mess
   const exported = new Set(ids);
 
   // Messages the live copy has and this one does not (withdrawn): their people, attachments and threads change.
-  for (const key of previousOf.keys()) {
-    if (!key.startsWith('e:') || exported.has(Number(key.slice(2))) || !input.live) continue;
-    const json = await readFile(join(input.live, 'api', 'emails', `${key.slice(2)}.json`), 'utf8').catch(() => null);
+  // The live copy's messages are those its stamps list (or, without stamps, its parts of message files).
+  const before = [...input.stamps.keys()].filter((k) => k.startsWith('e')).map((k) => Number(k.slice(1)));
+  const previousIds = before.length > 0 ? before : previousKeys('emails-').map((k) => Number(k.slice(2)));
+  for (const id of previousIds) {
+    if (exported.has(id) || !input.live) continue;
+    const json = await readFile(join(input.live, 'api', 'emails', `${id}.json`), 'utf8').catch(() => null);
     if (!json) continue;
     const gone = JSON.parse(json) as {
       from: { address?: string } | null;
@@ -153,6 +178,7 @@ export async function exportMessagePages(input: MessagePagesInput): Promise<Mess
     const stamp = sha256Of(`${input.context}|${id}|${ref?.sha256}|${ref?.verdict}|${t === undefined ? '' : threadStamps.get(t)}`);
     next.set(`e${id}`, stamp);
     if (!(input.stamps.get(`e${id}`) === stamp && keepAll(`e:${id}`))) await render(id);
+    writer.closeBelow(id);
     input.onProgress?.(++done, ids.length);
   }
   for (const id of recheck) if (exported.has(id) && !rendered.has(id)) await render(id);
@@ -166,7 +192,7 @@ export async function exportMessagePages(input: MessagePagesInput): Promise<Mess
   }
 
   // People and attachments of messages that came, changed or went are made again; the others kept.
-  for (const key of previousOf.keys()) {
+  for (const key of [...previousKeys('people-'), ...previousKeys('attachments-')]) {
     const set = key.startsWith('p:') ? people : key.startsWith('a:') ? attachments : null;
     if (set && !set.has(key.slice(2)) && !keepAll(key)) set.add(key.slice(2)); // a page that cannot be kept is made again
   }

@@ -91,8 +91,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   const snapshots = await openSnapshots(options.outDir);
   const { live, staging: outDir } = snapshots;
   const previous = live ? await readPrevious(live) : { manifest: null, hash: null };
-  const writer = openSiteWriter(live, outDir, previous.manifest?.files ?? []);
-  const { files, before, put, putFile, putPage } = writer;
+  const writer = openSiteWriter(live, outDir, previous.manifest);
+  const { put, putFile, putPage } = writer;
   const ctx = (path: string): PageContext => ({ lang: 'en', t: MESSAGES.en, collection: options.collection, path, staticCopy: true });
   // Caches kept beside the copy (not in it, not signed): page stamps, search segments, bulk downloads.
   const beside = (what: string) => join(dirname(resolve(options.outDir)), `.${basename(resolve(options.outDir))}.${what}`);
@@ -105,7 +105,6 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     blobs: options.blobs,
     writer,
     live,
-    previousFiles: previous.manifest?.files ?? [],
     ids,
     stamps: await readStamps(beside('render'), previous.manifest?.sequence ?? null),
     context: JSON.stringify([RENDER_FORMAT, EPISTOLA_VERSION, options.collection, options.baseUrl]),
@@ -195,17 +194,23 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   await put('status/feed.atom', statusFeed({ base: options.baseUrl, title: `${options.collection}: mirrors`, events: options.status?.events ?? [] }));
 
   // Files the previous export had and this one does not (a page no longer produced) are not in the new copy.
-  let removed = 0;
-  for (const path of before.keys()) if (!files.has(path)) removed++;
-  let total = 0;
-  for (const f of files.values()) total += f.size;
-  const written = writer.written();
-  const unchanged = previous.manifest !== null && written === 0 && removed === 0;
+  const site = writer.finish();
+  const { written, removed } = site;
+  const sameParts =
+    (previous.manifest?.parts ?? [])
+      .map((p) => `${p.name}:${p.sha256}`)
+      .sort()
+      .join() ===
+    site.parts
+      .map((p) => `${p.name}:${p.sha256}`)
+      .sort()
+      .join();
+  const unchanged = previous.manifest !== null && written === 0 && removed === 0 && sameParts;
   const summary = (sequence: number): ExportSummary => ({
     sequence,
     messages: ids.length,
-    files: files.size,
-    bytes: total,
+    files: site.files,
+    bytes: site.bytes,
     written,
     removed,
     rendered: pages.rendered,
@@ -232,7 +237,6 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
       )
         packs.push(p);
     }
-    const changed = [...files.values()].filter((f) => before.get(f.path) !== f.sha256);
     const path = packPath(sequence);
     await mkdir(dirname(join(outDir, path)), { recursive: true });
     const pack = await writePack(
@@ -240,8 +244,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
         collection: options.collection,
         sequence,
         previous: previous.hash,
-        changed,
-        before,
+        changed: site.changed,
+        before: writer.before,
         readNew: (p) => readFile(join(outDir, p)),
         readOld: (p) => readFile(join(live, p)).catch(() => null),
       },
@@ -250,14 +254,14 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     packs.push({ sequence, path, ...pack });
   }
   const manifest: Manifest = {
-    format: 1,
+    format: 2,
     collection: options.collection,
     sequence,
     previous: previous.hash,
     createdAt: new Date().toISOString(),
     publicKey: options.key.publicPem,
     fingerprint: options.key.fingerprint,
-    files: [...files.values()],
+    parts: site.parts,
     ...(packs.length > 0 ? { packs } : {}),
   };
   const bytes = serializeManifest(manifest);

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MANIFEST_FILE, SIGNATURE_FILE, type Manifest } from './manifest.js';
+import { manifestParts, MANIFEST_FILE, SIGNATURE_FILE, type Manifest } from './manifest.js';
 
 /**
  * The offline edition people already know how to open: the static copy as one ZIM file (the openZIM
@@ -82,12 +82,17 @@ export async function writeZim(options: ZimOptions): Promise<ZimSummary> {
   const started = Date.now();
   const root = await realpath(options.site);
   const manifest = JSON.parse(await readFile(join(root, MANIFEST_FILE), 'utf8')) as Manifest;
+  const paths: string[] = [MANIFEST_FILE, SIGNATURE_FILE];
+  for await (const { part, files } of manifestParts(manifest, (path) => readFile(join(root, path)).catch(() => null))) {
+    if (part) paths.push(part.path);
+    for (const f of files) paths.push(f.path);
+  }
   // The declared types of attachments, from the messages' JSON (to draw inline images, nothing else).
   const attachmentTypes = new Map<string, string>();
-  for (const f of manifest.files) {
-    const id = /^api\/emails\/(\d+)\.json$/.exec(f.path)?.[1];
+  for (const path of paths) {
+    const id = /^api\/emails\/(\d+)\.json$/.exec(path)?.[1];
     if (!id) continue;
-    const json = JSON.parse(await readFile(join(root, f.path), 'utf8')) as { attachments?: Array<{ index: number; contentType: string }> };
+    const json = JSON.parse(await readFile(join(root, path), 'utf8')) as { attachments?: Array<{ index: number; contentType: string }> };
     for (const a of json.attachments ?? []) attachmentTypes.set(`emails/${id}/attachments/${a.index}`, a.contentType);
   }
   const tmp = `${options.out}.tmp`;
@@ -124,7 +129,7 @@ export async function writeZim(options: ZimOptions): Promise<ZimSummary> {
       Source: 'manifest.json (signed: manifest.json.sig)',
     },
   });
-  const entries = [...manifest.files.map((f) => f.path), MANIFEST_FILE, SIGNATURE_FILE];
+  const entries = paths;
   for (const path of entries) {
     const mime = mimeOf(path, attachmentTypes);
     const page = mime === 'text/html' && !path.endsWith('/html/index.html');

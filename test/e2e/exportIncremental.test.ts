@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliJson, runCli, tempDir } from '../helpers.js';
+import { cliJson, runCli, manifestFiles, tempDir } from '../helpers.js';
 
 /**
  * An incremental export renders only the pages whose inputs changed (pageStamps.ts,
@@ -77,14 +77,7 @@ test('an export renders again only what changed, and gives the copy an export fr
   // From nothing: the same files with the same bytes (e-mail pages compared without "Read also").
   const fresh = join(dir, 'fresh');
   await cliJson<Exported>(cli('export', fresh, '--json'));
-  const manifest = (root: string) =>
-    new Map(
-      (JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as { files: Array<{ path: string; sha256: string }> }).files.map((f) => [
-        f.path,
-        f.sha256,
-      ]),
-    );
-  const [a, b] = [manifest(site), manifest(fresh)];
+  const [a, b] = [manifestFiles(site), manifestFiles(fresh)];
   assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
   const withoutRelated = (root: string, path: string) => readFileSync(join(root, path), 'utf8').replace(/<section><h2>Read also<\/h2>[\s\S]*?<\/section>/, '');
   const differ: string[] = [];

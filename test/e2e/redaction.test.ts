@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
-import { cliJson, runCli, tempDir } from '../helpers.js';
+import { cliJson, runCli, manifestFiles, tempDir } from '../helpers.js';
 import { STORES, stopSharedPostgres, storeArgs, type StoreKind } from '../stores.js';
 import { keyRecordOf, rsaKey, sign } from '../dkimFixtures.js';
 import { formatKeyFile } from '../../src/verify/keyFile.js';
@@ -340,8 +340,7 @@ for (const { kind, skip } of STORES) {
       }
       assert.deepEqual(exported, [], 'no planted string in any exported file');
       assert.ok(files > 200, `exported files checked: ${files}`);
-      const manifest = readFileSync(join(site, 'manifest.json'), 'utf8');
-      assert.match(manifest, new RegExp(`emails/${ids.a}/parts\\.json`), 'the part tree is in the signed manifest');
+      assert.ok(manifestFiles(site).has(`emails/${ids.a}/parts.json`), 'the part tree is in the signed manifest');
       process.stdout.write(
         `# redaction leak check (${kind}): ${surfaces} live answers and ${files} exported files, ${FORMS.reduce((n, f) => n + f.forms.length, 0)} forms of ${SECRETS.length} strings, 0 found\n`,
       );
