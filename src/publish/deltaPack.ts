@@ -143,23 +143,29 @@ export async function writePack(input: PackInput, out: string): Promise<{ size: 
   return { size: head.length + at, sha256: hash.digest('hex') };
 }
 
-/** Reads a pack's header; throws on anything that is not one. */
+/** A header longer than this is no pack of ours (a million changed files take ~150 MB). */
+const HEADER_MAX = 512 * 1_048_576;
+
+/** Reads a pack's header (its first line, read in chunks until the newline); throws on anything that is not one. */
 export async function readPackHeader(path: string): Promise<{ header: PackHeader; dataStart: number }> {
   const handle = await open(path);
   try {
-    const head = Buffer.alloc(1 << 20);
+    const chunks: Buffer[] = [];
     let length = 0;
-    let newline = -1;
-    while (newline < 0) {
-      if (length === head.length) throw new Error('pack header too long');
-      const { bytesRead } = await handle.read(head, length, head.length - length, length);
+    for (;;) {
+      const chunk = Buffer.alloc(1 << 20);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, length);
       if (bytesRead === 0) throw new Error('not a pack: no header line');
+      const newline = chunk.subarray(0, bytesRead).indexOf(0x0a);
+      chunks.push(chunk.subarray(0, newline < 0 ? bytesRead : newline));
+      if (newline >= 0) {
+        const header = JSON.parse(Buffer.concat(chunks).toString('utf8')) as PackHeader;
+        if (header.format !== PACK_FORMAT || !Array.isArray(header.entries) || !Array.isArray(header.blocks)) throw new Error('not an Epistola pack');
+        return { header, dataStart: length + newline + 1 };
+      }
       length += bytesRead;
-      newline = head.subarray(0, length).indexOf(0x0a);
+      if (length > HEADER_MAX) throw new Error('not a pack: header too long');
     }
-    const header = JSON.parse(head.subarray(0, newline).toString('utf8')) as PackHeader;
-    if (header.format !== PACK_FORMAT || !Array.isArray(header.entries) || !Array.isArray(header.blocks)) throw new Error('not an Epistola pack');
-    return { header, dataStart: newline + 1 };
   } finally {
     await handle.close();
   }
