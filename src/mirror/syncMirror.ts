@@ -6,6 +6,7 @@ import {
   MANIFEST_FILE,
   parsePart,
   partOf,
+  PARTS_DIR,
   SIGNATURE_FILE,
   sha256Of,
   type Manifest,
@@ -137,6 +138,11 @@ export async function syncMirror(
     }
     const cached = fetched.get(path);
     if (cached) return cached;
+    // A part a delta pack gave (manifestParts checks its sha256 like any other).
+    if (fromPacks.get(path) === remotePart?.sha256) {
+      const bytes = await readFile(join(staging, path)).catch(() => null);
+      if (bytes) return bytes;
+    }
     const bytes = await origin.get(path);
     if (bytes) {
       downloadedBytes += bytes.length;
@@ -148,6 +154,7 @@ export async function syncMirror(
   const used = new Set<string>();
   const packedByPart = new Map<string, string[]>();
   for (const path of fromPacks.keys()) {
+    if (path.startsWith(`${PARTS_DIR}/`)) continue; // the list's own parts, not files it lists
     const name = partOf(path);
     if (!packedByPart.has(name)) packedByPart.set(name, []);
     packedByPart.get(name)!.push(path);

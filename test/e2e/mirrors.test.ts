@@ -164,6 +164,9 @@ test('a new release: the export rewrites only what changed, mirrors fetch only t
   assert.equal(summary.packs, 1);
   assert.equal(summary.fromPacks, exported.written);
   assert.equal(summary.downloaded, 0);
+  // The changed parts of the file list came in the pack too: the pack, manifest.json and its signature are all it fetched.
+  const signed = statSync(join(exportDir, 'manifest.json')).size + statSync(join(exportDir, 'manifest.json.sig')).size;
+  assert.equal(summary.downloadedBytes, summary.packBytes + signed);
   assert.match(await (await fetch(`${mirrors.get('fr')!.url}/emails/31/`)).text(), /Minutes 100/);
 });
 
