@@ -84,13 +84,8 @@ export async function verifyMirror(location: string, fingerprint: string): Promi
   };
 }
 
+/** Every file under a directory (a copy holds millions: no recursion into spread arguments). */
 async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const out: string[] = [];
-  for (const e of entries) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(path)));
-    else out.push(path);
-  }
-  return out;
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => !e.isDirectory()).map((e) => join(e.parentPath, e.name));
 }
