@@ -69,6 +69,7 @@ export async function mergeIndex(
   }
   for (const s of segments) estimate += s.ids.length * 300; // about 150 distinct keys a message, a character or two each
   const bits = bucketBits(estimate);
+  const small = await smallStems(dir, stamps);
   const readers = await Promise.all(stamps.map((stamp) => openLines(join(dir, `${stamp}.keys`))));
   let keys = 0;
   let files = 0;
@@ -99,7 +100,16 @@ export async function mergeIndex(
     if (ids.size === 0) continue;
     const entries: Record<string, unknown[]> = {};
     let page = 0;
-    for (const [key, list] of ids) {
+    for (const [key, own] of ids) {
+      // A stem key found in few messages is given inside each word's own list (no request for its bucket).
+      const spellings = variants.get(key);
+      const stems = new Set<string>();
+      if (spellings) for (const v of spellings) if (stemmable(v)) for (const lang of langs) stems.add(stemOf(lang, v)!);
+      const found = [...stems].filter((s) => stemKeys.has(s)).sort();
+      const inline = found.filter((s) => small.has(s));
+      const referenced = found.filter((s) => !small.has(s));
+      if (!spellings && small.has(key)) continue; // a small stem key is inlined wherever a word refers to it
+      const list = inline.length === 0 ? own : [...new Set([...own, ...inline.flatMap((s) => small.get(s)!)])];
       list.sort((a, b) => b - a);
       const extra: number[] = [];
       for (let i = PAGE_IDS; i < list.length; i += PAGE_IDS) {
@@ -110,13 +120,7 @@ export async function mergeIndex(
         extra.push(page++);
       }
       const entry: unknown[] = [list.length, encodeIds(list.slice(0, PAGE_IDS)), extra];
-      const spellings = variants.get(key);
-      if (spellings) {
-        const stems = new Set<string>();
-        for (const v of spellings) if (stemmable(v)) for (const lang of langs) stems.add(stemOf(lang, v)!);
-        const found = [...stems].filter((s) => stemKeys.has(s)).sort();
-        if (found.length > 0) entry.push(found);
-      }
+      if (referenced.length > 0) entry.push(referenced);
       entries[key] = entry;
       keys++;
     }
@@ -127,6 +131,29 @@ export async function mergeIndex(
     await put(path, content);
   });
   return { bucketBits: bits, keys, files, bytes };
+}
+
+/** Stem keys in at most this many messages are given inside the lists of the words that have them. */
+const SMALL_STEM = 64;
+
+/** The stem keys of few messages, with their messages: a pass over the segments' stem lines. */
+async function smallStems(dir: string, stamps: readonly string[]): Promise<Map<string, number[]>> {
+  const small = new Map<string, number[]>();
+  const big = new Set<string>();
+  for (const stamp of stamps) {
+    for await (const line of createInterface({ input: createReadStream(join(dir, `${stamp}.keys`)), crlfDelay: Infinity })) {
+      if (line.charCodeAt(9) !== 0x73) continue; // "s": a stem line (after the 8 hex digits and a tab)
+      const { key, ids } = parseLine(line);
+      if (big.has(key)) continue;
+      const list = small.get(key) ?? [];
+      list.push(...decodeIds(ids));
+      if (list.length > SMALL_STEM) {
+        small.delete(key);
+        big.add(key);
+      } else small.set(key, list);
+    }
+  }
+  return small;
 }
 
 /** The docs files: every segment's docs in number order, merged, cut in chunks of DOC_CHUNK numbers. */
