@@ -15,7 +15,7 @@
  * first, as deltas in a base-64 varint (5 bits a character, the sixth says "more").
  */
 
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 
 /** Message numbers in a bucket's entry, at most: the rest are in pages of this size, loaded when a query needs them. */
 export const PAGE_IDS = 2000;

@@ -69,7 +69,7 @@ export async function mergeIndex(
   }
   for (const s of segments) estimate += s.ids.length * 300; // about 150 distinct keys a message, a character or two each
   const bits = bucketBits(estimate);
-  const small = await smallStems(dir, stamps);
+  const { small, spellings: stemWords } = await stemFacts(dir, stamps);
   const readers = await Promise.all(stamps.map((stamp) => openLines(join(dir, `${stamp}.keys`))));
   let keys = 0;
   let files = 0;
@@ -105,7 +105,8 @@ export async function mergeIndex(
       const spellings = variants.get(key);
       const stems = new Set<string>();
       if (spellings) for (const v of spellings) if (stemmable(v)) for (const lang of langs) stems.add(stemOf(lang, v)!);
-      const found = [...stems].filter((s) => stemKeys.has(s)).sort();
+      // A stem made only from this very word finds nothing its own list does not (the Russian stem of "harbour"): left out.
+      const found = [...stems].filter((s) => stemKeys.has(s) && [...(stemWords.get(s) ?? [key])].some((w) => w !== key)).sort();
       const inline = found.filter((s) => small.has(s));
       const referenced = found.filter((s) => !small.has(s));
       if (!spellings && small.has(key)) continue; // a small stem key is inlined wherever a word refers to it
@@ -136,14 +137,18 @@ export async function mergeIndex(
 /** Stem keys in at most this many messages are given inside the lists of the words that have them. */
 const SMALL_STEM = 64;
 
-/** The stem keys of few messages, with their messages: a pass over the segments' stem lines. */
-async function smallStems(dir: string, stamps: readonly string[]): Promise<Map<string, number[]>> {
+/** The stem keys of few messages, with their messages, and every stem key's words: a pass over the segments' stem lines. */
+async function stemFacts(dir: string, stamps: readonly string[]): Promise<{ small: Map<string, number[]>; spellings: Map<string, Set<string>> }> {
   const small = new Map<string, number[]>();
   const big = new Set<string>();
+  const spellings = new Map<string, Set<string>>();
   for (const stamp of stamps) {
     for await (const line of createInterface({ input: createReadStream(join(dir, `${stamp}.keys`)), crlfDelay: Infinity })) {
       if (line.charCodeAt(9) !== 0x73) continue; // "s": a stem line (after the 8 hex digits and a tab)
-      const { key, ids } = parseLine(line);
+      const { key, ids, variants } = parseLine(line);
+      let words = spellings.get(key);
+      if (!words) spellings.set(key, (words = new Set()));
+      for (const w of variants.split('|')) if (w) words.add(w);
       if (big.has(key)) continue;
       const list = small.get(key) ?? [];
       list.push(...decodeIds(ids));
@@ -153,7 +158,7 @@ async function smallStems(dir: string, stamps: readonly string[]): Promise<Map<s
       } else small.set(key, list);
     }
   }
-  return small;
+  return { small, spellings };
 }
 
 /** The docs files: every segment's docs in number order, merged, cut in chunks of DOC_CHUNK numbers. */

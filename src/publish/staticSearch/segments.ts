@@ -15,7 +15,7 @@ import { encodeIds, INDEX_FORMAT, keyHash } from './format.js';
  * (mergeIndex.ts). A segment is named by its stamp: message numbers and raw-message hashes, so it is
  * found again without reading one message.
  *
- *   <stamp>.keys   one line a key, in (hash, key) order: hash \t w|s \t key \t variants \t ids (newest first)
+ *   <stamp>.keys   one line a key, in (hash, key) order: hash \t w|s \t key \t spellings \t ids (newest first)
  *   <stamp>.stems  its stem keys, one a line (read whole before the merge, to list a word's stems only when they exist)
  *   <stamp>.docs   one JSON array a message, in number order: [id, subject, from, date, excerpt]
  *   <stamp>.langs  the languages with a stemmer among its messages
@@ -85,7 +85,8 @@ export async function buildSegment(dir: string, stamp: string, next: () => Promi
       }
       const lower = word.toLowerCase();
       add(words, foldWord(word), id, lower);
-      if (lang && stemmable(word)) add(stems, stemOf(lang, lower)!, id, null);
+      // A stem remembers the words (folded) it was made from: the merge leaves out a stem that only its own word has.
+      if (lang && stemmable(word)) add(stems, stemOf(lang, lower)!, id, foldWord(word));
     }
     const date = message.dateUtc !== null ? new Date(message.dateUtc).toISOString().slice(0, 10) : '';
     const from = message.from ? message.from.name || message.from.address || '' : '';
@@ -105,7 +106,7 @@ export async function buildSegment(dir: string, stamp: string, next: () => Promi
   }
   for (const [key, entry] of stems) {
     const hash = keyHash(key);
-    lines.push([hash, key, `${hash.toString(16).padStart(8, '0')}\ts\t${key}\t\t${encodeIds(entry.ids.reverse())}\n`]);
+    lines.push([hash, key, `${hash.toString(16).padStart(8, '0')}\ts\t${key}\t${[...(entry.variants ?? [])].join('|')}\t${encodeIds(entry.ids.reverse())}\n`]);
   }
   lines.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
   await writeLines(

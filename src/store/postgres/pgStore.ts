@@ -51,6 +51,9 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
 
 /** Any key: the one writer of an archive holds this advisory lock while it is open. */
 const WRITER_LOCK = 0x6570_6973;
+/** How long a writer waits for another's lock before saying it is taken, and how often it asks. */
+const LOCK_WAIT_MS = 5_000;
+const LOCK_RETRY_MS = 100;
 /** Readers re-read the archive's version this often even if a notification was missed. */
 const POLL_MS = 2000;
 const CHANNEL = 'epistola_changes';
@@ -102,7 +105,7 @@ export class PostgresStore implements ArchiveWriter {
     this.#releaseTimes = releaseTimes;
   }
 
-  /** Connects; a writer takes the writer lock and creates or migrates the schema. */
+  /** Connects; a writer takes the writer lock (waiting up to LOCK_WAIT_MS) and creates or migrates the schema. */
   static async open(url: string, options: PostgresOpenOptions = {}): Promise<PostgresStore> {
     const pool = new pg.Pool({ connectionString: url, max: options.readonly ? 8 : 4 });
     // An idle client's error (the server restarting) must not crash a web node: the pool reconnects.
@@ -111,8 +114,14 @@ export class PostgresStore implements ArchiveWriter {
     try {
       if (!options.readonly) {
         lock = await pool.connect();
-        const taken = (await lock.query('SELECT pg_try_advisory_lock($1) AS ok', [WRITER_LOCK])).rows[0].ok as boolean;
-        if (!taken) throw new DataDirError(`another epistola process is writing to ${describeConnection(url)}`);
+        // A writer that just exited may still hold the lock for a moment (its server process ends after
+        // the client: seen under load between two commands of a script), so the lock is asked for a few times.
+        let taken = false;
+        for (let waited = 0; !taken; waited += LOCK_RETRY_MS) {
+          taken = (await lock.query('SELECT pg_try_advisory_lock($1) AS ok', [WRITER_LOCK])).rows[0].ok as boolean;
+          if (!taken && waited >= LOCK_WAIT_MS) throw new DataDirError(`another epistola process is writing to ${describeConnection(url)}`);
+          if (!taken) await new Promise((done) => setTimeout(done, LOCK_RETRY_MS));
+        }
         await migrate(lock, options.stemming ?? 'none');
       }
       const schema = await pool.query("SELECT to_regclass('epistola_schema') IS NOT NULL AS ok").catch((error: Error) => {
