@@ -1,5 +1,4 @@
-import { copyFileSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { constants, copyFileSync, linkSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { VNode } from 'preact';
 import { renderPage } from '../web/views/layout.js';
@@ -125,21 +124,28 @@ export function openSiteWriter(live: string | null, outDir: string, previous: Ma
     }
   };
   /**
-   * Writes through a temporary name: a path of the staging copy may be a hard link to the live
-   * one, and writing into it would change the live file too.
+   * Writes a file of the new copy. Most paths are not there yet: written in place, refusing to open
+   * one that is (`wx`, COPYFILE_EXCL). A path already there may be a hard link to the live copy
+   * (kept earlier in this run, then made again), and writing into it would change the live file:
+   * such a path is written under a temporary name and renamed over it.
    */
-  const replace = async (path: string, write: (tmp: string) => Promise<void> | void) => {
+  const replace = (path: string, write: (target: string, exclusive: boolean) => void) => {
     ensureDir(path);
     const target = join(outDir, path);
-    await write(`${target}.tmp`);
-    await rename(`${target}.tmp`, target);
+    try {
+      write(target, true);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      write(`${target}.tmp`, false);
+      renameSync(`${target}.tmp`, target);
+    }
   };
   const put = async (path: string, content: Buffer | string) => {
     const bytes = typeof content === 'string' ? Buffer.from(content) : content;
     const sha256 = sha256Of(bytes);
     record({ path, size: bytes.length, sha256 });
     if (linked(path, sha256)) return;
-    await replace(path, (tmp) => writeFile(tmp, bytes));
+    replace(path, (target, exclusive) => writeFileSync(target, bytes, { flag: exclusive ? 'wx' : 'w' }));
     if (before(path) !== sha256) written++;
   };
   return {
@@ -155,12 +161,13 @@ export function openSiteWriter(live: string | null, outDir: string, previous: Ma
     async putFile(path, source, sha256, size, share = false) {
       record({ path, size, sha256 });
       if (linked(path, sha256)) return;
-      await replace(path, (tmp) => {
-        if (!share) return copyFileSync(source, tmp);
+      replace(path, (target, exclusive) => {
+        if (!share) return copyFileSync(source, target, exclusive ? constants.COPYFILE_EXCL : 0);
         try {
-          linkSync(source, tmp);
-        } catch {
-          copyFileSync(source, tmp);
+          linkSync(source, target);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
+          copyFileSync(source, target, exclusive ? constants.COPYFILE_EXCL : 0);
         }
       });
       if (before(path) !== sha256) written++;

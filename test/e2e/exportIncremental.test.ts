@@ -73,6 +73,12 @@ test('an export renders again only what changed, and gives the copy an export fr
   const third = await cliJson<Exported>(cli('export', site, '--json'));
   assert.equal(third.rendered, 5);
   assert.doesNotMatch(readFileSync(join(site, 'emails', '13', 'index.html'), 'utf8'), /Note 13/);
+  // The copy it replaced (kept one round for readers still in it) still matches its own manifest:
+  // pages made again were never written into the files the two copies share (hard links).
+  const replaced = join(dir, '.site.snapshots', String(third.sequence - 1));
+  const fingerprint = (JSON.parse(readFileSync(join(replaced, 'manifest.json'), 'utf8')) as { fingerprint: string }).fingerprint;
+  const verified = await runCli(['mirror', 'verify', replaced, '--key', fingerprint]);
+  assert.equal(verified.code, 0, verified.stdout.toString());
 
   // From nothing: the same files with the same bytes (e-mail pages compared without "Read also").
   const fresh = join(dir, 'fresh');
