@@ -3,7 +3,6 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseQuery } from '../query/parseQuery.js';
 import type { ArchiveReader } from '../store/archiveStore.js';
 import type { BlobStore } from '../store/blobStore.js';
-import { searchAllIds } from '../store/searchAll.js';
 import { keyFacts } from '../verify/keyRecord.js';
 import { formatKeyFile } from '../verify/keyFile.js';
 import { atomFeed, statusFeed } from '../web/atomFeed.js';
@@ -98,7 +97,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   const beside = (what: string) => join(dirname(resolve(options.outDir)), `.${basename(resolve(options.outDir))}.${what}`);
 
   const releases = await store.releases();
-  const ids = releases.length > 0 ? await searchAllIds(store, parseQuery(releases.map((r) => `release:${r.number}`).join(' OR '))) : [];
+  const ids = releases.length > 0 ? await store.messageIds() : [];
   ids.sort((a, b) => a - b);
   const pages = await exportMessagePages({
     store,
@@ -119,11 +118,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   );
   await putPage('releases/index.html', ReleasesPage({ ctx: ctx('/releases'), releases }));
   const idsOf = new Map<number, number[]>();
-  for (const release of releases)
-    idsOf.set(
-      release.number,
-      (await searchAllIds(store, parseQuery(`release:${release.number}`))).sort((a, b) => a - b),
-    );
+  for (const release of releases) idsOf.set(release.number, await store.messageIds(release.number));
   const downloads: ReleaseDownload[] = [];
   const seeds = [options.baseUrl, ...options.mirrors.map((m) => m.url)];
   for (const release of releases) {

@@ -9,6 +9,7 @@ import { noPostgresReason } from '../postgresServer.js';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { PostgresStore } from '../../src/store/postgres/pgStore.js';
 import type { ArchiveReader, Release, SearchResult } from '../../src/store/archiveStore.js';
+import { searchAllIds } from '../../src/store/searchAll.js';
 import { parseQuery } from '../../src/query/parseQuery.js';
 import { ARCHIVE_TABLES } from '../../src/store/transfer.js';
 import { QUERIES } from '../conformanceQueries.js';
@@ -66,6 +67,19 @@ test('every reader method gives the same answers on SQLite and PostgreSQL', { sk
     const undated = (list: Release[]) => list.map(({ createdAt: _c, publishAt, ...rest }) => ({ ...rest, scheduled: publishAt !== null }));
     assert.deepEqual(undated(await b.releases()), undated(await a.releases()));
     assert.deepEqual(await b.latest(40), await a.latest(40));
+    // The message numbers an export takes: every visible one, and each release's, the same as a search finds.
+    const all = await a.messageIds();
+    assert.deepEqual(await b.messageIds(), all, `messageIds (${audience})`);
+    for (const r of await a.releases()) {
+      const release = await a.messageIds(r.number);
+      assert.deepEqual(await b.messageIds(r.number), release);
+      assert.deepEqual(
+        release,
+        (await searchAllIds(a, parseQuery(`release:${r.number}`))).sort((x, y) => x - y),
+        `release ${r.number}`,
+      );
+    }
+    assert.ok(all.length > 0);
     assert.deepEqual(await b.keyRecords(), await a.keyRecords());
     assert.deepEqual(await b.keyUses(), await a.keyUses());
     assert.deepEqual(await b.missingKeys(), await a.missingKeys());

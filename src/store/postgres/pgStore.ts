@@ -418,6 +418,11 @@ export class PostgresStore implements ArchiveWriter {
     return this.#summariesOf(ids);
   }
 
+  async messageIds(release?: number): Promise<number[]> {
+    const where = `${this.#visible('m')}${release === undefined ? '' : ' AND m.release_number = $1'}`;
+    return (await rows(this.#pool, `SELECT id FROM messages m WHERE ${where} ORDER BY id`, release === undefined ? [] : [release])).map((r) => Number(r.id));
+  }
+
   async latest(limit: number): Promise<MessageSummary[]> {
     const list = await rows(this.#pool, `SELECT id FROM messages WHERE ${this.#visible('messages')} ORDER BY date_utc DESC NULLS LAST, id DESC LIMIT $1`, [
       limit,

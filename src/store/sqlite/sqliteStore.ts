@@ -587,6 +587,14 @@ export class SqliteStore implements ArchiveWriter {
     return this.#summariesOf(ids);
   }
 
+  async messageIds(release?: number): Promise<number[]> {
+    const where = `${this.#visible('m')}${release === undefined ? '' : ' AND m.release_number = ?'}`;
+    return this.#db
+      .prepare(`SELECT id FROM messages m WHERE ${where} ORDER BY id`)
+      .pluck()
+      .all(...(release === undefined ? [] : [release])) as number[];
+  }
+
   dataVersion(): string {
     if (this.#audience === 'publisher') return String((this.#dataVersion ??= this.#db.prepare('PRAGMA data_version').pluck()).get() as number);
     // A release scheduled with --at becomes public without any write: that changes what is visible too.
