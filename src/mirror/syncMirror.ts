@@ -116,7 +116,9 @@ export async function syncMirror(
   const made = new Set<string>();
   const ensureDir = (path: string) => {
     const d = dirname(path);
-    if (!made.has(d)) mkdirSync(d, { recursive: true });
+    if (made.has(d)) return;
+    mkdirSync(d, { recursive: true });
+    if (made.size >= 4096) made.clear(); // the directories made lately: a 1M copy has millions
     made.add(d);
   };
   let downloaded = 0;

@@ -46,6 +46,9 @@ export interface SiteSummary {
   readonly changed: readonly ManifestFile[];
 }
 
+/** Directories remembered as made (files of one message, and of the page stage, are written together). */
+const MADE_KEPT = 4096;
+
 export function openSiteWriter(live: string | null, outDir: string, previous: Manifest | null): SiteWriter {
   const previousPart = new Map((previous?.parts ?? []).map((p) => [p.name, p]));
   // A format 1 manifest lists every file: its files are cut into parts once, on opening.
@@ -111,6 +114,8 @@ export function openSiteWriter(live: string | null, outDir: string, previous: Ma
     const dir = dirname(join(outDir, path));
     if (made.has(dir)) return;
     mkdirSync(dir, { recursive: true });
+    // The directories made lately, not all of them: a 1M export makes some 2.5 million.
+    if (made.size >= MADE_KEPT) made.clear();
     made.add(dir);
   };
   const linked = (path: string, sha256: string): boolean => {
