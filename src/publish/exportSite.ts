@@ -130,7 +130,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     await put(`releases/${release.number}/${download.name}.torrent`, download.torrent);
     const links = { mbox: download.name, bytes: download.size, torrent: `${download.name}.torrent` };
     await putPage(`releases/${release.number}/index.html`, ReleasePage({ ctx: ctx(`/releases/${release.number}`), release, messages, downloads: links }));
-    const latest = (await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 50 })).hits.map((h) => h.message);
+    const latest = messages.hits.slice(0, 50).map((h) => h.message); // the same search's first 50, newest first
     await put(
       `releases/${release.number}/feed.atom`,
       atomFeed({ base: options.baseUrl, title: `${options.collection}: ${release.title}`, path: `/releases/${release.number}/feed.atom`, messages: latest }),
