@@ -21,3 +21,26 @@ export class DataDirError extends Error {
   override name = 'DataDirError';
   readonly exitCode = 3;
 }
+
+/** An error as a worker thread posts it (the class does not cross threads). */
+export interface PostedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+export function postedError(error: unknown): PostedError {
+  const { name = 'Error', message = String(error), stack } = error as Error;
+  return { name, message, ...(stack ? { stack } : {}) };
+}
+
+/** The expected errors get their class back (and so their exit code and one-line message). */
+export function rebuildError({ name, message, stack }: PostedError): Error {
+  if (name === 'UsageError') return new UsageError(message);
+  if (name === 'RefusedError') return new RefusedError(message);
+  if (name === 'DataDirError') return new DataDirError(message);
+  const error = new Error(message);
+  error.name = name;
+  if (stack) error.stack = stack;
+  return error;
+}

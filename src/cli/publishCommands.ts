@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireDataDir } from '../config/dataDir.js';
 import { UsageError } from '../errors.js';
 import { loadCollectionKey } from '../publish/collectionKey.js';
 import type { MirrorSite } from '../publish/manifest.js';
-import { BlobStore } from '../store/blobStore.js';
 import { openReader } from '../store/openStore.js';
 import { databaseOf, dataDirOf, print } from './context.js';
 import { chooseProgressMode, progressReporter, renderCountProgress } from './progressBar.js';
@@ -53,25 +52,30 @@ export function registerPublishCommands(program: Command): void {
     .action(async (out: string, options: { baseUrl: string; zim?: string; json?: boolean }, command: Command) => {
       const dir = dataDirOf(command);
       const config = await requireDataDir(dir);
+      const parent = await stat(dirname(resolve(out))).catch(() => null);
+      if (!parent?.isDirectory()) throw new UsageError(`cannot export to ${resolve(out)}: ${dirname(resolve(out))} is not a directory`);
       const key = await loadCollectionKey(dir.root);
       const mirrors = JSON.parse((await readFile(join(dir.root, 'mirrors.json'), 'utf8').catch(() => '[]')) || '[]') as MirrorSite[];
-      const store = await openReader(databaseOf(command, dir, config), { audience: 'public' });
+      const database = databaseOf(command, dir, config);
+      const store = await openReader(database, { audience: 'public' });
       const bar = countBar(options.json ?? false, 'messages');
       try {
-        // The views and the search indexer are loaded by the commands that use them.
-        const { exportSite } = await import('../publish/exportSite.js');
-        const summary = await exportSite({
-          store,
-          blobs: new BlobStore(dir.root),
-          collection: config.title,
-          outDir: resolve(out),
-          key,
-          baseUrl: options.baseUrl.replace(/\/+$/, ''),
-          mirrors,
-          staticDir: STATIC_DIR,
-          status: JSON.parse((await readFile(join(dir.root, STATUS_FILE), 'utf8').catch(() => 'null')) || 'null'),
-          onProgress: (done, total) => bar.update({ done, total }),
-        });
+        // The export's own thread sizes its heap by the archive (exportInWorker.ts).
+        const { exportInWorker } = await import('../publish/exportInWorker.js');
+        const summary = await exportInWorker(
+          {
+            database,
+            dataRoot: dir.root,
+            messages: (await store.stats()).messages,
+            collection: config.title,
+            outDir: resolve(out),
+            baseUrl: options.baseUrl.replace(/\/+$/, ''),
+            mirrors,
+            staticDir: STATIC_DIR,
+            status: JSON.parse((await readFile(join(dir.root, STATUS_FILE), 'utf8').catch(() => 'null')) || 'null'),
+          },
+          (done, total) => bar.update({ done, total }),
+        );
         bar.end();
         let zim: { path: string; entries: number; bytes: number; elapsedMs: number } | null = null;
         if (options.zim) {

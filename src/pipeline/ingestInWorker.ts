@@ -1,7 +1,6 @@
-import { Worker } from 'node:worker_threads';
-import { DataDirError, UsageError } from '../errors.js';
+import { runSizedThread } from '../sizedThread.js';
 import type { IngestProgress, IngestSummary } from './ingest.js';
-import type { IngestJob, IngestReply } from './ingestWorker.js';
+import type { IngestJob } from './ingestWorker.js';
 
 /**
  * Young generation of the ingest thread, in MB. The ingest runs on a thread of its own so that its
@@ -25,34 +24,11 @@ export function ingestInWorker(
 ): Promise<IngestSummary> {
   const { expectedMessages, ...rest } = job;
   const oldMb = Math.ceil(INGEST_OLD_FLOOR_MB + (expectedMessages * THREADING_KB_PER_MESSAGE) / 1024);
-  const worker = new Worker(new URL('./ingestWorker.js', import.meta.url), {
-    workerData: rest satisfies IngestJob,
-    resourceLimits: { maxYoungGenerationSizeMb: INGEST_YOUNG_MB, maxOldGenerationSizeMb: oldMb },
-  });
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    worker.on('message', (reply: IngestReply) => {
-      if ('progress' in reply) return onProgress(reply.progress);
-      settled = true;
-      if ('summary' in reply) resolve(reply.summary);
-      else reject(rebuildError(reply.error));
-    });
-    worker.on('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`the ingest thread stopped (exit code ${code}) before it finished; run the same command again to resume`));
-    });
-  });
-}
-
-/** The expected errors keep their class (and so their exit code and one-line message). */
-function rebuildError({ name, message, stack }: { name: string; message: string; stack?: string }): Error {
-  if (name === 'UsageError') return new UsageError(message);
-  if (name === 'DataDirError') return new DataDirError(message);
-  const error = new Error(message);
-  error.name = name;
-  if (stack) error.stack = stack;
-  return error;
+  return runSizedThread(
+    new URL('./ingestWorker.js', import.meta.url),
+    rest satisfies IngestJob,
+    { maxYoungGenerationSizeMb: INGEST_YOUNG_MB, maxOldGenerationSizeMb: oldMb },
+    onProgress,
+    (code) => `the ingest thread stopped (exit code ${code}) before it finished; run the same command again to resume`,
+  );
 }

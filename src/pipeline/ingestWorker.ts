@@ -1,4 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { postedError } from '../errors.js';
+import type { ThreadReply } from '../sizedThread.js';
 import { openWriter, type DatabaseLocation } from '../store/openStore.js';
 import { ingest, type IngestOptions, type IngestProgress, type IngestSummary } from './ingest.js';
 
@@ -8,10 +10,7 @@ export interface IngestJob extends Omit<IngestOptions, 'store' | 'onProgress'> {
 }
 
 /** What the ingest thread answers: progress as it goes, then the summary or the error. */
-export type IngestReply =
-  | { readonly progress: IngestProgress }
-  | { readonly summary: IngestSummary }
-  | { readonly error: { readonly name: string; readonly message: string; readonly stack?: string } };
+export type IngestReply = ThreadReply<IngestProgress, IngestSummary>;
 
 const job = workerData as IngestJob;
 const post = (reply: IngestReply) => parentPort!.postMessage(reply);
@@ -23,6 +22,5 @@ try {
     await store.close();
   }
 } catch (error) {
-  const { name = 'Error', message = String(error), stack } = error as Error;
-  post({ error: { name, message, stack } });
+  post({ error: postedError(error) });
 }
