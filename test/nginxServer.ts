@@ -28,13 +28,19 @@ export function freeTcpPort(): Promise<number> {
  * `root` is a directory to serve, or `{ upstreams }`: the loopback ports of web nodes to balance
  * requests over (round robin), as a site with several `epistola serve` processes would.
  */
-export async function startNginx(root: string | { upstreams: readonly number[] }, work: string, port?: number): Promise<Nginx> {
+export async function startNginx(
+  root: string | { upstreams: readonly number[] },
+  work: string,
+  port?: number,
+  /** nginx's limit_rate for every response (e.g. "32k"): a slow site, to stop a download halfway. */
+  limitRate?: string,
+): Promise<Nginx> {
   const p = port ?? (await freeTcpPort());
   mkdirSync(join(work, 'tmp'), { recursive: true });
   const conf = join(work, 'nginx.conf');
   const site =
     typeof root === 'string'
-      ? `  server { listen 127.0.0.1:${p}; root ${root}; index index.html; }`
+      ? `  server { listen 127.0.0.1:${p}; root ${root}; index index.html;${limitRate ? ` limit_rate ${limitRate};` : ''} }`
       : // Keep-alive connections to the nodes (without them nginx opens a TCP connection per request).
         `  upstream nodes { ${root.upstreams.map((u) => `server 127.0.0.1:${u};`).join(' ')} keepalive 32; }
   server { listen 127.0.0.1:${p}; location / { proxy_pass http://nodes; proxy_http_version 1.1; proxy_set_header Connection "";

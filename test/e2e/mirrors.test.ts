@@ -362,16 +362,31 @@ test('delta packs: a tampered pack and a replayed older one are refused (files f
   assert.equal(replay.sequence, next.sequence);
   assert.match(replay.packsRefused.join(' '), new RegExp(`${newest.path}: does not match`));
 
-  // Killed halfway through downloading the pack: the next sync asks nginx for the rest only (HTTP Range).
-  const staging = join(dir, 'mirror-de', `staging-${next.sequence}`, 'packs');
-  mkdirSync(staging, { recursive: true });
+  // Killed (SIGKILL) while downloading the pack from a slow site: the next sync asks for the rest only (HTTP Range).
   const whole = readFileSync(join(exportDir, newest.path));
-  const half = Math.floor(whole.length / 2);
-  writeFileSync(join(staging, `${newest.sequence}.pack.part`), whole.subarray(0, half));
+  const slow = await startNginx(exportDir, join(dir, 'nginx-slow'), undefined, `${Math.max(1024, Math.floor(whole.length / 8))}`);
+  const part = join(dir, 'mirror-de', `staging-${next.sequence}`, 'packs', `${newest.sequence}.pack.part`);
+  let had = 0;
+  try {
+    const child = spawn(process.execPath, [cliPath, 'mirror', 'sync', slow.url, join(dir, 'mirror-de'), '--key', fingerprint, '--json'], { stdio: 'ignore' });
+    const exited = new Promise((done) => child.once('exit', done));
+    for (let i = 0; i < 400 && child.exitCode === null; i++) {
+      const size = statSync(part, { throwIfNoEntry: false })?.size ?? 0;
+      if (size > 0) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    had = statSync(part, { throwIfNoEntry: false })?.size ?? 0;
+    assert.ok(had > 0 && had < whole.length, `the sync was killed with ${had} of the pack's ${whole.length} bytes`);
+    assert.deepEqual(readFileSync(part), whole.subarray(0, had), 'what the killed sync left is the start of the pack');
+  } finally {
+    await slow.stop();
+  }
   const resumed = await cliJson<SyncSummary>(['mirror', 'sync', origin.url, join(dir, 'mirror-de'), '--key', fingerprint, '--json']);
   assert.deepEqual(resumed.packsRefused, []);
   assert.equal(resumed.packs, 1);
   assert.equal(resumed.downloaded, 0);
-  assert.equal(resumed.packBytes, whole.length - half, 'only the half not yet there was fetched');
+  assert.equal(resumed.packBytes, whole.length - had, 'only what the killed sync had not fetched was fetched');
   assert.match(await (await fetch(`${mirrors.get('de')!.url}/emails/36/`)).text(), /Minutes 20\d/);
 });
