@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { parseQuery } from '../query/parseQuery.js';
 import type { Release } from '../store/archiveStore.js';
-import { searchAllIds } from '../store/searchAll.js';
 import { dataDirOf, parseAt, parseId, print, readUserFile, withReader, withWriter } from './context.js';
 import { loadCollectionKey } from '../publish/collectionKey.js';
 import { signAmendment } from '../publish/amendments.js';
@@ -25,7 +24,7 @@ export function registerReleaseCommands(program: Command): void {
       const ast = options.query !== undefined ? parseQuery(options.query) : null;
       const fromFile = options.ids !== undefined ? await readIds(options.ids) : null;
       await withWriter(command, async (store) => {
-        const ids = ast ? await searchAllIds(store, ast) : (fromFile ?? 'all-remaining');
+        const ids = ast ? await store.matchingIds(ast) : (fromFile ?? 'all-remaining');
         const selection =
           options.query !== undefined ? `query: ${options.query}` : options.ids !== undefined ? `ids from ${options.ids}` : 'all remaining messages';
         const { release: created, alreadyReleased } = await store.createRelease({ title: options.title, selection, ids });

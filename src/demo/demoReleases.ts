@@ -1,6 +1,5 @@
 import { parseQuery } from '../query/parseQuery.js';
 import type { ArchiveWriter } from '../store/archiveStore.js';
-import { searchAllIds } from '../store/searchAll.js';
 
 /**
  * The demo's publication: 2014 and 2015 are published parts, everything later is an embargoed
@@ -13,7 +12,7 @@ export async function createDemoReleases(store: ArchiveWriter, now: Date): Promi
     ['Part 1: 2014', 'before:2015'],
     ['Part 2: 2015', 'after:2015 before:2016'],
   ] as const) {
-    const { release } = await store.createRelease({ title, selection: `query: ${query}`, ids: await searchAllIds(store, parseQuery(query)) });
+    const { release } = await store.createRelease({ title, selection: `query: ${query}`, ids: await store.matchingIds(parseQuery(query)) });
     await store.publishRelease(release.number, now);
     done.push(`${release.number} "${title}" (${release.messages}, public)`);
   }

@@ -6,7 +6,6 @@ import { sha256Hex } from '../mail/contentHash.js';
 import type { ParseWarning } from '../mail/warnings.js';
 import type { KeyArchive } from '../verify/keyArchive.js';
 import { verifyMessage } from '../verify/verifyMessage.js';
-import { searchAllIds } from '../store/searchAll.js';
 import type { QueryNode } from '../query/ast.js';
 import { treeRoot } from './commitment.js';
 import { describeParts, matchersOf, rangesIn, redactMessage, remainingTraces, type RedactionTarget, type SpanDraft } from './redactMime.js';
@@ -185,7 +184,7 @@ export async function redact(context: Context, request: RedactRequest): Promise<
   const sha256 = sha256Hex(result.raw);
   const alsoIn = new Set<number>();
   for (const query of targets.map(textQuery)) {
-    if (query) for (const id of await searchAllIds(store, query)) if (id !== request.id) alsoIn.add(id);
+    if (query) for (const id of await store.matchingIds(query)) if (id !== request.id) alsoIn.add(id);
   }
   const outcome = { id: request.id, spans: result.spans, notice: redactionNotice, sha256, alsoIn: [...alsoIn].sort((a, b) => a - b) };
   if (request.dryRun) return { ...outcome, written: false };

@@ -264,6 +264,11 @@ export interface ArchiveReader {
    * (for exports: paging a search through a million messages sorted each page again, 6 min at 1M).
    */
   messageIds(release?: number): Promise<number[]>;
+  /**
+   * The numbers of every message a query matches that this reader may see, in number order: what
+   * `release create --query` and a redaction's "also in" take (a search paged through 1M messages took minutes).
+   */
+  matchingIds(query: QueryNode): Promise<number[]>;
   /** The most recent messages by date (undated ones last): the home page and the feed. */
   latest(limit: number): Promise<MessageSummary[]>;
   /** Changes whenever what this reader sees changes (a write by any process, a release reaching its time). */

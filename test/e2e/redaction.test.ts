@@ -13,7 +13,7 @@ import { BlobStore } from '../../src/store/blobStore.js';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { PostgresStore } from '../../src/store/postgres/pgStore.js';
 import type { ArchiveReader } from '../../src/store/archiveStore.js';
-import { searchAllIds } from '../../src/store/searchAll.js';
+import { searchAllIds } from '../searchAll.js';
 
 /**
  * Redaction end to end, on every store: unique strings are planted in a message's text and HTML,

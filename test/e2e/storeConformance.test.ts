@@ -9,7 +9,7 @@ import { noPostgresReason } from '../postgresServer.js';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { PostgresStore } from '../../src/store/postgres/pgStore.js';
 import type { ArchiveReader, Release, SearchResult } from '../../src/store/archiveStore.js';
-import { searchAllIds } from '../../src/store/searchAll.js';
+import { searchAllIds } from '../searchAll.js';
 import { parseQuery } from '../../src/query/parseQuery.js';
 import { ARCHIVE_TABLES } from '../../src/store/transfer.js';
 import { QUERIES } from '../conformanceQueries.js';
@@ -98,6 +98,10 @@ test('every reader method gives the same answers on SQLite and PostgreSQL', { sk
     assert.equal(hidden, audience === 'public' ? 86 : 1, 'the embargoed part 3 (and id 301, which does not exist) is hidden from the public');
     for (const query of QUERIES) {
       const ast = parseQuery(query);
+      // What a release --query and a redaction's "also in" take: the messages the search pages through, in number order.
+      const found = (await searchAllIds(a, ast)).sort((x, y) => x - y);
+      assert.deepEqual(await a.matchingIds(ast), found, `${query}: matchingIds (SQLite, ${audience})`);
+      assert.deepEqual(await b.matchingIds(ast), found, `${query}: matchingIds (PostgreSQL, ${audience})`);
       // Date order, every page through the cursors: the same ids in the same order, the same facets.
       let [ca, cb]: Array<string | null> = [null, null];
       let pages = 0;
@@ -164,6 +168,13 @@ test('random queries: the same totals, first pages by date and facets on SQLite 
         `${query} (${audience}): first page by date`,
       );
       assert.deepEqual(rb.facets, ra.facets, `${query} (${audience}): facets`);
+      const [ia, ib] = [await a.matchingIds(ast), await b.matchingIds(ast)];
+      assert.equal(ia.length, ra.total, `${query} (${audience}): matchingIds, as many as the total`);
+      assert.deepEqual(ib, ia, `${query} (${audience}): matchingIds`);
+      assert.ok(
+        ra.hits.every((h) => ia.includes(h.message.id)),
+        `${query} (${audience}): the first page is among matchingIds`,
+      );
       compared++;
     }
   }

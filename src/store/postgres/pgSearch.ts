@@ -73,6 +73,13 @@ async function fieldsFirstPage(
 }
 
 /** Runs a parsed query on PostgreSQL: the same results, order and cursors as the SQLite store. */
+/** Every message the query matches that `visible` lets through, in number order: one statement, no page. */
+export async function matchingIdsPostgres(db: pg.Pool, textSearch: string, ast: QueryNode, visible: string): Promise<number[]> {
+  const q = compilePostgresQuery(ast, textSearch);
+  const result = await db.query({ text: `SELECT m.id FROM messages m WHERE ${q.where} AND ${visible} ORDER BY m.id`, values: q.params, rowMode: 'array' });
+  return (result.rows as unknown[][]).map((r) => Number(r[0]));
+}
+
 export async function searchPostgres(
   db: pg.Pool,
   textSearch: string,

@@ -35,7 +35,7 @@ import { summaryOfRedaction, type RedactionNotice, type RedactionRecord, type Re
 const RAW_REFS =
   'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256) AS original, m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
 import { PG_MIGRATIONS, TEXT_SEARCH, type Stemming } from './schema.js';
-import { facetIndexPostgres, searchPostgres } from './pgSearch.js';
+import { facetIndexPostgres, matchingIdsPostgres, searchPostgres } from './pgSearch.js';
 import type { FacetIndex } from '../facetIndex.js';
 import { relatedPostgres } from './pgRelated.js';
 import { describeConnection } from './connection.js';
@@ -373,6 +373,10 @@ export class PostgresStore implements ArchiveWriter {
       facetIndex: () => this.#facetIndex(),
       visibleIds: () => this.#visibleIds(),
     });
+  }
+
+  async matchingIds(query: QueryNode): Promise<number[]> {
+    return matchingIdsPostgres(this.#pool, this.#textSearch, query, this.#visible('m'));
   }
 
   async prepareSearch(): Promise<void> {

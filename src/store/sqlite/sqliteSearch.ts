@@ -230,6 +230,15 @@ function withoutRankWords(
 }
 
 /** Runs a parsed query: total, one page in relevance (bm25) or date order, snippets, facets. */
+/** Every message the query matches that `visible` lets through, in number order: one statement, no page. */
+export function matchingIdsSqlite(db: Database.Database, ast: QueryNode, visible: string): number[] {
+  const q = compileQuery(ast);
+  return db
+    .prepare(`SELECT m.id FROM ${M} WHERE ${q.where} AND ${visible} ORDER BY m.id`)
+    .pluck()
+    .all(...q.params) as number[];
+}
+
 export async function searchSqlite(db: Database.Database, ast: QueryNode, options: SearchOptions, context: SearchContext): Promise<SearchResult> {
   const { summaries, visible } = context;
   const q = compileQuery(ast);

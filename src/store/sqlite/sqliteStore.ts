@@ -42,7 +42,7 @@ import { cacheStatements } from './statementCache.js';
 import type { AmendmentEntry, SignedAmendment } from '../../publish/amendments.js';
 import { sha256Hex } from '../../mail/contentHash.js';
 import { createReleaseSqlite, publicReleaseNumbers, publishReleaseSqlite, releasesSqlite } from './sqliteReleases.js';
-import { facetIndexSqlite, searchSqlite } from './sqliteSearch.js';
+import { facetIndexSqlite, matchingIdsSqlite, searchSqlite } from './sqliteSearch.js';
 import { RankPool } from './rankPool.js';
 import { refreshRankedWords, refreshRankedWordsWith, type RankedWordsOptions } from './rankedWords.js';
 import type { FacetIndex } from '../facetIndex.js';
@@ -530,6 +530,10 @@ export class SqliteStore implements ArchiveWriter {
       facetIndex: () => this.#facetIndex(),
       rankPool: this.#rankPool,
     });
+  }
+
+  async matchingIds(query: QueryNode): Promise<number[]> {
+    return matchingIdsSqlite(this.#db, query, this.#visible('m'));
   }
 
   async prepareSearch(): Promise<void> {

@@ -1,7 +1,7 @@
-import type { QueryNode } from '../query/ast.js';
-import type { ArchiveReader } from './archiveStore.js';
+import type { QueryNode } from '../src/query/ast.js';
+import type { ArchiveReader } from '../src/store/archiveStore.js';
 
-/** Every message number a query finds, page by page (for releases, exports: not for the web). */
+/** Every message number a query finds, page by page through the search: the oracle of `matchingIds`. */
 export async function searchAllIds(store: ArchiveReader, ast: QueryNode): Promise<number[]> {
   const ids: number[] = [];
   let cursor: string | null = null;
