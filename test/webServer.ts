@@ -15,6 +15,8 @@ export async function startWebReader(
     store,
     blobs: new BlobStore(data),
     blobRoot: join(data, 'blobs'),
+    // As `epistola serve` does: a release's mbox.gz is built there on first request.
+    downloadsDir: join(data, 'downloads'),
     collection: options.collection,
     rateLimitPerMinute: 10_000,
   });

@@ -51,6 +51,7 @@ export async function serveArchive(dir: DataDir, database: DatabaseLocation, fla
     store,
     blobs: new BlobStore(dir.root),
     blobRoot: join(dir.root, 'blobs'),
+    downloadsDir: join(dir.root, 'downloads'),
     collection: config.title,
     collectionKey: await loadPublicKey(dir.root),
     mirrorStatus: async () => JSON.parse((await readFile(join(dir.root, 'status.json'), 'utf8').catch(() => 'null')) || 'null') as MirrorStatusView | null,

@@ -3,8 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
-import { createHash } from 'node:crypto';
-import createTorrent from 'create-torrent';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ArchiveReader, Release } from '../store/archiveStore.js';
 import type { BlobStore } from '../store/blobStore.js';
 import { mboxEntry } from '../mail/mboxWriter.js';
@@ -39,18 +38,14 @@ async function sha256OfFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/**
- * A release's mbox.gz and torrent (built, or found in `cacheDir`). `seeds` are the base URLs of the
- * sites that serve the copy (origin first).
- */
-export async function releaseDownload(
+/** A release's mbox.gz (built, or found in `cacheDir` when its messages are the same). */
+export async function releaseMbox(
   store: ArchiveReader,
   blobs: BlobStore,
   cacheDir: string,
   release: Release,
   ids: readonly number[],
-  seeds: readonly string[],
-): Promise<ReleaseDownload> {
+): Promise<Omit<ReleaseDownload, 'torrent'>> {
   await mkdir(cacheDir, { recursive: true });
   const refs = await store.rawRefs({ ids });
   const stamp = sha256Of(JSON.stringify({ format: BULK_FORMAT, refs: refs.map((r) => `${r.id}:${r.sha256}`) })).slice(0, 32);
@@ -59,8 +54,10 @@ export async function releaseDownload(
   const shaFile = `${path}.sha256`;
   let sha256 = await readFile(shaFile, 'utf8').catch(() => '');
   if (!/^[0-9a-f]{64}$/.test(sha256)) {
+    // A name of this build's own: two builds of the same file (two server processes) never write into one.
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     const gzip = createGzip({ level: 6 });
-    const out = createWriteStream(`${path}.tmp`);
+    const out = createWriteStream(tmp);
     const done = once(out, 'finish');
     gzip.pipe(out);
     const shaOf = new Map(refs.map((r) => [r.id, r.sha256]));
@@ -72,11 +69,24 @@ export async function releaseDownload(
     }
     gzip.end();
     await done;
-    await rename(`${path}.tmp`, path);
+    await rename(tmp, path);
     sha256 = await sha256OfFile(path);
     await writeFile(shaFile, sha256);
   }
-  const size = (await stat(path)).size;
+  return { name, path, size: (await stat(path)).size, sha256 };
+}
+
+/** A release's mbox.gz and torrent (built, or found in `cacheDir`). `seeds` are the base URLs of the sites that serve the copy (origin first). */
+export async function releaseDownload(
+  store: ArchiveReader,
+  blobs: BlobStore,
+  cacheDir: string,
+  release: Release,
+  ids: readonly number[],
+  seeds: readonly string[],
+): Promise<ReleaseDownload> {
+  const { name, path, size, sha256 } = await releaseMbox(store, blobs, cacheDir, release, ids);
+  const { default: createTorrent } = await import('create-torrent'); // only the export makes torrents
   const torrent = await new Promise<Buffer>((resolve, reject) =>
     createTorrent(
       path,

@@ -5,10 +5,10 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VNode } from 'preact';
-import type { ArchiveReader, FacetName, SearchOptions, SearchSort, StoredMessage } from '../store/archiveStore.js';
+import type { ArchiveReader, FacetName, Release, SearchOptions, SearchSort, StoredMessage } from '../store/archiveStore.js';
 import type { BlobStore } from '../store/blobStore.js';
 import { parseQuery, QueryError } from '../query/parseQuery.js';
 import { CursorError } from '../store/searchPages.js';
@@ -40,6 +40,7 @@ import {
 } from '../web/views/pages.js';
 import { atomFeed, statusFeed } from '../web/atomFeed.js';
 import { partsDocument } from '../redact/partsDocument.js';
+import { mboxName, releaseMbox, type ReleaseDownload } from '../publish/bulkDownloads.js';
 import { AttachmentIndexPage, AttachmentPage } from '../web/views/attachmentPages.js';
 import { attachmentJson, attachmentViewOf, ATTACHMENTS_PER_PAGE } from '../web/attachmentData.js';
 import fastifyFormbody from '@fastify/formbody';
@@ -77,6 +78,11 @@ export interface ServerOptions {
   readonly trustProxy?: readonly string[];
   /** The bound on searches, mbox downloads and proof bundles across all clients. */
   readonly workBudget?: WorkBudgetOptions;
+  /**
+   * Where a release's bulk download (releases/<n>/release-<n>.mbox.gz) is built on first request
+   * and kept (bulkDownloads.ts); without it the live site offers none.
+   */
+  readonly downloadsDir?: string;
   /** serve --preview: redaction from the email page (POST /emails/:id/redact, with the form's secret). */
   readonly publisher?: PublisherActions;
 }
@@ -117,7 +123,7 @@ export function servedRoutes(app: FastifyInstance): readonly ServedRoute[] {
  * sent as one buffer, and only those are cached (a streamed answer never is).
  */
 // /status changes with `mirror status --save`, not with the archive (the cache's key): it is read each time.
-const UNCACHED = /^\/emails\/\d+\/(attachments|proof)|^\/search\.mbox|\/mbox(\?|$)|^\/status(\/|\?|$)/;
+const UNCACHED = /^\/emails\/\d+\/(attachments|proof)|^\/search\.mbox|\/mbox(\?|$)|\.mbox\.gz(\?|$)|^\/status(\/|\?|$)/;
 /** Rate-limited routes look in the cache in their handler, after the limit (a global hook runs before it). */
 const RATE_LIMITED = /^\/(api\/)?(search|people)/;
 /** Routes whose answers cost real work (searches, person pages, mbox and proof bundles): they share the work budget. */
@@ -477,10 +483,47 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   };
   const releaseMessages = (number: number, limit: number) => store.search(parseQuery(`release:${number}`), { sort: 'date', limit });
   app.get('/releases', async (request, reply) => sendPage(reply, ReleasesPage({ ctx: contextOf(request, collection), releases: await store.releases() })));
+  // A release's mbox.gz, built on the first request in the background (minutes for a big release; a
+  // 503 with Retry-After meanwhile), kept by a stamp of its messages, so it follows redactions and
+  // withdrawals. Only the public's messages: the store is opened for the public (not in --preview).
+  const downloadsDir = options.publisher ? undefined : options.downloadsDir;
+  const builds = new Map<string, Promise<Omit<ReleaseDownload, 'torrent'>>>();
+  const builtPaths = new Map<number, string>();
+  const buildMbox = (release: Release) => {
+    const key = `${release.number}|${store.dataVersion()}`;
+    let build = builds.get(key);
+    if (!build) {
+      build = store.messageIds(release.number).then(async (ids) => {
+        const made = await releaseMbox(store, blobs, downloadsDir!, release, ids);
+        // The file of the release's messages before a redaction or a withdrawal is nobody's download any more.
+        const before = builtPaths.get(release.number);
+        if (before && before !== made.path) for (const old of [before, `${before}.sha256`]) await rm(old, { force: true });
+        builtPaths.set(release.number, made.path);
+        return made;
+      });
+      builds.set(key, build);
+      build.catch(() => builds.delete(key));
+    }
+    return build;
+  };
+  const builtMbox = async (release: Release) => {
+    const build = buildMbox(release);
+    return Promise.race([build, new Promise<null>((done) => setTimeout(() => done(null), 3000).unref())]);
+  };
   app.get('/releases/:id', async (request, reply) => {
     const release = await releaseOf(request);
     if (!release) return notFound(request, reply);
-    return sendPage(reply, ReleasePage({ ctx: contextOf(request, collection), release, messages: await releaseMessages(release.number, 200) }));
+    const built = downloadsDir ? await Promise.race([buildMbox(release), Promise.resolve(null)]) : null;
+    const downloads = downloadsDir ? { mbox: mboxName(release.number), bytes: built?.size ?? null, torrent: null } : undefined;
+    return sendPage(reply, ReleasePage({ ctx: contextOf(request, collection), release, messages: await releaseMessages(release.number, 200), downloads }));
+  });
+  app.get('/releases/:id/:file', async (request, reply) => {
+    const release = await releaseOf(request);
+    if (!release || !downloadsDir || (request.params as { file: string }).file !== mboxName(release.number)) return notFound(request, reply);
+    const built = await builtMbox(release);
+    if (!built) throw new HttpError(503, contextOf(request, collection).t.preparingDownload, { 'retry-after': '30' });
+    reply.header('content-disposition', disposition('attachment', built.name)).header('x-content-type-options', 'nosniff');
+    return reply.sendFile(basename(built.path), downloadsDir, { ...BLOB_SEND, maxAge: 0, immutable: false }).type('application/gzip');
   });
   app.get('/api/releases', async (_request, reply) => reply.headers(PAGE_HEADERS).send(await store.releases()));
   app.get('/api/releases/:id', async (request, reply) => {

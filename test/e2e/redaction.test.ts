@@ -231,6 +231,7 @@ for (const { kind, skip } of STORES) {
         store,
         blobs: new BlobStore(data),
         blobRoot: join(data, 'blobs'),
+        downloadsDir: join(data, 'downloads'),
         collection: 'Leak test',
         rateLimitPerMinute: 100_000,
       });
@@ -297,7 +298,7 @@ for (const { kind, skip } of STORES) {
             : url.startsWith('/threads/:id')
               ? [...threads].map((t) => url.replace(':id', String(t)))
               : url.startsWith('/releases/:id') || url.startsWith('/api/releases/:id')
-                ? releases.map((r) => url.replace(':id', String(r)))
+                ? releases.map((r) => url.replace(':id', String(r)).replace(':file', `release-${r}.mbox.gz`))
                 : url.includes(':idx')
                   ? visible.flatMap((id) =>
                       Array.from({ length: attachments.get(id) ?? 0 }, (_, i) => url.replace(':id', String(id)).replace(':idx', String(i))),

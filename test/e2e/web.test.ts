@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { buildServer } from '../../src/serve/server.js';
 import { BlobStore } from '../../src/store/blobStore.js';
@@ -392,6 +393,20 @@ test('embargoed messages are unreachable: every id on every route, search, facet
       assert.doesNotMatch(text, /zanzibarite|embargo\.example\.org|Whistle/i, path);
     }
     assert.equal((await fetch(`${origin}/releases/2`)).status, 404);
+    // The bulk download of the public release: every message of it, none of the embargoed part; none for the embargoed release.
+    assert.match(await (await fetch(`${origin}/releases/1`)).text(), /href="\/releases\/1\/release-1\.mbox\.gz"/);
+    let download = await fetch(`${origin}/releases/1/release-1.mbox.gz`);
+    for (let i = 0; download.status === 503 && i < 20; i++)
+      download = await fetch(`${origin}/releases/1/release-1.mbox.gz`, { signal: AbortSignal.timeout(10_000) });
+    assert.equal(download.status, 200);
+    assert.match(download.headers.get('content-disposition') ?? '', /attachment; filename="?release-1\.mbox\.gz/);
+    const mbox = gunzipSync(Buffer.from(await download.arrayBuffer())).toString('utf8');
+    const release1 = (await store.releases()).find((r) => r.number === 1)!;
+    assert.equal(mbox.match(/^From /gm)?.length, release1.messages, 'every message of release 1');
+    assert.match(mbox, /Budget for the north basin/);
+    assert.doesNotMatch(mbox, /zanzibarite|embargo\.example\.org|Whistle/i);
+    assert.equal((await fetch(`${origin}/releases/2/release-2.mbox.gz`)).status, 404);
+    assert.equal((await fetch(`${origin}/releases/1/release-2.mbox.gz`)).status, 404);
     assert.equal((await fetch(`${origin}/api/search?q=release:2`)).status, 200);
     assert.equal(((await (await fetch(`${origin}/api/search?q=release:2`)).json()) as SearchResult).total, 0);
     // The publisher still sees everything.

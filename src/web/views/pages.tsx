@@ -559,11 +559,11 @@ export function ReleasesPage(props: { ctx: PageContext; releases: readonly Relea
   );
 }
 
-/** A release's bulk downloads (the static copy has them: bulkDownloads.ts). */
+/** A release's bulk downloads (bulkDownloads.ts): the static copy has both; the live server the mbox, its size once built. */
 export interface ReleaseDownloadLinks {
   readonly mbox: string;
-  readonly bytes: number;
-  readonly torrent: string;
+  readonly bytes: number | null;
+  readonly torrent: string | null;
 }
 
 export function ReleasePage(props: { ctx: PageContext; release: Release; messages: SearchResult; downloads?: ReleaseDownloadLinks }): VNode {
@@ -586,9 +586,15 @@ export function ReleasePage(props: { ctx: PageContext; release: Release; message
           <a href={`/releases/${release.number}/${downloads.mbox}`} download>
             {downloads.mbox}
           </a>{' '}
-          ({formatNumber(Math.max(1, Math.round(downloads.bytes / 1_048_576)), ctx.lang)} MB,{' '}
-          {fr ? 'mbox compressé, messages bruts' : 'compressed mbox of the raw messages'}) ·{' '}
-          <a href={`/releases/${release.number}/${downloads.torrent}`}>torrent</a> ({fr ? 'chaque miroir en est une source' : 'every mirror is a web seed'})
+          ({downloads.bytes !== null ? `${formatNumber(Math.max(1, Math.round(downloads.bytes / 1_048_576)), ctx.lang)} MB, ` : ''}
+          {fr ? 'mbox compressé, messages bruts' : 'compressed mbox of the raw messages'})
+          {downloads.torrent ? (
+            <>
+              {' '}
+              · <a href={`/releases/${release.number}/${downloads.torrent}`}>torrent</a> (
+              {fr ? 'chaque miroir en est une source' : 'every mirror is a web seed'})
+            </>
+          ) : null}
         </p>
       ) : null}
       <MessageList ctx={ctx} messages={props.messages.hits.map((h) => h.message)} />
