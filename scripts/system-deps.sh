@@ -12,6 +12,7 @@
 #   tesseract-ocr (+eng, fra), poppler-utils   OCR of images and scanned PDF pages (extract), pdftotext for the benchmark
 #   python3-libzim          libzim for Python: "epistola export --zim" writes the ZIM file with it
 #   zim-tools, kiwix-tools  zimcheck and kiwix-serve: the ZIM edition's test checks the file and serves it
+#   python3-dkim            dkimpy: the test runs the about page's recipe (static/verify-dkim.py) as a reader would
 # Run as root (CI, containers) or with sudo available; otherwise it says what to install.
 set -euo pipefail
 need=()
@@ -32,6 +33,7 @@ command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 /usr/bin/python3 -c 'import libzim' >/dev/null 2>&1 || need+=(python3-libzim)
 command -v zimcheck >/dev/null 2>&1 || need+=(zim-tools)
 command -v kiwix-serve >/dev/null 2>&1 || need+=(kiwix-tools)
+/usr/bin/python3 -c 'import dkim' >/dev/null 2>&1 || need+=(python3-dkim)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "system-deps: installing ${need[*]} (Debian packages the tests need)" >&2
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else

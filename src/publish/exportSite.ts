@@ -159,7 +159,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   await put('static/search.js', await readFile(join(options.staticDir, 'search.js')));
 
   const stats = await store.stats();
-  await putPage('index.html', HomePage({ ctx: ctx('/'), stats, latest: await store.latest(10), releases }));
+  const months = (await store.search({ kind: 'and', children: [] }, { sort: 'date', limit: 1, facets: true })).facets?.months;
+  await putPage('index.html', HomePage({ ctx: ctx('/'), stats, latest: await store.latest(10), releases, ...(months ? { months } : {}) }));
   await putPage('about/index.html', AboutPage({ ctx: ctx('/about'), key: { publicPem: options.key.publicPem, fingerprint: options.key.fingerprint } }));
   const uses = new Map((await store.keyUses()).map((u) => [u.name, u.messages]));
   const keys = await store.keyRecords();
@@ -172,6 +173,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   await put('api/openapi.json', JSON.stringify(OPENAPI));
   await put('static/site.css', await readFile(join(options.staticDir, 'site.css')));
   await put('static/favicon.svg', await readFile(join(options.staticDir, 'favicon.svg')));
+  await put('static/verify-dkim.py', await readFile(join(options.staticDir, 'verify-dkim.py')));
   // The 48×48 picture a ZIM file must carry (zimEdition.ts), and an icon for whoever wants one.
   await put('static/illustration-48.png', await readFile(join(options.staticDir, 'illustration-48.png')));
   await put('collection-key.pub.pem', options.key.publicPem);

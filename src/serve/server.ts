@@ -11,6 +11,7 @@ import type { VNode } from 'preact';
 import type { ArchiveReader, FacetName, Release, SearchOptions, SearchSort, StoredMessage } from '../store/archiveStore.js';
 import type { BlobStore } from '../store/blobStore.js';
 import { parseQuery, QueryError } from '../query/parseQuery.js';
+import type { QueryNode } from '../query/ast.js';
 import { CursorError } from '../store/searchPages.js';
 import { formatKeyFile } from '../verify/keyFile.js';
 import { keyFacts } from '../verify/keyRecord.js';
@@ -41,6 +42,7 @@ import {
 import { atomFeed, statusFeed } from '../web/atomFeed.js';
 import { partsDocument } from '../redact/partsDocument.js';
 import { mboxName, releaseMbox, type ReleaseDownload } from '../publish/bulkDownloads.js';
+import { queryExamples, subjectWords, type QueryExample } from '../web/views/readerHelp.js';
 import { AttachmentIndexPage, AttachmentPage } from '../web/views/attachmentPages.js';
 import { attachmentJson, attachmentViewOf, ATTACHMENTS_PER_PAGE } from '../web/attachmentData.js';
 import fastifyFormbody from '@fastify/formbody';
@@ -130,6 +132,9 @@ const RATE_LIMITED = /^\/(api\/)?(search|people)/;
 const EXPENSIVE = /^\/(api\/)?(search|people)|\/mbox(\?|$)|\/proof\.tar\.gz/;
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'static');
+/** The query of every message: the home page's chart counts its months. */
+const EVERYTHING: QueryNode = { kind: 'and', children: [] };
+
 /** Messages in one mbox download of a search result, at most. */
 const MBOX_SEARCH_LIMIT = 500;
 const API_PAGE_LIMIT = 100;
@@ -282,12 +287,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/static/site.css', async (_request, reply) => sendStatic(reply, 'site.css', 'text/css; charset=utf-8'));
   // Browsers ask for an icon on every page: without one, each page logs a 404 in the console.
   app.get('/static/favicon.svg', async (_request, reply) => sendStatic(reply, 'favicon.svg', 'image/svg+xml'));
+  // The about page's recipe: a signature checked with dkimpy against the archived keys (text, never run by the browser).
+  app.get('/static/verify-dkim.py', async (_request, reply) => sendStatic(reply, 'verify-dkim.py', 'text/plain; charset=utf-8'));
 
   // Home
   app.get('/', async (request, reply) => {
     const ctx = contextOf(request, collection);
     const stats = await store.stats();
-    return sendPage(reply, HomePage({ ctx, stats, latest: await store.latest(10), releases: await store.releases() }));
+    const months = (await store.search(EVERYTHING, { sort: 'date', limit: 1, facets: true })).facets?.months;
+    return sendPage(reply, HomePage({ ctx, stats, latest: await store.latest(10), releases: await store.releases(), ...(months ? { months } : {}) }));
   });
   app.get('/api/stats', async (_request, reply) => reply.headers(PAGE_HEADERS).send({ collection, ...(await store.stats()) }));
 
@@ -312,12 +320,42 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       throw error;
     }
   };
+  // The search help's examples are made of this archive's values (its busiest sender, first month,
+  // words of a recent subject), and each is run once: only those that find something are shown.
+  // Worked out once per version of the archive.
+  let helpMemo: { version: string; examples: Promise<QueryExample[]> } | undefined;
+  const helpExamples = () => {
+    const version = store.dataVersion();
+    if (helpMemo?.version !== version) {
+      const examples = Promise.all([
+        store.stats(),
+        store.latest(20),
+        store.releases(),
+        store.search(EVERYTHING, { sort: 'date', limit: 1, facets: true }),
+      ]).then(async ([stats, latest, releases, everything]) => {
+        const candidates = queryExamples({
+          sender: everything.facets?.senders[0]?.value ?? null,
+          recipient: everything.facets?.recipients[0]?.value ?? null,
+          month: stats.firstDate?.slice(0, 7) ?? null,
+          release: releases[0]?.number ?? null,
+          words: subjectWords(latest.map((m) => m.subject ?? '')),
+          attachments: (everything.facets?.attachmentTypes.length ?? 0) > 0,
+          verified: (stats.dkim.verified ?? 0) > 0,
+        });
+        const found = await Promise.all(candidates.map(async (e) => (await store.search(parseQuery(e.query), { sort: 'date', limit: 1 })).total > 0));
+        return candidates.filter((_e, i) => found[i]);
+      });
+      helpMemo = { version, examples };
+      examples.catch(() => (helpMemo = undefined));
+    }
+    return helpMemo.examples;
+  };
   const searchRoute = { ...limited, schema: { querystring: SEARCH_QUERY } };
   app.get('/search', searchRoute, async (request, reply) => {
     if (fromCacheSent(request, reply)) return reply;
     const ctx = contextOf(request, collection);
     const { q, sort, result, error } = await runSearch(request, 20);
-    return sendPage(reply, SearchPage({ ctx, query: q, sort, result, error }), error ? 400 : 200);
+    return sendPage(reply, SearchPage({ ctx, query: q, sort, result, error, help: await helpExamples() }), error ? 400 : 200);
   });
   // Every value of one facet of a search: the page the facets' "All values" link opens.
   app.get('/search/facet', { ...limited, schema: { querystring: FACET_QUERY } }, async (request, reply) => {

@@ -6,7 +6,7 @@ export async function personData(store: ArchiveReader, address: string): Promise
   const quoted = `"${address.replace(/"/g, '')}"`;
   const [sent, received] = await Promise.all([
     store.search(parseQuery(`from:${quoted}`), { sort: 'date', limit: 20, facets: true }),
-    store.search(parseQuery(`to:${quoted} OR cc:${quoted}`), { sort: 'date', limit: 1, facets: true }),
+    store.search(parseQuery(`to:${quoted} OR cc:${quoted}`), { sort: 'date', limit: 20, facets: true }),
   ]);
   return { sent, received };
 }

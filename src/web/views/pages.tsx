@@ -8,7 +8,11 @@ import { formatDate, formatNumber, verdictText, type Lang } from '../i18n.js';
 import { EMAIL_IFRAME_SANDBOX } from '../securityHeaders.js';
 import { jsonHref, Layout, type PageContext } from './layout.js';
 import { threadOrder } from '../../thread/threadTree.js';
-import { RedactForm, RedactionPanel, withMarkers } from './redactionPanel.js';
+import { RedactForm, RedactionPanel } from './redactionPanel.js';
+import { MonthsChart, monthQuery } from './charts.js';
+import { MailBody } from './mailBody.js';
+import { glossaryHref, SearchHelp, VerdictGlossary, verdictName, type QueryExample } from './readerHelp.js';
+import { VerdictBanner } from './verdictBanner.js';
 
 function who(a: Address | null): string {
   if (!a) return '—';
@@ -49,29 +53,63 @@ function ReleaseList(props: { ctx: PageContext; releases: readonly Release[] }):
   );
 }
 
-export function HomePage(props: { ctx: PageContext; stats: ArchiveStats; latest: readonly MessageSummary[]; releases: readonly Release[] }): VNode {
+export function HomePage(props: {
+  ctx: PageContext;
+  stats: ArchiveStats;
+  latest: readonly MessageSummary[];
+  releases: readonly Release[];
+  /** Messages per month over the whole archive (the months facet of everything). */
+  months?: readonly FacetCount[];
+}): VNode {
   const { ctx, stats } = props;
+  const verdicts = Object.entries(stats.dkim);
+  const checked = verdicts.reduce((n, [, c]) => n + c, 0);
   return (
     <Layout ctx={ctx} title={ctx.t.home}>
       <h1>{ctx.collection}</h1>
-      <p>
+      <p class="lede">
         {formatNumber(stats.messages, ctx.lang)} {ctx.t.messages} · {ctx.t.dates}
         {ctx.t.colon} {stats.firstDate?.slice(0, 10) ?? '—'} – {stats.lastDate?.slice(0, 10) ?? '—'}
       </p>
+      {props.months ? <MonthsChart lang={ctx.lang} months={monthRange(props.months)} id="months" linked={!ctx.staticCopy} /> : null}
       <h2>{ctx.t.releases}</h2>
       {props.releases.length > 0 ? <ReleaseList ctx={ctx} releases={props.releases} /> : <p>{ctx.t.noReleases}</p>}
       <h2>{ctx.t.verification}</h2>
-      <ul class="facet">
-        {Object.entries(stats.dkim).map(([verdict, count]) => (
+      {checked > 0 ? <VerdictBar verdicts={verdicts} total={checked} /> : null}
+      <ul class="facet verdicts">
+        {verdicts.map(([verdict, count]) => (
           <li key={verdict}>
-            <a href={`/search?q=${encodeURIComponent(`dkim:${verdict === 'unverified' ? 'unverified' : verdict}`)}`}>{verdict}</a> (
-            {formatNumber(count, ctx.lang)})
+            <span class={`dot verdict-${verdict}`} aria-hidden="true" />{' '}
+            {ctx.staticCopy ? (
+              verdictName(verdict, ctx.lang)
+            ) : (
+              <a href={`/search?q=${encodeURIComponent(`dkim:${verdict}`)}`}>{verdictName(verdict, ctx.lang)}</a>
+            )}{' '}
+            ({formatNumber(count, ctx.lang)}){' '}
+            <a href={glossaryHref(verdict)} aria-label={`${verdictName(verdict, ctx.lang)}: ${ctx.lang === 'fr' ? 'ce que cela veut dire' : 'what it means'}`}>
+              ?
+            </a>
           </li>
         ))}
       </ul>
       <h2>{ctx.t.latest}</h2>
       <MessageList ctx={ctx} messages={props.latest} />
     </Layout>
+  );
+}
+
+/** The share of each verdict as one stacked bar (the list under it says the same in words and numbers). */
+function VerdictBar(props: { verdicts: ReadonlyArray<readonly [string, number]>; total: number }): VNode {
+  let x = 0;
+  return (
+    <svg class="verdict-bar" viewBox="0 0 1000 14" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+      {props.verdicts.map(([verdict, count]) => {
+        const w = (count / props.total) * 1000;
+        const rect = <rect key={verdict} class={`verdict-${verdict}`} x={x.toFixed(1)} y="0" width={w.toFixed(1)} height="14" />;
+        x += w;
+        return rect;
+      })}
+    </svg>
   );
 }
 
@@ -83,12 +121,8 @@ function facetTerm(kind: FacetName, value: string): string | null {
       return `from:${quote(value)}`;
     case 'recipients':
       return `to:${quote(value)}`;
-    case 'months': {
-      const [y, m] = value.split('-').map(Number);
-      if (!y || !m) return null;
-      const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-      return `after:${value} before:${next}`;
-    }
+    case 'months':
+      return monthQuery(value);
     case 'folders':
       return `folder:${quote(value)}`;
     case 'dkim':
@@ -189,12 +223,22 @@ export function FacetPage(props: { ctx: PageContext; query: string; sort: string
   );
 }
 
-export function SearchPage(props: { ctx: PageContext; query: string; sort: string; result: SearchResult | null; error: string | null }): VNode {
+export function SearchPage(props: {
+  ctx: PageContext;
+  query: string;
+  sort: string;
+  result: SearchResult | null;
+  error: string | null;
+  /** Examples of the syntax that find something in this archive (readerHelp.tsx). */
+  help?: readonly QueryExample[];
+}): VNode {
   const { ctx, result, query } = props;
   const sortLink = (sort: string) => `/search?q=${encodeURIComponent(query)}&sort=${sort}`;
+  const stuck = props.error !== null || result?.total === 0 || !query;
   return (
     <Layout ctx={ctx} title={query || ctx.t.search} query={query}>
       <h1>{ctx.t.search}</h1>
+      {props.help ? <SearchHelp lang={ctx.lang} examples={props.help} open={stuck} /> : null}
       {props.error ? (
         <div class="error" role="alert">
           <p>{ctx.t.queryError}:</p>
@@ -209,7 +253,8 @@ export function SearchPage(props: { ctx: PageContext; query: string; sort: strin
             {props.sort === 'date' ? <a href={sortLink('relevance')}>{ctx.t.sortRelevance}</a> : <a href={sortLink('date')}>{ctx.t.sortDate}</a>}
           </p>
           {result.facets ? (
-            <aside aria-label="Facets">
+            <aside aria-labelledby="refine">
+              <h2 id="refine">{ctx.lang === 'fr' ? 'Affiner' : 'Narrow down'}</h2>
               {facetTitles(ctx).map(([kind, title]) => (
                 <FacetList key={kind} ctx={ctx} query={query} sort={props.sort} kind={kind} title={title} facets={result.facets!} />
               ))}
@@ -336,7 +381,7 @@ function DkimPanel(props: { ctx: PageContext; report: VerificationReport | null;
     <section class="dkim" aria-labelledby="dkim-title">
       <h2 id="dkim-title">{props.ctx.t.verification}</h2>
       {props.converted ? (
-        <p class="badge badge-no-signature">
+        <p class="badge verdict-no-signature">
           <strong>
             {props.ctx.lang === 'fr'
               ? 'Non vérifiable : converti depuis Outlook. Outlook ne garde pas les octets du message tel qu’envoyé ; ce qui est montré en est un rendu, que la signature DKIM ne couvre pas.'
@@ -346,7 +391,7 @@ function DkimPanel(props: { ctx: PageContext; report: VerificationReport | null;
       ) : null}
       {r ? (
         <>
-          <p class={`badge badge-${r.verdict}`}>
+          <p class={`badge verdict-${r.verdict}`}>
             <strong>{verdictText(r, props.ctx.lang)}</strong>
           </p>
           <p>{r.reason}</p>
@@ -389,6 +434,12 @@ export function EmailPage(props: {
     <Layout ctx={ctx} title={m.subject || `#${m.id}`}>
       <article>
         <h1>{m.subject || '(no subject)'}</h1>
+        <VerdictBanner
+          lang={ctx.lang}
+          report={m.verification}
+          redacted={m.redaction !== null}
+          converted={m.warnings.some((w) => w.kind === 'converted-from-outlook')}
+        />
         <dl class="headers">
           <dt>{t.from}</dt>
           <dd>
@@ -444,7 +495,7 @@ export function EmailPage(props: {
           )}{' '}
           · <a href={jsonHref(ctx, `/api/emails/${m.id}`)}>JSON</a>
         </p>
-        {m.text ? <pre class="body">{withMarkers(m.text)}</pre> : null}
+        {m.text ? <MailBody text={m.text} lang={ctx.lang} /> : null}
         {m.html ? (
           <section>
             <h2>{t.htmlVersion}</h2>
@@ -623,23 +674,49 @@ export function ThreadPage(props: { ctx: PageContext; threadId: number; messages
 
 export function PersonPage(props: { ctx: PageContext; address: string; sent: SearchResult; received: SearchResult }): VNode {
   const { ctx } = props;
-  return (
-    <Layout ctx={ctx} title={props.address}>
-      <h1>{props.address}</h1>
+  const fr = ctx.lang === 'fr';
+  const name = [...props.sent.hits, ...props.received.hits].map((h) => h.message.from).find((a) => a?.address.toLowerCase() === props.address && a.name)?.name;
+  const more = (query: string, result: SearchResult) =>
+    result.total > result.hits.length && !ctx.staticCopy ? (
       <p>
-        {formatNumber(props.sent.total, ctx.lang)} {ctx.t.sent} · {formatNumber(props.received.total, ctx.lang)} {ctx.t.received} ·{' '}
-        <a href={`/search?q=${encodeURIComponent(`from:${props.address}`)}`}>{ctx.t.search}</a>
+        <a href={`/search?q=${encodeURIComponent(query)}&sort=date`}>
+          {fr ? 'Tous' : 'All'} {formatNumber(result.total, ctx.lang)} →
+        </a>
       </p>
+    ) : null;
+  return (
+    <Layout ctx={ctx} title={name ? `${name} <${props.address}>` : props.address}>
+      <h1>
+        {name ?? props.address}
+        {name ? <span class="meta"> &lt;{props.address}&gt;</span> : null}
+      </h1>
+      <p class="lede">
+        {formatNumber(props.sent.total, ctx.lang)} {ctx.t.sent} · {formatNumber(props.received.total, ctx.lang)} {ctx.t.received}
+        {ctx.staticCopy ? null : (
+          <>
+            {' '}
+            · <a href={`/search?q=${encodeURIComponent(`from:${props.address}`)}`}>{ctx.t.search}</a>
+          </>
+        )}
+      </p>
+      {props.sent.facets ? <MonthsChart lang={ctx.lang} months={monthRange(props.sent.facets.months)} id="sent-months" linked={false} /> : null}
+      <h2>{fr ? 'Correspondants' : 'Correspondents'}</h2>
       {props.sent.facets ? (
         <FacetList ctx={ctx} query={`from:${props.address}`} sort="date" kind="recipients" title={ctx.t.wroteTo} facets={props.sent.facets} />
       ) : null}
       {props.received.facets ? (
         <FacetList ctx={ctx} query={`to:${props.address}`} sort="date" kind="senders" title={ctx.t.receivedFrom} facets={props.received.facets} />
       ) : null}
-      {props.sent.facets ? (
-        <FacetList ctx={ctx} query={`from:${props.address}`} sort="date" kind="months" title={ctx.t.facetsMonths} facets={props.sent.facets} />
-      ) : null}
+      <h2>{fr ? 'Envoyés' : 'Sent'}</h2>
       <MessageList ctx={ctx} messages={props.sent.hits.map((h) => h.message)} />
+      {more(`from:${props.address}`, props.sent)}
+      {props.received.hits.length > 0 ? (
+        <>
+          <h2>{fr ? 'Reçus' : 'Received'}</h2>
+          <MessageList ctx={ctx} messages={props.received.hits.map((h) => h.message)} />
+          {more(`to:${props.address} OR cc:${props.address}`, props.received)}
+        </>
+      ) : null}
     </Layout>
   );
 }
@@ -695,14 +772,32 @@ export function AboutPage(props: { ctx: PageContext; key: { publicPem: string; f
       </p>
       <ol>
         <li>
-          {fr ? 'Téléchargez la source brute (.eml) ou le dossier de preuve du courriel.' : 'Download the raw source (.eml) or the proof bundle of the email.'}
+          {fr
+            ? 'Téléchargez la source brute du courriel (« Source brute » sur sa page, un fichier .eml).'
+            : 'Download the email’s raw source (“Raw source” on its page, an .eml file).'}
         </li>
         <li>
-          {fr ? 'Téléchargez les clés : ' : 'Download the keys: '}
+          {fr ? 'Téléchargez les clés que l’archive a gardées : ' : 'Download the keys the archive kept: '}
           <a href="/keys.txt">keys.txt</a>
         </li>
         <li>
-          <code>epistola verify-file message.eml --keys keys.txt</code>
+          {fr ? 'Vérifiez avec un outil standard, dkimpy (' : 'Check with a standard tool, dkimpy ('}
+          <code>apt install python3-dkim</code>
+          {fr ? ' ou ' : ' or '}
+          <code>pip install dkimpy</code>
+          {fr ? ') et ce script de 30 lignes : ' : ') and this 30-line script: '}
+          <a href="/static/verify-dkim.py" download="verify-dkim.py">
+            verify-dkim.py
+          </a>
+          <pre>python3 verify-dkim.py message.eml keys.txt</pre>
+        </li>
+        <li>
+          {fr ? 'Ou avec Epistola (Node.js 22.19 ou plus récent : ' : 'Or with Epistola (Node.js 22.19 or newer: '}
+          <code>git clone</code> {fr ? 'du dépôt, puis' : 'the repository, then'} <code>npm install</code>) :
+          <pre>npx epistola verify-file message.eml --keys keys.txt</pre>
+          {fr
+            ? 'Il dit aussi pourquoi une signature échoue, et lit le dossier de preuve (.tar.gz) de la page du courriel.'
+            : 'It also says why a signature fails, and reads the proof bundle (.tar.gz) of the email’s page.'}
         </li>
       </ol>
       <p>
@@ -725,6 +820,7 @@ export function AboutPage(props: { ctx: PageContext; key: { publicPem: string; f
           </p>
         </section>
       ) : null}
+      <VerdictGlossary lang={props.ctx.lang} />
     </Layout>
   );
 }
@@ -992,10 +1088,28 @@ export function WithdrawnPage(props: { ctx: PageContext; id: number; amendment: 
 }
 
 export function ErrorPage(props: { ctx: PageContext; status: number; message: string }): VNode {
+  const fr = props.ctx.lang === 'fr';
   return (
     <Layout ctx={props.ctx} title={String(props.status)}>
       <h1>{props.status}</h1>
       <p role="alert">{props.message}</p>
+      {props.status === 404 ? (
+        <>
+          <p>
+            {fr
+              ? 'Chaque courriel garde son numéro pour toujours : une adresse qui ne répond pas vient d’une faute de frappe, ou d’un message pas encore publié.'
+              : 'Every email keeps its number for ever: an address that does not answer comes from a typo, or from a message not published yet.'}
+          </p>
+          <form role="search" action="/search" method="get" class="inline-search" aria-label={fr ? 'Chercher depuis cette page' : 'Search from this page'}>
+            <label for="q404">{fr ? 'Chercher dans l’archive' : 'Search the archive'}</label>
+            <input id="q404" name="q" type="search" />
+            <button type="submit">{props.ctx.t.search}</button>
+          </form>
+        </>
+      ) : null}
+      <p>
+        <a href="/">{props.ctx.t.goHome}</a> · <a href="/releases">{props.ctx.t.releases}</a>
+      </p>
     </Layout>
   );
 }

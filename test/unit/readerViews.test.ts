@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { render } from 'preact-render-to-string';
+import { MonthsChart } from '../../src/web/views/charts.js';
+import { monthRange } from '../../src/web/views/pages.js';
+import { MailBody } from '../../src/web/views/mailBody.js';
+import { queryExamples, subjectWords } from '../../src/web/views/readerHelp.js';
+
+test('the months chart: a bar a month (gaps at 0), a title and a description, the same numbers as a table', () => {
+  const months = monthRange([
+    { value: '2015-11', count: 3 },
+    { value: '2016-02', count: 6 },
+    { value: 'unknown', count: 9 },
+  ]);
+  const html = render(MonthsChart({ lang: 'en', months, id: 'm', linked: true })!);
+  assert.equal(html.match(/<rect /g)?.length, 4, 'Nov, Dec, Jan, Feb');
+  assert.match(html, /<svg[^>]*role="img"[^>]*aria-labelledby="m-title m-desc"/);
+  assert.match(html, /<title id="m-title">Messages per month<\/title>/);
+  assert.match(html, /<desc id="m-desc">9 dated messages from 2015-11 to 2016-02; the busiest month: 2016-02 \(6\)\.<\/desc>/);
+  const rows = [...html.matchAll(/<tr><th scope="row"><a href="([^"]+)">(\d{4}-\d{2})<\/a><\/th><td>(\d+)<\/td><\/tr>/g)];
+  assert.deepEqual(
+    rows.map((r) => [r[2], Number(r[3])]),
+    [
+      ['2015-11', 3],
+      ['2015-12', 0],
+      ['2016-01', 0],
+      ['2016-02', 6],
+    ],
+  );
+  assert.equal(decodeURIComponent(rows[1]![1]!.split('q=')[1]!), 'after:2015-12 before:2016-01', 'December searches for December');
+  // The tallest bar is the busiest month, drawn full height; an empty month has no height.
+  const heights = [...html.matchAll(/<rect [^>]*height="(\d+)"/g)].map((m) => Number(m[1]));
+  assert.deepEqual(heights, [60, 0, 0, 120]);
+  assert.equal(render(MonthsChart({ lang: 'fr', months, id: 'm', linked: false })!).includes('<a '), false, 'a static copy links no field query');
+  assert.equal(MonthsChart({ lang: 'en', months: [{ value: '2015-11', count: 3 }], id: 'm', linked: true }), null, 'one month is no chart');
+});
+
+test('a mail body: long quotes folded, short ones not, the signature apart, and the text unchanged', () => {
+  const text = 'Yes.\n> a\n> b\n> c\n> d\nAnd\n> short\n-- \nDesk\n';
+  const html = render(MailBody({ text, lang: 'en' }));
+  assert.match(html, /<details class="quoted"><summary>Quoted text \(4 lines\)<\/summary><span class="quote">> a\n> b\n> c\n> d\n<\/span><\/details>/);
+  assert.match(html, /<span class="quote">> short\n<\/span>/);
+  assert.match(html, /<span class="signature">-- \nDesk\n<\/span>/);
+  const shown = html.replace(/<summary>.*?<\/summary>/g, '').replace(/<\/?(?:div|span|details)[^>]*>/g, '');
+  assert.equal(shown, text);
+});
+
+test('search examples are made of the archive’s values and leave out what it has none of', () => {
+  assert.deepEqual(subjectWords(['Re: Budget for the north basin']), ['north', 'basin']);
+  assert.equal(subjectWords(['Re: ok', 'a b']), null);
+  const examples = queryExamples({
+    sender: 'a@x.org',
+    recipient: 'b@y.org',
+    month: '2015-09',
+    release: 2,
+    words: ['north', 'basin'],
+    attachments: false,
+    verified: true,
+  }).map((e) => e.query);
+  assert.ok(examples.includes('"north basin"') && examples.includes('from:a@x.org') && examples.includes('to:y.org'));
+  assert.ok(examples.includes('after:2015-07 before:2016-01') && examples.includes('release:2') && examples.includes('dkim:verified'));
+  assert.ok(!examples.includes('has:attachment'));
+});
