@@ -3,7 +3,16 @@ import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { parseKeyFile } from '../verify/keyFile.js';
-import { acquireWriteLock, initDataDir, requireDataDir, resolveDataDir, type CollectionConfig, type DataDir } from '../config/dataDir.js';
+import {
+  ABOUT_FIELDS,
+  acquireWriteLock,
+  initDataDir,
+  requireDataDir,
+  resolveDataDir,
+  updateCollection,
+  type CollectionConfig,
+  type DataDir,
+} from '../config/dataDir.js';
 import { databaseOf, dataDirOf, parseId, print, withReader } from './context.js';
 import { registerVerifyCommands } from './verifyCommands.js';
 import { registerKeysCommands } from './keysCommands.js';
@@ -145,6 +154,29 @@ function buildProgram(): Command {
           ? `Initialised an empty archive in ${dir.root}${where}`
           : `${dir.root} already holds an archive; nothing changed${where ? `; its database is now ${describeDatabase(location!)}` : ''}`,
       );
+    });
+
+  program
+    .command('config')
+    .description('the collection title and what readers are told of it (home and about pages); without options, prints them')
+    .option('--title <title>', 'collection title')
+    .option('--description <text>', 'what the collection is, in a sentence or two')
+    .option('--publisher <name>', 'who publishes it')
+    .option('--source <text>', 'where the mail came from')
+    .option('--licence <text>', 'the terms it is published under')
+    .option('--contact <address>', 'how to reach the publisher (an e-mail address or a URL)')
+    .option('--json', 'print as JSON')
+    .action(async (options: Partial<Record<(typeof ABOUT_FIELDS)[number] | 'title', string>> & { json?: boolean }, command: Command) => {
+      const dir = dataDirOf(command);
+      const given = [...ABOUT_FIELDS, 'title' as const].some((f) => options[f] !== undefined);
+      if (options.title !== undefined && options.title.trim() === '') throw new UsageError('--title cannot be empty');
+      const config = given
+        ? await updateCollection(dir, { title: options.title, about: Object.fromEntries(ABOUT_FIELDS.map((f) => [f, options[f]])) })
+        : await requireDataDir(dir);
+      if (options.json) return print(JSON.stringify({ title: config.title, about: config.about ?? {} }, null, 2));
+      print(`title: ${config.title}`);
+      for (const f of ABOUT_FIELDS) print(`${f}: ${config.about?.[f] ?? '(not set)'}`);
+      if (given) print('Serve or export again to show it (a running server reads it when it starts).');
     });
 
   program

@@ -68,6 +68,7 @@ export function registerPublishCommands(program: Command): void {
             dataRoot: dir.root,
             messages: (await store.stats()).messages,
             collection: config.title,
+            ...(config.about ? { about: config.about } : {}),
             outDir: resolve(out),
             baseUrl: options.baseUrl.replace(/\/+$/, ''),
             mirrors,

@@ -53,6 +53,7 @@ export async function serveArchive(dir: DataDir, database: DatabaseLocation, fla
     blobRoot: join(dir.root, 'blobs'),
     downloadsDir: join(dir.root, 'downloads'),
     collection: config.title,
+    ...(config.about ? { about: config.about } : {}),
     collectionKey: await loadPublicKey(dir.root),
     mirrorStatus: async () => JSON.parse((await readFile(join(dir.root, 'status.json'), 'utf8').catch(() => 'null')) || 'null') as MirrorStatusView | null,
     rateLimitPerMinute: Number(flags.rateLimit) || 300,

@@ -1,5 +1,5 @@
 import { ensureCollectionKey } from '../publish/collectionKey.js';
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataDirError } from '../errors.js';
@@ -20,9 +20,25 @@ export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv 
   return { root, database: join(root, 'archive.sqlite'), configFile: join(root, 'epistola.json') };
 }
 
+/** What a reader is told of the collection (home and about pages): set by `epistola config`. */
+export interface CollectionAbout {
+  /** What the collection is, in a sentence or two. */
+  readonly description?: string;
+  /** Who publishes it. */
+  readonly publisher?: string;
+  /** Where the mail came from (a FOIA request, a leak, a list's archive). */
+  readonly source?: string;
+  readonly licence?: string;
+  /** How to reach the publisher (an address or a URL). */
+  readonly contact?: string;
+}
+
+export const ABOUT_FIELDS = ['description', 'publisher', 'source', 'licence', 'contact'] as const;
+
 export interface CollectionConfig {
   readonly format: 1;
   readonly title: string;
+  readonly about?: CollectionAbout;
   readonly createdAt: string;
   /** Where the metadata lives when not in <data>/archive.sqlite: a postgres:// URL without password. */
   readonly database?: string;
@@ -44,6 +60,24 @@ export async function initDataDir(dir: DataDir, title = 'Untitled collection', d
   await writeFile(dir.configFile, `${JSON.stringify(config, null, 2)}\n`);
   await ensureCollectionKey(dir.root);
   return true;
+}
+
+/** Changes the title and what readers are told of the collection; an empty value removes a field. */
+export async function updateCollection(
+  dir: DataDir,
+  change: { title?: string; about?: Partial<Record<keyof CollectionAbout, string>> },
+): Promise<CollectionConfig> {
+  const config = await requireDataDir(dir);
+  const about: Record<string, string> = { ...config.about };
+  for (const [field, value] of Object.entries(change.about ?? {})) {
+    if (value === undefined) continue;
+    if (value.trim() === '') delete about[field];
+    else about[field] = value.trim();
+  }
+  const next: CollectionConfig = { ...config, ...(change.title ? { title: change.title } : {}), about };
+  await writeFile(`${dir.configFile}.tmp`, `${JSON.stringify(next, null, 2)}\n`);
+  await rename(`${dir.configFile}.tmp`, dir.configFile);
+  return next;
 }
 
 /** Fails with a clear message unless `epistola init` (or a first ingest) made this directory. */

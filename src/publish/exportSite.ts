@@ -1,6 +1,7 @@
 import { link, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseQuery } from '../query/parseQuery.js';
+import type { CollectionAbout } from '../config/dataDir.js';
 import type { ArchiveReader } from '../store/archiveStore.js';
 import type { BlobStore } from '../store/blobStore.js';
 import { keyFacts } from '../verify/keyRecord.js';
@@ -15,6 +16,7 @@ import { readStamps, writeStamps } from './pageStamps.js';
 import { EPISTOLA_VERSION } from '../version.js';
 import {
   AboutPage,
+  AccessibilityPage,
   AmendmentsPage,
   WithdrawnPage,
   HomePage,
@@ -52,6 +54,8 @@ export interface ExportOptions {
   readonly store: ArchiveReader;
   readonly blobs: BlobStore;
   readonly collection: string;
+  /** What readers are told of the collection (`epistola config`). */
+  readonly about?: CollectionAbout;
   readonly outDir: string;
   readonly key: CollectionKey;
   /** Absolute base URL for feeds and permalinks, e.g. https://archive.example.org */
@@ -92,7 +96,14 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   const previous = live ? await readPrevious(live) : { manifest: null, hash: null };
   const writer = openSiteWriter(live, outDir, previous.manifest);
   const { put, putFile, putPage } = writer;
-  const ctx = (path: string): PageContext => ({ lang: 'en', t: MESSAGES.en, collection: options.collection, path, staticCopy: true });
+  const ctx = (path: string): PageContext => ({
+    lang: 'en',
+    t: MESSAGES.en,
+    collection: options.collection,
+    path,
+    staticCopy: true,
+    ...(options.about ? { about: options.about } : {}),
+  });
   // Caches kept beside the copy (not in it, not signed): page stamps, search segments, bulk downloads.
   const beside = (what: string) => join(dirname(resolve(options.outDir)), `.${basename(resolve(options.outDir))}.${what}`);
 
@@ -161,6 +172,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   const stats = await store.stats();
   const months = (await store.search({ kind: 'and', children: [] }, { sort: 'date', limit: 1, facets: true })).facets?.months;
   await putPage('index.html', HomePage({ ctx: ctx('/'), stats, latest: await store.latest(10), releases, ...(months ? { months } : {}) }));
+  await putPage('accessibility/index.html', AccessibilityPage({ ctx: ctx('/accessibility') }));
   await putPage('about/index.html', AboutPage({ ctx: ctx('/about'), key: { publicPem: options.key.publicPem, fingerprint: options.key.fingerprint } }));
   const uses = new Map((await store.keyUses()).map((u) => [u.name, u.messages]));
   const keys = await store.keyRecords();

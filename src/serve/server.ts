@@ -12,6 +12,7 @@ import type { ArchiveReader, FacetName, Release, SearchOptions, SearchSort, Stor
 import type { BlobStore } from '../store/blobStore.js';
 import { parseQuery, QueryError } from '../query/parseQuery.js';
 import type { QueryNode } from '../query/ast.js';
+import type { CollectionAbout } from '../config/dataDir.js';
 import { CursorError } from '../store/searchPages.js';
 import { formatKeyFile } from '../verify/keyFile.js';
 import { keyFacts } from '../verify/keyRecord.js';
@@ -25,6 +26,7 @@ import { DOWNLOAD_HEADERS, EMAIL_HTML_HEADERS, INLINE_IMAGE_HEADERS, PAGE_HEADER
 import { renderPage, type PageContext } from '../web/views/layout.js';
 import {
   AboutPage,
+  AccessibilityPage,
   AmendmentsPage,
   WithdrawnPage,
   EmailPage,
@@ -64,6 +66,8 @@ export interface ServerOptions {
   readonly blobs: BlobStore;
   readonly blobRoot: string;
   readonly collection: string;
+  /** What readers are told of the collection (`epistola config`). */
+  readonly about?: CollectionAbout;
   /** Requests a client may make to search and the API per minute. */
   readonly rateLimitPerMinute?: number;
   readonly logger?: boolean;
@@ -143,12 +147,12 @@ const ATTACHMENTS_QUERY = {
   properties: { type: { type: 'string', maxLength: 40 }, page: { type: 'integer', minimum: 1, maximum: 100000 } },
 } as const;
 
-function contextOf(request: FastifyRequest, collection: string): PageContext {
+function contextOf(request: FastifyRequest, site: { readonly collection: string; readonly about?: CollectionAbout }): PageContext {
   const query = request.query as Record<string, unknown>;
   const lang = chooseLang(query.lang, request.headers['accept-language']);
   const url = new URL(request.url, 'http://x');
   url.searchParams.delete('lang');
-  return { lang, t: MESSAGES[lang], collection, path: `${url.pathname}${url.search}` };
+  return { lang, t: MESSAGES[lang], collection: site.collection, path: `${url.pathname}${url.search}`, ...(site.about ? { about: site.about } : {}) };
 }
 
 function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
@@ -169,6 +173,7 @@ function disposition(kind: 'attachment' | 'inline', filename: string): string {
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { store, blobs, collection } = options;
+  const site = { collection, ...(options.about ? { about: options.about } : {}) };
   const app = Fastify({
     logger: options.logger ?? false,
     trustProxy: options.trustProxy && options.trustProxy.length > 0 ? [...options.trustProxy] : false,
@@ -192,13 +197,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
   app.addHook('onRequest', async (request) => {
-    if (request.raw.httpVersion === '1.1' && !request.headers.host) throw new HttpError(400, contextOf(request, collection).t.badRequest);
+    if (request.raw.httpVersion === '1.1' && !request.headers.host) throw new HttpError(400, contextOf(request, site).t.badRequest);
   });
   const budget = new WorkBudget(options.workBudget);
   /** Runs expensive work within the budget shared by all clients; a spent budget answers 503 "busy". */
   const withinBudget = async <T>(request: FastifyRequest, work: () => Promise<T>): Promise<T> => {
     const done = budget.tryStart();
-    if (!done) throw new HttpError(503, contextOf(request, collection).t.busy, { 'retry-after': '1' });
+    if (!done) throw new HttpError(503, contextOf(request, site).t.busy, { 'retry-after': '1' });
     try {
       return await work();
     } finally {
@@ -211,7 +216,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     max: options.rateLimitPerMinute ?? 300,
     timeWindow: 60_000,
     errorResponseBuilder: (request, context) => {
-      const ctx = contextOf(request, collection);
+      const ctx = contextOf(request, site);
       return Object.assign(new Error(`${ctx.t.tooManyRequests} (${context.max}/min)`), { statusCode: 429, ctx });
     },
   });
@@ -245,7 +250,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const cached = cacheKey(request);
     if (cached !== null && cache.get(cached)) return; // a cached answer costs nothing: it is still given
     budget.refused++;
-    const ctx = contextOf(request, collection);
+    const ctx = contextOf(request, site);
     const api = request.url.startsWith('/api/');
     const key = `${ctx.lang} ${api}`;
     let busy = busyPages.get(key);
@@ -270,10 +275,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const id = idParam(request);
     return id === null ? null : ((await store.getMessage(id)) ?? null);
   };
-  const notFound = (request: FastifyRequest, reply: FastifyReply) => sendError(request, reply, 404, contextOf(request, collection).t.notFound, {}, collection);
+  const notFound = (request: FastifyRequest, reply: FastifyReply) => sendError(request, reply, 404, contextOf(request, site).t.notFound, {}, collection);
   app.setNotFoundHandler(notFound);
   app.setErrorHandler((error: Error, request, reply) => {
-    const { status, message, headers } = classify(error, contextOf(request, collection).t);
+    const { status, message, headers } = classify(error, contextOf(request, site).t);
     if (status >= 500) request.log.error(error);
     return sendError(request, reply, status, message, headers, collection);
   });
@@ -292,7 +297,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   // Home
   app.get('/', async (request, reply) => {
-    const ctx = contextOf(request, collection);
+    const ctx = contextOf(request, site);
     const stats = await store.stats();
     const months = (await store.search(EVERYTHING, { sort: 'date', limit: 1, facets: true })).facets?.months;
     return sendPage(reply, HomePage({ ctx, stats, latest: await store.latest(10), releases: await store.releases(), ...(months ? { months } : {}) }));
@@ -316,7 +321,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     try {
       return { q, sort, result: await withinBudget(request, () => store.search(query, { sort, limit, cursor, facets })), error: null };
     } catch (error) {
-      if (error instanceof CursorError) throw new HttpError(400, contextOf(request, collection).t.badCursor);
+      if (error instanceof CursorError) throw new HttpError(400, contextOf(request, site).t.badCursor);
       throw error;
     }
   };
@@ -353,14 +358,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const searchRoute = { ...limited, schema: { querystring: SEARCH_QUERY } };
   app.get('/search', searchRoute, async (request, reply) => {
     if (fromCacheSent(request, reply)) return reply;
-    const ctx = contextOf(request, collection);
+    const ctx = contextOf(request, site);
     const { q, sort, result, error } = await runSearch(request, 20);
     return sendPage(reply, SearchPage({ ctx, query: q, sort, result, error, help: await helpExamples() }), error ? 400 : 200);
   });
   // Every value of one facet of a search: the page the facets' "All values" link opens.
   app.get('/search/facet', { ...limited, schema: { querystring: FACET_QUERY } }, async (request, reply) => {
     if (fromCacheSent(request, reply)) return reply;
-    const ctx = contextOf(request, collection);
+    const ctx = contextOf(request, site);
     const kind = (request.query as { facet: FacetName }).facet;
     const { q, sort, result, error } = await runSearch(request, 1, 'all');
     if (!q) throw new HttpError(400, 'q is required');
@@ -406,10 +411,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       // A message taken down says so, with the signed entry: nothing disappears silently.
       const id = idParam(request);
       const amendment = id === null ? null : await store.withdrawal(id);
-      if (id !== null && amendment) return sendPage(reply, WithdrawnPage({ ctx: contextOf(request, collection), id, amendment }), 410);
+      if (id !== null && amendment) return sendPage(reply, WithdrawnPage({ ctx: contextOf(request, site), id, amendment }), 410);
       return notFound(request, reply);
     }
-    const ctx = { ...contextOf(request, collection), ...(options.publisher ? { csrf: options.publisher.csrf } : {}) };
+    const ctx = { ...contextOf(request, site), ...(options.publisher ? { csrf: options.publisher.csrf } : {}) };
     const thread = message.threadId !== null ? await store.thread(message.threadId) : [];
     const related = await store.related(message.id, 5);
     const permalink = `${request.protocol}://${request.host}/emails/${message.id}`;
@@ -445,7 +450,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/emails/:id/html', async (request, reply) => {
     const message = await loadMessage(request);
     if (!message?.html) return notFound(request, reply);
-    const doc = emailHtmlDocument(message, contextOf(request, collection).lang);
+    const doc = emailHtmlDocument(message, contextOf(request, site).lang);
     return reply.headers(EMAIL_HTML_HEADERS).type('text/html; charset=utf-8').send(doc);
   });
   app.get('/emails/:id/attachments/:idx', async (request, reply) => {
@@ -465,7 +470,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const attachmentPage = async (request: FastifyRequest, reply: FastifyReply, sha256: string) => {
     const view = await attachmentViewOf(store, sha256);
     if (!view) return notFound(request, reply);
-    return sendPage(reply, AttachmentPage({ ctx: contextOf(request, collection), ...view }));
+    return sendPage(reply, AttachmentPage({ ctx: contextOf(request, site), ...view }));
   };
   app.get('/attachments/:sha256', async (request, reply) => {
     const { sha256 } = request.params as { sha256: string };
@@ -488,7 +493,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const type = query.type && /^[a-z0-9.+-]{1,40}$/i.test(query.type) ? query.type : null;
     const page = query.page ?? 1;
     const index = await store.attachmentIndex({ limit: ATTACHMENTS_PER_PAGE, offset: (page - 1) * ATTACHMENTS_PER_PAGE, type });
-    return sendPage(reply, AttachmentIndexPage({ ctx: contextOf(request, collection), index, type, page, perPage: ATTACHMENTS_PER_PAGE }));
+    return sendPage(reply, AttachmentIndexPage({ ctx: contextOf(request, site), index, type, page, perPage: ATTACHMENTS_PER_PAGE }));
   });
   app.get('/emails/:id/proof.tar.gz', async (request, reply) => {
     const message = await loadMessage(request);
@@ -520,7 +525,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return number === null ? undefined : (await store.releases()).find((r) => r.number === number);
   };
   const releaseMessages = (number: number, limit: number) => store.search(parseQuery(`release:${number}`), { sort: 'date', limit });
-  app.get('/releases', async (request, reply) => sendPage(reply, ReleasesPage({ ctx: contextOf(request, collection), releases: await store.releases() })));
+  app.get('/releases', async (request, reply) => sendPage(reply, ReleasesPage({ ctx: contextOf(request, site), releases: await store.releases() })));
   // A release's mbox.gz, built on the first request in the background (minutes for a big release; a
   // 503 with Retry-After meanwhile), kept by a stamp of its messages, so it follows redactions and
   // withdrawals. Only the public's messages: the store is opened for the public (not in --preview).
@@ -553,13 +558,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (!release) return notFound(request, reply);
     const built = downloadsDir ? await Promise.race([buildMbox(release), Promise.resolve(null)]) : null;
     const downloads = downloadsDir ? { mbox: mboxName(release.number), bytes: built?.size ?? null, torrent: null } : undefined;
-    return sendPage(reply, ReleasePage({ ctx: contextOf(request, collection), release, messages: await releaseMessages(release.number, 200), downloads }));
+    return sendPage(reply, ReleasePage({ ctx: contextOf(request, site), release, messages: await releaseMessages(release.number, 200), downloads }));
   });
   app.get('/releases/:id/:file', async (request, reply) => {
     const release = await releaseOf(request);
     if (!release || !downloadsDir || (request.params as { file: string }).file !== mboxName(release.number)) return notFound(request, reply);
     const built = await builtMbox(release);
-    if (!built) throw new HttpError(503, contextOf(request, collection).t.preparingDownload, { 'retry-after': '30' });
+    if (!built) throw new HttpError(503, contextOf(request, site).t.preparingDownload, { 'retry-after': '30' });
     reply.header('content-disposition', disposition('attachment', built.name)).header('x-content-type-options', 'nosniff');
     return reply.sendFile(basename(built.path), downloadsDir, { ...BLOB_SEND, maxAge: 0, immutable: false }).type('application/gzip');
   });
@@ -585,7 +590,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const id = idParam(request);
     const messages = id === null ? [] : await store.thread(id);
     if (id === null || messages.length === 0) return notFound(request, reply);
-    return sendPage(reply, ThreadPage({ ctx: contextOf(request, collection), threadId: id, messages }));
+    return sendPage(reply, ThreadPage({ ctx: contextOf(request, site), threadId: id, messages }));
   });
   app.get('/api/threads/:id', async (request, reply) => {
     const id = idParam(request);
@@ -615,7 +620,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         return { address, ...(await personData(store, address)) };
       } catch (error) {
         // An address that cannot even be searched for (`%`, `""`) is nobody in the archive.
-        if (error instanceof QueryError) throw new HttpError(404, contextOf(request, collection).t.notFound);
+        if (error instanceof QueryError) throw new HttpError(404, contextOf(request, site).t.notFound);
         throw error;
       }
     });
@@ -625,7 +630,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (fromCacheSent(request, reply)) return reply;
     const { address, sent, received } = await person(request);
     if (sent.total + received.total === 0) return notFound(request, reply);
-    return sendPage(reply, PersonPage({ ctx: contextOf(request, collection), address, sent, received }));
+    return sendPage(reply, PersonPage({ ctx: contextOf(request, site), address, sent, received }));
   });
   app.get('/api/people/:address', personRoute, async (request, reply) => {
     if (fromCacheSent(request, reply)) return reply;
@@ -646,7 +651,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const uses = new Map((await store.keyUses()).map((u) => [u.name, u.messages]));
     return (await store.keyRecords()).map((key) => ({ ...key, facts: keyFacts(key), messages: uses.get(key.name) ?? 0 }));
   };
-  app.get('/keys', async (request, reply) => sendPage(reply, KeysPage({ ctx: contextOf(request, collection), keys: await keyRows() })));
+  app.get('/keys', async (request, reply) => sendPage(reply, KeysPage({ ctx: contextOf(request, site), keys: await keyRows() })));
   app.get('/api/keys', async (_request, reply) => reply.headers(PAGE_HEADERS).send(await keyRows()));
   app.get('/keys.txt', async (_request, reply) =>
     reply
@@ -655,14 +660,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       .send(formatKeyFile(await store.keyRecords())),
   );
 
-  app.get('/about', async (request, reply) => sendPage(reply, AboutPage({ ctx: contextOf(request, collection), key: options.collectionKey ?? null })));
+  app.get('/accessibility', async (request, reply) => sendPage(reply, AccessibilityPage({ ctx: contextOf(request, site) })));
+  app.get('/about', async (request, reply) => sendPage(reply, AboutPage({ ctx: contextOf(request, site), key: options.collectionKey ?? null })));
   app.get('/collection-key.pub.pem', async (request, reply) =>
     options.collectionKey ? reply.headers(DOWNLOAD_HEADERS).type('text/plain; charset=utf-8').send(options.collectionKey.publicPem) : notFound(request, reply),
   );
-  app.get('/amendments', async (request, reply) => sendPage(reply, AmendmentsPage({ ctx: contextOf(request, collection), log: await store.amendments() })));
+  app.get('/amendments', async (request, reply) => sendPage(reply, AmendmentsPage({ ctx: contextOf(request, site), log: await store.amendments() })));
   app.get('/amendments.json', async (_request, reply) => reply.headers(PAGE_HEADERS).send(await store.amendments()));
   app.get('/status', async (request, reply) =>
-    sendPage(reply, StatusPage({ ctx: contextOf(request, collection), status: (await options.mirrorStatus?.()) ?? null })),
+    sendPage(reply, StatusPage({ ctx: contextOf(request, site), status: (await options.mirrorStatus?.()) ?? null })),
   );
   app.get('/status/feed.atom', async (request, reply) =>
     reply
@@ -709,7 +715,7 @@ function emailLinks(id: number) {
 function registerPublisherRoutes(app: FastifyInstance, publisher: PublisherActions, collection: string): void {
   void app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   app.post('/emails/:id/redact', async (request, reply) => {
-    const ctx = contextOf(request, collection);
+    const ctx = contextOf(request, { collection });
     const id = idParam(request);
     const form = (request.body ?? {}) as Record<string, string | string[] | undefined>;
     const one = (name: string) => [form[name]].flat()[0] ?? '';

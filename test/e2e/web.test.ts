@@ -274,6 +274,7 @@ test('axe-core finds no accessibility violation on any page type, at desktop and
     ...(sha ? [['attachment', `/attachments/${sha}`] as const] : []),
     ['keys', '/keys'],
     ['about', '/about'],
+    ['accessibility', '/accessibility'],
     ['amendments', '/amendments'],
     ['status', '/status'],
     ['not-found', '/emails/99999'],
@@ -413,6 +414,51 @@ test('the reader: a verdict banner, quoted text folded, no chart for one month, 
   const bad = python('altered.eml');
   assert.equal(bad.status, 1, bad.stdout + bad.stderr);
   assert.match(bad.stdout, /NOT verified/);
+});
+
+test("what the publisher says of the collection (epistola config) is on the home, about and accessibility pages and in the pages' description for sharing", async () => {
+  const set = await runCli([
+    '--data',
+    data,
+    'config',
+    '--description',
+    'Letters of the harbour board, 2020.',
+    '--publisher',
+    'The Harbour Gazette',
+    '--source',
+    'A records request',
+    '--licence',
+    'CC BY 4.0',
+    '--contact',
+    'desk@gazette.example.org',
+    '--json',
+  ]);
+  assert.equal(set.code, 0, set.stderr.toString());
+  const config = JSON.parse(set.stdout.toString()) as { title: string; about: Record<string, string> };
+  assert.equal(config.title, 'Test Harbour');
+  assert.equal(config.about.licence, 'CC BY 4.0');
+  assert.equal((await runCli(['--data', data, 'config', '--title', ''])).code, 2, 'an empty title is refused');
+  const { readFile } = await import('node:fs/promises');
+  const saved = JSON.parse(await readFile(join(data, 'epistola.json'), 'utf8')) as { about: Record<string, string> };
+  const app = await buildServer({ store, blobs: new BlobStore(data), blobRoot: join(data, 'blobs'), collection: 'Test Harbour', about: saved.about });
+  try {
+    const answer = async (path: string) => (await app.inject({ method: 'GET', url: path })).body;
+    const home = await answer('/');
+    assert.match(home, /<p class="description">Letters of the harbour board, 2020\.<\/p>/);
+    assert.match(home, /Published by The Harbour Gazette/);
+    assert.match(home, /<meta name="description" content="Letters of the harbour board, 2020\."/);
+    assert.match(home, /<meta property="og:site_name" content="Test Harbour"/);
+    const about = await answer('/about');
+    for (const text of ['A records request', 'CC BY 4.0', 'href="mailto:desk@gazette.example.org"']) assert.ok(about.includes(text), text);
+    assert.match(await answer('/accessibility?lang=fr'), /Écrivez à l’éditeur : <a href="mailto:desk@gazette\.example\.org">/);
+    // Removed again: an empty value removes the field.
+    assert.equal((await runCli(['--data', data, 'config', '--contact', ''])).code, 0);
+    assert.equal((JSON.parse(await readFile(join(data, 'epistola.json'), 'utf8')) as { about: Record<string, string> }).about.contact, undefined);
+  } finally {
+    await app.close();
+  }
+  const plain = await (await fetch(`${origin}/emails/99999`)).text();
+  assert.match(plain, /<meta name="description" content="Test Harbour: e-mails with their raw sources and DKIM proofs\."/);
 });
 
 test('French from Accept-Language, dates in French; 404 and query errors are pages, not stack traces', async () => {

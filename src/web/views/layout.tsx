@@ -1,6 +1,7 @@
 import type { ComponentChildren, VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import { LANGS, type Lang, type Messages } from '../i18n.js';
+import type { CollectionAbout } from '../../config/dataDir.js';
 
 /**
  * Views are functions of plain data (no request objects), rendered to strings: the live server and
@@ -17,6 +18,8 @@ export interface PageContext {
   readonly staticCopy?: boolean;
   /** The preview server's form secret: set only there, where the publisher may redact from the page. */
   readonly csrf?: string;
+  /** What readers are told of the collection (`epistola config`). */
+  readonly about?: CollectionAbout;
 }
 
 /** The JSON twin of a page: `/api/…` on the live server, `/api/….json` in a static copy. */
@@ -35,14 +38,28 @@ function withLang(path: string, lang: Lang): string {
   return `${base}?${params.toString()}`;
 }
 
-export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren; query?: string }): VNode {
+export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren; query?: string; description?: string }): VNode {
   const { ctx } = props;
+  const fr = ctx.lang === 'fr';
+  // What a link shared in a chat or a post shows (Open Graph) and what search engines quote.
+  const description =
+    props.description ??
+    ctx.about?.description ??
+    (fr
+      ? `${ctx.collection} : des courriels avec leur source brute et leur preuve DKIM.`
+      : `${ctx.collection}: e-mails with their raw sources and DKIM proofs.`);
   return (
     <html lang={ctx.lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · ${ctx.collection}`}</title>
+        <meta name="description" content={description} />
+        <meta property="og:title" content={props.title} />
+        <meta property="og:site_name" content={ctx.collection} />
+        <meta property="og:description" content={description} />
+        <meta property="og:type" content="website" />
+        <meta property="og:locale" content={fr ? 'fr_FR' : 'en_GB'} />
         <link rel="stylesheet" href="/static/site.css" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="alternate" type="application/atom+xml" href="/feed.atom" title={ctx.collection} />
@@ -81,7 +98,8 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
         <main id="main">{props.children}</main>
         <footer>
           <a href="/about">{ctx.t.about}</a> · <a href="/amendments">{ctx.lang === 'fr' ? 'Modifications' : 'Amendments'}</a> ·{' '}
-          <a href="/status">{ctx.lang === 'fr' ? 'Miroirs' : 'Mirrors'}</a> · <a href="/api/openapi.json">API</a>
+          <a href="/status">{ctx.lang === 'fr' ? 'Miroirs' : 'Mirrors'}</a> · <a href="/accessibility">{fr ? 'Accessibilité' : 'Accessibility'}</a> ·{' '}
+          <a href="/api/openapi.json">API</a>
         </footer>
       </body>
     </html>

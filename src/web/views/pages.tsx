@@ -13,6 +13,8 @@ import { MonthsChart, monthQuery } from './charts.js';
 import { MailBody } from './mailBody.js';
 import { glossaryHref, SearchHelp, VerdictGlossary, verdictName, type QueryExample } from './readerHelp.js';
 import { VerdictBanner } from './verdictBanner.js';
+import { ContactLink } from './accessibilityPage.js';
+export { AccessibilityPage } from './accessibilityPage.js';
 
 function who(a: Address | null): string {
   if (!a) return '—';
@@ -67,6 +69,13 @@ export function HomePage(props: {
   return (
     <Layout ctx={ctx} title={ctx.t.home}>
       <h1>{ctx.collection}</h1>
+      {ctx.about?.description ? <p class="description">{ctx.about.description}</p> : null}
+      {ctx.about?.publisher ? (
+        <p class="meta">
+          {ctx.lang === 'fr' ? 'Publié par ' : 'Published by '}
+          {ctx.about.publisher} · <a href="/about#collection">{ctx.lang === 'fr' ? 'sources et licence' : 'sources and licence'}</a>
+        </p>
+      ) : null}
       <p class="lede">
         {formatNumber(stats.messages, ctx.lang)} {ctx.t.messages} · {ctx.t.dates}
         {ctx.t.colon} {stats.firstDate?.slice(0, 10) ?? '—'} – {stats.lastDate?.slice(0, 10) ?? '—'}
@@ -760,11 +769,42 @@ export function KeysPage(props: { ctx: PageContext; keys: ReadonlyArray<KeyRecor
   );
 }
 
+/** What the publisher says of the collection (`epistola config`), on the about page. */
+function CollectionFacts(props: { ctx: PageContext }): VNode | null {
+  const a = props.ctx.about;
+  if (!a || !(a.description || a.publisher || a.source || a.licence || a.contact)) return null;
+  const fr = props.ctx.lang === 'fr';
+  const rows: Array<readonly [string, VNode | string | undefined]> = [
+    [fr ? 'Ce que c’est' : 'What it is', a.description],
+    [fr ? 'Éditeur' : 'Publisher', a.publisher],
+    [fr ? 'Provenance' : 'Source', a.source],
+    [fr ? 'Licence' : 'Licence', a.licence],
+    [fr ? 'Contact' : 'Contact', a.contact ? <ContactLink contact={a.contact} /> : undefined],
+  ];
+  return (
+    <section aria-labelledby="collection">
+      <h2 id="collection">{props.ctx.collection}</h2>
+      <dl class="headers">
+        {rows
+          .filter(([, v]) => v)
+          .map(([k, v]) => (
+            <>
+              <dt key={`${k}-t`}>{k}</dt>
+              <dd key={`${k}-d`}>{v}</dd>
+            </>
+          ))}
+      </dl>
+    </section>
+  );
+}
+
 export function AboutPage(props: { ctx: PageContext; key: { publicPem: string; fingerprint: string } | null }): VNode {
   const fr = props.ctx.lang === 'fr';
   return (
     <Layout ctx={props.ctx} title={props.ctx.t.about}>
       <h1>{props.ctx.t.about}</h1>
+      <CollectionFacts ctx={props.ctx} />
+      <h2>{fr ? 'Vérifier un courriel' : 'Check an email'}</h2>
       <p>
         {fr
           ? 'Chaque courriel a une adresse permanente, sa source brute et un verdict DKIM : la signature que le serveur de l’expéditeur a apposée. Pour vérifier vous-même :'
