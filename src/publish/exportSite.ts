@@ -34,12 +34,16 @@ import { PACKS_KEPT, packPath, writePack, type PackRef } from './deltaPack.js';
 import { signBytes, type CollectionKey } from './collectionKey.js';
 import { openSnapshots } from './siteSnapshots.js';
 import { AttachmentIndexPage } from '../web/views/attachmentPages.js';
+import { peopleIndex } from '../web/peopleIndex.js';
+import { PeopleIndexPage } from '../web/views/peopleIndexPage.js';
 
 /** Bump when the pages of a message, thread, person or attachment render differently: every one is rendered again. */
 const RENDER_FORMAT = 1;
 
 /** The static attachment index lists this many (the most shared first); every attachment has its own page. */
 const STATIC_ATTACHMENT_INDEX = 1000;
+/** The static people index lists this many (the busiest first); everyone has a page of their own. */
+const STATIC_PEOPLE_INDEX = 1000;
 import { MANIFEST_FILE, MIRRORS_FILE, SIGNATURE_FILE, serializeManifest, sha256Of, type Manifest, type MirrorSite } from './manifest.js';
 
 /**
@@ -128,6 +132,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     AttachmentIndexPage({ ctx: ctx('/attachments'), index: attachmentIndex, type: null, page: 1, perPage: STATIC_ATTACHMENT_INDEX }),
   );
   await putPage('releases/index.html', ReleasesPage({ ctx: ctx('/releases'), releases }));
+  const people = await peopleIndex(store, { sort: 'messages', offset: 0, limit: STATIC_PEOPLE_INDEX });
+  await putPage('people/index.html', PeopleIndexPage({ ctx: ctx('/people'), index: people, sort: 'messages', page: 1, perPage: STATIC_PEOPLE_INDEX }));
   const idsOf = new Map<number, number[]>();
   for (const release of releases) idsOf.set(release.number, await store.messageIds(release.number));
   const downloads: ReleaseDownload[] = [];

@@ -1,4 +1,6 @@
 import { personData } from '../web/personData.js';
+import { peopleIndex, type PeopleSort } from '../web/peopleIndex.js';
+import { PeopleIndexPage } from '../web/views/peopleIndexPage.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyEtag from '@fastify/etag';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -146,6 +148,13 @@ const ATTACHMENTS_QUERY = {
   type: 'object',
   properties: { type: { type: 'string', maxLength: 40 }, page: { type: 'integer', minimum: 1, maximum: 100000 } },
 } as const;
+
+const PEOPLE_QUERY = {
+  type: 'object',
+  properties: { sort: { type: 'string', enum: ['messages', 'address'] }, page: { type: 'integer', minimum: 1, maximum: 100000 } },
+} as const;
+/** Rows of the people index a page. */
+const PEOPLE_PER_PAGE = 200;
 
 function contextOf(request: FastifyRequest, site: { readonly collection: string; readonly about?: CollectionAbout }): PageContext {
   const query = request.query as Record<string, unknown>;
@@ -612,6 +621,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   // People
+  app.get('/people', { schema: { querystring: PEOPLE_QUERY } }, async (request, reply) => {
+    const query = request.query as { sort?: PeopleSort; page?: number };
+    const sort = query.sort ?? 'messages';
+    const page = query.page ?? 1;
+    const index = await withinBudget(request, () => peopleIndex(store, { sort, offset: (page - 1) * PEOPLE_PER_PAGE, limit: PEOPLE_PER_PAGE }));
+    return sendPage(reply, PeopleIndexPage({ ctx: contextOf(request, site), index, sort, page, perPage: PEOPLE_PER_PAGE }));
+  });
   // The address arrives decoded once by the router (decoding it again made `/people/%25` a 500).
   const person = (request: FastifyRequest) => {
     const address = (request.params as { address: string }).address.toLowerCase();

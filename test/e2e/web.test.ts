@@ -268,6 +268,7 @@ test('axe-core finds no accessibility violation on any page type, at desktop and
     ...(withAttachment ? [['email-attachment', `/emails/${withAttachment.id}`] as const] : []),
     ['thread', `/threads/${message!.threadId}`],
     ['person', `/people/${encodeURIComponent(message!.from!.address)}`],
+    ['people', '/people'],
     ['releases', '/releases'],
     ['release', '/releases/1'],
     ['attachments', '/attachments'],
@@ -384,6 +385,26 @@ test('the reader: a verdict banner, quoted text folded, no chart for one month, 
   }
   await page.goto(`${origin}/search?q=budget`);
   assert.equal(await page.locator('details.search-help').evaluate((d) => (d as HTMLDetailsElement).open), false, 'folded when there are results');
+
+  // The people index: everyone public, with the name they write under and their counts, busiest first.
+  await page.goto(`${origin}/people`);
+  const people = await page.locator('main tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+  const press = people.find((r) => r[1] === 'press@harbour.example.org');
+  assert.deepEqual(press?.slice(0, 1), ['Harbour Press']);
+  const sentByPress = ((await (await fetch(`${origin}/api/search?q=${encodeURIComponent('from:press@harbour.example.org')}`)).json()) as SearchResult).total;
+  assert.equal(Number(press![2]), sentByPress);
+  const totals = people.map((r) => Number(r[2]) + Number(r[3]));
+  assert.deepEqual(
+    totals,
+    [...totals].sort((a, b) => b - a),
+    'busiest first',
+  );
+  await page.goto(`${origin}/people?sort=address`);
+  const addresses = await page.locator('main tbody tr td:nth-child(2)').allInnerTexts();
+  assert.deepEqual(
+    addresses,
+    [...addresses].sort((a, b) => a.localeCompare(b)),
+  );
 
   // A 404 says why and offers a search and the way home.
   const missing = await page.goto(`${origin}/emails/99999`);
@@ -595,6 +616,8 @@ test('embargoed messages are unreachable: every id on every route, search, facet
       '/keys',
       '/api/stats',
       '/releases/1',
+      '/people',
+      '/people?sort=address',
       '/api/releases',
       '/search.mbox?q=budget',
     ]) {

@@ -1,0 +1,46 @@
+import type { ArchiveReader } from '../store/archiveStore.js';
+import type { QueryNode } from '../query/ast.js';
+
+/** One correspondent of the archive: an address, the name it writes under, how much it sent and received. */
+export interface PersonRow {
+  readonly address: string;
+  readonly name: string | null;
+  readonly sent: number;
+  readonly received: number;
+}
+
+export interface PeopleIndex {
+  readonly total: number;
+  readonly rows: readonly PersonRow[];
+}
+
+export type PeopleSort = 'messages' | 'address';
+
+const EVERYTHING: QueryNode = { kind: 'and', children: [] };
+
+/**
+ * Everyone who wrote or was written to, from the archive's sender and recipient counts (the facet
+ * columns, in memory), sorted by messages (sent and received) or by address, a page at a time; the
+ * name shown is the one of the address's latest sent message.
+ */
+export async function peopleIndex(store: ArchiveReader, options: { sort: PeopleSort; offset: number; limit: number }): Promise<PeopleIndex> {
+  const facets = (await store.search(EVERYTHING, { sort: 'date', limit: 1, facets: 'all' })).facets;
+  const people = new Map<string, { sent: number; received: number }>();
+  for (const s of facets?.senders ?? []) people.set(s.value, { sent: s.count, received: 0 });
+  for (const r of facets?.recipients ?? []) people.set(r.value, { sent: people.get(r.value)?.sent ?? 0, received: r.count });
+  const all = [...people].map(([address, n]) => ({ address, ...n }));
+  all.sort((a, b) =>
+    options.sort === 'address' ? a.address.localeCompare(b.address) : b.sent + b.received - (a.sent + a.received) || a.address.localeCompare(b.address),
+  );
+  const page = all.slice(options.offset, options.offset + options.limit);
+  const rows = await Promise.all(
+    page.map(async (p) => {
+      const latest =
+        p.sent > 0
+          ? (await store.search({ kind: 'field', field: 'address', role: 'from', value: p.address, position: 0 }, { sort: 'date', limit: 1 })).hits[0]
+          : undefined;
+      return { ...p, name: latest?.message.from?.name || null };
+    }),
+  );
+  return { total: all.length, rows };
+}
