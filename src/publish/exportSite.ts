@@ -8,6 +8,7 @@ import { keyFacts } from '../verify/keyRecord.js';
 import { formatKeyFile } from '../verify/keyFile.js';
 import { atomFeed, statusFeed } from '../web/atomFeed.js';
 import { OPENAPI } from '../web/openapi.js';
+import { ROBOTS_TXT } from '../web/robots.js';
 import { MESSAGES } from '../web/i18n.js';
 import type { PageContext } from '../web/views/layout.js';
 import { openSiteWriter } from './siteWriter.js';
@@ -191,6 +192,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   await put('api/openapi.json', JSON.stringify(OPENAPI));
   await put('static/site.css', await readFile(join(options.staticDir, 'site.css')));
   await put('static/favicon.svg', await readFile(join(options.staticDir, 'favicon.svg')));
+  await put('robots.txt', ROBOTS_TXT);
   await put('static/verify-dkim.py', await readFile(join(options.staticDir, 'verify-dkim.py')));
   // The 48×48 picture a ZIM file must carry (zimEdition.ts), and an icon for whoever wants one.
   await put('static/illustration-48.png', await readFile(join(options.staticDir, 'illustration-48.png')));

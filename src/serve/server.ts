@@ -53,6 +53,7 @@ import fastifyFormbody from '@fastify/formbody';
 import { timingSafeEqual } from 'node:crypto';
 import { RedactResultPage } from '../web/views/redactionPanel.js';
 import { OPENAPI } from '../web/openapi.js';
+import { ROBOTS_TXT } from '../web/robots.js';
 import { PageCache } from './pageCache.js';
 import { answerClientError, classify, errorBody, HttpError, sendError } from './httpErrors.js';
 import { WorkBudget, type WorkBudgetOptions } from './workBudget.js';
@@ -301,6 +302,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/static/site.css', async (_request, reply) => sendStatic(reply, 'site.css', 'text/css; charset=utf-8'));
   // Browsers ask for an icon on every page: without one, each page logs a 404 in the console.
   app.get('/static/favicon.svg', async (_request, reply) => sendStatic(reply, 'favicon.svg', 'image/svg+xml'));
+  // Search engines may index the archive (what a publication wants); Lighthouse's SEO check reads it too.
+  app.get('/robots.txt', async (_request, reply) => reply.headers(PAGE_HEADERS).type('text/plain; charset=utf-8').send(ROBOTS_TXT));
   // The about page's recipe: a signature checked with dkimpy against the archived keys (text, never run by the browser).
   app.get('/static/verify-dkim.py', async (_request, reply) => sendStatic(reply, 'verify-dkim.py', 'text/plain; charset=utf-8'));
 

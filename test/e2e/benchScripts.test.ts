@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tempDir } from '../helpers.js';
 
@@ -81,4 +81,40 @@ test('bench/export.sh at CI size: full and incremental exports, a mirror synced 
   assert.equal(queries.length, 6);
   assert.match(queries[0]!.message, /\d+\+? results? for/);
   assert.match(queries.at(-1)!.message, /No results/);
+});
+
+test('bench/lighthouse.ts at CI size: Lighthouse runs on the reader, desktop and mobile; accessibility, best practices and SEO at 95 or more', async () => {
+  const data = join(tempDir(), 'data');
+  const made = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin', 'epistola.js'), '--data', data, 'demo', '--count', '200', '--out', join(tempDir(), 'mail'), '--ingest'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, EPISTOLA_DATA: '' },
+    },
+  );
+  assert.equal(made.status, 0, made.stderr);
+  const { startWebReader } = await import('../webServer.js');
+  const reader = await startWebReader(data, { audience: 'public', collection: 'Lighthouse test' });
+  try {
+    const run = spawn(process.execPath, [join(ROOT, 'dist', 'bench', 'lighthouse.js'), reader.origin, '--json', '--pages', 'home,email'], { cwd: ROOT });
+    let out = '';
+    let err = '';
+    run.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    run.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise((done) => run.once('exit', done));
+    assert.equal(code, 0, err);
+    const result = JSON.parse(out) as { rows: Array<{ page: string; form: string; scores: Record<string, number> }> };
+    assert.deepEqual(
+      result.rows.map((r) => `${r.page} ${r.form}`),
+      ['home desktop', 'home mobile', 'email desktop', 'email mobile'],
+    );
+    for (const r of result.rows) {
+      // Performance depends on the machine's load: measured by the benchmark, not asserted here.
+      assert.ok(r.scores.performance! > 0, `${r.page} ${r.form}: performance measured`);
+      for (const c of ['accessibility', 'best-practices', 'seo']) assert.ok(r.scores[c]! >= 95, `${r.page} ${r.form}: ${c} ${r.scores[c]}`);
+    }
+  } finally {
+    await reader.close();
+  }
 });
