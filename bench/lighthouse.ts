@@ -1,12 +1,13 @@
 /**
  * Lighthouse (issue 18) on every page type of a running reader, desktop and mobile: performance,
- * accessibility, best practices and SEO, with Debian's Chromium (/usr/bin/chromium, headless).
+ * accessibility, best practices and SEO, with Debian's Chromium and the tests' flags.
  *   node dist/bench/lighthouse.js http://127.0.0.1:8080 [--json] [--pages home,email]
  * The pages are found from the site's own API (an email, its thread, its sender, a release).
  */
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
 import * as chromeLauncher from 'chrome-launcher';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../test/browser.js';
 
 const origin = (process.argv[2] ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const json = process.argv.includes('--json');
@@ -41,18 +42,7 @@ const pages: Array<readonly [string, string]> = [
 const only = process.argv.find((a, i) => process.argv[i - 1] === '--pages')?.split(',');
 const chosen = only ? pages.filter(([name]) => only.includes(name)) : pages;
 
-const chrome = await chromeLauncher.launch({
-  chromePath: '/usr/bin/chromium',
-  chromeFlags: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROMIUM_FLAGS });
 const rows: Array<{ page: string; form: string; scores: Record<string, number>; failed: string[] }> = [];
 try {
   for (const [name, path] of chosen) {

@@ -6,7 +6,7 @@ import { projectRoot } from './helpers.js';
 /** Debian's Chromium driven by playwright-core, with the project's fixed flags (installed by scripts/system-deps.sh). */
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = [
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -17,7 +17,7 @@ const FLAGS = [
 ];
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
 }
 
 /** Everything a page did that it must not: dialogs opened, requests to anywhere but the test server. */
