@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { render } from 'preact-render-to-string';
-import { MonthsChart } from '../../src/web/views/charts.js';
+import { CorrespondentsGraph, MonthsChart } from '../../src/web/views/charts.js';
 import { monthRange } from '../../src/web/views/pages.js';
 import { MailBody } from '../../src/web/views/mailBody.js';
 import { queryExamples, subjectWords } from '../../src/web/views/readerHelp.js';
@@ -60,4 +60,33 @@ test('search examples are made of the archive’s values and leave out what it h
   assert.ok(examples.includes('"north basin"') && examples.includes('from:a@x.org') && examples.includes('to:y.org'));
   assert.ok(examples.includes('after:2015-07 before:2016-01') && examples.includes('release:2') && examples.includes('dkim:verified'));
   assert.ok(!examples.includes('has:attachment'));
+});
+
+test('the search page’s months chart: each bar with messages narrows the query to its month', () => {
+  const months = [
+    { value: '2015-11', count: 3 },
+    { value: '2015-12', count: 0 },
+    { value: '2016-01', count: 6 },
+  ];
+  const html = render(MonthsChart({ lang: 'en', months, id: 'r', linked: true, narrow: 'tug invoice' })!);
+  assert.match(html, /<svg[^>]*role="group"/, 'a group of links, not a picture');
+  const bars = [...html.matchAll(/<a href="([^"]+)" aria-label="([^"]+)">/g)].map((m) => [decodeURIComponent(m[1]!.split('q=')[1]!), m[2]]);
+  assert.deepEqual(bars, [
+    ['tug invoice after:2015-11 before:2015-12', '2015-11: 3'],
+    ['tug invoice after:2016-01 before:2016-02', '2016-01: 6'],
+  ]);
+});
+
+test('who wrote to whom: the strongest eight around the person, each line as thick as its messages', () => {
+  const people = Array.from({ length: 10 }, (_, i) => ({ address: `p${i}@x.org`, count: 10 - i }));
+  const html = render(CorrespondentsGraph({ lang: 'en', address: 'me@x.org', people: [{ address: 'me@x.org', count: 99 }, ...people], id: 'g' })!);
+  const widths = [...html.matchAll(/<line [^>]*stroke-width="([\d.]+)"/g)].map((m) => Number(m[1]));
+  assert.equal(widths.length, 8, 'eight correspondents, not the person itself');
+  assert.equal(widths[0], 8, 'the strongest at full width');
+  assert.deepEqual(
+    widths,
+    [...widths].sort((a, b) => b - a),
+  );
+  assert.match(html, /<desc id="g-desc">me@x\.org — p0@x\.org \(10\), p1@x\.org \(9\)/);
+  assert.equal(CorrespondentsGraph({ lang: 'en', address: 'me@x.org', people: [], id: 'g' }), null);
 });

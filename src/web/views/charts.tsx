@@ -19,8 +19,12 @@ export function monthQuery(value: string): string | null {
   return `after:${value} before:${next}`;
 }
 
-/** `linked`: each month of the table searches for its messages (not in a static copy: its search takes words only). */
-export function MonthsChart(props: { lang: Lang; months: readonly FacetCount[]; id: string; linked: boolean }): VNode | null {
+/**
+ * `linked`: each month of the table searches for its messages (not in a static copy: its search
+ * takes words only). `narrow`: the bars are links too, each narrowing this query to its month (the
+ * search page); the picture is then a group of links, each named with its month and count.
+ */
+export function MonthsChart(props: { lang: Lang; months: readonly FacetCount[]; id: string; linked: boolean; narrow?: string }): VNode | null {
   const months = props.months.filter((m) => /^\d{4}-\d{2}$/.test(m.value));
   if (months.length < 2) return null;
   const fr = props.lang === 'fr';
@@ -36,12 +40,29 @@ export function MonthsChart(props: { lang: Lang; months: readonly FacetCount[]; 
     : `${formatNumber(total, props.lang)} dated messages from ${months[0]!.value} to ${months.at(-1)!.value}; the busiest month: ${busiest.value} (${formatNumber(busiest.count, props.lang)}).`;
   return (
     <figure class="chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + 16}`} role="img" aria-labelledby={`${props.id}-title ${props.id}-desc`} preserveAspectRatio="none">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT + 16}`}
+        role={props.narrow === undefined ? 'img' : 'group'}
+        aria-labelledby={`${props.id}-title ${props.id}-desc`}
+        preserveAspectRatio="none"
+      >
         <title id={`${props.id}-title`}>{title}</title>
         <desc id={`${props.id}-desc`}>{desc}</desc>
         {months.map((m, i) => {
           const h = m.count === 0 ? 0 : Math.max(1, Math.round((m.count / max) * HEIGHT));
-          return <rect key={m.value} class="bar" x={(i * step).toFixed(2)} y={HEIGHT - h} width={Math.max(0.5, step - gap).toFixed(2)} height={h} />;
+          const bar = <rect key={m.value} class="bar" x={(i * step).toFixed(2)} y={HEIGHT - h} width={Math.max(0.5, step - gap).toFixed(2)} height={h} />;
+          if (props.narrow === undefined || m.count === 0) return bar;
+          return (
+            <a
+              key={m.value}
+              href={`/search?q=${encodeURIComponent(`${props.narrow} ${monthQuery(m.value)}`.trim())}`}
+              aria-label={`${m.value}: ${formatNumber(m.count, props.lang)}`}
+            >
+              {/* The whole column is the target, not only the bar: a month with few messages is still easy to hit. */}
+              <rect class="hit" x={(i * step).toFixed(2)} y="0" width={step.toFixed(2)} height={HEIGHT} />
+              {bar}
+            </a>
+          );
         })}
         {years.map((m) => (
           <text key={m.value} class="axis" x={(months.indexOf(m) * step).toFixed(2)} y={HEIGHT + 13}>
@@ -72,6 +93,52 @@ export function MonthsChart(props: { lang: Lang; months: readonly FacetCount[]; 
           </table>
         </div>
       </details>
+    </figure>
+  );
+}
+
+/**
+ * Who wrote to whom, around one person: their strongest correspondents on a circle, each line as
+ * thick as the messages between them (sent and received together). The lists beside it (wrote to,
+ * received from) say the same in text; the picture's description names the strongest.
+ */
+export function CorrespondentsGraph(props: {
+  lang: Lang;
+  address: string;
+  people: ReadonlyArray<{ address: string; count: number }>;
+  id: string;
+}): VNode | null {
+  const people = props.people.filter((p) => p.address !== props.address && p.count > 0).slice(0, 8);
+  if (people.length === 0) return null;
+  const fr = props.lang === 'fr';
+  const [w, h, r] = [640, 300, 110];
+  const [cx, cy] = [w / 2, h / 2];
+  const max = Math.max(...people.map((p) => p.count));
+  const title = fr ? 'Qui a écrit à qui' : 'Who wrote to whom';
+  const desc = `${props.address} — ${people.map((p) => `${p.address} (${formatNumber(p.count, props.lang)})`).join(', ')}`;
+  return (
+    <figure class="chart graph">
+      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby={`${props.id}-title ${props.id}-desc`}>
+        <title id={`${props.id}-title`}>{title}</title>
+        <desc id={`${props.id}-desc`}>{desc}</desc>
+        {people.map((p, i) => {
+          const a = (2 * Math.PI * i) / people.length - Math.PI / 2;
+          const [x, y] = [cx + Math.cos(a) * r * 1.9, cy + Math.sin(a) * r];
+          return (
+            <g key={p.address}>
+              <line class="edge" x1={cx} y1={cy} x2={x.toFixed(1)} y2={y.toFixed(1)} stroke-width={(1 + (p.count / max) * 7).toFixed(1)} />
+              <circle class="node" cx={x.toFixed(1)} cy={y.toFixed(1)} r="5" />
+              <text class="label" x={x.toFixed(1)} y={(y + (y < cy ? -10 : 18)).toFixed(1)} text-anchor="middle">
+                {p.address.split('@')[0]} ({formatNumber(p.count, props.lang)})
+              </text>
+            </g>
+          );
+        })}
+        <circle class="node self" cx={cx} cy={cy} r="9" />
+        <text class="label self" x={cx} y={cy + 26} text-anchor="middle">
+          {props.address.split('@')[0]}
+        </text>
+      </svg>
     </figure>
   );
 }

@@ -9,7 +9,7 @@ import { EMAIL_IFRAME_SANDBOX } from '../securityHeaders.js';
 import { jsonHref, Layout, type PageContext } from './layout.js';
 import { threadOrder } from '../../thread/threadTree.js';
 import { RedactForm, RedactionPanel } from './redactionPanel.js';
-import { MonthsChart, monthQuery } from './charts.js';
+import { CorrespondentsGraph, MonthsChart, monthQuery } from './charts.js';
 import { MailBody } from './mailBody.js';
 import { glossaryHref, SearchHelp, VerdictGlossary, verdictName, type QueryExample } from './readerHelp.js';
 import { VerdictBanner } from './verdictBanner.js';
@@ -268,6 +268,9 @@ export function SearchPage(props: {
                 <FacetList key={kind} ctx={ctx} query={query} sort={props.sort} kind={kind} title={title} facets={result.facets!} />
               ))}
             </aside>
+          ) : null}
+          {result.facets && !ctx.staticCopy ? (
+            <MonthsChart lang={ctx.lang} months={monthRange(result.facets.months)} id="result-months" linked narrow={query} />
           ) : null}
           {result.hits.length === 0 ? <p>{ctx.t.noResults}</p> : null}
           <ol class="hits">
@@ -681,6 +684,13 @@ export function ThreadPage(props: { ctx: PageContext; threadId: number; messages
   );
 }
 
+/** A person's correspondents with the messages between them (sent to and received from, added), the strongest first. */
+function correspondents(sent: SearchResult, received: SearchResult): Array<{ address: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const f of [...(sent.facets?.recipients ?? []), ...(received.facets?.senders ?? [])]) counts.set(f.value, (counts.get(f.value) ?? 0) + f.count);
+  return [...counts].map(([address, count]) => ({ address, count })).sort((a, b) => b.count - a.count || a.address.localeCompare(b.address));
+}
+
 export function PersonPage(props: { ctx: PageContext; address: string; sent: SearchResult; received: SearchResult }): VNode {
   const { ctx } = props;
   const fr = ctx.lang === 'fr';
@@ -710,6 +720,7 @@ export function PersonPage(props: { ctx: PageContext; address: string; sent: Sea
       </p>
       {props.sent.facets ? <MonthsChart lang={ctx.lang} months={monthRange(props.sent.facets.months)} id="sent-months" linked={false} /> : null}
       <h2>{fr ? 'Correspondants' : 'Correspondents'}</h2>
+      <CorrespondentsGraph lang={ctx.lang} address={props.address} people={correspondents(props.sent, props.received)} id="correspondents" />
       {props.sent.facets ? (
         <FacetList ctx={ctx} query={`from:${props.address}`} sort="date" kind="recipients" title={ctx.t.wroteTo} facets={props.sent.facets} />
       ) : null}
