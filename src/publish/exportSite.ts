@@ -21,6 +21,7 @@ import {
   AmendmentsPage,
   WithdrawnPage,
   HomePage,
+  monthRange,
   KeysPage,
   ReleasePage,
   ReleasesPage,
@@ -37,6 +38,8 @@ import { openSnapshots } from './siteSnapshots.js';
 import { AttachmentIndexPage } from '../web/views/attachmentPages.js';
 import { peopleIndex } from '../web/peopleIndex.js';
 import { PeopleIndexPage } from '../web/views/peopleIndexPage.js';
+import { DatesPage } from '../web/views/datesPages.js';
+import { archiveMonths } from '../web/datesIndex.js';
 
 /** Bump when the pages of a message, thread, person or attachment render differently: every one is rendered again. */
 const RENDER_FORMAT = 1;
@@ -133,6 +136,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     AttachmentIndexPage({ ctx: ctx('/attachments'), index: attachmentIndex, type: null, page: 1, perPage: STATIC_ATTACHMENT_INDEX }),
   );
   await putPage('releases/index.html', ReleasesPage({ ctx: ctx('/releases'), releases }));
+  await putPage('dates/index.html', DatesPage({ ctx: ctx('/dates'), months: monthRange(await archiveMonths(store)) }));
   const people = await peopleIndex(store, { sort: 'messages', offset: 0, limit: STATIC_PEOPLE_INDEX });
   await putPage('people/index.html', PeopleIndexPage({ ctx: ctx('/people'), index: people, sort: 'messages', page: 1, perPage: STATIC_PEOPLE_INDEX }));
   const idsOf = new Map<number, number[]>();

@@ -1,6 +1,8 @@
 import { personData } from '../web/personData.js';
 import { peopleIndex, type PeopleSort } from '../web/peopleIndex.js';
 import { PeopleIndexPage } from '../web/views/peopleIndexPage.js';
+import { DatesPage, MonthPage } from '../web/views/datesPages.js';
+import { archiveMonths, dayQuery, monthDays } from '../web/datesIndex.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyEtag from '@fastify/etag';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -33,6 +35,7 @@ import {
   WithdrawnPage,
   EmailPage,
   HomePage,
+  monthRange,
   KeysPage,
   PersonPage,
   ReleasePage,
@@ -621,6 +624,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         `thread-${id}.mbox`,
       ),
     );
+  });
+
+  // Dates: every month, then a month's days (each a search of that day)
+  app.get('/dates', async (request, reply) => sendPage(reply, DatesPage({ ctx: contextOf(request, site), months: monthRange(await archiveMonths(store)) })));
+  app.get('/dates/:month', async (request, reply) => {
+    const month = (request.params as { month: string }).month;
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return notFound(request, reply);
+    const { days, total, latest } = await withinBudget(request, () => monthDays(store, month));
+    if (total === 0) return notFound(request, reply);
+    const dayHref = (day: string) => `/search?q=${encodeURIComponent(dayQuery(day))}&sort=date`;
+    return sendPage(reply, MonthPage({ ctx: contextOf(request, site), month, days, total, latest, dayHref }));
   });
 
   // People

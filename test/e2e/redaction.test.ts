@@ -283,11 +283,13 @@ for (const { kind, skip } of STORES) {
         const people = new Set<string>();
         const threads = new Set<number>();
         const attachments = new Map<number, number>();
+        const months = new Set<string>();
         for (const id of visible) {
           const m = (await store.getMessage(id))!;
           for (const a of [m.from, ...m.to, ...m.cc]) if (a) people.add(a.address);
           if (m.threadId) threads.add(m.threadId);
           attachments.set(id, m.attachments.length);
+          if (m.dateUtc !== null) months.add(new Date(m.dateUtc).toISOString().slice(0, 7));
         }
         const releases = (await store.releases()).map((r) => r.number);
         const routes = servedRoutes(app).filter((r) => r.method === 'GET');
@@ -295,17 +297,19 @@ for (const { kind, skip } of STORES) {
           const url = route.url;
           const values: string[] = url.includes(':address')
             ? [...people].map((p) => url.replace(':address', encodeURIComponent(p)))
-            : url.startsWith('/threads/:id')
-              ? [...threads].map((t) => url.replace(':id', String(t)))
-              : url.startsWith('/releases/:id') || url.startsWith('/api/releases/:id')
-                ? releases.map((r) => url.replace(':id', String(r)).replace(':file', `release-${r}.mbox.gz`))
-                : url.includes(':idx')
-                  ? visible.flatMap((id) =>
-                      Array.from({ length: attachments.get(id) ?? 0 }, (_, i) => url.replace(':id', String(id)).replace(':idx', String(i))),
-                    )
-                  : url.includes(':id')
-                    ? visible.map((id) => url.replace(':id', String(id)))
-                    : [url];
+            : url.includes(':month')
+              ? [...months].map((m) => url.replace(':month', m))
+              : url.startsWith('/threads/:id')
+                ? [...threads].map((t) => url.replace(':id', String(t)))
+                : url.startsWith('/releases/:id') || url.startsWith('/api/releases/:id')
+                  ? releases.map((r) => url.replace(':id', String(r)).replace(':file', `release-${r}.mbox.gz`))
+                  : url.includes(':idx')
+                    ? visible.flatMap((id) =>
+                        Array.from({ length: attachments.get(id) ?? 0 }, (_, i) => url.replace(':id', String(id)).replace(':idx', String(i))),
+                      )
+                    : url.includes(':id')
+                      ? visible.map((id) => url.replace(':id', String(id)))
+                      : [url];
           for (const path of values) {
             if (/search/.test(url)) {
               for (const q of [...SECRETS, 'harbour', 'Zanzibar', 'albatross', 'Xylophone']) {

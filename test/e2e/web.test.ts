@@ -269,6 +269,8 @@ test('axe-core finds no accessibility violation on any page type, at desktop and
     ['thread', `/threads/${message!.threadId}`],
     ['person', `/people/${encodeURIComponent(message!.from!.address)}`],
     ['people', '/people'],
+    ['dates', '/dates'],
+    ['month', '/dates/2020-06'],
     ['releases', '/releases'],
     ['release', '/releases/1'],
     ['attachments', '/attachments'],
@@ -405,6 +407,27 @@ test('the reader: a verdict banner, quoted text folded, no chart for one month, 
     addresses,
     [...addresses].sort((a, b) => a.localeCompare(b)),
   );
+
+  // Browse by date: the month with its public count, then its days, each a search of that day with the same count.
+  await page.goto(`${origin}/dates`);
+  const june = ((await (await fetch(`${origin}/api/search?q=${encodeURIComponent('after:2020-06 before:2020-07')}`)).json()) as SearchResult).total;
+  assert.match(await page.locator('ul.months').innerText(), new RegExp(`June 2020 \\(${june}\\)`));
+  await page.click('text=June 2020');
+  await page.waitForURL(/\/dates\/2020-06$/);
+  const days = await page.locator('ol.days li').allInnerTexts();
+  assert.equal(days.length, 30);
+  const counted = days.map((d) => Number(/\((\d+)\)/.exec(d)![1]));
+  assert.equal(
+    counted.reduce((a, b) => a + b, 0),
+    june,
+    'the days add up to the month',
+  );
+  await page.click('ol.days li:nth-child(2) a');
+  await page.waitForURL(/\/search\?q=after/);
+  const second = ((await (await fetch(`${origin}/api/search?q=${encodeURIComponent('after:2020-06-02 before:2020-06-03')}`)).json()) as SearchResult).total;
+  assert.equal(counted[1], second, 'a day opens the search of that day');
+  assert.equal((await fetch(`${origin}/dates/2020-13`)).status, 404);
+  assert.equal((await fetch(`${origin}/dates/1999-01`)).status, 404);
 
   // A 404 says why and offers a search and the way home.
   const missing = await page.goto(`${origin}/emails/99999`);
@@ -618,6 +641,8 @@ test('embargoed messages are unreachable: every id on every route, search, facet
       '/releases/1',
       '/people',
       '/people?sort=address',
+      '/dates',
+      '/dates/2020-06',
       '/api/releases',
       '/search.mbox?q=budget',
     ]) {

@@ -80,9 +80,9 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
             <button type="submit">{ctx.t.search}</button>
           </form>
           <nav aria-label={ctx.lang === 'fr' ? 'Navigation' : 'Site'}>
-            <a href="/releases">{ctx.t.releases}</a> <a href="/people">{ctx.lang === 'fr' ? 'Personnes' : 'People'}</a>{' '}
-            <a href="/attachments">{ctx.lang === 'fr' ? 'Pièces jointes' : 'Attachments'}</a> <a href="/keys">{ctx.t.keys}</a>{' '}
-            <a href="/about">{ctx.t.about}</a>{' '}
+            <a href="/releases">{ctx.t.releases}</a> <a href="/dates">{ctx.lang === 'fr' ? 'Dates' : 'Dates'}</a>{' '}
+            <a href="/people">{ctx.lang === 'fr' ? 'Personnes' : 'People'}</a> <a href="/attachments">{ctx.lang === 'fr' ? 'Pièces jointes' : 'Attachments'}</a>{' '}
+            <a href="/keys">{ctx.t.keys}</a> <a href="/about">{ctx.t.about}</a>{' '}
             <span aria-label={ctx.t.language}>
               {LANGS.map((lang) =>
                 lang === ctx.lang ? (

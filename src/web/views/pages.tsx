@@ -13,30 +13,13 @@ import { CorrespondentsGraph, MonthsChart, monthQuery } from './charts.js';
 import { MailBody } from './mailBody.js';
 import { glossaryHref, SearchHelp, VerdictGlossary, verdictName, type QueryExample } from './readerHelp.js';
 import { VerdictBanner } from './verdictBanner.js';
+import { MessageList, who } from './messageList.js';
 import { ContactLink } from './accessibilityPage.js';
 export { AccessibilityPage } from './accessibilityPage.js';
-
-function who(a: Address | null): string {
-  if (!a) return '—';
-  return a.name ? `${a.name} <${a.address}>` : a.address;
-}
 
 function PersonLink(props: { a: Address | null }): VNode {
   if (!props.a) return <span>—</span>;
   return <a href={`/people/${encodeURIComponent(props.a.address.toLowerCase())}`}>{who(props.a)}</a>;
-}
-
-function MessageList(props: { ctx: PageContext; messages: readonly MessageSummary[] }): VNode {
-  return (
-    <ol class="messages">
-      {props.messages.map((m) => (
-        <li key={m.id}>
-          <a href={`/emails/${m.id}`}>{m.subject || '(no subject)'}</a> <span class="meta">{who(m.from)}</span>{' '}
-          <time>{formatDate(m.dateUtc, props.ctx.lang, false)}</time> <span class="id">#{m.id}</span>
-        </li>
-      ))}
-    </ol>
-  );
 }
 
 function ReleaseList(props: { ctx: PageContext; releases: readonly Release[] }): VNode {

@@ -1,0 +1,39 @@
+import type { ArchiveReader, FacetCount, MessageSummary } from '../store/archiveStore.js';
+import type { QueryNode } from '../query/ast.js';
+import { parseQuery } from '../query/parseQuery.js';
+import { monthQuery } from './views/charts.js';
+
+const EVERYTHING: QueryNode = { kind: 'and', children: [] };
+
+/** Every month with mail and its count (the months facet of everything), the first to the last. */
+export async function archiveMonths(store: ArchiveReader): Promise<readonly FacetCount[]> {
+  return (await store.search(EVERYTHING, { sort: 'date', limit: 1, facets: true })).facets?.months ?? [];
+}
+
+/** A month's days (UTC) with their messages, every day of the month listed, and its latest messages. */
+export async function monthDays(store: ArchiveReader, month: string): Promise<{ days: FacetCount[]; total: number; latest: readonly MessageSummary[] }> {
+  const query = parseQuery(monthQuery(month)!);
+  const ids = await store.matchingIds(query);
+  const counts = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    for (const m of await store.summaries(ids.slice(i, i + 1000))) {
+      if (m.dateUtc === null) continue;
+      const day = new Date(m.dateUtc).toISOString().slice(0, 10);
+      counts.set(day, (counts.get(day) ?? 0) + 1);
+    }
+  }
+  const [y, mo] = month.split('-').map(Number) as [number, number];
+  const length = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  const days = Array.from({ length }, (_, d) => {
+    const value = `${month}-${String(d + 1).padStart(2, '0')}`;
+    return { value, count: counts.get(value) ?? 0 };
+  });
+  const latest = (await store.search(query, { sort: 'date', limit: 50 })).hits.map((h) => h.message);
+  return { days, total: ids.length, latest };
+}
+
+/** The query of one day (`2015-03-07`): from that day to the next. */
+export function dayQuery(day: string): string {
+  const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return `after:${day} before:${next}`;
+}
