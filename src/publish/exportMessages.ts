@@ -189,9 +189,12 @@ export async function exportMessagePages(input: MessagePagesInput): Promise<Mess
   for (const address of people) {
     // The page lives where a web server looks for /people/<address> once decoded; a name that cannot be a file is left out.
     if (!/^[^/\\\0]+$/.test(address) || address === '.' || address === '..') continue;
-    const { sent, received } = await personData(store, address);
+    const { sent, received, aliases } = await personData(store, address);
     if (sent.total + received.total > 0)
-      await writer.putPage(`people/${address}/index.html`, PersonPage({ ctx: ctx(`/people/${encodeURIComponent(address)}`), address, sent, received }));
+      await writer.putPage(
+        `people/${address}/index.html`,
+        PersonPage({ ctx: ctx(`/people/${encodeURIComponent(address)}`), address, sent, received, aliases }),
+      );
   }
   // One page per distinct attachment of the exported messages (its text, every email it is in).
   for (const sha256 of attachments) {

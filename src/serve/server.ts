@@ -661,13 +661,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const personRoute = { ...limited, schema: { params: ADDRESS_PARAMS } };
   app.get('/people/:address', personRoute, async (request, reply) => {
     if (fromCacheSent(request, reply)) return reply;
-    const { address, sent, received } = await person(request);
+    const { address, sent, received, aliases } = await person(request);
     if (sent.total + received.total === 0) return notFound(request, reply);
-    return sendPage(reply, PersonPage({ ctx: contextOf(request, site), address, sent, received }));
+    return sendPage(reply, PersonPage({ ctx: contextOf(request, site), address, sent, received, aliases }));
   });
   app.get('/api/people/:address', personRoute, async (request, reply) => {
     if (fromCacheSent(request, reply)) return reply;
-    const { address, sent, received } = await person(request);
+    const { address, sent, received, aliases } = await person(request);
     if (sent.total + received.total === 0) return notFound(request, reply);
     return reply.headers(PAGE_HEADERS).send({
       address,
@@ -676,6 +676,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       wroteTo: sent.facets?.recipients,
       receivedFrom: received.facets?.senders,
       months: sent.facets?.months,
+      sameName: aliases,
     });
   });
 

@@ -1,12 +1,43 @@
 import { parseQuery } from '../query/parseQuery.js';
 import type { ArchiveReader, SearchResult } from '../store/archiveStore.js';
 
-/** What a person page shows (live server and static export): what they sent, with facets, and what they received. */
-export async function personData(store: ArchiveReader, address: string): Promise<{ sent: SearchResult; received: SearchResult }> {
+/** Another address that sends under the very same name: shown beside a person, never merged into it. */
+export interface Alias {
+  readonly address: string;
+  readonly name: string;
+  readonly sent: number;
+}
+
+/** Other addresses looked at, at most, for a name (the busiest senders of that name first). */
+const ALIAS_CANDIDATES = 6;
+
+/** What a person page shows (live server and static export): what they sent, with facets, what they received, and the other addresses of their name. */
+export async function personData(store: ArchiveReader, address: string): Promise<{ sent: SearchResult; received: SearchResult; aliases: Alias[] }> {
   const quoted = `"${address.replace(/"/g, '')}"`;
   const [sent, received] = await Promise.all([
     store.search(parseQuery(`from:${quoted}`), { sort: 'date', limit: 20, facets: true }),
     store.search(parseQuery(`to:${quoted} OR cc:${quoted}`), { sort: 'date', limit: 20, facets: true }),
   ]);
-  return { sent, received };
+  return { sent, received, aliases: await aliasesOf(store, address, sent) };
+}
+
+/**
+ * The addresses that send under this address's name. Only strong evidence counts: a name of two
+ * words or more (a first name alone is shared by many people), written exactly the same in the
+ * From: field of messages of both addresses. The page says why each is listed; it merges nothing.
+ */
+async function aliasesOf(store: ArchiveReader, address: string, sent: SearchResult): Promise<Alias[]> {
+  const name = sent.hits
+    .map((h) => h.message.from)
+    .find((a) => a?.address.toLowerCase() === address && a.name)
+    ?.name?.trim();
+  if (!name || name.split(/\s+/).length < 2 || /["()]/.test(name)) return [];
+  const byName = await store.search(parseQuery(`from:"${name}"`), { sort: 'date', limit: 1, facets: true });
+  const aliases: Alias[] = [];
+  for (const candidate of (byName.facets?.senders ?? []).filter((s) => s.value !== address).slice(0, ALIAS_CANDIDATES)) {
+    const theirs = await store.search(parseQuery(`from:"${candidate.value.replace(/"/g, '')}"`), { sort: 'date', limit: 20 });
+    const same = theirs.hits.some((h) => h.message.from?.address.toLowerCase() === candidate.value && h.message.from.name?.trim() === name);
+    if (same) aliases.push({ address: candidate.value, name, sent: theirs.total });
+  }
+  return aliases;
 }

@@ -100,6 +100,18 @@ before(async () => {
     '',
   ].join('\r\n');
   writeFileSync(join(mail, '03.eml'), quoting);
+  // The same name from another address of the press office: listed beside it, not merged.
+  const otherDesk = [
+    'From: Harbour Press <desk@harbour.example.org>',
+    'To: alice@example.net',
+    'Subject: Tide tables for the pier',
+    'Date: Wed, 3 Jun 2020 11:00:00 +0000',
+    'Message-ID: <desk@test>',
+    '',
+    'The tide tables are attached to the notice board.',
+    '',
+  ].join('\r\n');
+  writeFileSync(join(mail, '04.eml'), otherDesk);
   Object.entries(HOSTILE).forEach(([name, html], i) => writeFileSync(join(mail, `h${String(i).padStart(2, '0')}.eml`), htmlMessage(name, html)));
   writeFileSync(join(dir, 'keys.txt'), formatKeyFile([keyRecordOf(key)]));
   assert.equal((await runCli(['--data', data, 'init', '--title', 'Test Harbour'])).code, 0);
@@ -407,6 +419,17 @@ test('the reader: a verdict banner, quoted text folded, no chart for one month, 
     addresses,
     [...addresses].sort((a, b) => a.localeCompare(b)),
   );
+
+  // The same two-word name from two addresses: each page names the other (and says it merges nothing); a first name alone is no evidence.
+  await page.goto(`${origin}/people/press%40harbour.example.org`);
+  assert.match(await page.locator('p.aliases').innerText(), /The name “Harbour Press” also writes from: desk@harbour\.example\.org \(1\)[\s\S]*does not merge/);
+  const desk = (await (await fetch(`${origin}/api/people/desk%40harbour.example.org`)).json()) as { sameName: Array<{ address: string }> };
+  assert.deepEqual(
+    desk.sameName.map((a) => a.address),
+    ['press@harbour.example.org'],
+  );
+  const alice = (await (await fetch(`${origin}/api/people/alice%40example.net`)).json()) as { sameName: unknown[] };
+  assert.deepEqual(alice.sameName, []);
 
   // Browse by date: the month with its public count, then its days, each a search of that day with the same count.
   await page.goto(`${origin}/dates`);

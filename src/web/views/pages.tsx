@@ -14,6 +14,7 @@ import { MailBody } from './mailBody.js';
 import { glossaryHref, SearchHelp, VerdictGlossary, verdictName, type QueryExample } from './readerHelp.js';
 import { VerdictBanner } from './verdictBanner.js';
 import { MessageList, who } from './messageList.js';
+import type { Alias } from '../personData.js';
 import { ContactLink } from './accessibilityPage.js';
 export { AccessibilityPage } from './accessibilityPage.js';
 
@@ -674,7 +675,7 @@ function correspondents(sent: SearchResult, received: SearchResult): Array<{ add
   return [...counts].map(([address, count]) => ({ address, count })).sort((a, b) => b.count - a.count || a.address.localeCompare(b.address));
 }
 
-export function PersonPage(props: { ctx: PageContext; address: string; sent: SearchResult; received: SearchResult }): VNode {
+export function PersonPage(props: { ctx: PageContext; address: string; sent: SearchResult; received: SearchResult; aliases?: readonly Alias[] }): VNode {
   const { ctx } = props;
   const fr = ctx.lang === 'fr';
   const name = [...props.sent.hits, ...props.received.hits].map((h) => h.message.from).find((a) => a?.address.toLowerCase() === props.address && a.name)?.name;
@@ -701,6 +702,22 @@ export function PersonPage(props: { ctx: PageContext; address: string; sent: Sea
           </>
         )}
       </p>
+      {props.aliases && props.aliases.length > 0 ? (
+        <p class="aliases">
+          {fr ? `Le nom « ${props.aliases[0]!.name} » écrit aussi depuis : ` : `The name “${props.aliases[0]!.name}” also writes from: `}
+          {props.aliases.map((a, i) => (
+            <span key={a.address}>
+              {i > 0 ? ', ' : ''}
+              <a href={`/people/${encodeURIComponent(a.address)}`}>{a.address}</a> ({formatNumber(a.sent, ctx.lang)})
+            </span>
+          ))}{' '}
+          <span class="meta">
+            {fr
+              ? '(le même nom, écrit de même, dans le champ From: ; l’archive ne fusionne pas ces adresses)'
+              : '(the same name, written the same way, in the From: field; the archive does not merge these addresses)'}
+          </span>
+        </p>
+      ) : null}
       {props.sent.facets ? <MonthsChart lang={ctx.lang} months={monthRange(props.sent.facets.months)} id="sent-months" linked={false} /> : null}
       <h2>{fr ? 'Correspondants' : 'Correspondents'}</h2>
       <CorrespondentsGraph lang={ctx.lang} address={props.address} people={correspondents(props.sent, props.received)} id="correspondents" />
