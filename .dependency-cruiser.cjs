@@ -4,7 +4,7 @@
  * dependency-cruiser cannot read TypeScript 7 sources yet, so type-only imports, which vanish when
  * compiled, are not checked here; every import that runs is.
  *
- *   foundation  errors.js version.js mail/
+ *   foundation  errors.js version.js mail/ model/ (domain types)
  *   stages      verify/ parse/ ingest/ thread/ → foundation;  query/ → verify/
  *   store/      → foundation, verify/, query/, thread/
  *   web/        → query/, verify/ (views: no store, no HTTP)
@@ -17,6 +17,7 @@ const HIGH = '^dist/src/(store|pipeline|web|serve|publish|mirror|demo|config|cli
 module.exports = {
   forbidden: [
     { name: 'no-circular', comment: 'An import circle: split out what both sides need.', severity: 'error', from: {}, to: { circular: true } },
+    { name: 'model-is-a-floor', comment: 'Domain types import no stage, store, view or adapter.', severity: 'error', from: { path: '^dist/src/model/' }, to: { path: HIGH } },
     { name: 'nothing-imports-cli', comment: 'The CLI is the outermost adapter.', severity: 'error', from: { pathNot: '^dist/src/cli/' }, to: { path: '^dist/src/cli/' } },
     { name: 'stages-stay-low', comment: 'Parsing, verifying, threading and the query language know no store, web or adapter.', severity: 'error', from: { path: LOW }, to: { path: HIGH } },
     { name: 'store-below-adapters', comment: 'The store knows no pipeline, view or adapter.', severity: 'error', from: { path: '^dist/src/store/' }, to: { path: '^dist/src/(pipeline|web|serve|publish|mirror|demo|config|cli)/' } },

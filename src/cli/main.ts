@@ -33,7 +33,7 @@ import { formatThread } from './threadTree.js';
 import { formatSearch, messageLine } from './searchResults.js';
 import { parseQuery } from '../query/parseQuery.js';
 import { fieldsHelp } from '../query/fields.js';
-import type { SearchSort } from '../store/archiveStore.js';
+import type { SearchSort } from '../model/search.js';
 
 interface SearchFlags {
   sort: SearchSort;

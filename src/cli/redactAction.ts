@@ -1,5 +1,5 @@
 import type { DataDir } from '../config/dataDir.js';
-import type { SignedAmendment } from '../publish/amendments.js';
+import type { SignedAmendment } from '../model/amendment.js';
 import type { RedactOutcome, RedactRequestTarget } from '../redact/applyRedaction.js';
 import type { ArchiveWriter } from '../store/archiveStore.js';
 import { BlobStore } from '../store/blobStore.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { parseQuery } from '../query/parseQuery.js';
-import type { Release } from '../store/archiveStore.js';
+import type { Release } from '../model/release.js';
 import { dataDirOf, parseAt, parseId, print, readUserFile, withReader, withWriter } from './context.js';
 import { loadCollectionKey } from '../publish/collectionKey.js';
 import { signAmendment } from '../publish/amendments.js';

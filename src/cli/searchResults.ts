@@ -1,4 +1,5 @@
-import type { FacetName, Facets, MessageSummary, SearchResult, SnippetPart } from '../store/archiveStore.js';
+import type { FacetName, Facets, SearchResult, SnippetPart } from '../model/search.js';
+import type { MessageSummary } from '../model/message.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
 

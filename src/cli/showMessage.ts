@@ -1,5 +1,5 @@
 import type { Address } from '../mail/messageFields.js';
-import type { StoredMessage } from '../store/archiveStore.js';
+import type { StoredMessage } from '../model/message.js';
 
 const addr = (a: Address) => (a.name ? `${a.name} <${a.address}>` : a.address);
 

@@ -1,5 +1,5 @@
 import type { IngestSummary } from '../pipeline/ingest.js';
-import type { ArchiveStats } from '../store/archiveStore.js';
+import type { ArchiveStats } from '../model/stats.js';
 import { WARNING_KINDS, type WarningKind } from '../mail/warnings.js';
 
 const n = (value: number) => value.toLocaleString('en-US');

@@ -1,4 +1,4 @@
-import type { MessageSummary } from '../store/archiveStore.js';
+import type { MessageSummary } from '../model/message.js';
 import { threadOrder } from '../thread/threadTree.js';
 
 const EVIDENCE_LABEL = {

@@ -1,5 +1,5 @@
 import type { ParsedMessage } from '../parse/parseMessage.js';
-import type { MessageRecord } from '../store/archiveStore.js';
+import type { MessageRecord } from '../model/message.js';
 import { textAnalysis } from '../text/analysis.js';
 
 /** The store's view of a parsed message: attachment contents are replaced by their blob hashes. */

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { BlobStore } from '../store/blobStore.js';
 import { sha256Hex } from '../mail/contentHash.js';
 import { PARSE_TIMEOUT_MS } from '../parse/limits.js';
-import type { MessageRecord } from '../store/archiveStore.js';
+import type { MessageRecord } from '../model/message.js';
 import { rawOnlyRecord } from './toRecord.js';
 import { recoverHeaderFields } from '../parse/parseMessage.js';
 

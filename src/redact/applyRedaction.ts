@@ -1,6 +1,7 @@
 import { parseMessage, type ParsedMessage } from '../parse/parseMessage.js';
 import { toRecord } from '../pipeline/toRecord.js';
-import type { ArchiveWriter, MessageRecord, StoredMessage } from '../store/archiveStore.js';
+import type { ArchiveWriter } from '../store/archiveStore.js';
+import type { MessageRecord, StoredMessage } from '../model/message.js';
 import type { BlobStore } from '../store/blobStore.js';
 import { sha256Hex } from '../mail/contentHash.js';
 import type { ParseWarning } from '../mail/warnings.js';

@@ -1,251 +1,36 @@
-import type { Address, AttachmentFields, MessageFields } from '../mail/messageFields.js';
-import type { ParseWarning, WarningKind } from '../mail/warnings.js';
-import type { SourceProblem } from '../ingest/rawMessage.js';
 import type { QueryNode } from '../query/ast.js';
 import type { KeyRecord } from '../verify/keyRecord.js';
 import type { VerificationReport } from '../verify/report.js';
-import type { SignedAmendment } from '../publish/amendments.js';
-import type { MessageForms } from '../text/forms.js';
-import type { RedactionNotice, RedactionRecord, RedactionSummary } from '../redact/redactionRecord.js';
+import type { SignedAmendment } from '../model/amendment.js';
+import type { RedactionRecord, RedactionSummary } from '../redact/redactionRecord.js';
 import type { AttachmentText, PendingAttachment } from '../extract/attachmentText.js';
+import type { MessageRecord, StoredMessage, RawRef, MessageSummary, ThreadInput, ThreadAssignment } from '../model/message.js';
+import type { IngestBatch, CommitOutcome, SourceState, VerificationItem, KeyImportOutcome } from '../model/ingest.js';
+import type { Release } from '../model/release.js';
+import type { SearchOptions, SearchResult } from '../model/search.js';
+import type { ArchiveStats, KeyUse } from '../model/stats.js';
+import type { AttachmentIndex } from '../model/attachments.js';
+export type {
+  AttachmentRecord,
+  MessageRecord,
+  Provenance,
+  StoredMessage,
+  RawRef,
+  ParentEvidence,
+  MessageSummary,
+  ThreadInput,
+  ThreadAssignment,
+} from '../model/message.js';
+export type { IngestItem, IngestBatch, CommitOutcome, SourceState, VerificationItem, KeyImportOutcome } from '../model/ingest.js';
+export type { Audience, Release } from '../model/release.js';
+export type { SnippetPart, SearchHit, FacetCount, FacetLists, FacetName, Facets, SearchSort, SearchOptions, SearchResult } from '../model/search.js';
+export type { ArchiveStats, KeyUse } from '../model/stats.js';
+export type { AttachmentIndexRow, AttachmentIndex } from '../model/attachments.js';
 
 /**
  * The boundary between the pipeline and a storage backend (SQLite now, PostgreSQL later). Nothing
  * outside store/<backend>/ knows SQL. Readers get an ArchiveReader only; writers extend it.
  */
-
-/** An attachment as recorded: its content lives in the blob store under `sha256`. */
-export interface AttachmentRecord extends AttachmentFields {
-  readonly size: number;
-}
-
-/** What the pipeline hands to the store for one message: no blob content, only references. */
-export interface MessageRecord extends MessageFields {
-  /** Of the raw bytes: the message's blob name. */
-  readonly sha256: string;
-  readonly size: number;
-  readonly attachments: readonly AttachmentRecord[];
-  /** DKIM/ARC result made at ingest; null when verification was off. */
-  readonly verification: VerificationReport | null;
-  /** The language of its text (ISO 639-1), detected at ingest (text/language.ts); null when unknown. */
-  readonly language: string | null;
-  /** What the full-text index holds besides the words as written: stems, words of unspaced scripts (text/forms.ts). */
-  readonly forms: MessageForms;
-  /** The extracted text of its attachments, when some were extracted before (the store fills it in). */
-  readonly attachmentText?: string;
-}
-
-/** Where a message was found. A message found in several places has several. */
-export interface Provenance {
-  readonly sourceKey: string;
-  readonly locator: string;
-  readonly offset: number | null;
-  readonly folder: string;
-  readonly envelope: string | null;
-}
-
-export interface IngestItem {
-  readonly record: MessageRecord;
-  readonly provenance: Provenance;
-  /** Resume cursor of the source once this item is committed. */
-  readonly cursor: string;
-}
-
-/** One transaction's worth of ingest: messages, problems met, and sources read to the end. */
-export interface IngestBatch {
-  readonly items: readonly IngestItem[];
-  readonly problems: ReadonlyArray<{ readonly sourceKey: string; readonly problem: SourceProblem }>;
-  readonly finishedSources: ReadonlyArray<{ readonly key: string; readonly fingerprint: string }>;
-}
-
-/** new: a message not seen before; duplicate: same bytes seen elsewhere; known: this very location was ingested before. */
-export type CommitOutcome =
-  | { readonly kind: 'new'; readonly id: number; readonly copyOf: number | null }
-  | { readonly kind: 'duplicate' | 'known'; readonly id: number };
-
-export interface SourceState {
-  readonly key: string;
-  readonly cursor: string | null;
-  readonly fingerprint: string | null;
-  readonly done: boolean;
-}
-
-export interface StoredMessage extends Omit<MessageRecord, 'embeddedText' | 'warnings' | 'forms'> {
-  readonly id: number;
-  readonly folder: string;
-  readonly copyOf: number | null;
-  /** Other messages with the same Message-ID and different bytes. */
-  readonly copies: readonly number[];
-  readonly warnings: readonly ParseWarning[];
-  readonly locations: readonly Provenance[];
-  readonly threadId: number | null;
-  readonly parentId: number | null;
-  readonly parentMessageId: string | null;
-  readonly parentEvidence: ParentEvidence | null;
-  /** What was redacted (spans, commitments, what stays provable); null when nothing was. */
-  readonly redaction: RedactionNotice | null;
-}
-
-export interface ArchiveStats {
-  readonly messages: number;
-  readonly rawBytes: number;
-  /** Extra occurrences of identical bytes (same message found in several places). */
-  readonly duplicates: number;
-  /** Messages whose Message-ID another message with different bytes already has. */
-  readonly copies: number;
-  readonly attachments: number;
-  readonly attachmentBytes: number;
-  readonly headersOnly: number;
-  readonly firstDate: string | null;
-  readonly lastDate: string | null;
-  readonly warnings: Partial<Record<WarningKind, number>>;
-  readonly sourceProblems: Record<string, number>;
-  readonly sources: number;
-  readonly folders: ReadonlyArray<{ readonly folder: string; readonly messages: number }>;
-  /** Messages per DKIM verdict ("unverified": not checked yet). */
-  readonly dkim: Readonly<Record<string, number>>;
-  readonly keyRecords: number;
-}
-
-export interface VerificationItem {
-  readonly id: number;
-  readonly report: VerificationReport;
-}
-
-export interface KeyImportOutcome {
-  /** New key records (name + text not seen before). */
-  readonly added: number;
-  /** New (record, source, date) sightings, including those of records already known. */
-  readonly sightings: number;
-}
-
-/** A message's raw blob name and its current DKIM verdict (null: never verified). */
-export interface RawRef {
-  readonly id: number;
-  /** The bytes the public sees (the redacted ones, for a redacted message). */
-  readonly sha256: string;
-  /** The bytes as received: what verification checks (the same as sha256 unless redacted). */
-  readonly original: string;
-  readonly verdict: string | null;
-}
-
-/** Who reads: the publisher sees every message; the public only those of published releases. */
-export type Audience = 'publisher' | 'public';
-
-/** A numbered part of the publication ("Part 15"). */
-export interface Release {
-  readonly number: number;
-  readonly title: string;
-  /** How its messages were chosen: the query, or the file of ids. */
-  readonly selection: string;
-  readonly createdAt: string;
-  /** When it becomes (or became) public; null while embargoed. */
-  readonly publishAt: string | null;
-  /** publishAt has passed. */
-  readonly published: boolean;
-  readonly messages: number;
-}
-
-/** A key name and how many messages carry a signature naming it. */
-export interface KeyUse {
-  readonly name: string;
-  readonly messages: number;
-}
-
-/** What threading needs of each message. */
-export interface ThreadInput {
-  readonly id: number;
-  readonly messageId: string | null;
-  readonly inReplyTo: string | null;
-  readonly references: readonly string[];
-  readonly subject: string | null;
-}
-
-/** How a parent link is known: from References, from In-Reply-To only, or inferred from the subject. */
-export type ParentEvidence = 'references' | 'in-reply-to' | 'subject';
-
-export interface ThreadAssignment {
-  readonly id: number;
-  /** The thread's number: the smallest message number in it. */
-  readonly threadId: number;
-  /** Parent message number, or null (a root, or a child of a parent never ingested). */
-  readonly parentId: number | null;
-  /** The parent's Message-ID, also when the parent was never ingested. */
-  readonly parentMessageId: string | null;
-  readonly evidence: ParentEvidence | null;
-}
-
-/** A message as listed in results and threads: enough for one line. */
-export interface MessageSummary {
-  readonly id: number;
-  readonly dateUtc: number | null;
-  readonly from: Address | null;
-  readonly subject: string | null;
-  readonly messageId: string | null;
-  readonly threadId: number | null;
-  readonly parentId: number | null;
-  readonly parentMessageId: string | null;
-  readonly parentEvidence: ParentEvidence | null;
-  readonly attachmentCount: number;
-  readonly folder: string;
-}
-
-/** A piece of a snippet: `hit` marks the words the query matched. */
-export interface SnippetPart {
-  readonly text: string;
-  readonly hit: boolean;
-}
-
-export interface SearchHit {
-  readonly message: MessageSummary;
-  readonly snippet: readonly SnippetPart[];
-  /** bm25 (lower is better) when sorted by relevance. */
-  readonly score: number | null;
-}
-
-export interface FacetCount {
-  readonly value: string;
-  readonly count: number;
-}
-
-/** Counts over the whole result set, not just the page: each list by count (months and releases by value). */
-export interface FacetLists {
-  readonly senders: readonly FacetCount[];
-  readonly recipients: readonly FacetCount[];
-  readonly months: readonly FacetCount[];
-  readonly folders: readonly FacetCount[];
-  readonly releases: readonly FacetCount[];
-  readonly dkim: readonly FacetCount[];
-  readonly attachmentTypes: readonly FacetCount[];
-  /** By detected language (ISO 639-1); messages of unknown language are not counted. */
-  readonly languages: readonly FacetCount[];
-}
-
-export type FacetName = keyof FacetLists;
-
-export interface Facets extends FacetLists {
-  /** How many distinct values each facet has: more than its list shows when the list was cut (SearchOptions.facets). */
-  readonly distinct: Readonly<Record<FacetName, number>>;
-}
-
-export type SearchSort = 'relevance' | 'date';
-
-export interface SearchOptions {
-  readonly sort: SearchSort;
-  readonly limit: number;
-  /** From a previous result's `nextCursor`: the next page, unchanged by messages added since. */
-  readonly cursor?: string | null;
-  /** Count facets: their first values (FACET_TOP of senders, recipients, folders, types), or 'all' of every one. */
-  readonly facets?: boolean | 'all';
-}
-
-export interface SearchResult {
-  readonly total: number;
-  readonly sort: SearchSort;
-  readonly hits: readonly SearchHit[];
-  readonly nextCursor: string | null;
-  readonly facets: Facets | null;
-}
 
 export interface ArchiveReader {
   search(query: QueryNode, options: SearchOptions): Promise<SearchResult>;
@@ -299,23 +84,6 @@ export interface ArchiveReader {
   /** Distinct attachments of visible messages, most used first: the attachment index. */
   attachmentIndex(options: { readonly limit: number; readonly offset: number; readonly type?: string | null }): Promise<AttachmentIndex>;
   close(): Promise<void>;
-}
-
-/** One distinct attachment (by content) in the attachment index. */
-export interface AttachmentIndexRow {
-  readonly sha256: string;
-  readonly filename: string | null;
-  readonly contentType: string;
-  readonly size: number;
-  /** Visible messages carrying it. */
-  readonly messages: number;
-  /** Its extraction status, null when not extracted yet. */
-  readonly status: string | null;
-}
-
-export interface AttachmentIndex {
-  readonly total: number;
-  readonly rows: readonly AttachmentIndexRow[];
 }
 
 export interface ArchiveWriter extends ArchiveReader {

@@ -8,9 +8,9 @@
  *  - two messages with one Message-ID (copies) both take part; the second gets its own container;
  *  - no recursion on user data: deep threads cannot overflow the stack.
  */
-import type { ParentEvidence, ThreadAssignment, ThreadInput } from '../store/archiveStore.js';
+import type { ParentEvidence, ThreadAssignment, ThreadInput } from '../model/message.js';
 
-export type { ParentEvidence, ThreadAssignment, ThreadInput } from '../store/archiveStore.js';
+export type { ParentEvidence, ThreadAssignment, ThreadInput } from '../model/message.js';
 
 interface Container {
   readonly key: string;

@@ -1,4 +1,4 @@
-import type { MessageSummary } from '../store/archiveStore.js';
+import type { MessageSummary } from '../model/message.js';
 
 /** One node of a thread as shown: a message, or a parent that is not in the archive. */
 export interface ThreadNode {

@@ -1,4 +1,5 @@
-import type { ArchiveWriter, RawRef } from '../store/archiveStore.js';
+import type { ArchiveWriter } from '../store/archiveStore.js';
+import type { RawRef } from '../model/message.js';
 import type { BlobStore } from '../store/blobStore.js';
 import { KeyArchive } from './keyArchive.js';
 import type { Verdict } from './report.js';

@@ -1,4 +1,4 @@
-import type { MessageSummary } from '../store/archiveStore.js';
+import type { MessageSummary } from '../model/message.js';
 
 /** An Atom feed (RFC 4287) of messages: for the collection now, for each release later. */
 

@@ -1,4 +1,6 @@
-import type { ArchiveReader, FacetCount, MessageSummary } from '../store/archiveStore.js';
+import type { ArchiveReader } from '../store/archiveStore.js';
+import type { FacetCount } from '../model/search.js';
+import type { MessageSummary } from '../model/message.js';
 import type { QueryNode } from '../query/ast.js';
 import { parseQuery } from '../query/parseQuery.js';
 import { monthQuery } from './views/charts.js';

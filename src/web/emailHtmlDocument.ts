@@ -1,4 +1,4 @@
-import type { StoredMessage } from '../store/archiveStore.js';
+import type { StoredMessage } from '../model/message.js';
 import { MESSAGES, type Lang } from './i18n.js';
 import { sanitizeEmailHtml } from './sanitizeEmailHtml.js';
 

@@ -1,5 +1,6 @@
 import { parseQuery } from '../query/parseQuery.js';
-import type { ArchiveReader, SearchResult } from '../store/archiveStore.js';
+import type { ArchiveReader } from '../store/archiveStore.js';
+import type { SearchResult } from '../model/search.js';
 
 /** Another address that sends under the very same name: shown beside a person, never merged into it. */
 export interface Alias {

@@ -204,7 +204,7 @@ const MALFORMED = [
 ];
 
 /** Downloads and files that are not pages (their 200s are not HTML or JSON). */
-const NOT_PAGES = /\/raw$|\/attachments\/|\.tar\.gz$|\.mbox|\/mbox$|\.atom$|\.txt$|\.pem$|\.css$|\.svg(\?|$)/;
+const NOT_PAGES = /\/raw$|\/attachments\/|\.tar\.gz$|\.mbox|\/mbox$|\.atom$|\.txt(\?|$)|\.pem$|\.css$|\.svg(\?|$)|\.py(\?|$)/;
 
 function check(label: string, response: RawResponse, method: string, url: string): void {
   assert.equal(response.broken, null, `${label}: the connection broke (${response.broken})`);

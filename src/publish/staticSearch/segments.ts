@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import type { StoredMessage } from '../../store/archiveStore.js';
+import type { StoredMessage } from '../../model/message.js';
 import { sha256Of } from '../manifest.js';
 import { STEMMERS, stemmable, stemOf } from '../../text/stems.js';
 import { foldWord, segmentRun, UNSPACED, WORD } from '../../text/words.js';

@@ -24,7 +24,7 @@ import type {
 } from '../archiveStore.js';
 import type { KeyRecord, KeySighting } from '../../verify/keyRecord.js';
 import type { VerificationReport } from '../../verify/report.js';
-import type { AmendmentEntry, SignedAmendment } from '../../publish/amendments.js';
+import type { AmendmentEntry, SignedAmendment } from '../../model/amendment.js';
 import { sha256Hex } from '../../mail/contentHash.js';
 import type { QueryNode } from '../../query/ast.js';
 import { attachmentTextOf, redactionOf, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';

@@ -39,7 +39,7 @@ import {
 } from './sqliteVerification.js';
 import { FTS_COLUMNS, MIGRATIONS, REFRESH_TERM_DOCS } from './schema.js';
 import { cacheStatements } from './statementCache.js';
-import type { AmendmentEntry, SignedAmendment } from '../../publish/amendments.js';
+import type { AmendmentEntry, SignedAmendment } from '../../model/amendment.js';
 import { sha256Hex } from '../../mail/contentHash.js';
 import { createReleaseSqlite, publicReleaseNumbers, publishReleaseSqlite, releasesSqlite } from './sqliteReleases.js';
 import { facetIndexSqlite, matchingIdsSqlite, searchSqlite } from './sqliteSearch.js';

@@ -1,5 +1,6 @@
 import type { VNode } from 'preact';
-import type { AttachmentIndex, MessageSummary } from '../../store/archiveStore.js';
+import type { AttachmentIndex } from '../../model/attachments.js';
+import type { MessageSummary } from '../../model/message.js';
 import type { AttachmentText } from '../../extract/attachmentText.js';
 import { formatDate, formatNumber } from '../i18n.js';
 import { jsonHref, Layout, type PageContext } from './layout.js';

@@ -1,5 +1,5 @@
 import type { VNode } from 'preact';
-import type { FacetCount } from '../../store/archiveStore.js';
+import type { FacetCount } from '../../model/search.js';
 import { formatNumber, type Lang } from '../i18n.js';
 
 const WIDTH = 720;

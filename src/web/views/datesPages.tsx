@@ -1,5 +1,6 @@
 import type { VNode } from 'preact';
-import type { FacetCount, MessageSummary } from '../../store/archiveStore.js';
+import type { FacetCount } from '../../model/search.js';
+import type { MessageSummary } from '../../model/message.js';
 import { formatNumber, type Lang } from '../i18n.js';
 import { Layout, type PageContext } from './layout.js';
 import { MonthsChart, monthQuery } from './charts.js';

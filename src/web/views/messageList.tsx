@@ -1,6 +1,6 @@
 import type { VNode } from 'preact';
 import type { Address } from '../../mail/messageFields.js';
-import type { MessageSummary } from '../../store/archiveStore.js';
+import type { MessageSummary } from '../../model/message.js';
 import { formatDate } from '../i18n.js';
 import type { PageContext } from './layout.js';
 

@@ -1,9 +1,12 @@
 import type { VNode } from 'preact';
 import type { Address } from '../../mail/messageFields.js';
-import type { ArchiveStats, FacetCount, FacetName, Facets, MessageSummary, Release, SearchResult, StoredMessage } from '../../store/archiveStore.js';
+import type { ArchiveStats } from '../../model/stats.js';
+import type { FacetCount, FacetName, Facets, SearchResult } from '../../model/search.js';
+import type { MessageSummary, StoredMessage } from '../../model/message.js';
+import type { Release } from '../../model/release.js';
 import type { KeyFacts, KeyRecord } from '../../verify/keyRecord.js';
 import type { SignatureReport, VerificationReport } from '../../verify/report.js';
-import type { SignedAmendment } from '../../publish/amendments.js';
+import type { SignedAmendment } from '../../model/amendment.js';
 import { formatDate, formatNumber, verdictText, type Lang } from '../i18n.js';
 import { EMAIL_IFRAME_SANDBOX } from '../securityHeaders.js';
 import { jsonHref, Layout, type PageContext } from './layout.js';
