@@ -42,7 +42,7 @@ import { DatesPage } from '../web/views/datesPages.js';
 import { archiveMonths } from '../web/datesIndex.js';
 
 /** Bump when the pages of a message, thread, person or attachment render differently: every one is rendered again. */
-const RENDER_FORMAT = 1;
+const RENDER_FORMAT = 2;
 
 /** The static attachment index lists this many (the most shared first); every attachment has its own page. */
 const STATIC_ATTACHMENT_INDEX = 1000;
