@@ -550,6 +550,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const downloadsDir = options.publisher ? undefined : options.downloadsDir;
   const builds = new Map<string, Promise<Omit<ReleaseDownload, 'torrent'>>>();
   const builtPaths = new Map<number, string>();
+  const builtSizes = new Map<string, number>();
   const buildMbox = (release: Release) => {
     const key = `${release.number}|${store.dataVersion()}`;
     let build = builds.get(key);
@@ -560,6 +561,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         const before = builtPaths.get(release.number);
         if (before && before !== made.path) for (const old of [before, `${before}.sha256`]) await rm(old, { force: true });
         builtPaths.set(release.number, made.path);
+        builtSizes.set(key, made.size);
         return made;
       });
       builds.set(key, build);
@@ -574,8 +576,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/releases/:id', async (request, reply) => {
     const release = await releaseOf(request);
     if (!release) return notFound(request, reply);
-    const built = downloadsDir ? await Promise.race([buildMbox(release), Promise.resolve(null)]) : null;
-    const downloads = downloadsDir ? { mbox: mboxName(release.number), bytes: built?.size ?? null, torrent: null } : undefined;
+    // The size when the file is built already; a page view starts no build (a crawler would start one per release).
+    const downloads = downloadsDir
+      ? { mbox: mboxName(release.number), bytes: builtSizes.get(`${release.number}|${store.dataVersion()}`) ?? null, torrent: null }
+      : undefined;
     return sendPage(reply, ReleasePage({ ctx: contextOf(request, site), release, messages: await releaseMessages(release.number, 200), downloads }));
   });
   app.get('/releases/:id/:file', async (request, reply) => {
