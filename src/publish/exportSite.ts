@@ -75,6 +75,11 @@ export interface ExportOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Messages per search segment at most (default SEGMENT_MESSAGES). */
   readonly segmentMessages?: number;
+  /**
+   * Builds the search segments the export lacks, beside the page rendering (a thread of its own on
+   * the second core: at 1M they are some 30 minutes of work). Without it they are built in line.
+   */
+  readonly buildSegments?: (dir: string, segments: readonly SegmentRef[]) => Promise<void>;
 }
 
 export interface ExportSummary {
@@ -118,6 +123,31 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   const releases = await store.releases();
   const ids = releases.length > 0 ? await store.messageIds() : [];
   ids.sort((a, b) => a - b);
+  // Search: an index the browser loads with script tags (works from file:// too), merged from
+  // segments kept beside the export; a segment is built again only when its messages changed.
+  const idsOf = new Map<number, number[]>();
+  for (const release of releases) idsOf.set(release.number, await store.messageIds(release.number));
+  const segmentDir = beside('search-segments');
+  const segments: SegmentRef[] = [];
+  const missing: SegmentRef[] = [];
+  for (const release of releases) {
+    const releaseIds = idsOf.get(release.number)!;
+    for (let i = 0; i < releaseIds.length; i += options.segmentMessages ?? SEGMENT_MESSAGES) {
+      const part = releaseIds.slice(i, i + (options.segmentMessages ?? SEGMENT_MESSAGES));
+      const segment = { stamp: segmentStamp(await store.rawRefs({ ids: part })), ids: part };
+      segments.push(segment);
+      if (!(await segmentExists(segmentDir, segment.stamp))) missing.push(segment);
+    }
+  }
+  const inLine = async (dir: string, list: readonly SegmentRef[]) => {
+    for (const segment of list) {
+      let next = 0;
+      await buildSegment(dir, segment.stamp, async () => (next < segment.ids.length ? store.getMessage(segment.ids[next++]!) : undefined));
+    }
+  };
+  const segmentsBuilt = missing.length === 0 ? Promise.resolve() : (options.buildSegments ?? inLine)(segmentDir, missing);
+  // Waited for after the pages; a failure is not left unhandled meanwhile.
+  segmentsBuilt.catch(() => undefined);
   const pages = await exportMessagePages({
     store,
     blobs: options.blobs,
@@ -139,8 +169,6 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   await putPage('dates/index.html', DatesPage({ ctx: ctx('/dates'), months: monthRange(await archiveMonths(store)) }));
   const people = await peopleIndex(store, { sort: 'messages', offset: 0, limit: STATIC_PEOPLE_INDEX });
   await putPage('people/index.html', PeopleIndexPage({ ctx: ctx('/people'), index: people, sort: 'messages', page: 1, perPage: STATIC_PEOPLE_INDEX }));
-  const idsOf = new Map<number, number[]>();
-  for (const release of releases) idsOf.set(release.number, await store.messageIds(release.number));
   const downloads: ReleaseDownload[] = [];
   const seeds = [options.baseUrl, ...options.mirrors.map((m) => m.url)];
   for (const release of releases) {
@@ -158,22 +186,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
       atomFeed({ base: options.baseUrl, title: `${options.collection}: ${release.title}`, path: `/releases/${release.number}/feed.atom`, messages: latest }),
     );
   }
-  // Search: an index the browser loads with script tags (works from file:// too), merged from
-  // segments kept beside the export; a segment is built again only when its messages changed.
-  const segmentDir = beside('search-segments');
-  const segments: SegmentRef[] = [];
-  for (const release of releases) {
-    const releaseIds = idsOf.get(release.number)!;
-    for (let i = 0; i < releaseIds.length; i += options.segmentMessages ?? SEGMENT_MESSAGES) {
-      const part = releaseIds.slice(i, i + (options.segmentMessages ?? SEGMENT_MESSAGES));
-      const stamp = segmentStamp(await store.rawRefs({ ids: part }));
-      if (!(await segmentExists(segmentDir, stamp))) {
-        let next = 0;
-        await buildSegment(segmentDir, stamp, async () => (next < part.length ? store.getMessage(part[next++]!) : undefined));
-      }
-      segments.push({ stamp, ids: part });
-    }
-  }
+  // The search segments, built beside the pages (started before them).
+  await segmentsBuilt;
   const index = await mergeIndex(segmentDir, segments, put);
   await pruneSegments(segmentDir, segments);
   await pruneDownloads(beside('downloads'), downloads);
