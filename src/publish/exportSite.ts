@@ -166,7 +166,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     AttachmentIndexPage({ ctx: ctx('/attachments'), index: attachmentIndex, type: null, page: 1, perPage: STATIC_ATTACHMENT_INDEX }),
   );
   await putPage('releases/index.html', ReleasesPage({ ctx: ctx('/releases'), releases }));
-  await putPage('dates/index.html', DatesPage({ ctx: ctx('/dates'), months: monthRange(await archiveMonths(store)) }));
+  const months = await archiveMonths(store);
+  await putPage('dates/index.html', DatesPage({ ctx: ctx('/dates'), months: monthRange(months) }));
   const people = await peopleIndex(store, { sort: 'messages', offset: 0, limit: STATIC_PEOPLE_INDEX });
   await putPage('people/index.html', PeopleIndexPage({ ctx: ctx('/people'), index: people, sort: 'messages', page: 1, perPage: STATIC_PEOPLE_INDEX }));
   const downloads: ReleaseDownload[] = [];
@@ -195,8 +196,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   await put('static/search.js', await readFile(join(options.staticDir, 'search.js')));
 
   const stats = await store.stats();
-  const months = (await store.search({ kind: 'and', children: [] }, { sort: 'date', limit: 1, facets: true })).facets?.months;
-  await putPage('index.html', HomePage({ ctx: ctx('/'), stats, latest: await store.latest(10), releases, ...(months ? { months } : {}) }));
+  await putPage('index.html', HomePage({ ctx: ctx('/'), stats, latest: await store.latest(10), releases, months }));
   await putPage('accessibility/index.html', AccessibilityPage({ ctx: ctx('/accessibility') }));
   await putPage('about/index.html', AboutPage({ ctx: ctx('/about'), key: { publicPem: options.key.publicPem, fingerprint: options.key.fingerprint } }));
   const uses = new Map((await store.keyUses()).map((u) => [u.name, u.messages]));

@@ -38,3 +38,6 @@ export type { FieldName };
 
 /** dkim: takes a class (pass, fail, none) or an exact verdict; `unverified` is what was never checked. */
 export type DkimValue = 'pass' | 'fail' | 'none' | 'unverified' | Verdict;
+
+/** The query of every message: an AND of nothing (what the home page's chart and the indexes count). */
+export const EVERY_MESSAGE: QueryNode = { kind: 'and', children: [] };

@@ -18,7 +18,7 @@ import type { Release } from '../model/release.js';
 import type { StoredMessage } from '../model/message.js';
 import type { BlobStore } from '../store/blobStore.js';
 import { parseQuery, QueryError } from '../query/parseQuery.js';
-import type { QueryNode } from '../query/ast.js';
+import { EVERY_MESSAGE } from '../query/ast.js';
 import type { CollectionAbout } from '../config/dataDir.js';
 import { CursorError } from '../store/searchPages.js';
 import { formatKeyFile } from '../verify/keyFile.js';
@@ -145,9 +145,6 @@ const RATE_LIMITED = /^\/(api\/)?(search|people)/;
 const EXPENSIVE = /^\/(api\/)?(search|people)|\/mbox(\?|$)|\/proof\.tar\.gz/;
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'static');
-/** The query of every message: the home page's chart counts its months. */
-const EVERYTHING: QueryNode = { kind: 'and', children: [] };
-
 /** Messages in one mbox download of a search result, at most. */
 const MBOX_SEARCH_LIMIT = 500;
 const API_PAGE_LIMIT = 100;
@@ -317,8 +314,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/', async (request, reply) => {
     const ctx = contextOf(request, site);
     const stats = await store.stats();
-    const months = (await store.search(EVERYTHING, { sort: 'date', limit: 1, facets: true })).facets?.months;
-    return sendPage(reply, HomePage({ ctx, stats, latest: await store.latest(10), releases: await store.releases(), ...(months ? { months } : {}) }));
+    return sendPage(reply, HomePage({ ctx, stats, latest: await store.latest(10), releases: await store.releases(), months: await archiveMonths(store) }));
   });
   app.get('/api/stats', async (_request, reply) => reply.headers(PAGE_HEADERS).send({ collection, ...(await store.stats()) }));
 
@@ -354,7 +350,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         store.stats(),
         store.latest(20),
         store.releases(),
-        store.search(EVERYTHING, { sort: 'date', limit: 1, facets: true }),
+        store.search(EVERY_MESSAGE, { sort: 'date', limit: 1, facets: true }),
       ]).then(async ([stats, latest, releases, everything]) => {
         const candidates = queryExamples({
           sender: everything.facets?.senders[0]?.value ?? null,

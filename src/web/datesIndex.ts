@@ -1,15 +1,13 @@
 import type { ArchiveReader } from '../store/archiveStore.js';
 import type { FacetCount } from '../model/search.js';
 import type { MessageSummary } from '../model/message.js';
-import type { QueryNode } from '../query/ast.js';
+import { EVERY_MESSAGE } from '../query/ast.js';
 import { parseQuery } from '../query/parseQuery.js';
 import { monthQuery } from './views/charts.js';
 
-const EVERYTHING: QueryNode = { kind: 'and', children: [] };
-
 /** Every month with mail and its count (the months facet of everything), the first to the last. */
 export async function archiveMonths(store: ArchiveReader): Promise<readonly FacetCount[]> {
-  return (await store.search(EVERYTHING, { sort: 'date', limit: 1, facets: true })).facets?.months ?? [];
+  return (await store.search(EVERY_MESSAGE, { sort: 'date', limit: 1, facets: true })).facets?.months ?? [];
 }
 
 /** A month's days (UTC) with their messages, every day of the month listed, and its latest messages. */

@@ -1,5 +1,5 @@
 import type { ArchiveReader } from '../store/archiveStore.js';
-import type { QueryNode } from '../query/ast.js';
+import { EVERY_MESSAGE } from '../query/ast.js';
 
 /** One correspondent of the archive: an address, the name it writes under, how much it sent and received. */
 export interface PersonRow {
@@ -16,15 +16,13 @@ export interface PeopleIndex {
 
 export type PeopleSort = 'messages' | 'address';
 
-const EVERYTHING: QueryNode = { kind: 'and', children: [] };
-
 /**
  * Everyone who wrote or was written to, from the archive's sender and recipient counts (the facet
  * columns, in memory), sorted by messages (sent and received) or by address, a page at a time; the
  * name shown is the one of the address's latest sent message.
  */
 export async function peopleIndex(store: ArchiveReader, options: { sort: PeopleSort; offset: number; limit: number }): Promise<PeopleIndex> {
-  const facets = (await store.search(EVERYTHING, { sort: 'date', limit: 1, facets: 'all' })).facets;
+  const facets = (await store.search(EVERY_MESSAGE, { sort: 'date', limit: 1, facets: 'all' })).facets;
   const people = new Map<string, { sent: number; received: number }>();
   for (const s of facets?.senders ?? []) people.set(s.value, { sent: s.count, received: 0 });
   for (const r of facets?.recipients ?? []) people.set(r.value, { sent: people.get(r.value)?.sent ?? 0, received: r.count });
