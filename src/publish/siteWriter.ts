@@ -29,8 +29,13 @@ export interface SiteWriter {
   putFile(path: string, source: string, sha256: string, size: number, share?: boolean): Promise<void>;
   /** A rendered page, its links made relative to where it is stored (relativeLinks.ts). */
   putPage(path: string, page: VNode): Promise<void>;
-  /** Closes the parts of message files below this message number: listed and written, out of memory. */
-  closeBelow(id: number): void;
+  /**
+   * Closes the parts of message (or thread) files below this message (or thread) number: listed and
+   * written, out of memory. At 1M the open thread parts alone grew the export by ~100 MB a minute.
+   */
+  closeBelow(id: number, kind?: 'emails' | 'threads'): void;
+  /** Closes one part (all of its files are written): listed and written, out of memory. */
+  closePart(name: string): void;
   /** Closes every part: the manifest's parts, and what changed since the previous export. */
   finish(): SiteSummary;
 }
@@ -178,11 +183,14 @@ export function openSiteWriter(live: string | null, outDir: string, previous: Ma
       if (before(path) !== sha256) written++;
     },
     putPage: (path, page) => put(path, withRelativeLinks(renderPage(page), path)),
-    closeBelow(id) {
+    closePart: (name) => close(name),
+    closeBelow(id, kind = 'emails') {
+      // A part spans PART_MESSAGES message numbers, or four times as many thread numbers (manifest.ts partOf).
+      const span = kind === 'emails' ? PART_MESSAGES : 4 * PART_MESSAGES;
       // Deleting the entry being visited is safe in a Map's iteration.
       for (const name of open.keys()) {
-        const m = /^emails-(\d+)$/.exec(name);
-        if (m && (Number(m[1]) + 1) * PART_MESSAGES <= id) close(name);
+        const m = /^(emails|threads)-(\d+)$/.exec(name);
+        if (m && m[1] === kind && (Number(m[2]) + 1) * span <= id) close(name);
       }
     },
     finish() {
