@@ -3,7 +3,7 @@ import type { FacetCount } from '../model/search.js';
 import type { MessageSummary } from '../model/message.js';
 import { EVERY_MESSAGE } from '../query/ast.js';
 import { parseQuery } from '../query/parseQuery.js';
-import { monthQuery } from './views/charts.js';
+import { monthQuery } from '../query/dateQueries.js';
 
 /** Every month with mail and its count (the months facet of everything), the first to the last. */
 export async function archiveMonths(store: ArchiveReader): Promise<readonly FacetCount[]> {
@@ -30,10 +30,4 @@ export async function monthDays(store: ArchiveReader, month: string): Promise<{ 
   });
   const latest = (await store.search(query, { sort: 'date', limit: 50 })).hits.map((h) => h.message);
   return { days, total: ids.length, latest };
-}
-
-/** The query of one day (`2015-03-07`): from that day to the next. */
-export function dayQuery(day: string): string {
-  const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-  return `after:${day} before:${next}`;
 }

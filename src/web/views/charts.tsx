@@ -1,6 +1,7 @@
 import type { VNode } from 'preact';
 import type { FacetCount } from '../../model/search.js';
 import { formatNumber, type Lang } from '../i18n.js';
+import { monthQuery } from '../../query/dateQueries.js';
 
 const WIDTH = 720;
 const HEIGHT = 120;
@@ -11,14 +12,6 @@ const HEIGHT = 120;
  * a table under it (folded for sighted readers). Colours come from the stylesheet: the CSP allows
  * no inline style, and attributes are not styles.
  */
-/** The query of one month (`2015-03`): from its first day to the next month's. */
-export function monthQuery(value: string): string | null {
-  const [y, m] = value.split('-').map(Number);
-  if (!y || !m) return null;
-  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-  return `after:${value} before:${next}`;
-}
-
 /**
  * `linked`: each month of the table searches for its messages (not in a static copy: its search
  * takes words only). `narrow`: the bars are links too, each narrowing this query to its month (the

@@ -3,7 +3,8 @@ import type { FacetCount } from '../../model/search.js';
 import type { MessageSummary } from '../../model/message.js';
 import { formatNumber, type Lang } from '../i18n.js';
 import { Layout, type PageContext } from './layout.js';
-import { MonthsChart, monthQuery } from './charts.js';
+import { MonthsChart } from './charts.js';
+import { monthQuery } from '../../query/dateQueries.js';
 import { MessageList } from './messageList.js';
 
 const MONTHS: Record<Lang, readonly string[]> = {
