@@ -113,7 +113,7 @@ export async function searchPostgres(
   if (inMemory) rows = inMemory.rows;
   else if (byRelevance) {
     // ts_rank is higher for better matches; the cursor stores its negation so that, as with bm25, lower sorts first.
-    const p = [...params, q.rank, limit + 1];
+    const p = [...params, q.rankShape ?? q.rank, limit + 1];
     const score = `-ts_rank('${RANK_WEIGHTS}'::float4[], m.fts, to_tsquery(${config}, $${params.length + 1}))`;
     const after = cursor ? `AND (${score} > $${p.push(cursor.k)} OR (${score} = $${p.push(cursor.k)} AND m.id > $${p.push(cursor.i)}))` : '';
     rows = (await db.query(`SELECT m.id, ${score}::float8 AS key FROM messages m WHERE ${where} ${after} ORDER BY 2, m.id LIMIT $${params.length + 2}`, p))

@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { textAnalysis } from '../../text/analysis.js';
 import { STEM_MARK } from '../../text/stems.js';
+import { quotedText } from '../../text/quotes.js';
 
 /** Rebuilds term_docs from the full-text index's vocabulary (words in more than one message). */
 export const REFRESH_TERM_DOCS = `
@@ -15,8 +16,14 @@ export const REFRESH_TERM_DOCS = `
 
 /** The full-text table of schema 10: the texts as written, then their word forms (text/forms.ts) by part. */
 const FTS_COLUMNS_10 = 'subject, search_from, search_to, search_cc, search_bcc, text_body, search_attachments, search_extra, forms_subject, forms_body';
-/** Schema 12 adds the text of the message's attachments (extract/), last. */
-export const FTS_COLUMNS = `${FTS_COLUMNS_10}, search_attachment_text`;
+/** Schema 12 adds the text of the message's attachments (extract/), schema 13 the body's quoted lines (text/quotes.ts). */
+const FTS_COLUMNS_12 = `${FTS_COLUMNS_10}, search_attachment_text`;
+export const FTS_COLUMNS = `${FTS_COLUMNS_12}, search_quoted`;
+
+/** The full-text table over these columns of `messages` (external content: the text is stored once). */
+function ftsTable(columns: string): string {
+  return `CREATE VIRTUAL TABLE messages_fts USING fts5(${columns}, content='messages', content_rowid='id', tokenize = "unicode61 remove_diacritics 2");`;
+}
 
 /** A migration step: SQL, or code for what SQL alone cannot compute (run in the same transaction). */
 export type Migration = string | ((db: Database.Database) => void);
@@ -37,6 +44,30 @@ function backfillWordForms(db: Database.Database): void {
       after = id;
     }
   }
+  db.exec(`INSERT INTO messages_fts(messages_fts) VALUES ('rebuild'); ${REFRESH_TERM_DOCS}`);
+}
+
+/**
+ * Each message's quoted lines (schema 13) from its text, as ingest keeps them: for an archive
+ * upgraded to schema 13 and for one copied in by `epistola migrate` (the other store has no such
+ * column). The caller rebuilds the full-text index after.
+ */
+export function fillQuotedLines(db: Database.Database): void {
+  const update = db.prepare('UPDATE messages SET search_quoted = ? WHERE id = ?');
+  const read = db.prepare("SELECT id, text_body FROM messages WHERE id > ? AND text_body LIKE '%>%' ORDER BY id LIMIT 1000").raw();
+  for (let after = 0; ;) {
+    const rows = read.all(after) as Array<[number, string]>;
+    if (rows.length === 0) break;
+    for (const [id, text] of rows) {
+      const quoted = quotedText(text);
+      if (quoted) update.run(quoted, id);
+      after = id;
+    }
+  }
+}
+
+function backfillQuotedLines(db: Database.Database): void {
+  fillQuotedLines(db);
   db.exec(`INSERT INTO messages_fts(messages_fts) VALUES ('rebuild'); ${REFRESH_TERM_DOCS}`);
 }
 
@@ -279,11 +310,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE messages ADD COLUMN forms_body TEXT NOT NULL DEFAULT '';
   CREATE INDEX messages_lang ON messages(lang);
   DROP TABLE messages_fts;
-  CREATE VIRTUAL TABLE messages_fts USING fts5(
-    ${FTS_COLUMNS_10},
-    content='messages', content_rowid='id',
-    tokenize = "unicode61 remove_diacritics 2"
-  );
+  ${ftsTable(FTS_COLUMNS_10)}
   `,
   backfillWordForms,
   // 11: redactions. The messages row of a redacted message describes its redacted bytes (what the
@@ -318,11 +345,15 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX attachment_texts_status ON attachment_texts(status);
   ALTER TABLE messages ADD COLUMN search_attachment_text TEXT NOT NULL DEFAULT '';
   DROP TABLE messages_fts;
-  CREATE VIRTUAL TABLE messages_fts USING fts5(
-    ${FTS_COLUMNS},
-    content='messages', content_rowid='id',
-    tokenize = "unicode61 remove_diacritics 2"
-  );
+  ${ftsTable(FTS_COLUMNS_12)}
   INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
   `,
+  // 13: the quoted lines of each body again, in a column of their own, weighted so that a word a
+  // reply quotes counts for less than a word it writes (compileQuery.ts BM25_WEIGHTS).
+  `
+  ALTER TABLE messages ADD COLUMN search_quoted TEXT NOT NULL DEFAULT '';
+  DROP TABLE messages_fts;
+  ${ftsTable(FTS_COLUMNS)}
+  `,
+  backfillQuotedLines,
 ];

@@ -41,6 +41,7 @@ import { FTS_COLUMNS, MIGRATIONS, REFRESH_TERM_DOCS } from './schema.js';
 import { cacheStatements } from './statementCache.js';
 import type { AmendmentEntry, SignedAmendment } from '../../model/amendment.js';
 import { sha256Hex } from '../../mail/contentHash.js';
+import { quotedText } from '../../text/quotes.js';
 import { createReleaseSqlite, publicReleaseNumbers, publishReleaseSqlite, releasesSqlite } from './sqliteReleases.js';
 import { facetIndexSqlite, matchingIdsSqlite, searchSqlite } from './sqliteSearch.js';
 import { RankPool } from './rankPool.js';
@@ -69,6 +70,15 @@ import {
 import { RETRYABLE, type AttachmentText, type PendingAttachment } from '../../extract/attachmentText.js';
 import { summaryOfRedaction, type RedactionNotice, type RedactionRecord, type RedactionSummary } from '../../redact/redactionRecord.js';
 
+/** The FTS5 columns in order, and where the attachment text is among them. */
+const FTS_COLUMN_LIST = FTS_COLUMNS.split(',').map((c) => c.trim());
+const ATTACHMENT_TEXT_COLUMN = FTS_COLUMN_LIST.indexOf('search_attachment_text');
+
+/** A messages row as this store keeps it: the columns every store shares, and the quoted lines apart (schema 13). */
+function sqliteRow(row: Row): Row {
+  return { ...row, search_quoted: quotedText(row.text_body as string | null) };
+}
+
 function prepareStatements(db: Database.Database) {
   return {
     // A redacted message's row names its redacted bytes; the original's are known by the redaction.
@@ -78,12 +88,12 @@ function prepareStatements(db: Database.Database) {
       from_name, from_addr, sender_json, to_json, cc_json, bcc_json, reply_to_json, in_reply_to, references_json,
       text_body, html_body, folder, attachment_count, headers_only, copy_of,
       search_addresses, search_from, search_to, search_cc, search_bcc, search_attachments, search_extra, dkim_verdict,
-      lang, forms_subject, forms_body, search_attachment_text)
+      lang, forms_subject, forms_body, search_attachment_text, search_quoted)
       VALUES (@sha256, @size, @message_id, @subject, @date_utc, @date_header, @from_name, @from_addr, @sender_json, @to_json, @cc_json,
       @bcc_json, @reply_to_json, @in_reply_to, @references_json, @text_body, @html_body, @folder, @attachment_count, @headers_only, @copy_of,
       '', @search_from, @search_to, @search_cc, @search_bcc, @search_attachments, @search_extra, @dkim_verdict,
-      @lang, @forms_subject, @forms_body, @search_attachment_text)`),
-    insertFts: db.prepare(`INSERT INTO messages_fts (rowid, ${FTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      @lang, @forms_subject, @forms_body, @search_attachment_text, @search_quoted)`),
+    insertFts: db.prepare(`INSERT INTO messages_fts (rowid, ${FTS_COLUMNS}) VALUES (?, ${FTS_COLUMN_LIST.map(() => '?').join(', ')})`),
     extractedText: db.prepare("SELECT text FROM attachment_texts WHERE sha256 = ? AND status = 'ok'").pluck(),
     insertAddress: db.prepare('INSERT INTO addresses (message, role, position, name, address) VALUES (?, ?, ?, ?, ?)'),
     insertAttachment: db.prepare(`INSERT INTO attachments (message, idx, filename, content_type, size, sha256, inline, content_id, embedded_subject)
@@ -190,8 +200,9 @@ export class SqliteStore implements ArchiveWriter {
         }
         db.pragma(`user_version = ${MIGRATIONS.length}`);
       })();
-      // Schema 9 adds champion lists; an archive upgraded to it gets them now, not at its next ingest.
-      if (version > 0 && version < 9) refreshRankedWords(db, options.rankedWords);
+      // Champion lists hold scores: an upgrade that adds them (9) or changes what ranks (13, quoted
+      // lines) makes them anew now, not at the next ingest (until then they would not be used).
+      if (version > 0) refreshRankedWords(db, options.rankedWords);
     }
     return new SqliteStore(db, options);
   }
@@ -213,7 +224,7 @@ export class SqliteStore implements ArchiveWriter {
     const r = item.record;
     const copyOf = r.messageId ? ((s.firstWithId.get(r.messageId) as number | undefined) ?? null) : null;
     const record = this.#withAttachmentText(r);
-    const row = messageRowOf(record, item.provenance.folder, copyOf);
+    const row = sqliteRow(messageRowOf(record, item.provenance.folder, copyOf));
     const id = Number(s.insertMessage.run(row).lastInsertRowid);
     this.#writeContent(id, record, row);
     if (r.verification) this.#writeVerification({ id, report: r.verification }, { verdictWritten: true });
@@ -235,20 +246,7 @@ export class SqliteStore implements ArchiveWriter {
   /** The rows beside a message's own that come from its bytes: full-text entry, addresses, attachments, warnings. */
   #writeContent(id: number, r: MessageRecord, row: Row): void {
     const s = (this.#prepared ??= prepareStatements(this.#db));
-    s.insertFts.run(
-      id,
-      r.subject,
-      row.search_from,
-      row.search_to,
-      row.search_cc,
-      row.search_bcc,
-      r.text,
-      row.search_attachments,
-      r.embeddedText,
-      r.forms.subject,
-      r.forms.body,
-      row.search_attachment_text,
-    );
+    s.insertFts.run(id, ...FTS_COLUMN_LIST.map((column) => row[column] ?? null));
     for (const [role, position, name, address] of addressRows(r)) s.insertAddress.run(id, role, position, name, address);
     for (const a of r.attachments) {
       s.insertAttachment.run(id, a.index, a.filename, a.contentType, a.size, a.sha256, a.inline ? 1 : 0, a.contentId, a.embeddedSubject);
@@ -265,7 +263,7 @@ export class SqliteStore implements ArchiveWriter {
       const old = db.prepare(`SELECT ${FTS_COLUMNS} FROM messages WHERE id = ?`).raw().get(id) as unknown[] | undefined;
       if (!old) throw new Error(`no message ${id}`);
       db.prepare(`INSERT INTO messages_fts (messages_fts, rowid, ${FTS_COLUMNS}) VALUES ('delete', ?, ${old.map(() => '?').join(', ')})`).run(id, ...old);
-      const row = contentRowOf(r);
+      const row = sqliteRow(contentRowOf(r));
       db.prepare(
         `UPDATE messages SET ${Object.keys(row)
           .map((k) => `${k} = @${k}`)
@@ -310,15 +308,9 @@ export class SqliteStore implements ArchiveWriter {
         .all(JSON.stringify(items.map((t) => t.sha256))) as number[];
       const readOld = db.prepare(`SELECT ${FTS_COLUMNS} FROM messages WHERE id = ?`).raw();
       const forget = db.prepare(
-        `INSERT INTO messages_fts (messages_fts, rowid, ${FTS_COLUMNS}) VALUES ('delete', ?, ${FTS_COLUMNS.split(',')
-          .map(() => '?')
-          .join(', ')})`,
+        `INSERT INTO messages_fts (messages_fts, rowid, ${FTS_COLUMNS}) VALUES ('delete', ?, ${FTS_COLUMN_LIST.map(() => '?').join(', ')})`,
       );
-      const remember = db.prepare(
-        `INSERT INTO messages_fts (rowid, ${FTS_COLUMNS}) VALUES (?, ${FTS_COLUMNS.split(',')
-          .map(() => '?')
-          .join(', ')})`,
-      );
+      const remember = db.prepare(`INSERT INTO messages_fts (rowid, ${FTS_COLUMNS}) VALUES (?, ${FTS_COLUMN_LIST.map(() => '?').join(', ')})`);
       const set = db.prepare('UPDATE messages SET search_attachment_text = ? WHERE id = ?');
       const attachmentsOf = db.prepare('SELECT * FROM attachments WHERE message = ? ORDER BY idx');
       for (const id of ids) {
@@ -330,10 +322,10 @@ export class SqliteStore implements ArchiveWriter {
         }
         const old = readOld.get(id) as unknown[];
         const next = attachmentSearchText(attachments, texts);
-        if (old.at(-1) === next) continue;
+        if (old[ATTACHMENT_TEXT_COLUMN] === next) continue;
         forget.run(id, ...old);
         set.run(next, id);
-        remember.run(id, ...old.slice(0, -1), next);
+        remember.run(id, ...old.with(ATTACHMENT_TEXT_COLUMN, next));
       }
       // The champion lists were scored without these words: unused until the next refreshStatistics.
       if (ids.length > 0) db.exec('DELETE FROM ranked_words_state');

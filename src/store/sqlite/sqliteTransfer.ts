@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { TableTransfer } from '../transfer.js';
-import { REFRESH_TERM_DOCS } from './schema.js';
+import { fillQuotedLines, REFRESH_TERM_DOCS } from './schema.js';
 import { refreshRankedWords } from './rankedWords.js';
 
 const BATCH = 2000;
@@ -43,6 +43,7 @@ export function sqliteTransfer(db: Database.Database): TableTransfer {
       db.exec('BEGIN IMMEDIATE');
     },
     async finish() {
+      fillQuotedLines(db);
       db.exec(`INSERT INTO messages_fts(messages_fts) VALUES ('rebuild'); ${REFRESH_TERM_DOCS} COMMIT;`);
       refreshRankedWords(db);
     },

@@ -1,6 +1,7 @@
 import type { VNode } from 'preact';
 import type { Lang } from '../i18n.js';
 import { withMarkers } from './redactionPanel.js';
+import { isQuotedLine } from '../../text/quotes.js';
 
 /** Quoted runs shorter than this stay open: folding two lines hides more than it saves. */
 const FOLD_QUOTED_LINES = 4;
@@ -17,7 +18,7 @@ export function MailBody(props: { text: string; lang: Lang }): VNode {
   let inSignature = false;
   for (const line of lines) {
     if (!inSignature && line.replace(/\r$/, '') === '-- ') inSignature = true;
-    const kind = inSignature ? 'signature' : /^\s*>/.test(line) ? 'quoted' : 'text';
+    const kind = inSignature ? 'signature' : isQuotedLine(line) ? 'quoted' : 'text';
     const last = blocks.at(-1);
     if (last && last.kind === kind) last.lines.push(line);
     else blocks.push({ kind, lines: [line] });
