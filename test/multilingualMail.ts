@@ -15,10 +15,10 @@ export const MAIL: ReadonlyArray<{ readonly subject: string; readonly body: stri
 ];
 
 /** Message i of MAIL as an .eml file (Message-ID lang<i>@example.org). */
-export function eml(i: number, m: { readonly subject: string; readonly body: string }): string {
+export function eml(i: number, m: { readonly subject: string; readonly body: string; readonly to?: string }): string {
   return [
     'From: Writer <writer@example.org>',
-    'To: reader@example.net',
+    `To: ${m.to ?? 'reader@example.net'}`,
     `Subject: =?utf-8?B?${Buffer.from(m.subject).toString('base64')}?=`,
     `Date: Mon, ${String(i + 1).padStart(2, '0')} Jun 2020 10:00:00 +0000`,
     `Message-ID: <lang${i}@example.org>`,

@@ -11,6 +11,14 @@ export interface Address {
   readonly address: string;
 }
 
+/** Names and addresses as one string, for a full-text index (the live one and the static copy's). */
+export function addressText(list: readonly (Address | null)[]): string {
+  return list
+    .filter((a): a is Address => a !== null)
+    .map((a) => `${a.name} ${a.address}`.trim())
+    .join(' ');
+}
+
 export interface AttachmentFields {
   readonly index: number;
   readonly filename: string | null;

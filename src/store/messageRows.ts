@@ -1,4 +1,4 @@
-import type { Address } from '../mail/messageFields.js';
+import { addressText, type Address } from '../mail/messageFields.js';
 import type { ParseWarning } from '../mail/warnings.js';
 import type { VerificationReport } from '../verify/report.js';
 import type { RedactionNotice, RedactionRecord } from '../redact/redactionRecord.js';
@@ -10,14 +10,6 @@ import type { AttachmentRecord, MessageRecord, MessageSummary, ParentEvidence, P
  * Only row shapes live here; each store's SQL stays in its own folder.
  */
 export type Row = Record<string, unknown>;
-
-/** Names and addresses as one string for the full-text index. */
-export function addressText(list: readonly (Address | null)[]): string {
-  return list
-    .filter((a): a is Address => a !== null)
-    .map((a) => `${a.name} ${a.address}`.trim())
-    .join(' ');
-}
 
 /** The text the full-text index holds for one message, by part. */
 function searchTexts(r: MessageRecord) {

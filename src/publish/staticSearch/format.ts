@@ -15,7 +15,8 @@
  * first, as deltas in a base-64 varint (5 bits a character, the sixth says "more").
  */
 
-export const INDEX_FORMAT = 2;
+/** 3: recipients and attachment names are indexed too, as the live search finds them. */
+export const INDEX_FORMAT = 3;
 
 /** Message numbers in a bucket's entry, at most: the rest are in pages of this size, loaded when a query needs them. */
 export const PAGE_IDS = 2000;

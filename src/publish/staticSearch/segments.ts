@@ -7,6 +7,7 @@ import { sha256Of } from '../manifest.js';
 import { STEMMERS, stemmable, stemOf } from '../../text/stems.js';
 import { foldWord, segmentRun, UNSPACED, WORD } from '../../text/words.js';
 import { encodeIds, INDEX_FORMAT, keyHash } from './format.js';
+import { addressText } from '../../mail/messageFields.js';
 
 /**
  * A segment of the static search index: the posting lists of a part of a release (at most
@@ -59,10 +60,15 @@ function add(map: Map<string, WordEntry>, key: string, id: number, variant: stri
   if (variant !== null && variant !== key) (entry.variants ??= new Set()).add(variant);
 }
 
-/** The words a message is found by: its subject, sender, text and attachment text. */
+/**
+ * The words a message is found by, as the live search finds free words: its subject, sender and
+ * recipients (names and addresses), attachment names, text and attachment text. (Recipients were
+ * left out before format 3: at 1M, "harbour" found 317,179 messages here and 491,925 live.)
+ */
 export function searchableText(message: StoredMessage): string {
-  const from = message.from ? `${message.from.name ?? ''} ${message.from.address ?? ''}` : '';
-  return `${message.subject ?? ''}\n${from}\n${message.text ?? ''}\n${message.attachmentText ?? ''}`.slice(0, INDEXED_CHARS);
+  const people = addressText([message.from, message.sender, ...message.to, ...message.cc, ...message.bcc]);
+  const names = message.attachments.map((a) => [a.filename, a.embeddedSubject].filter(Boolean).join(' ')).join(' ');
+  return `${message.subject ?? ''}\n${people}\n${names}\n${message.text ?? ''}\n${message.attachmentText ?? ''}`.slice(0, INDEXED_CHARS);
 }
 
 /** Builds one segment from messages given one at a time, in number order (`next` returns undefined at the end). */
