@@ -38,11 +38,11 @@ import { openSnapshots } from './siteSnapshots.js';
 import { AttachmentIndexPage } from '../web/views/attachmentPages.js';
 import { peopleIndex } from '../web/peopleIndex.js';
 import { PeopleIndexPage } from '../web/views/peopleIndexPage.js';
-import { DatesPage } from '../web/views/datesPages.js';
-import { archiveMonths } from '../web/datesIndex.js';
+import { DatesPage, DayPage, MonthPage } from '../web/views/datesPages.js';
+import { archiveMonths, dayMessages, monthDays } from '../web/datesIndex.js';
 
 /** Bump when the pages of a message, thread, person or attachment render differently: every one is rendered again. */
-const RENDER_FORMAT = 2;
+const RENDER_FORMAT = 3; // 3: thread pages draw the thread as a tree
 
 /** The static attachment index lists this many (the most shared first); every attachment has its own page. */
 const STATIC_ATTACHMENT_INDEX = 1000;
@@ -168,12 +168,21 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   await putPage('releases/index.html', ReleasesPage({ ctx: ctx('/releases'), releases }));
   const months = await archiveMonths(store);
   await putPage('dates/index.html', DatesPage({ ctx: ctx('/dates'), months: monthRange(months) }));
+  // Each month with mail, then each day with mail (the live server's day links search; here they are pages).
+  for (const { value: month, count } of months) {
+    if (count === 0 || !/^\d{4}-\d{2}$/.test(month)) continue;
+    const { days, total, latest } = await monthDays(store, month);
+    await putPage(`dates/${month}/index.html`, MonthPage({ ctx: ctx(`/dates/${month}`), month, days, total, latest }));
+    for (const { value: day, count: n } of days) {
+      if (n > 0) await putPage(`dates/${day}/index.html`, DayPage({ ctx: ctx(`/dates/${day}`), day, ...(await dayMessages(store, day)) }));
+    }
+  }
   const people = await peopleIndex(store, { sort: 'messages', offset: 0, limit: STATIC_PEOPLE_INDEX });
   await putPage('people/index.html', PeopleIndexPage({ ctx: ctx('/people'), index: people, sort: 'messages', page: 1, perPage: STATIC_PEOPLE_INDEX }));
   const downloads: ReleaseDownload[] = [];
   const seeds = [options.baseUrl, ...options.mirrors.map((m) => m.url)];
   for (const release of releases) {
-    const messages = await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 200 });
+    const messages = await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 200, facets: true });
     await put(`api/releases/${release.number}.json`, JSON.stringify({ ...release, latest: messages.hits.slice(0, 100).map((h) => h.message) }));
     const download = await releaseDownload(store, options.blobs, beside('downloads'), release, idsOf.get(release.number)!, seeds);
     downloads.push(download);

@@ -11,7 +11,7 @@ import { posix } from 'node:path';
 
 /** The addresses of the site that are pages (a directory with index.html); every other address is a file. */
 const PAGE =
-  /^\/(?:emails\/\d+(?:\/html)?|threads\/\d+|people(?:\/[^/]+)?|attachments(?:\/[0-9a-f]{64})?|releases(?:\/\d+)?|dates|keys|about|accessibility|amendments|status|search)?\/?$/;
+  /^\/(?:emails\/\d+(?:\/html)?|threads\/\d+|people(?:\/[^/]+)?|attachments(?:\/[0-9a-f]{64})?|releases(?:\/\d+)?|dates(?:\/\d{4}-\d{2}(?:-\d{2})?)?|keys|about|accessibility|amendments|status|search)?\/?$/;
 
 /** The file of the copy an address is served from: `/emails/12` → `emails/12/index.html`. */
 export function fileOfAddress(address: string): string {

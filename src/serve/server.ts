@@ -1,9 +1,8 @@
 import { personData } from '../web/personData.js';
 import { peopleIndex, type PeopleSort } from '../web/peopleIndex.js';
 import { PeopleIndexPage } from '../web/views/peopleIndexPage.js';
-import { DatesPage, MonthPage } from '../web/views/datesPages.js';
-import { archiveMonths, monthDays } from '../web/datesIndex.js';
-import { dayQuery } from '../query/dateQueries.js';
+import { DatesPage, DayPage, MonthPage } from '../web/views/datesPages.js';
+import { archiveMonths, dayMessages, monthDays } from '../web/datesIndex.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyEtag from '@fastify/etag';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -539,7 +538,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const number = idParam(request);
     return number === null ? undefined : (await store.releases()).find((r) => r.number === number);
   };
-  const releaseMessages = (number: number, limit: number) => store.search(parseQuery(`release:${number}`), { sort: 'date', limit });
+  const releaseMessages = (number: number, limit: number, facets = false) => store.search(parseQuery(`release:${number}`), { sort: 'date', limit, facets });
   app.get('/releases', async (request, reply) => sendPage(reply, ReleasesPage({ ctx: contextOf(request, site), releases: await store.releases() })));
   // A release's mbox.gz, built on the first request in the background (minutes for a big release; a
   // 503 with Retry-After meanwhile), kept by a stamp of its messages, so it follows redactions and
@@ -577,7 +576,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const downloads = downloadsDir
       ? { mbox: mboxName(release.number), bytes: builtSizes.get(`${release.number}|${store.dataVersion()}`) ?? null, torrent: null }
       : undefined;
-    return sendPage(reply, ReleasePage({ ctx: contextOf(request, site), release, messages: await releaseMessages(release.number, 200), downloads }));
+    return sendPage(reply, ReleasePage({ ctx: contextOf(request, site), release, messages: await releaseMessages(release.number, 200, true), downloads }));
   });
   app.get('/releases/:id/:file', async (request, reply) => {
     const release = await releaseOf(request);
@@ -632,13 +631,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   // Dates: every month, then a month's days (each a search of that day)
   app.get('/dates', async (request, reply) => sendPage(reply, DatesPage({ ctx: contextOf(request, site), months: monthRange(await archiveMonths(store)) })));
-  app.get('/dates/:month', async (request, reply) => {
-    const month = (request.params as { month: string }).month;
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return notFound(request, reply);
-    const { days, total, latest } = await withinBudget(request, () => monthDays(store, month));
-    if (total === 0) return notFound(request, reply);
-    const dayHref = (day: string) => `/search?q=${encodeURIComponent(dayQuery(day))}&sort=date`;
-    return sendPage(reply, MonthPage({ ctx: contextOf(request, site), month, days, total, latest, dayHref }));
+  // A month (`2015-03`) or a day (`2015-03-07`), at the addresses the static copy has them too.
+  app.get('/dates/:period', async (request, reply) => {
+    const period = (request.params as { period: string }).period;
+    if (/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) {
+      const { days, total, latest } = await withinBudget(request, () => monthDays(store, period));
+      if (total === 0) return notFound(request, reply);
+      return sendPage(reply, MonthPage({ ctx: contextOf(request, site), month: period, days, total, latest }));
+    }
+    const isDay = /^\d{4}-\d{2}-\d{2}$/.test(period) && !Number.isNaN(Date.parse(`${period}T00:00:00Z`));
+    if (!isDay || new Date(`${period}T00:00:00Z`).toISOString().slice(0, 10) !== period) return notFound(request, reply);
+    const found = await withinBudget(request, () => dayMessages(store, period));
+    if (found.total === 0) return notFound(request, reply);
+    return sendPage(reply, DayPage({ ctx: contextOf(request, site), day: period, ...found }));
   });
 
   // People

@@ -3,7 +3,7 @@ import type { FacetCount } from '../model/search.js';
 import type { MessageSummary } from '../model/message.js';
 import { EVERY_MESSAGE } from '../query/ast.js';
 import { parseQuery } from '../query/parseQuery.js';
-import { monthQuery } from '../query/dateQueries.js';
+import { dayQuery, monthQuery } from '../query/dateQueries.js';
 
 /** Every month with mail and its count (the months facet of everything), the first to the last. */
 export async function archiveMonths(store: ArchiveReader): Promise<readonly FacetCount[]> {
@@ -30,4 +30,13 @@ export async function monthDays(store: ArchiveReader, month: string): Promise<{ 
   });
   const latest = (await store.search(query, { sort: 'date', limit: 50 })).hits.map((h) => h.message);
   return { days, total: ids.length, latest };
+}
+
+/** Messages a day page lists at most, newest first; the live server's link to the day's search gives them all. */
+export const DAY_PAGE_MESSAGES = 500;
+
+/** One day's messages (UTC), newest first, at most DAY_PAGE_MESSAGES, and how many it has. */
+export async function dayMessages(store: ArchiveReader, day: string): Promise<{ total: number; messages: MessageSummary[] }> {
+  const found = await store.search(parseQuery(dayQuery(day)), { sort: 'date', limit: DAY_PAGE_MESSAGES });
+  return { total: found.total, messages: found.hits.map((h) => h.message) };
 }

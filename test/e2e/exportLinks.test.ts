@@ -72,6 +72,10 @@ test('every link of the copy is relative and resolves from the page; search segm
     assert.ok(links > 500, `${links} links checked`);
     assert.deepEqual([...missing], []);
     assert.ok(existsSync(join(site, 'people', 'c1@example.org', 'index.html')), 'person pages are exported');
+    assert.ok(
+      pages.some((f) => /^dates\/\d{4}-\d{2}\/index\.html$/.test(f)) && pages.some((f) => /^dates\/\d{4}-\d{2}-\d{2}\/index\.html$/.test(f)),
+      'month and day pages are exported',
+    );
     const again = await exportSite(options);
     assert.equal(again.written, 0, 'nothing changed, nothing rebuilt or rewritten');
     assert.deepEqual(built(), first, 'the same segments, reused, not built again');

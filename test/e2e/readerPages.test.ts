@@ -136,10 +136,31 @@ test('a thread is drawn in reading order, as the CLI prints it, indented without
     assert.ok(indentOf(3) < indentOf(2) && indentOf(2) < indentOf(1), `${path}: indented by depth (${items.map((i) => i.indent).join(', ')})`);
     assert.equal(indentOf(2), indentOf(4), `${path}: both replies to the root at one depth`);
   }
+  // The thread page draws the same tree: a dot a message in reading order, each reply one step below
+  // what it answers and joined to it, described in words for screen readers.
+  await page.goto(`${origin}/threads/${root.threadId}`);
+  const picture = page.locator('figure.thread-picture svg[role="img"]');
+  assert.match((await picture.locator('desc').textContent())!, /^4 messages, replies up to 2 deep; the message with the most direct replies has 2\./);
+  const dots = await picture.locator('circle').evaluateAll((cs) => cs.map((c) => ({ x: Number(c.getAttribute('cx')), y: Number(c.getAttribute('cy')) })));
+  assert.equal(dots.length, expected.length);
+  assert.ok(
+    dots.every((d, i) => i === 0 || d.x > dots[i - 1]!.x),
+    'left to right in reading order',
+  );
+  const depthOf = (i: number) => expected[i]!.depth;
+  assert.ok(
+    dots.every((d, i) => dots.every((e, j) => depthOf(i) < depthOf(j) === d.y < e.y)),
+    `one row a depth: ${JSON.stringify(dots)}`,
+  );
+  // Edges: from each parent's dot, down to the reply's row, then across to the reply.
+  const edges = await picture.locator('path.edge').evaluateAll((ps) => ps.map((p) => (p.getAttribute('d')!.match(/[\d.]+/g) ?? []).map(Number)));
+  const edge = (from: number, to: number) => [dots[from]!.x, dots[from]!.y, dots[to]!.y, dots[to]!.x];
+  assert.deepEqual(edges, [edge(0, 1), edge(0, 3), edge(1, 2)]);
   // A reply to a message the archive lacks: the missing parent is shown as such, above it.
   const orphan = (await store.getMessage(5))!;
   await page.goto(`${origin}/threads/${orphan.threadId}`);
   assert.match((await page.locator('ol.thread > li').first().textContent())!, /not in the archive: <missing@t>/);
+  assert.equal(await page.locator('figure.thread-picture circle.ghost').count(), 1, 'the missing parent is a hollow dot');
   assert.deepEqual(logged, [], 'no CSP violation, no missing favicon, nothing else in the console');
   await context.close();
 });

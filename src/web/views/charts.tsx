@@ -2,6 +2,7 @@ import type { VNode } from 'preact';
 import type { FacetCount } from '../../model/search.js';
 import { formatNumber, type Lang } from '../i18n.js';
 import { monthQuery } from '../../query/dateQueries.js';
+import type { ThreadNode } from '../../thread/threadTree.js';
 
 const WIDTH = 720;
 const HEIGHT = 120;
@@ -132,6 +133,79 @@ export function CorrespondentsGraph(props: {
           {props.address.split('@')[0]}
         </text>
       </svg>
+    </figure>
+  );
+}
+
+/** A thread's picture: one dot a message across (reading order), replies a step down from what they answer. */
+const THREAD_STEP_Y = 18;
+/** Replies deeper than this are drawn at this depth (the list under the picture indents them all). */
+const THREAD_DEPTH_DRAWN = 12;
+
+/**
+ * A thread drawn as a tree (the thread page): each message a dot, in reading order from left to
+ * right, each reply one step below the message it answers and joined to it by an elbow line; a
+ * parent the archive lacks is a hollow dot, a link inferred from the subject a dashed line, the
+ * first message filled darker. The list under it is the same tree in words, with every link, so the
+ * picture is an image with a title and a description (how many messages, how deep, where it branches
+ * most), not a second set of links.
+ */
+export function ThreadPicture(props: { lang: Lang; order: ReadonlyArray<{ readonly node: ThreadNode; readonly depth: number }> }): VNode | null {
+  const { order } = props;
+  if (order.length < 2) return null;
+  const fr = props.lang === 'fr';
+  const step = Math.max(2, Math.min(28, WIDTH / order.length));
+  const x = (i: number) => step / 2 + i * step;
+  const y = (depth: number) => 10 + Math.min(depth, THREAD_DEPTH_DRAWN) * THREAD_STEP_Y;
+  const deepest = Math.max(...order.map((o) => o.depth));
+  const height = y(deepest) + 10;
+  const r = Math.max(1, Math.min(5, step / 3));
+  const index = new Map(order.map((o, i) => [o.node, i]));
+  const edges: VNode[] = [];
+  let busiest = order[0]!;
+  order.forEach((o, i) => {
+    if (o.node.children.length > busiest.node.children.length) busiest = o;
+    for (const child of o.node.children) {
+      const j = index.get(child)!;
+      const inferred = child.message?.parentEvidence === 'subject';
+      edges.push(
+        <path
+          key={`${i}-${j}`}
+          class={inferred ? 'edge inferred' : 'edge'}
+          d={`M${x(i).toFixed(1)} ${y(o.depth)} V${y(order[j]!.depth)} H${x(j).toFixed(1)}`}
+        />,
+      );
+    }
+  });
+  const messages = order.filter((o) => o.node.message !== null).length;
+  const replies = busiest.node.children.length;
+  const title = fr ? 'Le fil en arbre' : 'The thread as a tree';
+  const desc = fr
+    ? `${formatNumber(messages, props.lang)} messages, jusqu’à ${deepest} réponses en profondeur ; le message qui a le plus de réponses directes en a ${replies}. La liste sous l’image donne chaque message.`
+    : `${formatNumber(messages, props.lang)} messages, replies up to ${deepest} deep; the message with the most direct replies has ${replies}. The list under the picture gives every message.`;
+  return (
+    <figure class="chart thread-picture">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${height}`}
+        role="img"
+        aria-labelledby="thread-picture-title thread-picture-desc"
+        focusable="false"
+        preserveAspectRatio="xMinYMin meet"
+      >
+        <title id="thread-picture-title">{title}</title>
+        <desc id="thread-picture-desc">{desc}</desc>
+        {edges}
+        {order.map((o, i) => (
+          <circle
+            key={i}
+            class={o.node.message === null ? 'node ghost' : i === 0 ? 'node first' : 'node'}
+            cx={x(i).toFixed(1)}
+            cy={y(o.depth)}
+            r={r.toFixed(1)}
+          />
+        ))}
+      </svg>
+      <figcaption>{desc}</figcaption>
     </figure>
   );
 }

@@ -12,7 +12,7 @@ import { EMAIL_IFRAME_SANDBOX } from '../securityHeaders.js';
 import { jsonHref, Layout, type PageContext } from './layout.js';
 import { threadOrder } from '../../thread/threadTree.js';
 import { RedactForm, RedactionPanel } from './redactionPanel.js';
-import { CorrespondentsGraph, MonthsChart } from './charts.js';
+import { CorrespondentsGraph, MonthsChart, ThreadPicture } from './charts.js';
 import { monthQuery } from '../../query/dateQueries.js';
 import { MailBody } from './mailBody.js';
 import { glossaryHref, SearchHelp, VerdictGlossary, verdictName, type QueryExample } from './readerHelp.js';
@@ -53,7 +53,6 @@ export function HomePage(props: {
 }): VNode {
   const { ctx, stats } = props;
   const verdicts = Object.entries(stats.dkim);
-  const checked = verdicts.reduce((n, [, c]) => n + c, 0);
   return (
     <Layout ctx={ctx} title={ctx.t.home}>
       <h1>{ctx.collection}</h1>
@@ -72,6 +71,22 @@ export function HomePage(props: {
       <h2>{ctx.t.releases}</h2>
       {props.releases.length > 0 ? <ReleaseList ctx={ctx} releases={props.releases} /> : <p>{ctx.t.noReleases}</p>}
       <h2>{ctx.t.verification}</h2>
+      <VerdictSummary ctx={ctx} verdicts={verdicts} />
+      <h2>{ctx.t.latest}</h2>
+      <MessageList ctx={ctx} messages={props.latest} />
+    </Layout>
+  );
+}
+
+/**
+ * The verdicts of a set of messages (the archive, a release): a stacked bar, then each verdict with
+ * its number, a link to its messages (`within` narrows that search: `release:3`) and to the glossary.
+ */
+function VerdictSummary(props: { ctx: PageContext; verdicts: ReadonlyArray<readonly [string, number]>; within?: string }): VNode {
+  const { ctx, verdicts } = props;
+  const checked = verdicts.reduce((n, [, c]) => n + c, 0);
+  return (
+    <>
       {checked > 0 ? <VerdictBar verdicts={verdicts} total={checked} /> : null}
       <ul class="facet verdicts">
         {verdicts.map(([verdict, count]) => (
@@ -80,7 +95,7 @@ export function HomePage(props: {
             {ctx.staticCopy ? (
               verdictName(verdict, ctx.lang)
             ) : (
-              <a href={`/search?q=${encodeURIComponent(`dkim:${verdict}`)}`}>{verdictName(verdict, ctx.lang)}</a>
+              <a href={`/search?q=${encodeURIComponent([props.within, `dkim:${verdict}`].filter(Boolean).join(' '))}`}>{verdictName(verdict, ctx.lang)}</a>
             )}{' '}
             ({formatNumber(count, ctx.lang)}){' '}
             <a href={glossaryHref(verdict)} aria-label={`${verdictName(verdict, ctx.lang)}: ${ctx.lang === 'fr' ? 'ce que cela veut dire' : 'what it means'}`}>
@@ -89,9 +104,7 @@ export function HomePage(props: {
           </li>
         ))}
       </ul>
-      <h2>{ctx.t.latest}</h2>
-      <MessageList ctx={ctx} messages={props.latest} />
-    </Layout>
+    </>
   );
 }
 
@@ -648,6 +661,20 @@ export function ReleasePage(props: { ctx: PageContext; release: Release; message
           ) : null}
         </p>
       ) : null}
+      {props.messages.facets ? (
+        <>
+          <MonthsChart
+            lang={ctx.lang}
+            months={monthRange(props.messages.facets.months)}
+            id="release-months"
+            linked={!ctx.staticCopy}
+            narrow={ctx.staticCopy ? undefined : `release:${release.number}`}
+          />
+          <h2>{ctx.t.verification}</h2>
+          <VerdictSummary ctx={ctx} verdicts={props.messages.facets.dkim.map((f) => [f.value, f.count] as const)} within={`release:${release.number}`} />
+          <h2>Messages</h2>
+        </>
+      ) : null}
       <MessageList ctx={ctx} messages={props.messages.hits.map((h) => h.message)} />
       {props.messages.nextCursor ? (
         <a rel="next" href={`/search?q=${encodeURIComponent(`release:${release.number}`)}&sort=date&cursor=${encodeURIComponent(props.messages.nextCursor)}`}>
@@ -662,6 +689,7 @@ export function ThreadPage(props: { ctx: PageContext; threadId: number; messages
   return (
     <Layout ctx={props.ctx} title={`${props.ctx.t.thread} ${props.threadId}`}>
       <h1>{props.messages[0]?.subject || `${props.ctx.t.thread} ${props.threadId}`}</h1>
+      <ThreadPicture lang={props.ctx.lang} order={threadOrder(props.messages)} />
       <ThreadTree ctx={props.ctx} messages={props.messages} />
       {props.ctx.staticCopy ? null : (
         <p>
