@@ -23,6 +23,14 @@ type Hit = { message: { id: number; threadId: number | null; from: { address: st
 const latest = await api<{ hits: Hit[] }>('/api/search?q=after:1970&sort=date');
 const threaded = latest.hits.find((h) => h.message.threadId !== null) ?? latest.hits[0]!;
 const releases = await api<Array<{ number: number }>>('/api/releases');
+const day = new Date(
+  (await api<{ hits: Array<{ message: { dateUtc: number | null } }> }>('/api/search?q=after:1970&sort=date&limit=1')).hits[0]!.message.dateUtc!,
+);
+const withAttachment = (await api<{ hits: Array<{ message: { id: number } }> }>('/api/search?q=has:attachment&sort=date&limit=1')).hits[0];
+const attachment = withAttachment
+  ? (await api<{ attachments: Array<{ sha256: string; inline: boolean }> }>(`/api/emails/${withAttachment.message.id}`)).attachments.find((a) => !a.inline)
+  : undefined;
+// Every page type a reader reaches, but the 404 page (Lighthouse scores its status as an SEO fault).
 const pages: Array<readonly [string, string]> = [
   ['home', '/'],
   ['search', `/search?q=${encodeURIComponent('after:1970')}`],
@@ -37,6 +45,13 @@ const pages: Array<readonly [string, string]> = [
   ['about', '/about'],
   ['accessibility', '/accessibility'],
   ['status', '/status'],
+  ['search-empty', '/search?q=zzzznothing'],
+  ['facet', `/search/facet?q=${encodeURIComponent('after:1970')}&facet=senders`],
+  ['dates', '/dates'],
+  ['month', `/dates/${day.toISOString().slice(0, 7)}`],
+  ['day', `/dates/${day.toISOString().slice(0, 10)}`],
+  ['amendments', '/amendments'],
+  ...(attachment ? [['attachment', `/attachments/${attachment.sha256}`] as const] : []),
 ];
 
 const only = process.argv.find((a, i) => process.argv[i - 1] === '--pages')?.split(',');

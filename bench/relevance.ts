@@ -6,6 +6,7 @@ import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
 import { PostgresStore } from '../src/store/postgres/pgStore.js';
 import type { ArchiveReader } from '../src/store/archiveStore.js';
 import { parseQuery } from '../src/query/parseQuery.js';
+import { suggestionFor } from '../src/store/suggestions.js';
 import { foldWord } from '../src/text/words.js';
 import { normaliseMessageId } from '../src/mail/messageId.js';
 
@@ -109,10 +110,16 @@ const VARIANTS: ReadonlyArray<readonly [string, (words: readonly string[]) => st
 
 type Tool = (queries: readonly string[]) => Promise<string[][]>;
 
-function epistola(reader: ArchiveReader): Tool {
+/** Epistola's first page; with `followSuggestion`, the first page of its "did you mean" when the query finds nothing (one click for a reader). */
+function epistola(reader: ArchiveReader, followSuggestion = false): Tool {
   return async (queries) => {
     const out: string[][] = [];
-    for (const q of queries) out.push((await reader.search(parseQuery(q), { sort: 'relevance', limit: 10 })).hits.map((h) => h.message.messageId ?? ''));
+    for (const q of queries) {
+      let result = await reader.search(parseQuery(q), { sort: 'relevance', limit: 10 });
+      const suggestion = followSuggestion && result.total === 0 ? await suggestionFor(reader, q, parseQuery(q)) : null;
+      if (suggestion) result = await reader.search(parseQuery(suggestion.query), { sort: 'relevance', limit: 10 });
+      out.push(result.hits.map((h) => h.message.messageId ?? ''));
+    }
     return out;
   };
 }
@@ -160,7 +167,10 @@ async function run(work: string, postgresUrl: string | undefined): Promise<void>
   const sample = items(join(work, 'maildir'));
   const wanted = sample.map((s) => s.messageId);
   const readers: ArchiveReader[] = [SqliteStore.open(join(work, 'epistola', 'archive.sqlite'), { readonly: true })];
-  const tools: Array<[string, Tool]> = [['Epistola (SQLite)', epistola(readers[0]!)]];
+  const tools: Array<[string, Tool]> = [
+    ['Epistola (SQLite)', epistola(readers[0]!)],
+    ['Epistola (SQLite), following its “did you mean”', epistola(readers[0]!, true)],
+  ];
   if (postgresUrl) {
     readers.push(await PostgresStore.open(postgresUrl, { readonly: true }));
     tools.push(['Epistola (PostgreSQL)', epistola(readers[1]!)]);

@@ -31,6 +31,7 @@ import { formatIngestSummary, formatStats } from './summary.js';
 import { formatMessage } from './showMessage.js';
 import { formatThread } from './threadTree.js';
 import { formatSearch, messageLine } from './searchResults.js';
+import { suggestionFor } from '../store/suggestions.js';
 import { parseQuery } from '../query/parseQuery.js';
 import { fieldsHelp } from '../query/fields.js';
 import type { SearchSort } from '../model/search.js';
@@ -263,7 +264,13 @@ function buildProgram(): Command {
           cursor: options.cursor ?? null,
           facets: options.allFacets ? 'all' : options.facets || options.json,
         });
-        print(options.json ? JSON.stringify(result, null, 2) : formatSearch(result, { color: process.stdout.isTTY === true, allFacets: options.allFacets }));
+        // A query that finds nothing may be a typing slip: the nearest query that finds something.
+        const suggestion = result.total === 0 && !options.cursor ? await suggestionFor(store, query, ast) : null;
+        print(
+          options.json
+            ? JSON.stringify({ ...result, suggestion }, null, 2)
+            : formatSearch(result, { color: process.stdout.isTTY === true, allFacets: options.allFacets, suggestion }),
+        );
       });
     });
 

@@ -1,3 +1,4 @@
+import type { Suggestion } from '../query/spelling.js';
 import type { FacetName, Facets, SearchResult, SnippetPart } from '../model/search.js';
 import type { MessageSummary } from '../model/message.js';
 
@@ -42,8 +43,10 @@ export function formatFacets(f: Facets, all = false): string {
 }
 
 /** The readable table for a terminal: a line per hit with its snippet under it. */
-export function formatSearch(result: SearchResult, options: { color: boolean; allFacets?: boolean }): string {
+export function formatSearch(result: SearchResult, options: { color: boolean; allFacets?: boolean; suggestion?: Suggestion | null }): string {
   const lines = [`${n(result.total)} message${result.total === 1 ? '' : 's'} (by ${result.sort})`];
+  if (options.suggestion)
+    lines.push(`Did you mean: ${options.suggestion.query}  (${n(options.suggestion.total)} message${options.suggestion.total === 1 ? '' : 's'})`);
   for (const hit of result.hits) {
     lines.push(messageLine(hit.message));
     const snippet = snippetText(hit.snippet, options.color).trim();

@@ -3,6 +3,7 @@ import { peopleIndex, type PeopleSort } from '../web/peopleIndex.js';
 import { PeopleIndexPage } from '../web/views/peopleIndexPage.js';
 import { DatesPage, DayPage, MonthPage } from '../web/views/datesPages.js';
 import { archiveMonths, dayMessages, monthDays } from '../web/datesIndex.js';
+import { suggestionFor } from '../store/suggestions.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyEtag from '@fastify/etag';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -13,7 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VNode } from 'preact';
 import type { ArchiveReader } from '../store/archiveStore.js';
-import type { FacetName, SearchOptions, SearchSort } from '../model/search.js';
+import type { FacetName, SearchOptions, SearchResult, SearchSort } from '../model/search.js';
 import type { Release } from '../model/release.js';
 import type { StoredMessage } from '../model/message.js';
 import type { BlobStore } from '../store/blobStore.js';
@@ -369,12 +370,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
     return helpMemo.examples;
   };
+  // A first page that found nothing may hold a typing slip: the nearest query that finds something.
+  const suggestionOf = (request: FastifyRequest, q: string, result: SearchResult | null) =>
+    result && result.total === 0 && !(request.query as { cursor?: string }).cursor
+      ? withinBudget(request, () => suggestionFor(store, q, parseQuery(q)))
+      : Promise.resolve(null);
   const searchRoute = { ...limited, schema: { querystring: SEARCH_QUERY } };
   app.get('/search', searchRoute, async (request, reply) => {
     if (fromCacheSent(request, reply)) return reply;
     const ctx = contextOf(request, site);
     const { q, sort, result, error } = await runSearch(request, 20);
-    return sendPage(reply, SearchPage({ ctx, query: q, sort, result, error, help: await helpExamples() }), error ? 400 : 200);
+    const suggestion = await suggestionOf(request, q, result);
+    return sendPage(reply, SearchPage({ ctx, query: q, sort, result, error, help: await helpExamples(), suggestion }), error ? 400 : 200);
   });
   // Every value of one facet of a search: the page the facets' "All values" link opens.
   app.get('/search/facet', { ...limited, schema: { querystring: FACET_QUERY } }, async (request, reply) => {
@@ -389,9 +396,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (fromCacheSent(request, reply)) return reply;
     const params = request.query as { limit?: number; facets?: 'all' };
     const limit = Math.min(API_PAGE_LIMIT, params.limit ?? 20);
-    const { result, error } = await runSearch(request, limit, params.facets ?? true);
+    const { q, result, error } = await runSearch(request, limit, params.facets ?? true);
     if (error || !result) throw new HttpError(400, error ?? 'q is required');
-    return reply.headers(PAGE_HEADERS).send(result);
+    return reply.headers(PAGE_HEADERS).send({ ...result, suggestion: await suggestionOf(request, q, result) });
   });
   app.get('/search.mbox', searchRoute, async (request, reply) => {
     const { result, error } = await runSearch(request, MBOX_SEARCH_LIMIT);

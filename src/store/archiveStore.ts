@@ -54,6 +54,12 @@ export interface ArchiveReader {
    * `release create --query` and a redaction's "also in" take (a search paged through 1M messages took minutes).
    */
   matchingIds(query: QueryNode): Promise<number[]>;
+  /**
+   * How many messages hold each of these folded words, from term_docs (words of one message are
+   * absent). Counts every message, embargoed ones too: what uses it must check what it shows
+   * against a search (query/spelling.ts does).
+   */
+  wordCounts(words: readonly string[]): Promise<ReadonlyMap<string, number>>;
   /** The most recent messages by date (undated ones last): the home page and the feed. */
   latest(limit: number): Promise<MessageSummary[]>;
   /** Changes whenever what this reader sees changes (a write by any process, a release reaching its time). */

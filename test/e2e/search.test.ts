@@ -132,6 +132,23 @@ for (const store of STORES) {
     const ids = async (query: string, ...flags: string[]) => (await search(query, ...flags)).hits.map((h) => h.message.id);
     const sorted = async (query: string) => (await ids(query, '--limit', '100')).sort((a, b) => a - b);
 
+    test('a query that finds nothing because of a typing slip suggests the query that finds something', async () => {
+      const slipped = await cliJson<SearchResult & { suggestion: { query: string; total: number } | null }>([
+        ...data,
+        'search',
+        '--json',
+        '--',
+        'budgte from:alice@example.org',
+      ]);
+      assert.equal(slipped.total, 0);
+      assert.deepEqual(slipped.suggestion, { query: 'budget from:alice@example.org', total: 1 });
+      const text = (await runCli([...data, 'search', '--', 'nroth basin'])).stdout.toString();
+      assert.match(text, /^0 messages[\s\S]*Did you mean: north basin {2}\(2 messages\)/);
+      // Nothing to suggest: a word two slips away, a query that finds something, a word no message has.
+      for (const query of ['bdugte', 'budget', 'zzzyzzx'])
+        assert.equal((await cliJson<{ suggestion: unknown }>([...data, 'search', '--json', '--', query])).suggestion, null, query);
+    });
+
     test('each operator finds exactly the hand-checked messages', async () => {
       const expectations: Array<[string, number[]]> = [
         ['budget', [1, 2, 4, 6]],

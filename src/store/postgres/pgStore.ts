@@ -379,6 +379,11 @@ export class PostgresStore implements ArchiveWriter {
     return matchingIdsPostgres(this.#pool, this.#textSearch, query, this.#visible('m'));
   }
 
+  async wordCounts(words: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const { rows } = await this.#pool.query({ text: 'SELECT term, docs FROM term_docs WHERE term = ANY($1::text[])', values: [words], rowMode: 'array' });
+    return new Map((rows as Array<[string, string | number]>).map(([term, docs]) => [term, Number(docs)]));
+  }
+
   async prepareSearch(): Promise<void> {
     await Promise.all([this.#facetIndex(), this.#visibleIds()]);
   }

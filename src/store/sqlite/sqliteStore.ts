@@ -528,6 +528,13 @@ export class SqliteStore implements ArchiveWriter {
     return matchingIdsSqlite(this.#db, query, this.#visible('m'));
   }
 
+  async wordCounts(words: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const rows = this.#db.prepare('SELECT term, docs FROM term_docs WHERE term IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(words)) as Array<
+      [string, number]
+    >;
+    return new Map(rows);
+  }
+
   async prepareSearch(): Promise<void> {
     this.#facetIndex();
     this.#visibleIds();

@@ -4,6 +4,7 @@ import type { ArchiveStats } from '../../model/stats.js';
 import type { FacetCount, FacetName, Facets, SearchResult } from '../../model/search.js';
 import type { MessageSummary, StoredMessage } from '../../model/message.js';
 import type { Release } from '../../model/release.js';
+import type { Suggestion } from '../../query/spelling.js';
 import type { KeyFacts, KeyRecord } from '../../verify/keyRecord.js';
 import type { SignatureReport, VerificationReport } from '../../verify/report.js';
 import type { SignedAmendment } from '../../model/amendment.js';
@@ -241,6 +242,8 @@ export function SearchPage(props: {
   error: string | null;
   /** Examples of the syntax that find something in this archive (readerHelp.tsx). */
   help?: readonly QueryExample[];
+  /** For a query that found nothing: the nearest one that finds something (query/spelling.ts). */
+  suggestion?: Suggestion | null;
 }): VNode {
   const { ctx, result, query } = props;
   const sortLink = (sort: string) => `/search?q=${encodeURIComponent(query)}&sort=${sort}`;
@@ -274,6 +277,13 @@ export function SearchPage(props: {
             <MonthsChart lang={ctx.lang} months={monthRange(result.facets.months)} id="result-months" linked narrow={query} />
           ) : null}
           {result.hits.length === 0 ? <p>{ctx.t.noResults}</p> : null}
+          {props.suggestion ? (
+            <p class="suggestion">
+              {ctx.lang === 'fr' ? 'Vouliez-vous dire ' : 'Did you mean '}
+              <a href={`/search?q=${encodeURIComponent(props.suggestion.query)}`}>{props.suggestion.query}</a> ({formatNumber(props.suggestion.total, ctx.lang)}{' '}
+              {ctx.t.results}) ?
+            </p>
+          ) : null}
           <ol class="hits">
             {result.hits.map((hit) => (
               <li key={hit.message.id}>
