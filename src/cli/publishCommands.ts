@@ -101,6 +101,10 @@ export function registerPublishCommands(program: Command): void {
           print(
             `  ${summary.files.toLocaleString('en-US')} files, ${(summary.bytes / 1048576).toFixed(1)} MB; ${summary.written} written, ${summary.removed} removed`,
           );
+          if (summary.damagedParts.length > 0)
+            print(
+              `  the previous copy had lost or altered ${summary.damagedParts.length} part(s) of its file list (${summary.damagedParts.slice(0, 5).join(', ')}${summary.damagedParts.length > 5 ? ', …' : ''}): their pages were made again`,
+            );
           print(`  signed with the collection key ${key.fingerprint}`);
           print(`  mirrors: epistola mirror sync <url> <dir> --key ${key.fingerprint}`);
           if (zim)

@@ -92,6 +92,8 @@ export interface ExportSummary {
   readonly removed: number;
   /** Message pages rendered (the others were kept: their inputs did not change). */
   readonly rendered: number;
+  /** Parts of the previous copy's file list that were missing or altered (their pages were made again). */
+  readonly damagedParts: readonly string[];
   readonly elapsedMs: number;
 }
 
@@ -258,6 +260,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
     written,
     removed,
     rendered: pages.rendered,
+    damagedParts: site.damagedParts,
     elapsedMs: Date.now() - started,
   });
   if (unchanged) {

@@ -49,6 +49,17 @@ export interface SiteSummary {
   readonly removed: number;
   /** Every file new or changed (for the delta pack). */
   readonly changed: readonly ManifestFile[];
+  /** Manifest parts of the live copy that were missing or did not match its manifest: their files were made again. */
+  readonly damagedParts: readonly string[];
+}
+
+function readFileIfThere(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
 }
 
 /** Directories remembered as made (files of one message, and of the page stage, are written together). */
@@ -71,13 +82,20 @@ export function openSiteWriter(live: string | null, outDir: string, previous: Ma
   const made = new Set<string>();
   let written = 0;
   let removed = 0;
+  const damaged = new Set<string>();
 
   const beforeOf = (name: string): Map<string, ManifestFile> => {
     let part = beforeParts.get(name);
     if (part) return part;
     let files: readonly ManifestFile[] = legacy.get(name) ?? [];
     const listed = previousPart.get(name);
-    if (live && listed) files = parsePart(readFileSync(join(live, listed.path)), name);
+    if (live && listed) {
+      // A part the live copy lost or that was changed is not believed: its files are made again
+      // (a copy damaged by hand or by a full disk is repaired by the next export, not a crash).
+      const bytes = readFileIfThere(join(live, listed.path));
+      if (bytes && sha256Of(bytes) === listed.sha256) files = parsePart(bytes, name);
+      else damaged.add(name);
+    }
     part = new Map(files.map((f) => [f.path, f]));
     beforeParts.set(name, part);
     return part;
@@ -206,6 +224,7 @@ export function openSiteWriter(live: string | null, outDir: string, previous: Ma
         written,
         removed,
         changed: [...changed.values()],
+        damagedParts: [...damaged],
       };
     },
   };
