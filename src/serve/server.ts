@@ -215,15 +215,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   const budget = new WorkBudget(options.workBudget);
   /** Runs expensive work within the budget shared by all clients; a spent budget answers 503 "busy". */
-  const withinBudget = async <T>(request: FastifyRequest, work: () => Promise<T>): Promise<T> => {
+  /** Runs work inside the shared search budget; `busy` answers when the budget has no room. */
+  const spend = async <T>(work: () => Promise<T>, busy: () => T): Promise<T> => {
     const done = budget.tryStart();
-    if (!done) throw new HttpError(503, contextOf(request, site).t.busy, { 'retry-after': '1' });
+    if (!done) return busy();
     try {
       return await work();
     } finally {
       done();
     }
   };
+  const withinBudget = <T>(request: FastifyRequest, work: () => Promise<T>): Promise<T> =>
+    spend(work, () => {
+      throw new HttpError(503, contextOf(request, site).t.busy, { 'retry-after': '1' });
+    });
   await app.register(fastifyEtag, { weak: true });
   await app.register(fastifyRateLimit, {
     global: false,
@@ -371,10 +376,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return helpMemo.examples;
   };
   // A first page that found nothing may hold a typing slip: the nearest query that finds something.
-  const suggestionOf = (request: FastifyRequest, q: string, result: SearchResult | null) =>
-    result && result.total === 0 && !(request.query as { cursor?: string }).cursor
-      ? withinBudget(request, () => suggestionFor(store, q, parseQuery(q)))
-      : Promise.resolve(null);
+  // Extra work, so only when the search budget has room; the answer never fails for want of it.
+  const suggestionOf = async (request: FastifyRequest, q: string, result: SearchResult | null) => {
+    if (!result || result.total > 0 || (request.query as { cursor?: string }).cursor) return null;
+    return spend(
+      () => suggestionFor(store, q, parseQuery(q)),
+      () => null,
+    );
+  };
   const searchRoute = { ...limited, schema: { querystring: SEARCH_QUERY } };
   app.get('/search', searchRoute, async (request, reply) => {
     if (fromCacheSent(request, reply)) return reply;
