@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import type * as msgreader from '@kenjiuno/msgreader';
 import { getLcidToAnsiCodePages } from '@kenjiuno/msgreader/lib/Defs.js';
+import { bodyOfCompressedRtf } from './outlookRtf.js';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { ParseWarning } from '../mail/warnings.js';
@@ -95,6 +96,8 @@ async function mailOf(
     }
   }
   const from = address(fields.senderName, fields.senderSmtpAddress ?? fields.senderEmail);
+  // Most items keep their formatted body only as compressed RTF around the HTML (outlookRtf.ts).
+  const rtf = !fields.bodyHtml && fields.compressedRtf ? bodyOfCompressedRtf(fields.compressedRtf) : {};
   return {
     ...(from ? { from } : {}),
     to: recipients(fields, 'to'),
@@ -103,8 +106,8 @@ async function mailOf(
     subject: fields.subject ?? '',
     ...(fields.messageId ? { messageId: fields.messageId } : {}),
     ...(dateOf(fields) ? { date: dateOf(fields) } : {}),
-    text: fields.body ?? '',
-    ...(fields.bodyHtml ? { html: fields.bodyHtml } : {}),
+    text: fields.body || rtf.text || '',
+    ...(fields.bodyHtml || rtf.html ? { html: fields.bodyHtml || rtf.html } : {}),
     headers: { 'X-Epistola-Outlook-Class': fields.messageClass ?? 'unknown' },
     attachments,
   };

@@ -4,6 +4,7 @@ import { PSTFile, type PSTFolder, type PSTMessage } from 'pst-extractor';
 import type Mail from 'nodemailer/lib/mailer';
 import type { SourceItem } from './rawMessage.js';
 import { render } from './outlookMsg.js';
+import { bodyOfRtf, type RtfBody } from './outlookRtf.js';
 
 /**
  * Outlook .pst / .ost stores (pst-extractor, which reads the file in place: a multi-GB store is not
@@ -80,6 +81,8 @@ async function mailOfItem(item: PSTMessage, boundary: string, depth: number): Pr
   }
   const from = addressOf(item.senderName, item.senderEmailAddress);
   const date = item.messageDeliveryTime ?? item.clientSubmitTime ?? item.creationTime;
+  // The formatted body is often only in the RTF (around the HTML): outlookRtf.ts.
+  const rtf = item.bodyHTML ? {} : rtfOf(item);
   return {
     ...(from ? { from } : {}),
     ...recipients,
@@ -87,11 +90,22 @@ async function mailOfItem(item: PSTMessage, boundary: string, depth: number): Pr
     ...(item.internetMessageId ? { messageId: item.internetMessageId } : {}),
     ...(item.inReplyToId ? { inReplyTo: item.inReplyToId } : {}),
     ...(date ? { date } : {}),
-    text: item.body,
-    ...(item.bodyHTML ? { html: item.bodyHTML } : {}),
+    text: item.body || rtf.text || '',
+    ...(item.bodyHTML || rtf.html ? { html: item.bodyHTML || rtf.html } : {}),
     headers: { 'X-Epistola-Outlook-Class': item.messageClass || 'unknown' },
     attachments,
   };
+}
+
+/** The item's RTF body unwrapped; nothing when it has none or pst-extractor cannot read it. */
+function rtfOf(item: PSTMessage): RtfBody {
+  let rtf = '';
+  try {
+    rtf = item.bodyRTF;
+  } catch {
+    return {};
+  }
+  return rtf ? bodyOfRtf(rtf) : {};
 }
 
 function inventedOf(item: PSTMessage): { messageId: boolean; date: boolean } {

@@ -261,6 +261,14 @@ test(
     );
     const found = await cliJson<{ total: number }>(['--data', data, 'search', '--json', 'タイトル']);
     assert.equal(found.total, 1);
+    // The formatted body most items keep only as compressed RTF around HTML is their HTML version.
+    const withHtml = files.filter((name) => (byName.get(name)!.html ?? '') !== '');
+    // 15 wrap HTML in their RTF, 1 has an HTML body of its own (the only one before).
+    assert.equal(withHtml.length, 16, `items with an HTML version: ${withHtml.join(', ')}`);
+    assert.match(byName.get('htmlLink2.msg')!.html!, /<a [^>]*href="https:\/\/google\.com\/"/, 'the link the sender wrote');
+    assert.match(byName.get('nonUnicodeCP932.msg')!.html!.replace(/<[^>]+>/g, ' '), /日本語\s+Non\s+Unicode\s+本文/, 'the RTF code page decoded');
+    assert.match(byName.get('Hello +CJK.msg')!.html!, /こんにちは[\s\S]*안녕하세요/);
+    assert.equal(byName.get('A memo.msg')!.html ?? null, null, 'RTF that wraps no HTML stays text only');
 
     // The rendering is deterministic: the same items from another place are the same messages.
     const copy = join(root, 'copy');
