@@ -32,7 +32,9 @@ export const OPENAPI = {
           },
         ],
         responses: {
-          200: json('total, hits (message summary + snippet), facets (with distinct: how many values each has), nextCursor, suggestion (for a first page that found nothing: {query, total} of the nearest query that finds something, or null)'),
+          200: json(
+            'total, hits (message summary + snippet), facets (with distinct: how many values each has), nextCursor, suggestion (for a first page that found nothing: {query, total} of the nearest query that finds something, or null)',
+          ),
           400: json('the query error, with its position'),
           429: json('rate limited'),
         },
