@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ArchiveReader } from '../store/archiveStore.js';
 import type { BlobStore } from '../store/blobStore.js';
 import { emailHtmlDocument } from '../web/emailHtmlDocument.js';
-import { personData } from '../web/personData.js';
+import { isEvidenceName, personData, sendersNamed } from '../web/personData.js';
 import { attachmentJson, attachmentViewOf } from '../web/attachmentData.js';
 import type { PageContext } from '../web/views/layout.js';
 import { EmailPage, PersonPage, ThreadPage } from '../web/views/pages.js';
@@ -118,6 +118,8 @@ export async function exportMessagePages(input: MessagePagesInput): Promise<Mess
   const threads = new Set<number>();
   const recheck = new Set<number>();
   const exported = new Set(ids);
+  // Names the rendered messages were sent under: a person page lists the other addresses of its name.
+  const senderNames = new Set<string>();
 
   // Messages the live copy has and this one does not (withdrawn): their people, attachments and threads change.
   // The live copy's messages are those its stamps list (or, without stamps, its parts of message files).
@@ -143,6 +145,7 @@ export async function exportMessagePages(input: MessagePagesInput): Promise<Mess
     const message = (await store.getMessage(id))!;
     const thread = message.threadId !== null ? await store.thread(message.threadId) : [];
     for (const a of [message.from, ...message.to, ...message.cc]) if (a?.address) people.add(a.address.toLowerCase());
+    if (message.from?.name && isEvidenceName(message.from.name)) senderNames.add(message.from.name.trim());
     const related = await store.related(id, 5);
     await writer.putPage(
       `emails/${id}/index.html`,
@@ -184,6 +187,9 @@ export async function exportMessagePages(input: MessagePagesInput): Promise<Mess
     await writer.put(`api/threads/${t}.json`, JSON.stringify({ threadId: t, messages }));
   }
 
+  // A new address under a name others send under changes their pages too (the addresses of that name).
+  // Only for an export beside a live copy: an export from nothing makes every person page anyway.
+  if (input.live) for (const name of senderNames) for (const address of await sendersNamed(store, name)) people.add(address);
   // People and attachments of messages that came, changed or went are made again; the others kept.
   for (const key of [...previousKeys('people-'), ...previousKeys('attachments-')]) {
     const set = key.startsWith('p:') ? people : key.startsWith('a:') ? attachments : null;

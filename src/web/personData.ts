@@ -32,13 +32,23 @@ async function aliasesOf(store: ArchiveReader, address: string, sent: SearchResu
     .map((h) => h.message.from)
     .find((a) => a?.address.toLowerCase() === address && a.name)
     ?.name?.trim();
-  if (!name || name.split(/\s+/).length < 2 || /["()]/.test(name)) return [];
-  const byName = await store.search(parseQuery(`from:"${name}"`), { sort: 'date', limit: 1, facets: true });
+  if (!name || !isEvidenceName(name)) return [];
   const aliases: Alias[] = [];
-  for (const candidate of (byName.facets?.senders ?? []).filter((s) => s.value !== address).slice(0, ALIAS_CANDIDATES)) {
-    const theirs = await store.search(parseQuery(`from:"${candidate.value.replace(/"/g, '')}"`), { sort: 'date', limit: 20 });
-    const same = theirs.hits.some((h) => h.message.from?.address.toLowerCase() === candidate.value && h.message.from.name?.trim() === name);
-    if (same) aliases.push({ address: candidate.value, name, sent: theirs.total });
+  for (const candidate of (await sendersNamed(store, name)).filter((s) => s !== address).slice(0, ALIAS_CANDIDATES)) {
+    const theirs = await store.search(parseQuery(`from:"${candidate.replace(/"/g, '')}"`), { sort: 'date', limit: 20 });
+    const same = theirs.hits.some((h) => h.message.from?.address.toLowerCase() === candidate && h.message.from.name?.trim() === name);
+    if (same) aliases.push({ address: candidate, name, sent: theirs.total });
   }
   return aliases;
+}
+
+/** A name strong enough to link two addresses: two words or more (a first name alone is shared by many), nothing a query would read as syntax. */
+export function isEvidenceName(name: string): boolean {
+  return name.trim().split(/\s+/).length >= 2 && !/["()]/.test(name);
+}
+
+/** The addresses that send under a name, the busiest first (the senders facet of `from:"name"`). */
+export async function sendersNamed(store: ArchiveReader, name: string): Promise<string[]> {
+  const byName = await store.search(parseQuery(`from:"${name.trim()}"`), { sort: 'date', limit: 1, facets: true });
+  return (byName.facets?.senders ?? []).map((s) => s.value);
 }

@@ -116,3 +116,32 @@ test('a live copy that lost or had altered parts of its file list is repaired by
   assert.deepEqual(again.damagedParts, []);
   assert.equal(again.written, 0, 'repaired: the next export has nothing to do');
 });
+
+test('a new address under a name others send under makes their person pages again', async () => {
+  const site = join(dir, 'site');
+  // "Clerk 1" writes from clerk1@port.example.org (part 1); now from another address too.
+  mkdirSync(join(dir, 'part4'), { recursive: true });
+  writeFileSync(
+    join(dir, 'part4', '30.eml'),
+    'From: Clerk 1 <clerk1@harbour.example.net>\r\nTo: board@port.example.org\r\nSubject: From home\r\nDate: Tue, 2 Jun 2020 10:00:00 +0000\r\nMessage-ID: <m30@harbour.example.net>\r\n\r\nSent from home.\r\n',
+  );
+  for (const args of [
+    ['ingest', join(dir, 'part4')],
+    ['release', 'create', '--title', 'Part 3', '--all-remaining'],
+    ['release', 'publish', '3'],
+  ]) {
+    assert.equal((await runCli(cli(...args))).code, 0);
+  }
+  await cliJson<Exported>(cli('export', site, '--json'));
+  const page = readFileSync(join(site, 'people', 'clerk1@port.example.org', 'index.html'), 'utf8');
+  assert.match(page, /clerk1@harbour\.example\.net/, 'the old address’s page lists the new one of the same name');
+  const fresh = join(dir, 'fresh-people');
+  await cliJson<Exported>(cli('export', fresh, '--json'));
+  const [a, b] = [manifestFiles(site), manifestFiles(fresh)];
+  const people = [...b.keys()].filter((p) => p.startsWith('people/'));
+  assert.deepEqual(
+    people.filter((p) => a.get(p) !== b.get(p)),
+    [],
+    'every person page as an export from nothing makes it',
+  );
+});
