@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { render } from 'preact-render-to-string';
 import { CorrespondentsGraph, MonthsChart } from '../../src/web/views/charts.js';
-import { monthRange } from '../../src/web/views/pages.js';
+import { monthRange, ReleasePage } from '../../src/web/views/pages.js';
+import { MESSAGES } from '../../src/web/i18n.js';
+import type { SearchResult } from '../../src/model/search.js';
 import { MailBody } from '../../src/web/views/mailBody.js';
 import { queryExamples, subjectWords } from '../../src/web/views/readerHelp.js';
 
@@ -89,4 +91,38 @@ test('who wrote to whom: the strongest eight around the person, each line as thi
   );
   assert.match(html, /<desc id="g-desc">me@x\.org — p0@x\.org \(10\), p1@x\.org \(9\)/);
   assert.equal(CorrespondentsGraph({ lang: 'en', address: 'me@x.org', people: [], id: 'g' }), null);
+});
+
+test('a release page charts its months and shows its verdicts, each a search within the release', () => {
+  const empty = { senders: [], recipients: [], folders: [], releases: [], attachmentTypes: [], languages: [] };
+  const facets = {
+    ...empty,
+    months: [
+      { value: '2015-03', count: 4 },
+      { value: '2015-05', count: 2 },
+    ],
+    dkim: [
+      { value: 'verified', count: 5 },
+      { value: 'no-signature', count: 1 },
+    ],
+    distinct: { senders: 0, recipients: 0, months: 2, folders: 0, dkim: 2, releases: 0, attachmentTypes: 0, languages: 0 },
+  };
+  const release = { number: 3, title: 'Part 3', selection: 'all', createdAt: '2015-06-01', publishAt: '2015-06-02T00:00:00Z', published: true, messages: 6 };
+  const page = (staticCopy: boolean) =>
+    render(
+      ReleasePage({
+        ctx: { lang: 'en', t: MESSAGES.en, collection: 'C', path: '/releases/3', staticCopy },
+        release,
+        messages: { total: 6, sort: 'date', hits: [], nextCursor: null, facets } as unknown as SearchResult,
+      }),
+    );
+  const live = page(false);
+  assert.match(live, /<figure[^>]*>[\s\S]*id="release-months-title"/, 'the months chart');
+  assert.equal(live.match(/<rect class="bar"/g)?.length, 3, 'March, April (0), May');
+  assert.match(live, /<svg class="verdict-bar"[\s\S]*?class="verdict-verified"[\s\S]*?width="833\.3"/, 'five of six verified');
+  assert.match(live, new RegExp(`href="/search\\?q=${encodeURIComponent('release:3 dkim:verified')}"`), 'a verdict searches within the release');
+  assert.match(live, new RegExp(`href="/search\\?q=${encodeURIComponent('release:3 after:2015-03 before:2015-04')}"`), 'a bar narrows to its month');
+  const copy = page(true);
+  assert.doesNotMatch(copy, /href="\/search\?q=release%3A3%20/, 'the static copy links no field query');
+  assert.match(copy, /class="verdict-bar"/);
 });
