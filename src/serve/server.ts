@@ -4,6 +4,7 @@ import { PeopleIndexPage } from '../web/views/peopleIndexPage.js';
 import { DatesPage, DayPage, MonthPage } from '../web/views/datesPages.js';
 import { archiveMonths, dayMessages, monthDays } from '../web/datesIndex.js';
 import { suggestionFor } from '../store/suggestions.js';
+import { isCalendarDay } from '../query/dateQueries.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyEtag from '@fastify/etag';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -655,8 +656,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       if (total === 0) return notFound(request, reply);
       return sendPage(reply, MonthPage({ ctx: contextOf(request, site), month: period, days, total, latest }));
     }
-    const isDay = /^\d{4}-\d{2}-\d{2}$/.test(period) && !Number.isNaN(Date.parse(`${period}T00:00:00Z`));
-    if (!isDay || new Date(`${period}T00:00:00Z`).toISOString().slice(0, 10) !== period) return notFound(request, reply);
+    if (!isCalendarDay(period)) return notFound(request, reply);
     const found = await withinBudget(request, () => dayMessages(store, period));
     if (found.total === 0) return notFound(request, reply);
     return sendPage(reply, DayPage({ ctx: contextOf(request, site), day: period, ...found }));

@@ -571,7 +571,7 @@ export function EmailPage(props: {
             <h2>
               <a href={`/threads/${m.threadId}`}>{t.thread}</a>
             </h2>
-            <ThreadTree ctx={ctx} messages={props.thread} current={m.id} />
+            <ThreadTree ctx={ctx} order={threadOrder(props.thread)} current={m.id} />
           </section>
         ) : null}
         {props.related.length > 0 ? (
@@ -589,10 +589,10 @@ export function EmailPage(props: {
 const MAX_THREAD_DEPTH = 12;
 
 /** The thread in reading order (each message before its replies), indented by CSS classes: the CSP allows no inline style. */
-function ThreadTree(props: { ctx: PageContext; messages: readonly MessageSummary[]; current?: number }): VNode {
+function ThreadTree(props: { ctx: PageContext; order: ReturnType<typeof threadOrder>; current?: number }): VNode {
   return (
     <ol class="thread">
-      {threadOrder(props.messages).map(({ node, depth }) => {
+      {props.order.map(({ node, depth }) => {
         const m = node.message;
         const indent = `depth-${Math.min(depth, MAX_THREAD_DEPTH)}`;
         if (!m) {
@@ -696,11 +696,13 @@ export function ReleasePage(props: { ctx: PageContext; release: Release; message
 }
 
 export function ThreadPage(props: { ctx: PageContext; threadId: number; messages: readonly MessageSummary[] }): VNode {
+  // One reading order for the picture and the list under it.
+  const order = threadOrder(props.messages);
   return (
     <Layout ctx={props.ctx} title={`${props.ctx.t.thread} ${props.threadId}`}>
       <h1>{props.messages[0]?.subject || `${props.ctx.t.thread} ${props.threadId}`}</h1>
-      <ThreadPicture lang={props.ctx.lang} order={threadOrder(props.messages)} />
-      <ThreadTree ctx={props.ctx} messages={props.messages} />
+      <ThreadPicture lang={props.ctx.lang} order={order} />
+      <ThreadTree ctx={props.ctx} order={order} />
       {props.ctx.staticCopy ? null : (
         <p>
           <a href={`/threads/${props.threadId}/mbox`}>mbox</a>
