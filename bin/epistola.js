@@ -14,5 +14,10 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
+// V8's compiled code is kept between runs (Node ≥ 22.1): a command starts in about half the time,
+// which is what a script calling `epistola search` many times pays. A cache that cannot be written
+// (read-only temporary directory) is simply not used.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
 const { main } = await import('../dist/src/cli/main.js');
 process.exitCode = await main(process.argv);

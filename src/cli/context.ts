@@ -42,9 +42,9 @@ export async function openArchiveReader(
   return { store: await openReader(databaseOf(command, dir, config), options), dir, config };
 }
 
-/** Opens the archive read-only for the duration of `work`. */
+/** Opens the archive read-only for the duration of `work` (one command: no in-memory search columns). */
 export async function withReader<T>(command: Command, work: (store: ArchiveReader, dir: DataDir, title: string) => Promise<T>): Promise<T> {
-  const { store, dir, config } = await openArchiveReader(command);
+  const { store, dir, config } = await openArchiveReader(command, { shortLived: true });
   try {
     return await work(store, dir, config.title);
   } finally {

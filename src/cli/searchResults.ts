@@ -1,8 +1,9 @@
 import type { Suggestion } from '../query/spelling.js';
 import type { FacetName, Facets, SearchResult, SnippetPart } from '../model/search.js';
 import type { MessageSummary } from '../model/message.js';
+import { thousands } from './thousands.js';
 
-const n = (value: number) => value.toLocaleString('en-US');
+const n = thousands;
 
 function cut(text: string, width: number): string {
   return text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`;

@@ -1,8 +1,9 @@
 import type { IngestSummary } from '../pipeline/ingest.js';
 import type { ArchiveStats } from '../model/stats.js';
 import { WARNING_KINDS, type WarningKind } from '../mail/warnings.js';
+import { thousands } from './thousands.js';
 
-const n = (value: number) => value.toLocaleString('en-US');
+const n = thousands;
 const mb = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 
 /** The one-screen report at the end of an ingest. */

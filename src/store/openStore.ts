@@ -34,13 +34,25 @@ export interface OpenOptions {
   readonly now?: () => Date;
   /** Follow other processes' writes as they happen (a web server). */
   readonly watch?: boolean;
+  /**
+   * A reader for a few queries, then exit (a command-line run): searches read from the database
+   * only and build no in-memory columns, which at 100k messages cost 0.4 s to build and save a few
+   * milliseconds a query (facets still need them). Results, order and cursors are the same.
+   */
+  readonly shortLived?: boolean;
 }
 
 /** Opens an archive read-only: what commands that only look, and the web server, get. */
 export async function openReader(location: DatabaseLocation, options: OpenOptions = {}): Promise<ArchiveReader> {
   return location.kind === 'sqlite'
-    ? SqliteStore.open(location.path, { readonly: true, audience: options.audience, now: options.now })
-    : (await postgres()).open(location.url, { readonly: true, audience: options.audience, now: options.now, watch: options.watch });
+    ? SqliteStore.open(location.path, { readonly: true, audience: options.audience, now: options.now, shortLived: options.shortLived })
+    : (await postgres()).open(location.url, {
+        readonly: true,
+        audience: options.audience,
+        now: options.now,
+        watch: options.watch,
+        shortLived: options.shortLived,
+      });
 }
 
 /** Opens an archive for writing, creating or upgrading its schema. */

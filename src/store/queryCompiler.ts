@@ -213,8 +213,9 @@ function rankShapeOf(d: QueryDialect, node: QueryNode): string | null {
   return parts.length === 1 ? parts[0]! : node.kind === 'and' ? d.and(parts, []) : d.or(parts);
 }
 
-export function compileWhere(d: QueryDialect, query: QueryNode, params: unknown[] = []): CompiledWhere {
-  const ast = withWordForms(query);
+/** `languages`: the languages the archive holds, the only ones whose word forms can match (null: all). */
+export function compileWhere(d: QueryDialect, query: QueryNode, params: unknown[] = [], languages: ReadonlySet<string> | null = null): CompiledWhere {
+  const ast = withWordForms(query, languages);
   const where = compileNode(d, ast, params);
   // A term the index cannot single out by field still ranks by its words.
   const ranked = rankTerms(ast);

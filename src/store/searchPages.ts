@@ -58,7 +58,8 @@ export interface SnippetRow {
  */
 export function snippetsOf(rows: readonly SnippetRow[], query: QueryNode): Map<number, SnippetPart[]> {
   const words = positiveWords(query);
-  const matcher = words.length > 0 ? wordMatcher(words) : null;
+  // A text is matched against stems of its own language only (snippets.ts tokens).
+  const matcher = words.length > 0 ? wordMatcher(words, new Set(rows.flatMap((r) => (r.lang ? [r.lang] : [])))) : null;
   const snippets = new Map<number, SnippetPart[]>();
   for (const r of rows) {
     const texts = [r.text_body, r.subject, r.search_extra, r.search_from, r.search_to, r.search_cc, r.search_bcc, r.search_attachments];

@@ -1,4 +1,15 @@
-import { franc } from 'franc';
+import { createRequire } from 'node:module';
+
+/**
+ * franc is loaded at its first use, not with this module (25 ms of every command's start, and only
+ * an ingest detects languages); Node's require of an ES module is synchronous, as detection is.
+ */
+const requireLazily = createRequire(import.meta.url);
+let francOf: typeof import('franc').franc | undefined;
+function franc(...args: Parameters<typeof import('franc').franc>): string {
+  francOf ??= (requireLazily('franc') as typeof import('franc')).franc;
+  return francOf(...args);
+}
 
 /**
  * The language a message is written in, detected once at ingest (one per message, so an archive may

@@ -32,8 +32,8 @@ export interface WordMatcher {
   readonly stems: ReadonlyMap<string, number>;
 }
 
-/** The matcher of a query's positive words (those not under a NOT). */
-export function wordMatcher(terms: readonly TextTerm[]): WordMatcher {
+/** The matcher of a query's positive words (those not under a NOT); stems in `languages` only (the texts' own; null: all). */
+export function wordMatcher(terms: readonly TextTerm[], languages: ReadonlySet<string> | null = null): WordMatcher {
   const exact = new Map<string, number>();
   const prefixes: Array<[string, number]> = [];
   const stems = new Map<string, number>();
@@ -45,7 +45,7 @@ export function wordMatcher(terms: readonly TextTerm[]): WordMatcher {
       else if (UNSPACED.test(word)) for (const w of segmentRun(word)) exact.set(foldWord(w), id);
       else exact.set(folded, id);
     });
-    if (!term.phrase && !term.prefix && words.length === 1 && stemmable(words[0]!)) for (const stem of queryStems(words[0]!)) stems.set(stem, id);
+    if (!term.phrase && !term.prefix && words.length === 1 && stemmable(words[0]!)) for (const stem of queryStems(words[0]!, languages)) stems.set(stem, id);
   });
   return { exact, prefixes, stems };
 }

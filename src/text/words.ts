@@ -27,11 +27,13 @@ export function foldedWords(text: string): string[] {
  */
 export const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 
-const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
+/** Made at the first unspaced run: ICU loads its word dictionaries then (16 ms of every command's start). */
+let segmenter: Intl.Segmenter | undefined;
 
 /** The words of a run of unspaced script (one index token), in order; a single word when it cannot be cut. */
 export function segmentRun(run: string): string[] {
   const words: string[] = [];
+  segmenter ??= new Intl.Segmenter('und', { granularity: 'word' });
   for (const s of segmenter.segment(run)) if (s.isWordLike) words.push(s.segment);
   return words;
 }

@@ -10,6 +10,7 @@ import { RankPool } from '../../src/store/sqlite/rankPool.js';
 import { runRankTask } from '../../src/store/sqlite/rankTask.js';
 import { rankedWordList, refreshRankedWords } from '../../src/store/sqlite/rankedWords.js';
 import { parseQuery, QueryError } from '../../src/query/parseQuery.js';
+import type { SearchResult } from '../../src/model/search.js';
 
 /**
  * The shortcuts to a relevance page must give exactly what one bm25 pass gives (the same pages,
@@ -221,4 +222,43 @@ test('random queries from tricky pieces: a clear query error or a result, and cu
     }
   }
   assert.ok(searched > 300, `${searched} searches ran`);
+});
+
+test('a short-lived reader (the command line) answers from SQL alone exactly as a server answers from memory', async () => {
+  // By now the archive has champion lists, one with an edited score (the test above): the lists are
+  // read on both paths.
+  const queries = [...QUERIES, 'the', 'harbour', 'the folder:sent', '"north basin"', 'budget -harbour', 'subject:budget', 'folder:sent', 'has:attachment'];
+  let compared = 0;
+  for (const audience of ['publisher', 'public'] as const) {
+    const server = SqliteStore.open(path, { readonly: true, audience, splitRankFrom: Number.POSITIVE_INFINITY });
+    const command = SqliteStore.open(path, { readonly: true, audience, shortLived: true });
+    stores.push(server, command);
+    for (const query of [...queries, ...randomQueries(300)]) {
+      let ast;
+      try {
+        ast = parseQuery(query);
+      } catch {
+        continue;
+      }
+      for (const sort of ['relevance', 'date'] as const) {
+        for (const options of [{ limit: 1 }, { limit: 7 }, { limit: 7, facets: true }]) {
+          const a: SearchResult = await server.search(ast, { sort, ...options });
+          const b: SearchResult = await command.search(ast, { sort, ...options });
+          assert.deepEqual(b, a, `${query} (${audience}, ${sort}, ${JSON.stringify(options)})`);
+          compared++;
+          if (!a.nextCursor) continue;
+          const next = { sort, limit: 7, cursor: a.nextCursor };
+          assert.deepEqual(await command.search(ast, next), await server.search(ast, next), `${query} (${audience}, ${sort}): the next page`);
+        }
+      }
+    }
+  }
+  assert.ok(compared > 1000, `${compared} pages compared`);
+  const edited = (store: SqliteStore) => store.search(parseQuery('the'), { sort: 'relevance', limit: 1 }).then((r) => r.hits[0]!.score);
+  const command = SqliteStore.open(path, { readonly: true, shortLived: true });
+  stores.push(command);
+  const db = new Database(path, { readonly: true });
+  const listed = db.prepare("SELECT score FROM ranked_words WHERE term = 'the' AND position = 0").pluck().get() as number;
+  db.close();
+  assert.equal(await edited(command), listed, 'the command line reads the champion list too');
 });

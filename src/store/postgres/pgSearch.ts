@@ -34,6 +34,8 @@ export interface PostgresSearchContext {
   readonly summaries: Summaries;
   /** SQL true for the messages the reader may see (over `m`). */
   readonly visible: string;
+  /** Whether first pages may come from the in-memory columns (false: a short-lived reader, openStore.ts). */
+  readonly memory: boolean;
   readonly facetIndex: () => Promise<FacetIndex>;
   /** The same in memory, one byte per message number (null: every message is visible). */
   readonly visibleIds: () => Promise<Uint8Array | null>;
@@ -53,7 +55,7 @@ async function fieldsFirstPage(
   facets: SearchOptions['facets'],
   context: PostgresSearchContext,
 ) {
-  if (hasWords(ast)) return null; // words need the index: no facet columns built for nothing
+  if (hasWords(ast) || !context.memory) return null; // words need the index: no facet columns built for nothing
   const index = await context.facetIndex();
   const dialect = postgresDialect(textSearch);
   const test = await memoryTestWith(ast, index, async (term) => {

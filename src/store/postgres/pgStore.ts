@@ -73,6 +73,8 @@ export interface PostgresOpenOptions {
   readonly watch?: boolean;
   /** For a new archive: stemming of the full-text index (default none: words as written). */
   readonly stemming?: Stemming;
+  /** No in-memory search columns unless facets are asked for (openStore.ts OpenOptions). */
+  readonly shortLived?: boolean;
 }
 
 /** A query's rows, typed by the caller. */
@@ -146,6 +148,7 @@ export class PostgresStore implements ArchiveWriter {
         await releaseTimes(pool),
       );
       store.#lock = lock;
+      store.#shortLived = options.shortLived ?? false;
       if (options.watch) await store.#watch(url);
       return store;
     } catch (error) {
@@ -366,10 +369,13 @@ export class PostgresStore implements ArchiveWriter {
     return ids.map((id) => byId.get(id)).filter((m): m is MessageSummary => m !== undefined);
   }
 
+  #shortLived = false;
+
   async search(query: QueryNode, options: SearchOptions): Promise<SearchResult> {
     return searchPostgres(this.#pool, this.#textSearch, query, options, {
       summaries: (ids) => this.#summariesOf(ids),
       visible: this.#visible('m'),
+      memory: !this.#shortLived || options.facets === true,
       facetIndex: () => this.#facetIndex(),
       visibleIds: () => this.#visibleIds(),
     });

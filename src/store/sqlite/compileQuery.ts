@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { QueryNode, TextTerm } from '../../query/ast.js';
 import { WORD } from '../../text/words.js';
 import { compileWhere, type CompiledWhere, type QueryDialect } from '../queryCompiler.js';
@@ -80,6 +81,11 @@ export const sqliteDialect: QueryDialect = {
   },
 };
 
-export function compileQuery(ast: QueryNode): CompiledQuery {
-  return compileWhere(sqliteDialect, ast);
+export function compileQuery(ast: QueryNode, languages: ReadonlySet<string> | null = null): CompiledQuery {
+  return compileWhere(sqliteDialect, ast, [], languages);
+}
+
+/** The languages the archive's messages are in (an index skip, ~0.1 ms at 100k): word forms of the others cannot match. */
+export function archiveLanguages(db: Database.Database): ReadonlySet<string> {
+  return new Set(db.prepare('SELECT DISTINCT lang FROM messages WHERE lang IS NOT NULL').pluck().all() as string[]);
 }

@@ -94,17 +94,6 @@ export function messagesSignedWithSqlite(db: Database.Database, names: readonly 
     .all(JSON.stringify(names)) as number[];
 }
 
-export function verdictCountsSqlite(db: Database.Database, visible: string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const [verdict, n] of db
-    .prepare(`SELECT coalesce(dkim_verdict, 'unverified'), count(*) FROM messages WHERE ${visible} GROUP BY 1 ORDER BY 2 DESC`)
-    .raw()
-    .all() as Array<[string, number]>) {
-    counts[verdict] = n;
-  }
-  return counts;
-}
-
 const RAW_REFS = 'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256), m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
 
 /** Ids, raw blob names and current verdicts, in id order: from `afterId` on, or of the given ids. */
