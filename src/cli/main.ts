@@ -2,7 +2,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { parseKeyFile } from '../verify/keyFile.js';
 import {
   ABOUT_FIELDS,
   acquireWriteLock,
@@ -14,17 +13,10 @@ import {
   type DataDir,
 } from '../config/dataDir.js';
 import { databaseOf, dataDirOf, parseId, print, withReader } from './context.js';
-import { registerVerifyCommands } from './verifyCommands.js';
-import { registerKeysCommands } from './keysCommands.js';
-import { registerServeCommand } from './serveCommand.js';
-import { registerReleaseCommands } from './releaseCommands.js';
-import { registerRedactCommands } from './redactCommands.js';
-import { registerExtractCommand } from './extractCommand.js';
-import { registerPublishCommands } from './publishCommands.js';
+import { registerCommandModules } from './commandModules.js';
 import { DataDirError, RefusedError, UsageError } from '../errors.js';
 import { describeDatabase, openWriter, parseDatabase, type DatabaseLocation } from '../store/openStore.js';
 import { TEXT_SEARCH, type Stemming } from '../store/postgres/schema.js';
-import { registerMigrateCommand } from './migrateCommand.js';
 import { BlobStore } from '../store/blobStore.js';
 import { chooseProgressMode, progressReporter, renderProgress } from './progressBar.js';
 import { formatIngestSummary, formatStats } from './summary.js';
@@ -318,6 +310,7 @@ function buildProgram(): Command {
           await initDataDir(dir, 'Meridian Port Authority — demo collection');
           const database = databaseOf(command, dir, await requireDataDir(dir));
           const store = await openWriter(database);
+          const { parseKeyFile } = await import('../verify/keyFile.js');
           const keys = parseKeyFile(await readFile(result.keyFile, 'utf8'), { source: 'demo', seen: '2016-12-31' });
           const imported = await store.addKeyRecords(keys.records).finally(() => store.close());
           if (imported.added > 0) print(`Imported the demo domains' ${imported.added} DKIM key records`);
@@ -337,14 +330,6 @@ function buildProgram(): Command {
         }
       },
     );
-  registerVerifyCommands(program);
-  registerKeysCommands(program);
-  registerServeCommand(program);
-  registerReleaseCommands(program);
-  registerRedactCommands(program);
-  registerExtractCommand(program);
-  registerPublishCommands(program);
-  registerMigrateCommand(program);
   return program;
 }
 
@@ -352,6 +337,7 @@ function buildProgram(): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
+    await registerCommandModules(program, argv);
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
