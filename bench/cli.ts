@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
 /**
@@ -59,3 +59,46 @@ for (const c of CASES) {
   const n = of('notmuch')!;
   console.log(`| ${c.label} | ${cell(e)} | ${cell(n)} | ${cell(of('mu'))} | ${(min(e) / min(n)).toFixed(1)}× , ${(median(e) / median(n)).toFixed(1)}× |`);
 }
+
+/**
+ * `epistola serve`: from launch to the first answered request (the home page and a search), as a
+ * user starting it gets it. The server says where it listens once it does; until then each poll is
+ * refused.
+ */
+interface FirstAnswer {
+  readonly listening: number;
+  readonly home: number;
+  readonly search: number;
+}
+async function firstAnswer(): Promise<FirstAnswer> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...epistola, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const found = /at (http:\/\/\S+)/.exec(out);
+        if (found) resolve(found[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+    });
+    const listening = performance.now() - started;
+    const get = async (path: string) => {
+      const response = await fetch(`${url}${path}`);
+      if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+      await response.text();
+      return performance.now() - started;
+    };
+    return { listening, home: await get('/'), search: await get('/search?q=harbour') };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((done) => child.once('exit', done));
+  }
+}
+
+const answers: FirstAnswer[] = [];
+for (let round = 0; round < Math.min(rounds, 5); round++) answers.push(await firstAnswer());
+const ms = (pick: (a: FirstAnswer) => number) => `${min(answers.map(pick)).toFixed(0)} / ${median(answers.map(pick)).toFixed(0)}`;
+console.log(`\n| serve, from launch (${answers.length} runs) | min / median ms |\n|---|---|`);
+console.log(`| listening | ${ms((a) => a.listening)} |\n| home page answered | ${ms((a) => a.home)} |\n| then a search answered | ${ms((a) => a.search)} |`);

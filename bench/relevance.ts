@@ -6,7 +6,7 @@ import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
 import { PostgresStore } from '../src/store/postgres/pgStore.js';
 import type { ArchiveReader } from '../src/store/archiveStore.js';
 import { parseQuery } from '../src/query/parseQuery.js';
-import { suggestionFor } from '../src/store/suggestions.js';
+import { suggestionFor } from '../src/search/suggestions.js';
 import { foldWord } from '../src/text/words.js';
 import { normaliseMessageId } from '../src/mail/messageId.js';
 

@@ -23,7 +23,7 @@ import { formatIngestSummary, formatStats } from './summary.js';
 import { formatMessage } from './showMessage.js';
 import { formatThread } from './threadTree.js';
 import { formatSearch, messageLine } from './searchResults.js';
-import { suggestionFor } from '../store/suggestions.js';
+import { suggestionFor } from '../search/suggestions.js';
 import { parseQuery } from '../query/parseQuery.js';
 import { fieldsHelp } from '../query/fields.js';
 import type { SearchSort } from '../model/search.js';

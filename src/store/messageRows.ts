@@ -1,4 +1,5 @@
 import { addressText, type Address } from '../mail/messageFields.js';
+import { ATTACHMENT_LABEL_END, ATTACHMENT_LABEL_START } from '../text/attachmentLabels.js';
 import type { ParseWarning } from '../mail/warnings.js';
 import type { VerificationReport } from '../verify/report.js';
 import type { RedactionNotice, RedactionRecord } from '../redact/redactionRecord.js';
@@ -200,10 +201,6 @@ export function redactionOf(row: Row): RedactionRecord {
 export function redactionRow(r: RedactionRecord): unknown[] {
   return [r.message, r.originalSha256, r.originalSize, r.redactedAt, JSON.stringify(r.spans), JSON.stringify(r.notice)];
 }
-
-/** Before each attachment's text in a message's search text: its file name between these two (text/snippets.ts names the file). */
-export const ATTACHMENT_LABEL_START = '\u001e';
-export const ATTACHMENT_LABEL_END = '\u001f';
 
 /**
  * A message's search text from its attachments' extracted texts (by attachment order), each after a

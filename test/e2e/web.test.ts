@@ -707,7 +707,7 @@ test('embargoed messages are unreachable: every id on every route, search, facet
     const { parseQuery } = await import('../../src/query/parseQuery.js');
     assert.equal((await publisher.search(parseQuery('zanzibarite'), { sort: 'date', limit: 5 })).total, 2);
     // …and its "did you mean" offers the word (the public one above did not: the vocabulary has it).
-    const { suggestionFor } = await import('../../src/store/suggestions.js');
+    const { suggestionFor } = await import('../../src/search/suggestions.js');
     assert.deepEqual(await suggestionFor(publisher, 'zanzibarit', parseQuery('zanzibarit')), { query: 'zanzibarite', total: 2 });
   } finally {
     await publisher.close();

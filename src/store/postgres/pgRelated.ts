@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { MessageSummary } from '../archiveStore.js';
-import { relatedSteps, relatedWords, termCounts } from '../relatedTerms.js';
+import { relatedSteps, relatedWords, termCounts } from '../../search/relatedTerms.js';
 import { RANK_WEIGHTS } from './textSearch.js';
 
 /**

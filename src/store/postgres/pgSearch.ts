@@ -1,11 +1,13 @@
 import type pg from 'pg';
 import type { QueryNode } from '../../query/ast.js';
 import type { MessageSummary, SearchOptions, SearchResult } from '../archiveStore.js';
-import { ATTACHMENT_FILES_SQL, attachmentFileValues, FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf, LANGUAGES_SQL } from '../facetIndex.js';
-import { decodeCursor, facetTop, pageOf, SNIPPET_COLUMNS, snippetsOf, type SnippetRow } from '../searchPages.js';
+import { attachmentFileValues, FacetIndex, facetRowOf } from '../../search/facetIndex.js';
+import { ATTACHMENT_FILES_SQL, FACET_MESSAGE_COLUMNS, LANGUAGES_SQL, SNIPPET_COLUMNS } from '../searchRows.js';
+import { decodeCursor, facetTop, pageOf, snippetsOf, type SnippetRow } from '../../search/searchPages.js';
 import { compilePostgresQuery, postgresDialect } from './compileQuery.js';
-import { hasWords, idSetSql } from '../queryCompiler.js';
-import { memberTest, memoryTestWith } from '../memoryFilter.js';
+import { idSetSql } from '../queryCompiler.js';
+import { hasWords } from '../../search/queryPlan.js';
+import { memberTest, memoryTestWith } from '../../search/memoryFilter.js';
 import { RANK_WEIGHTS } from './textSearch.js';
 
 type Summaries = (ids: readonly number[]) => Promise<MessageSummary[]>;

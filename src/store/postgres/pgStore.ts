@@ -36,7 +36,7 @@ const RAW_REFS =
   'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256) AS original, m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
 import { PG_MIGRATIONS, TEXT_SEARCH, type Stemming } from './schema.js';
 import { facetIndexPostgres, matchingIdsPostgres, searchPostgres } from './pgSearch.js';
-import type { FacetIndex } from '../facetIndex.js';
+import type { FacetIndex } from '../../search/facetIndex.js';
 import { relatedPostgres } from './pgRelated.js';
 import { describeConnection } from './connection.js';
 import type { TableTransfer } from '../transfer.js';

@@ -4,7 +4,7 @@ import type { RankedRow, RankTask } from './rankTask.js';
 import type { RankPool } from './rankPool.js';
 import { runRankTask } from './rankTask.js';
 import { compileQuery } from './compileQuery.js';
-import { hasWords } from '../queryCompiler.js';
+import { hasWords } from '../../search/queryPlan.js';
 
 /**
  * Champion lists: for each common word, its best-ranked messages in bm25 order, made once after an

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { MessageSummary } from '../archiveStore.js';
 import { BM25_WEIGHTS } from './compileQuery.js';
-import { relatedSteps, relatedWords, termCounts } from '../relatedTerms.js';
+import { relatedSteps, relatedWords, termCounts } from '../../search/relatedTerms.js';
 
 /**
  * "Read also": messages most similar in content, outside the message's own thread. Picks the

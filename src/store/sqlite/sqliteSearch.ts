@@ -5,10 +5,12 @@ import type { RankPool } from './rankPool.js';
 import { rankedWordList } from './rankedWords.js';
 import { mergeRanked, runRankTask, type RankedRow, type RankTask } from './rankTask.js';
 import { archiveLanguages, BM25_WEIGHTS, compileQuery, sqliteDialect, type CompiledQuery } from './compileQuery.js';
-import { idSetSql, rankTerms } from '../queryCompiler.js';
-import { memberTest, memoryTest, type IdSets, type IdTest } from '../memoryFilter.js';
-import { ATTACHMENT_FILES_SQL, attachmentFileValues, FACET_MESSAGE_COLUMNS, FacetIndex, facetRowOf, LANGUAGES_SQL } from '../facetIndex.js';
-import { decodeCursor, facetTop, pageOf, SNIPPET_COLUMNS, snippetsOf, type SnippetRow } from '../searchPages.js';
+import { idSetSql } from '../queryCompiler.js';
+import { rankTerms } from '../../search/queryPlan.js';
+import { memberTest, memoryTest, type IdSets, type IdTest } from '../../search/memoryFilter.js';
+import { attachmentFileValues, FacetIndex, facetRowOf } from '../../search/facetIndex.js';
+import { ATTACHMENT_FILES_SQL, FACET_MESSAGE_COLUMNS, LANGUAGES_SQL, SNIPPET_COLUMNS } from '../searchRows.js';
+import { decodeCursor, facetTop, pageOf, snippetsOf, type SnippetRow } from '../../search/searchPages.js';
 import { foldedWords } from '../../text/words.js';
 
 type Summaries = (ids: readonly number[]) => MessageSummary[];

@@ -45,7 +45,7 @@ import { createReleaseSqlite, publicReleaseNumbers, publishReleaseSqlite, releas
 import { facetIndexSqlite, matchingIdsSqlite, searchSqlite } from './sqliteSearch.js';
 import { RankPool } from './rankPool.js';
 import { refreshRankedWords, refreshRankedWordsWith, type RankedWordsOptions } from './rankedWords.js';
-import type { FacetIndex } from '../facetIndex.js';
+import type { FacetIndex } from '../../search/facetIndex.js';
 import { sqliteTransfer } from './sqliteTransfer.js';
 import type { TableTransfer } from '../transfer.js';
 import { relatedSqlite } from './relatedMessages.js';

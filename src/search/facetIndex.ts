@@ -1,4 +1,4 @@
-import type { FacetCount, FacetLists, FacetName, Facets } from './archiveStore.js';
+import type { FacetCount, FacetLists, FacetName, Facets } from '../model/search.js';
 import { FACET_TOP } from './searchPages.js';
 
 /**
@@ -19,9 +19,6 @@ export interface FacetMessageRow {
   readonly verdict: string | null;
   readonly attachments: number;
 }
-
-/** The messages columns a FacetMessageRow is read from, in the order facetRowOf takes them. */
-export const FACET_MESSAGE_COLUMNS = 'id, from_addr, date_utc, folder, release_number, dkim_verdict, attachment_count';
 
 export function facetRowOf([id, from, dateUtc, folder, release, verdict, attachments]: readonly unknown[]): FacetMessageRow {
   return {
@@ -45,8 +42,6 @@ export interface FacetPairRow {
  * Every attachment's file name and type (inline ones too), as `name:<file name>` and
  * `type:<content type>` values of its message: what filetype: tests in memory (memoryFilter.ts).
  */
-export const ATTACHMENT_FILES_SQL = 'SELECT message, filename, content_type FROM attachments';
-
 export function attachmentFileValues(rows: ReadonlyArray<readonly unknown[]>): FacetPairRow[] {
   return rows.flatMap(([message, filename, type]) => [
     ...(filename === null ? [] : [{ message: Number(message), value: `name:${filename as string}` }]),
@@ -118,9 +113,6 @@ function singleColumn(entries: Iterable<readonly [id: number, value: string | nu
   for (const [id, value] of entries) if (value !== null && id <= maxId) codes[id] = names.of(value);
   return { codes, names: names.values };
 }
-
-/** The (message, language) rows of the language column: read apart from the other columns, through their own index (messages_lang). */
-export const LANGUAGES_SQL = 'SELECT id, lang FROM messages WHERE lang IS NOT NULL';
 
 type SingleFacet = 'from' | 'month' | 'folder' | 'release' | 'verdict' | 'language';
 

@@ -1,9 +1,9 @@
 import { UsageError } from '../errors.js';
-import type { SearchOptions, SnippetPart } from './archiveStore.js';
+import type { SearchOptions, SnippetPart } from '../model/search.js';
 import type { QueryNode } from '../query/ast.js';
 import { openingOf, snippetOf, wordMatcher, type WordMatcher } from '../text/snippets.js';
-import { ATTACHMENT_LABEL_END, ATTACHMENT_LABEL_START } from './messageRows.js';
-import { positiveWords } from './queryCompiler.js';
+import { ATTACHMENT_LABEL_END, ATTACHMENT_LABEL_START } from '../text/attachmentLabels.js';
+import { positiveWords } from './queryPlan.js';
 
 /** What every store's search shares: the cursor format, snippet markers, facet length. */
 
@@ -33,10 +33,6 @@ export function decodeCursor(text: string, sort: SearchOptions['sort']): Cursor 
   }
   throw new CursorError('this cursor is not valid for this search (it belongs to another search or sort order)');
 }
-
-/** The columns a snippet is made from (SnippetRow), as every store names them. */
-export const SNIPPET_COLUMNS =
-  'id, subject, text_body, search_extra, search_from, search_to, search_cc, search_bcc, search_attachments, search_attachment_text, lang';
 
 export interface SnippetRow {
   readonly id: number | string;
