@@ -26,6 +26,23 @@ const CASES: Case[] = [
     ],
   })),
   {
+    // Node.js itself, before any module of ours: the floor of a command written for it.
+    label: 'Node.js alone (node -e 0)',
+    tools: [
+      { tool: 'epistola', command: process.execPath, args: ['-e', '0'] },
+      { tool: 'notmuch', command: 'notmuch', args: ['--version'] },
+    ],
+  },
+  {
+    // What starting costs before any work: the floor under every other case.
+    label: 'start only (--version)',
+    tools: [
+      { tool: 'epistola', command: process.execPath, args: ['bin/epistola.js', '--version'] },
+      { tool: 'notmuch', command: 'notmuch', args: ['--version'] },
+      { tool: 'mu', command: 'mu', args: ['--version'] },
+    ],
+  },
+  {
     label: 'count everything',
     tools: [
       { tool: 'epistola', command: process.execPath, args: [...epistola, 'stats'] },
