@@ -6,14 +6,15 @@
  *
  *   foundation  errors.js version.js mail/ model/ (domain types)
  *   stages      text/ verify/ parse/ ingest/ thread/ → foundation;  query/ → verify/, text/;
- *               search/ (query plans, in-memory columns, facets, pages, snippets) → query/, text/, verify/
+ *               search/ (query plans, in-memory columns, facets, pages, snippets) → query/, text/, verify/;
+ *               release/ (when a release may be published) → model/
  *   store/      → foundation, the stages (search/ among them)
  *   web/        → query/, verify/ (views: no store, no HTTP)
  *   pipeline/   → ingest/ parse/ thread/ verify/ store/
  *   publish/ mirror/ serve/ demo/ config/  → the above (not each other's callers)
  *   cli/        → anything; nothing imports cli/
  */
-const LOW = '^dist/src/(errors\\.js|version\\.js|mail/|text/|verify/|parse/|ingest/|thread/|query/|search/)';
+const LOW = '^dist/src/(errors\\.js|version\\.js|mail/|text/|verify/|parse/|ingest/|thread/|query/|search/|release/)';
 const HIGH = '^dist/src/(store|pipeline|web|serve|publish|mirror|demo|config|cli)/';
 module.exports = {
   forbidden: [

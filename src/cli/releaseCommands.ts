@@ -5,6 +5,7 @@ import type { Release } from '../model/release.js';
 import { dataDirOf, parseAt, parseId, print, readUserFile, withReader, withWriter } from './context.js';
 import { loadCollectionKey } from '../publish/collectionKey.js';
 import { signAmendment } from '../publish/amendments.js';
+import { describeRefusal, isPublishRefusal } from '../release/publishRules.js';
 
 /** `release create | publish | list`: numbered parts, embargoed until published. */
 export function registerReleaseCommands(program: Command): void {
@@ -49,7 +50,11 @@ export function registerReleaseCommands(program: Command): void {
       if (!Number.isInteger(number) || number < 1) throw new UsageError(`release number must be a whole number ≥ 1, not "${numberText}"`);
       await withWriter(command, async (store) => {
         const result = await store.publishRelease(number, parseAt(options.at) ?? new Date());
-        if (typeof result === 'string') throw new UsageError(result);
+        if (isPublishRefusal(result)) {
+          // With --json the refusal is said as data too (on stdout), beside the sentence and the exit code.
+          if (options.json) print(JSON.stringify(result, null, 2));
+          throw new UsageError(describeRefusal(result));
+        }
         print(
           options.json
             ? JSON.stringify(result, null, 2)

@@ -7,6 +7,7 @@ import type { AttachmentText, PendingAttachment } from '../extract/attachmentTex
 import type { MessageRecord, StoredMessage, RawRef, MessageSummary, ThreadInput, ThreadAssignment } from '../model/message.js';
 import type { IngestBatch, CommitOutcome, SourceState, VerificationItem, KeyImportOutcome } from '../model/ingest.js';
 import type { Release } from '../model/release.js';
+import type { PublishRefusal } from '../release/publishRules.js';
 import type { SearchOptions, SearchResult } from '../model/search.js';
 import type { ArchiveStats, KeyUse } from '../model/stats.js';
 import type { AttachmentIndex } from '../model/attachments.js';
@@ -107,7 +108,7 @@ export interface ArchiveWriter extends ArchiveReader {
   /** A new release of the messages given that are in no release yet. */
   createRelease(input: { title: string; selection: string; ids: readonly number[] | 'all-remaining' }): Promise<{ release: Release; alreadyReleased: number }>;
   /** Schedules (or, with a past time, makes) a release public; a string says why it cannot. */
-  publishRelease(number: number, at: Date): Promise<Release | string>;
+  publishRelease(number: number, at: Date): Promise<Release | PublishRefusal>;
   /** After a large write (an ingest): brings up to date what the store derives in bulk (word statistics, planner statistics). */
   refreshStatistics(): Promise<void>;
   /** Appends a signed entry (made by `make` from its sequence and the previous entry's hash); a withdrawal takes its messages down, a restore of one puts them back. */

@@ -35,6 +35,7 @@ import { summaryOfRedaction, type RedactionNotice, type RedactionRecord, type Re
 const RAW_REFS =
   'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256) AS original, m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
 import { PG_MIGRATIONS, TEXT_SEARCH, type Stemming } from './schema.js';
+import { publishRefusal, type PublishRefusal } from '../../release/publishRules.js';
 import { facetIndexPostgres, matchingIdsPostgres, searchPostgres } from './pgSearch.js';
 import type { FacetIndex } from '../../search/facetIndex.js';
 import { relatedPostgres } from './pgRelated.js';
@@ -644,11 +645,12 @@ export class PostgresStore implements ArchiveWriter {
     return { release: (await this.releases()).find((r) => r.number === number.next)!, alreadyReleased: number.alreadyReleased };
   }
 
-  async publishRelease(number: number, at: Date): Promise<Release | string> {
-    const current = (await this.releases()).find((r) => r.number === number);
-    if (!current) return `there is no release ${number}`;
-    if (current.published) return `release ${number} was published on ${current.publishAt}: a published release cannot change`;
-    if (current.messages === 0) return `release ${number} has no messages`;
+  async publishRelease(number: number, at: Date): Promise<Release | PublishRefusal> {
+    const refusal = publishRefusal(
+      number,
+      (await this.releases()).find((r) => r.number === number),
+    );
+    if (refusal) return refusal;
     // The condition is checked again inside the write: another writer cannot slip in (the lock), but time passes.
     await this.#write((db) =>
       db.query('UPDATE releases SET publish_at = $1 WHERE number = $2 AND (publish_at IS NULL OR publish_at > $3)', [

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Release } from '../archiveStore.js';
+import { publishRefusal, type PublishRefusal } from '../../release/publishRules.js';
 
 /** Releases in SQLite (schema 6): numbered parts; a message belongs to at most one, for good. */
 
@@ -72,13 +73,14 @@ export function createReleaseSqlite(
 }
 
 /** Sets when a release becomes public. A release already public cannot be moved or withdrawn. */
-export function publishReleaseSqlite(db: Database.Database, number: number, at: Date, now: Date): Release | string {
+export function publishReleaseSqlite(db: Database.Database, number: number, at: Date, now: Date): Release | PublishRefusal {
   return db
-    .transaction((): Release | string => {
-      const current = releasesSqlite(db, now).find((r) => r.number === number);
-      if (!current) return `there is no release ${number}`;
-      if (current.published) return `release ${number} was published on ${current.publishAt}: a published release cannot change`;
-      if (current.messages === 0) return `release ${number} has no messages`;
+    .transaction((): Release | PublishRefusal => {
+      const refusal = publishRefusal(
+        number,
+        releasesSqlite(db, now).find((r) => r.number === number),
+      );
+      if (refusal) return refusal;
       db.prepare('UPDATE releases SET publish_at = ? WHERE number = ?').run(at.toISOString(), number);
       return releasesSqlite(db, now).find((r) => r.number === number)!;
     })

@@ -42,6 +42,7 @@ import type { AmendmentEntry, SignedAmendment } from '../../model/amendment.js';
 import { sha256Hex } from '../../mail/contentHash.js';
 import { quotedText } from '../../text/quotes.js';
 import { createReleaseSqlite, publicReleaseNumbers, publishReleaseSqlite, releasesSqlite } from './sqliteReleases.js';
+import type { PublishRefusal } from '../../release/publishRules.js';
 import { facetIndexSqlite, matchingIdsSqlite, searchSqlite } from './sqliteSearch.js';
 import { RankPool } from './rankPool.js';
 import { refreshRankedWords, refreshRankedWordsWith, type RankedWordsOptions } from './rankedWords.js';
@@ -707,7 +708,7 @@ export class SqliteStore implements ArchiveWriter {
     return createReleaseSqlite(this.#db, { ...input, now: this.#now() });
   }
 
-  async publishRelease(number: number, at: Date): Promise<Release | string> {
+  async publishRelease(number: number, at: Date): Promise<Release | PublishRefusal> {
     return publishReleaseSqlite(this.#db, number, at, this.#now());
   }
 
