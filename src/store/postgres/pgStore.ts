@@ -36,6 +36,7 @@ const RAW_REFS =
   'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256) AS original, m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
 import { PG_MIGRATIONS, TEXT_SEARCH, type Stemming } from './schema.js';
 import { publishRefusal, type PublishRefusal } from '../../release/publishRules.js';
+import { publicNumbers, visibleSql, type EmbargoSql, type ReleaseTime } from '../../release/embargo.js';
 import { facetIndexPostgres, matchingIdsPostgres, searchPostgres } from './pgSearch.js';
 import type { FacetIndex } from '../../search/facetIndex.js';
 import { relatedPostgres } from './pgRelated.js';
@@ -61,10 +62,12 @@ const CHANNEL = 'epistola_changes';
 
 type Db = pg.Pool | pg.PoolClient;
 
-interface ReleaseTime {
-  readonly number: number;
-  readonly publishAt: string | null;
-}
+/** The embargo rule (release/embargo.ts) in PostgreSQL's words. */
+const PG_EMBARGO: EmbargoSql = {
+  always: 'TRUE',
+  inReleases: (alias, numbers) => `${alias}.release_number = ANY('{${numbers.join(',')}}'::int[])`,
+  notWithdrawn: (alias) => `NOT EXISTS (SELECT 1 FROM withdrawn w WHERE w.message = ${alias}.id)`,
+};
 
 export interface PostgresOpenOptions {
   readonly readonly?: boolean;
@@ -191,14 +194,12 @@ export class PostgresStore implements ArchiveWriter {
 
   /** Release numbers public now (computed from the cached release times: no query per request). */
   #publicNumbers(): number[] {
-    const now = this.#now().toISOString();
-    return this.#releaseTimes.filter((r) => r.publishAt !== null && r.publishAt <= now).map((r) => r.number);
+    return publicNumbers(this.#releaseTimes, this.#now());
   }
 
-  /** SQL true for the messages this store may show (see SqliteStore: the same rule). */
+  /** SQL true for the messages this store may show (release/embargo.ts: the rule of both stores). */
   #visible(alias: string): string {
-    if (this.#audience === 'publisher') return 'TRUE';
-    return `(${alias}.release_number = ANY('{${this.#publicNumbers().join(',')}}'::int[]) AND NOT EXISTS (SELECT 1 FROM withdrawn w WHERE w.message = ${alias}.id))`;
+    return visibleSql(PG_EMBARGO, this.#audience, alias, () => this.#publicNumbers());
   }
 
   dataVersion(): string {

@@ -33,11 +33,6 @@ export function releasesSqlite(db: Database.Database, now: Date): Release[] {
   ).map((row) => toRelease(row, now));
 }
 
-/** Release numbers public at `now`: the only messages a public reader may see. */
-export function publicReleaseNumbers(db: Database.Database, now: Date): number[] {
-  return db.prepare('SELECT number FROM releases WHERE publish_at IS NOT NULL AND publish_at <= ? ORDER BY number').pluck().all(now.toISOString()) as number[];
-}
-
 /**
  * A new release of the given messages that are in no release yet (a published release is never
  * rewritten: later releases add). Returns the release, and how many of the ids were already in one.
