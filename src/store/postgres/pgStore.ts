@@ -24,8 +24,7 @@ import type {
 } from '../archiveStore.js';
 import type { KeyRecord, KeySighting } from '../../verify/keyRecord.js';
 import type { VerificationReport } from '../../verify/report.js';
-import type { AmendmentEntry, SignedAmendment } from '../../model/amendment.js';
-import { sha256Hex } from '../../mail/contentHash.js';
+import type { SignedAmendment } from '../../model/amendment.js';
 import type { QueryNode } from '../../query/ast.js';
 import { attachmentTextOf, redactionOf, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
 import { commitBatch, replaceContent, saveAttachmentTexts, writeVerifications } from './pgIngest.js';
@@ -35,7 +34,11 @@ import { summaryOfRedaction, type RedactionNotice, type RedactionRecord, type Re
 const RAW_REFS =
   'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256) AS original, m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
 import { PG_MIGRATIONS, TEXT_SEARCH, type Stemming } from './schema.js';
-import { publishRefusal, type PublishRefusal } from '../../release/publishRules.js';
+import type { PublishRefusal } from '../../release/publishRules.js';
+import { postgresDriver } from './pgDriver.js';
+import type { SqlDriver } from '../sql/driver.js';
+import { createReleaseIn, publishReleaseIn, releasesOf } from '../sql/releases.js';
+import { amendmentsOf, appendAmendmentTo, withdrawalOf } from '../sql/amendments.js';
 import { publicNumbers, visibleSql, type EmbargoSql, type ReleaseTime } from '../../release/embargo.js';
 import { facetIndexPostgres, matchingIdsPostgres, searchPostgres } from './pgSearch.js';
 import type { FacetIndex } from '../../search/facetIndex.js';
@@ -93,6 +96,8 @@ async function rows<T = Row>(db: Db, sql: string, params: unknown[] = []): Promi
  */
 export class PostgresStore implements ArchiveWriter {
   readonly #pool: pg.Pool;
+  /** The pool (and the writer's connection) as the shared store half (store/sql/) uses them. */
+  readonly #sql: SqlDriver;
   readonly #audience: Audience;
   readonly #now: () => Date;
   readonly #textSearch: string;
@@ -106,6 +111,7 @@ export class PostgresStore implements ArchiveWriter {
     this.#pool = pool;
     this.#audience = audience;
     this.#now = now;
+    this.#sql = postgresDriver(pool, (work) => this.#write(work));
     this.#textSearch = textSearch;
     this.#version = version;
     this.#releaseTimes = releaseTimes;
@@ -602,22 +608,9 @@ export class PostgresStore implements ArchiveWriter {
     await this.#pool.query('ANALYZE');
   }
 
+  // Releases and the amendment log: the store half both backends share (store/sql/).
   async releases(): Promise<Release[]> {
-    const now = this.#now().toISOString();
-    const list = await rows(
-      this.#pool,
-      'SELECT r.*, (SELECT count(*) FROM messages m WHERE m.release_number = r.number) AS messages FROM releases r ORDER BY r.number',
-    );
-    const all = list.map((r): Release => ({
-      number: r.number as number,
-      title: r.title as string,
-      selection: r.selection as string,
-      createdAt: r.created_at as string,
-      publishAt: r.publish_at as string | null,
-      published: r.publish_at !== null && (r.publish_at as string) <= now,
-      messages: r.messages as number,
-    }));
-    return this.#audience === 'publisher' ? all : all.filter((r) => r.published);
+    return releasesOf(this.#sql, this.#now(), this.#audience);
   }
 
   async createRelease(input: {
@@ -625,73 +618,23 @@ export class PostgresStore implements ArchiveWriter {
     selection: string;
     ids: readonly number[] | 'all-remaining';
   }): Promise<{ release: Release; alreadyReleased: number }> {
-    const number = await this.#write(async (db) => {
-      const next = ((await db.query('SELECT coalesce(max(number), 0) + 1 AS n FROM releases')).rows[0].n as number) ?? 1;
-      await db.query('INSERT INTO releases (number, title, selection, created_at) VALUES ($1, $2, $3, $4)', [
-        next,
-        input.title,
-        input.selection,
-        this.#now().toISOString(),
-      ]);
-      let alreadyReleased = 0;
-      if (input.ids === 'all-remaining') await db.query('UPDATE messages SET release_number = $1 WHERE release_number IS NULL', [next]);
-      else {
-        const ids = [...input.ids];
-        alreadyReleased = (await db.query('SELECT count(*) AS n FROM messages WHERE id = ANY($1::bigint[]) AND release_number IS NOT NULL', [ids])).rows[0]
-          .n as number;
-        await db.query('UPDATE messages SET release_number = $1 WHERE id = ANY($2::bigint[]) AND release_number IS NULL', [next, ids]);
-      }
-      return { next, alreadyReleased };
-    });
-    return { release: (await this.releases()).find((r) => r.number === number.next)!, alreadyReleased: number.alreadyReleased };
+    return createReleaseIn(this.#sql, { ...input, now: this.#now() });
   }
 
   async publishRelease(number: number, at: Date): Promise<Release | PublishRefusal> {
-    const refusal = publishRefusal(
-      number,
-      (await this.releases()).find((r) => r.number === number),
-    );
-    if (refusal) return refusal;
-    // The condition is checked again inside the write: another writer cannot slip in (the lock), but time passes.
-    await this.#write((db) =>
-      db.query('UPDATE releases SET publish_at = $1 WHERE number = $2 AND (publish_at IS NULL OR publish_at > $3)', [
-        at.toISOString(),
-        number,
-        this.#now().toISOString(),
-      ]),
-    );
-    return (await this.releases()).find((r) => r.number === number)!;
+    return publishReleaseIn(this.#sql, number, at, this.#now());
   }
 
   async amendments(): Promise<SignedAmendment[]> {
-    return (await rows(this.#pool, 'SELECT entry_json, signature FROM amendments ORDER BY seq')).map((r) => ({
-      entry: JSON.parse(r.entry_json as string) as AmendmentEntry,
-      json: r.entry_json as string,
-      signature: r.signature as string,
-    }));
+    return amendmentsOf(this.#sql);
   }
 
   async withdrawal(id: number): Promise<SignedAmendment | null> {
-    const [row] = await rows(this.#pool, 'SELECT a.entry_json, a.signature FROM withdrawn w JOIN amendments a ON a.seq = w.amendment WHERE w.message = $1', [
-      id,
-    ]);
-    return row ? { entry: JSON.parse(row.entry_json as string) as AmendmentEntry, json: row.entry_json as string, signature: row.signature as string } : null;
+    return withdrawalOf(this.#sql, id);
   }
 
   async appendAmendment(make: (seq: number, previous: string | null) => SignedAmendment): Promise<SignedAmendment> {
-    return this.#write(async (db) => {
-      const [last] = await rows(db, 'SELECT seq, entry_json FROM amendments ORDER BY seq DESC LIMIT 1');
-      const signed = make(((last?.seq as number | undefined) ?? 0) + 1, last ? sha256Hex(Buffer.from(last.entry_json as string)) : null);
-      await db.query('INSERT INTO amendments (seq, entry_json, signature) VALUES ($1, $2, $3)', [signed.entry.seq, signed.json, signed.signature]);
-      if (signed.entry.action === 'withdraw')
-        await db.query('INSERT INTO withdrawn (message, amendment) SELECT unnest($1::bigint[]), $2 ON CONFLICT DO NOTHING', [
-          [...signed.entry.messages],
-          signed.entry.seq,
-        ]);
-      else if (signed.entry.action === 'restore' && signed.entry.restores === 'withdrawal')
-        await db.query('DELETE FROM withdrawn WHERE message = ANY($1::bigint[])', [[...signed.entry.messages]]);
-      return signed;
-    });
+    return appendAmendmentTo(this.#sql, make);
   }
 
   /** Its tables, for `epistola migrate` (written through the writer's connection, which holds the lock). */

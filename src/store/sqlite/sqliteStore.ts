@@ -38,10 +38,12 @@ import {
 } from './sqliteVerification.js';
 import { FTS_COLUMNS, MIGRATIONS, REFRESH_TERM_DOCS } from './schema.js';
 import { cacheStatements } from './statementCache.js';
-import type { AmendmentEntry, SignedAmendment } from '../../model/amendment.js';
-import { sha256Hex } from '../../mail/contentHash.js';
+import type { SignedAmendment } from '../../model/amendment.js';
 import { quotedText } from '../../text/quotes.js';
-import { createReleaseSqlite, publishReleaseSqlite, releasesSqlite } from './sqliteReleases.js';
+import { sqliteDriver } from './sqliteDriver.js';
+import type { SqlDriver } from '../sql/driver.js';
+import { createReleaseIn, publishReleaseIn, releasesOf } from '../sql/releases.js';
+import { amendmentsOf, appendAmendmentTo, withdrawalOf } from '../sql/amendments.js';
 import { nextPublication, publicNumbers, visibleSql, type EmbargoSql, type ReleaseTime } from '../../release/embargo.js';
 import type { PublishRefusal } from '../../release/publishRules.js';
 import { facetIndexSqlite, matchingIdsSqlite, searchSqlite } from './sqliteSearch.js';
@@ -146,7 +148,11 @@ export class SqliteStore implements ArchiveWriter {
     this.#rankPool = db.memory ? null : new RankPool(db.name, options.splitRankFrom);
     this.#rankedWords = options.rankedWords ?? {};
     this.#shortLived = options.shortLived ?? false;
+    this.#sql = sqliteDriver(db);
   }
+
+  /** The connection as the shared store half (store/sql/) uses it. */
+  readonly #sql: SqlDriver;
 
   readonly #shortLived: boolean;
 
@@ -702,9 +708,9 @@ export class SqliteStore implements ArchiveWriter {
     (this.#verificationWriter ??= verificationWriter(this.#db))(item, options);
   }
 
+  // Releases and the amendment log: the store half both backends share (store/sql/).
   async releases(): Promise<Release[]> {
-    const all = releasesSqlite(this.#db, this.#now());
-    return this.#audience === 'publisher' ? all : all.filter((r) => r.published);
+    return releasesOf(this.#sql, this.#now(), this.#audience);
   }
 
   async createRelease(input: {
@@ -712,46 +718,23 @@ export class SqliteStore implements ArchiveWriter {
     selection: string;
     ids: readonly number[] | 'all-remaining';
   }): Promise<{ release: Release; alreadyReleased: number }> {
-    return createReleaseSqlite(this.#db, { ...input, now: this.#now() });
+    return createReleaseIn(this.#sql, { ...input, now: this.#now() });
   }
 
   async publishRelease(number: number, at: Date): Promise<Release | PublishRefusal> {
-    return publishReleaseSqlite(this.#db, number, at, this.#now());
+    return publishReleaseIn(this.#sql, number, at, this.#now());
   }
 
   async amendments(): Promise<SignedAmendment[]> {
-    return (this.#db.prepare('SELECT entry_json, signature FROM amendments ORDER BY seq').raw().all() as Array<[string, string]>).map(([json, signature]) => ({
-      entry: JSON.parse(json) as AmendmentEntry,
-      json,
-      signature,
-    }));
+    return amendmentsOf(this.#sql);
   }
 
   async withdrawal(id: number): Promise<SignedAmendment | null> {
-    const row = this.#db
-      .prepare('SELECT a.entry_json, a.signature FROM withdrawn w JOIN amendments a ON a.seq = w.amendment WHERE w.message = ?')
-      .raw()
-      .get(id) as [string, string] | undefined;
-    return row ? { entry: JSON.parse(row[0]) as AmendmentEntry, json: row[0], signature: row[1] } : null;
+    return withdrawalOf(this.#sql, id);
   }
 
   async appendAmendment(make: (seq: number, previous: string | null) => SignedAmendment): Promise<SignedAmendment> {
-    return this.#db
-      .transaction(() => {
-        const last = this.#db.prepare('SELECT seq, entry_json FROM amendments ORDER BY seq DESC LIMIT 1').raw().get() as [number, string] | undefined;
-        const signed = make((last?.[0] ?? 0) + 1, last ? sha256Hex(Buffer.from(last[1])) : null);
-        this.#db.prepare('INSERT INTO amendments (seq, entry_json, signature) VALUES (?, ?, ?)').run(signed.entry.seq, signed.json, signed.signature);
-        const { action, restores, messages, seq } = signed.entry;
-        if (action === 'withdraw') {
-          const insert = this.#db.prepare('INSERT OR IGNORE INTO withdrawn (message, amendment) VALUES (?, ?)');
-          for (const id of messages) insert.run(id, seq);
-        } else if (action === 'restore' && restores === 'withdrawal') {
-          const remove = this.#db.prepare('DELETE FROM withdrawn WHERE message = ?');
-          for (const id of messages) remove.run(id);
-        }
-        return signed;
-      })
-      .immediate();
+    return appendAmendmentTo(this.#sql, make);
   }
 
   async refreshStatistics(): Promise<void> {
