@@ -4,6 +4,8 @@ import type { SqlDialect, SqlDriver } from '../sql/driver.js';
 const dialect: SqlDialect = {
   idIn: (column) => `${column} = ANY(?::bigint[])`,
   idsParam: (ids) => [...ids],
+  textIn: (column) => `${column} = ANY(?::text[])`,
+  textsParam: (values) => [...values],
 };
 
 /** `?` → `$1`, `$2`… (the shared SQL has no `?` inside a string literal). */

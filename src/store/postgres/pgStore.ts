@@ -39,6 +39,8 @@ import { postgresDriver } from './pgDriver.js';
 import type { SqlDriver } from '../sql/driver.js';
 import { createReleaseIn, publishReleaseIn, releasesOf } from '../sql/releases.js';
 import { amendmentsOf, appendAmendmentTo, withdrawalOf } from '../sql/amendments.js';
+import { keyUsesOf, messagesSignedWithOf, missingKeysOf } from '../sql/keys.js';
+import { latestIdsOf, messageCountOf, messageIdsOf, rawBlobOf, sourceStateOf, wordCountsOf } from '../sql/messages.js';
 import { publicNumbers, visibleSql, type EmbargoSql, type ReleaseTime } from '../../release/embargo.js';
 import { facetIndexPostgres, matchingIdsPostgres, searchPostgres } from './pgSearch.js';
 import type { FacetIndex } from '../../search/facetIndex.js';
@@ -232,13 +234,11 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async messageCount(): Promise<number> {
-    const [row] = await rows(this.#pool, 'SELECT count(*)::int AS n FROM messages');
-    return row!.n as number;
+    return messageCountOf(this.#sql);
   }
 
   async sourceState(key: string): Promise<SourceState | undefined> {
-    const [row] = await rows(this.#pool, 'SELECT key, cursor, fingerprint, done FROM sources WHERE key = $1', [key]);
-    return row ? { key, cursor: row.cursor as string | null, fingerprint: row.fingerprint as string | null, done: row.done === 1 } : undefined;
+    return sourceStateOf(this.#sql, key);
   }
 
   async commit(batch: IngestBatch): Promise<CommitOutcome[]> {
@@ -304,8 +304,7 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async rawBlob(id: number): Promise<{ sha256: string; size: number } | undefined> {
-    const [row] = await rows(this.#pool, `SELECT sha256, size::int AS size FROM messages WHERE id = $1 AND ${this.#visible('messages')}`, [id]);
-    return row ? { sha256: row.sha256 as string, size: row.size as number } : undefined;
+    return rawBlobOf(this.#sql, id, this.#visible('messages'));
   }
 
   async getMessage(id: number): Promise<StoredMessage | undefined> {
@@ -394,8 +393,7 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async wordCounts(words: readonly string[]): Promise<ReadonlyMap<string, number>> {
-    const { rows } = await this.#pool.query({ text: 'SELECT term, docs FROM term_docs WHERE term = ANY($1::text[])', values: [words], rowMode: 'array' });
-    return new Map((rows as Array<[string, string | number]>).map(([term, docs]) => [term, Number(docs)]));
+    return wordCountsOf(this.#sql, words);
   }
 
   async prepareSearch(): Promise<void> {
@@ -442,15 +440,11 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async messageIds(release?: number): Promise<number[]> {
-    const where = `${this.#visible('m')}${release === undefined ? '' : ' AND m.release_number = $1'}`;
-    return (await rows(this.#pool, `SELECT id FROM messages m WHERE ${where} ORDER BY id`, release === undefined ? [] : [release])).map((r) => Number(r.id));
+    return messageIdsOf(this.#sql, this.#visible('m'), release);
   }
 
   async latest(limit: number): Promise<MessageSummary[]> {
-    const list = await rows(this.#pool, `SELECT id FROM messages WHERE ${this.#visible('messages')} ORDER BY date_utc DESC NULLS LAST, id DESC LIMIT $1`, [
-      limit,
-    ]);
-    return this.#summariesOf(list.map((r) => r.id as number));
+    return this.#summariesOf(await latestIdsOf(this.#sql, this.#visible('messages'), limit));
   }
 
   async verification(id: number): Promise<VerificationReport | null> {
@@ -473,24 +467,15 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async keyUses(): Promise<KeyUse[]> {
-    return keyUseRows(
-      this.#pool,
-      `SELECT key_name, count(DISTINCT message) AS n FROM signatures WHERE key_name IS NOT NULL AND message IN (SELECT id FROM messages WHERE ${this.#visible('messages')}) GROUP BY key_name ORDER BY key_name`,
-    );
+    return keyUsesOf(this.#sql, this.#visible('messages'));
   }
 
   async missingKeys(): Promise<KeyUse[]> {
-    return keyUseRows(
-      this.#pool,
-      `SELECT key_name, count(DISTINCT message) AS n FROM signatures WHERE outcome = 'key-unavailable' AND key_name IS NOT NULL
-       AND key_name NOT IN (SELECT name FROM dkim_keys) GROUP BY key_name ORDER BY 2 DESC, 1`,
-    );
+    return missingKeysOf(this.#sql);
   }
 
   async messagesSignedWith(names: readonly string[]): Promise<number[]> {
-    return (await rows(this.#pool, 'SELECT DISTINCT message FROM signatures WHERE key_name = ANY($1::text[]) ORDER BY message', [names])).map(
-      (r) => r.message as number,
-    );
+    return messagesSignedWithOf(this.#sql, names);
   }
 
   async rawRefs(from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]> {
@@ -658,10 +643,6 @@ async function releaseTimes(db: Db): Promise<ReleaseTime[]> {
     number: r.number as number,
     publishAt: r.publish_at as string | null,
   }));
-}
-
-async function keyUseRows(db: Db, sql: string): Promise<KeyUse[]> {
-  return (await rows(db, sql)).map((r) => ({ name: r.key_name as string, messages: r.n as number }));
 }
 
 /**

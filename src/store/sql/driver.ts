@@ -9,6 +9,9 @@ export interface SqlDialect {
   /** `column` is one of a list of ids given as one parameter (idsParam). */
   idIn(column: string): string;
   idsParam(ids: readonly number[]): unknown;
+  /** The same for a list of strings (textsParam). */
+  textIn(column: string): string;
+  textsParam(values: readonly string[]): unknown;
 }
 
 export interface SqlDriver {

@@ -4,6 +4,8 @@ import type { SqlDialect, SqlDriver } from '../sql/driver.js';
 const dialect: SqlDialect = {
   idIn: (column) => `${column} IN (SELECT value FROM json_each(?))`,
   idsParam: (ids) => JSON.stringify(ids),
+  textIn: (column) => `${column} IN (SELECT value FROM json_each(?))`,
+  textsParam: (values) => JSON.stringify(values),
 };
 
 /**

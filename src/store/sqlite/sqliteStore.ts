@@ -26,16 +26,7 @@ import type {
 } from '../archiveStore.js';
 import type { KeyRecord } from '../../verify/keyRecord.js';
 import type { VerificationReport } from '../../verify/report.js';
-import {
-  addKeyRecordsSqlite,
-  keyRecordsSqlite,
-  keyUsesSqlite,
-  messagesSignedWithSqlite,
-  missingKeysSqlite,
-  rawRefsSqlite,
-  verificationSqlite,
-  verificationWriter,
-} from './sqliteVerification.js';
+import { addKeyRecordsSqlite, keyRecordsSqlite, rawRefsSqlite, verificationSqlite, verificationWriter } from './sqliteVerification.js';
 import { FTS_COLUMNS, MIGRATIONS, REFRESH_TERM_DOCS } from './schema.js';
 import { cacheStatements } from './statementCache.js';
 import type { SignedAmendment } from '../../model/amendment.js';
@@ -44,6 +35,8 @@ import { sqliteDriver } from './sqliteDriver.js';
 import type { SqlDriver } from '../sql/driver.js';
 import { createReleaseIn, publishReleaseIn, releasesOf } from '../sql/releases.js';
 import { amendmentsOf, appendAmendmentTo, withdrawalOf } from '../sql/amendments.js';
+import { keyUsesOf, messagesSignedWithOf, missingKeysOf } from '../sql/keys.js';
+import { latestIdsOf, messageCountOf, messageIdsOf, rawBlobOf, sourceStateOf, wordCountsOf } from '../sql/messages.js';
 import { nextPublication, publicNumbers, visibleSql, type EmbargoSql, type ReleaseTime } from '../../release/embargo.js';
 import type { PublishRefusal } from '../../release/publishRules.js';
 import { facetIndexSqlite, matchingIdsSqlite, searchSqlite } from './sqliteSearch.js';
@@ -226,13 +219,11 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async messageCount(): Promise<number> {
-    return (this.#db.prepare('SELECT count(*) AS n FROM messages').get() as Row).n as number;
+    return messageCountOf(this.#sql);
   }
 
   async sourceState(key: string): Promise<SourceState | undefined> {
-    const row = this.#db.prepare('SELECT key, cursor, fingerprint, done FROM sources WHERE key = ?').get(key) as Row | undefined;
-    if (!row) return undefined;
-    return { key, cursor: row.cursor as string | null, fingerprint: row.fingerprint as string | null, done: row.done === 1 };
+    return sourceStateOf(this.#sql, key);
   }
 
   #prepared: ReturnType<typeof prepareStatements> | undefined;
@@ -496,9 +487,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async rawBlob(id: number): Promise<{ sha256: string; size: number } | undefined> {
-    return this.#db.prepare(`SELECT sha256, size FROM messages WHERE id = ? AND ${this.#visible('messages')}`).get(id) as
-      | { sha256: string; size: number }
-      | undefined;
+    return rawBlobOf(this.#sql, id, this.#visible('messages'));
   }
 
   async getMessage(id: number): Promise<StoredMessage | undefined> {
@@ -578,10 +567,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async wordCounts(words: readonly string[]): Promise<ReadonlyMap<string, number>> {
-    const rows = this.#db.prepare('SELECT term, docs FROM term_docs WHERE term IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(words)) as Array<
-      [string, number]
-    >;
-    return new Map(rows);
+    return wordCountsOf(this.#sql, words);
   }
 
   async prepareSearch(): Promise<void> {
@@ -640,11 +626,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async messageIds(release?: number): Promise<number[]> {
-    const where = `${this.#visible('m')}${release === undefined ? '' : ' AND m.release_number = ?'}`;
-    return this.#db
-      .prepare(`SELECT id FROM messages m WHERE ${where} ORDER BY id`)
-      .pluck()
-      .all(...(release === undefined ? [] : [release])) as number[];
+    return messageIdsOf(this.#sql, this.#visible('m'), release);
   }
 
   dataVersion(): string {
@@ -657,11 +639,7 @@ export class SqliteStore implements ArchiveWriter {
   #dataVersion: Database.Statement | undefined;
 
   async latest(limit: number): Promise<MessageSummary[]> {
-    const ids = this.#db
-      .prepare(`SELECT id FROM messages WHERE ${this.#visible('messages')} ORDER BY date_utc IS NULL, date_utc DESC, id DESC LIMIT ?`)
-      .pluck()
-      .all(limit) as number[];
-    return this.#summariesOf(ids);
+    return this.#summariesOf(await latestIdsOf(this.#sql, this.#visible('messages'), limit));
   }
 
   /** Summaries in the order of `ids`. */
@@ -680,15 +658,15 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async keyUses(): Promise<KeyUse[]> {
-    return keyUsesSqlite(this.#db, this.#visible('messages'));
+    return keyUsesOf(this.#sql, this.#visible('messages'));
   }
 
   async missingKeys(): Promise<KeyUse[]> {
-    return missingKeysSqlite(this.#db);
+    return missingKeysOf(this.#sql);
   }
 
   async messagesSignedWith(names: readonly string[]): Promise<number[]> {
-    return messagesSignedWithSqlite(this.#db, names);
+    return messagesSignedWithOf(this.#sql, names);
   }
 
   async rawRefs(from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]> {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { KeyRecord, KeySighting } from '../../verify/keyRecord.js';
 import { keyName } from '../../verify/keyRecord.js';
 import type { VerificationReport } from '../../verify/report.js';
-import type { KeyImportOutcome, KeyUse, RawRef, VerificationItem } from '../archiveStore.js';
+import type { KeyImportOutcome, RawRef, VerificationItem } from '../archiveStore.js';
 
 /** The key archive and verification results in SQLite (schema 5). */
 
@@ -62,36 +62,6 @@ export function verificationWriter(db: Database.Database): (item: VerificationIt
 export function verificationSqlite(db: Database.Database, id: number): VerificationReport | null {
   const json = db.prepare('SELECT report_json FROM verifications WHERE message = ?').pluck().get(id) as string | undefined;
   return json ? (JSON.parse(json) as VerificationReport) : null;
-}
-
-/** Key names signatures asked for and the archive lacked, with how many messages each would settle. */
-export function missingKeysSqlite(db: Database.Database): KeyUse[] {
-  return (
-    db
-      .prepare(`SELECT key_name, count(DISTINCT message) FROM signatures WHERE outcome = 'key-unavailable' AND key_name IS NOT NULL
-        AND key_name NOT IN (SELECT name FROM dkim_keys) GROUP BY key_name ORDER BY 2 DESC, 1`)
-      .raw()
-      .all() as Array<[string, number]>
-  ).map(([name, messages]) => ({ name, messages }));
-}
-
-/** Messages signed with each key name, for `keys list`. */
-export function keyUsesSqlite(db: Database.Database, visible: string): KeyUse[] {
-  return (
-    db
-      .prepare(
-        `SELECT key_name, count(DISTINCT message) FROM signatures WHERE key_name IS NOT NULL AND message IN (SELECT id FROM messages WHERE ${visible}) GROUP BY key_name`,
-      )
-      .raw()
-      .all() as Array<[string, number]>
-  ).map(([name, messages]) => ({ name, messages }));
-}
-
-export function messagesSignedWithSqlite(db: Database.Database, names: readonly string[]): number[] {
-  return db
-    .prepare('SELECT DISTINCT message FROM signatures WHERE key_name IN (SELECT value FROM json_each(?)) ORDER BY message')
-    .pluck()
-    .all(JSON.stringify(names)) as number[];
 }
 
 const RAW_REFS = 'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256), m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
