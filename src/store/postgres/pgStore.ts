@@ -22,14 +22,14 @@ import type {
   ThreadInput,
   VerificationItem,
 } from '../archiveStore.js';
-import type { KeyRecord, KeySighting } from '../../verify/keyRecord.js';
+import type { KeyRecord } from '../../verify/keyRecord.js';
 import type { VerificationReport } from '../../verify/report.js';
 import type { SignedAmendment } from '../../model/amendment.js';
 import type { QueryNode } from '../../query/ast.js';
-import { attachmentTextOf, redactionOf, storedMessageOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
+import { attachmentTextOf, redactionOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
 import { commitBatch, replaceContent, saveAttachmentTexts, writeVerifications } from './pgIngest.js';
 import { RETRYABLE, type AttachmentText, type PendingAttachment } from '../../extract/attachmentText.js';
-import { summaryOfRedaction, type RedactionNotice, type RedactionRecord, type RedactionSummary } from '../../redact/redactionRecord.js';
+import { summaryOfRedaction, type RedactionRecord, type RedactionSummary } from '../../redact/redactionRecord.js';
 
 const RAW_REFS =
   'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256) AS original, m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
@@ -39,8 +39,8 @@ import { postgresDriver } from './pgDriver.js';
 import type { SqlDriver } from '../sql/driver.js';
 import { createReleaseIn, publishReleaseIn, releasesOf } from '../sql/releases.js';
 import { amendmentsOf, appendAmendmentTo, withdrawalOf } from '../sql/amendments.js';
-import { keyUsesOf, messagesSignedWithOf, missingKeysOf } from '../sql/keys.js';
-import { latestIdsOf, messageCountOf, messageIdsOf, rawBlobOf, sourceStateOf, wordCountsOf } from '../sql/messages.js';
+import { keyRecordsOf, keyUsesOf, messagesSignedWithOf, missingKeysOf } from '../sql/keys.js';
+import { latestIdsOf, messageCountOf, messageIdsOf, rawBlobOf, sourceStateOf, storedMessageIn, verificationOf, wordCountsOf } from '../sql/messages.js';
 import { publicNumbers, visibleSql, type EmbargoSql, type ReleaseTime } from '../../release/embargo.js';
 import { facetIndexPostgres, matchingIdsPostgres, searchPostgres } from './pgSearch.js';
 import type { FacetIndex } from '../../search/facetIndex.js';
@@ -308,28 +308,7 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async getMessage(id: number): Promise<StoredMessage | undefined> {
-    const db = this.#pool;
-    const [row] = await rows(db, `SELECT * FROM messages WHERE id = $1 AND ${this.#visible('messages')}`, [id]);
-    if (!row) return undefined;
-    const messageId = row.message_id as string | null;
-    const [attachments, warnings, locations, copies, verification, redaction] = await Promise.all([
-      rows(db, 'SELECT * FROM attachments WHERE message = $1 ORDER BY idx', [id]),
-      rows(db, 'SELECT kind, detail FROM warnings WHERE message = $1 ORDER BY kind', [id]),
-      rows(db, 'SELECT * FROM locations WHERE message = $1 ORDER BY source, locator', [id]),
-      messageId
-        ? rows(db, `SELECT id FROM messages WHERE message_id = $1 AND id != $2 AND ${this.#visible('messages')} ORDER BY id`, [messageId, id])
-        : Promise.resolve([]),
-      this.verification(id),
-      rows(db, 'SELECT notice_json FROM redactions WHERE message = $1', [id]),
-    ]);
-    return storedMessageOf(row, {
-      attachments,
-      warnings,
-      locations,
-      copies: copies.map((r) => r.id as number),
-      verification,
-      redaction: redaction[0] ? (JSON.parse(redaction[0].notice_json as string) as RedactionNotice) : null,
-    });
+    return storedMessageIn(this.#sql, id, this.#visible('messages'));
   }
 
   async threadInputs(): Promise<ThreadInput[]> {
@@ -448,22 +427,11 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async verification(id: number): Promise<VerificationReport | null> {
-    const [row] = await rows(this.#pool, 'SELECT report_json FROM verifications WHERE message = $1', [id]);
-    return row ? (JSON.parse(row.report_json as string) as VerificationReport) : null;
+    return verificationOf(this.#sql, id);
   }
 
   async keyRecords(): Promise<KeyRecord[]> {
-    const list = await rows(
-      this.#pool,
-      'SELECT k.id, k.name, k.record, s.source, s.seen FROM dkim_keys k JOIN dkim_key_sightings s ON s.key = k.id ORDER BY k.name, k.id, s.seen, s.source',
-    );
-    const byId = new Map<number, { name: string; record: string; sightings: KeySighting[] }>();
-    for (const r of list) {
-      const key = byId.get(r.id as number) ?? { name: r.name as string, record: r.record as string, sightings: [] };
-      key.sightings.push({ source: r.source as string, seen: r.seen as string });
-      byId.set(r.id as number, key);
-    }
-    return [...byId.values()];
+    return keyRecordsOf(this.#sql);
   }
 
   async keyUses(): Promise<KeyUse[]> {

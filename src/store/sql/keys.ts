@@ -1,4 +1,5 @@
 import type { KeyUse } from '../../model/stats.js';
+import type { KeyRecord, KeySighting } from '../../verify/keyRecord.js';
 import type { SqlDriver } from './driver.js';
 
 /** What the key archive's pages and commands ask of the signatures table, in both stores. */
@@ -29,4 +30,18 @@ export async function messagesSignedWithOf(d: SqlDriver, names: readonly string[
     d.dialect.textsParam(names),
   ]);
   return rows.map((r) => Number(r.message));
+}
+
+/** Every archived key record with each place and time it was seen, by name. */
+export async function keyRecordsOf(d: SqlDriver): Promise<KeyRecord[]> {
+  const rows = await d.all<{ id: number; name: string; record: string; source: string; seen: string }>(
+    'SELECT k.id, k.name, k.record, s.source, s.seen FROM dkim_keys k JOIN dkim_key_sightings s ON s.key = k.id ORDER BY k.name, k.id, s.seen, s.source',
+  );
+  const byId = new Map<number, { name: string; record: string; sightings: KeySighting[] }>();
+  for (const r of rows) {
+    const key = byId.get(r.id) ?? { name: r.name, record: r.record, sightings: [] };
+    key.sightings.push({ source: r.source, seen: r.seen });
+    byId.set(r.id, key);
+  }
+  return [...byId.values()];
 }

@@ -1,4 +1,8 @@
 import type { SourceState } from '../../model/ingest.js';
+import type { StoredMessage } from '../../model/message.js';
+import type { VerificationReport } from '../../verify/report.js';
+import type { RedactionNotice } from '../../redact/redactionRecord.js';
+import { storedMessageOf } from '../messageRows.js';
 import { one, type SqlDriver } from './driver.js';
 
 /** Reads of the messages table that are the same SQL in both stores. `visible`: the embargo rule over the alias named. */
@@ -38,4 +42,33 @@ export async function messageIdsOf(d: SqlDriver, visible: string, release?: numb
 export async function latestIdsOf(d: SqlDriver, visible: string, limit: number): Promise<number[]> {
   const rows = await d.all<{ id: number }>(`SELECT id FROM messages WHERE ${visible} ORDER BY date_utc IS NULL, date_utc DESC, id DESC LIMIT ?`, [limit]);
   return rows.map((r) => Number(r.id));
+}
+
+/** The stored verification report of a message (null: never checked). */
+export async function verificationOf(d: SqlDriver, id: number): Promise<VerificationReport | null> {
+  const row = await one<{ report_json: string }>(d, 'SELECT report_json FROM verifications WHERE message = ?', [id]);
+  return row ? (JSON.parse(row.report_json) as VerificationReport) : null;
+}
+
+/** A visible message with everything its page shows: attachments, warnings, where it was found, its other copies, verification, redaction. */
+export async function storedMessageIn(d: SqlDriver, id: number, visible: string): Promise<StoredMessage | undefined> {
+  const row = await one(d, `SELECT * FROM messages WHERE id = ? AND ${visible}`, [id]);
+  if (!row) return undefined;
+  const messageId = row.message_id as string | null;
+  const [attachments, warnings, locations, copies, verification, redaction] = await Promise.all([
+    d.all('SELECT * FROM attachments WHERE message = ? ORDER BY idx', [id]),
+    d.all('SELECT kind, detail FROM warnings WHERE message = ? ORDER BY kind', [id]),
+    d.all('SELECT * FROM locations WHERE message = ? ORDER BY source, locator', [id]),
+    messageId ? d.all<{ id: number }>(`SELECT id FROM messages WHERE message_id = ? AND id != ? AND ${visible} ORDER BY id`, [messageId, id]) : [],
+    verificationOf(d, id),
+    one<{ notice_json: string }>(d, 'SELECT notice_json FROM redactions WHERE message = ?', [id]),
+  ]);
+  return storedMessageOf(row, {
+    attachments,
+    warnings,
+    locations,
+    copies: copies.map((r) => Number(r.id)),
+    verification,
+    redaction: redaction ? (JSON.parse(redaction.notice_json) as RedactionNotice) : null,
+  });
 }

@@ -26,7 +26,7 @@ import type {
 } from '../archiveStore.js';
 import type { KeyRecord } from '../../verify/keyRecord.js';
 import type { VerificationReport } from '../../verify/report.js';
-import { addKeyRecordsSqlite, keyRecordsSqlite, rawRefsSqlite, verificationSqlite, verificationWriter } from './sqliteVerification.js';
+import { addKeyRecordsSqlite, rawRefsSqlite, verificationWriter } from './sqliteVerification.js';
 import { FTS_COLUMNS, MIGRATIONS, REFRESH_TERM_DOCS } from './schema.js';
 import { cacheStatements } from './statementCache.js';
 import type { SignedAmendment } from '../../model/amendment.js';
@@ -35,8 +35,8 @@ import { sqliteDriver } from './sqliteDriver.js';
 import type { SqlDriver } from '../sql/driver.js';
 import { createReleaseIn, publishReleaseIn, releasesOf } from '../sql/releases.js';
 import { amendmentsOf, appendAmendmentTo, withdrawalOf } from '../sql/amendments.js';
-import { keyUsesOf, messagesSignedWithOf, missingKeysOf } from '../sql/keys.js';
-import { latestIdsOf, messageCountOf, messageIdsOf, rawBlobOf, sourceStateOf, wordCountsOf } from '../sql/messages.js';
+import { keyRecordsOf, keyUsesOf, messagesSignedWithOf, missingKeysOf } from '../sql/keys.js';
+import { latestIdsOf, messageCountOf, messageIdsOf, rawBlobOf, sourceStateOf, storedMessageIn, verificationOf, wordCountsOf } from '../sql/messages.js';
 import { nextPublication, publicNumbers, visibleSql, type EmbargoSql, type ReleaseTime } from '../../release/embargo.js';
 import type { PublishRefusal } from '../../release/publishRules.js';
 import { facetIndexSqlite, matchingIdsSqlite, searchSqlite } from './sqliteSearch.js';
@@ -58,13 +58,12 @@ import {
   messageRowOf,
   redactionOf,
   redactionRow,
-  storedMessageOf,
   summaryOf,
   SUMMARY_COLUMNS,
   type Row,
 } from '../messageRows.js';
 import { RETRYABLE, type AttachmentText, type PendingAttachment } from '../../extract/attachmentText.js';
-import { summaryOfRedaction, type RedactionNotice, type RedactionRecord, type RedactionSummary } from '../../redact/redactionRecord.js';
+import { summaryOfRedaction, type RedactionRecord, type RedactionSummary } from '../../redact/redactionRecord.js';
 
 /** The FTS5 columns in order, and where the attachment text is among them. */
 const FTS_COLUMN_LIST = FTS_COLUMNS.split(',').map((c) => c.trim());
@@ -491,25 +490,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async getMessage(id: number): Promise<StoredMessage | undefined> {
-    const db = this.#db;
-    const row = db.prepare(`SELECT * FROM messages WHERE id = ? AND ${this.#visible('messages')}`).get(id) as Row | undefined;
-    if (!row) return undefined;
-    const messageId = row.message_id as string | null;
-    return storedMessageOf(row, {
-      attachments: db.prepare('SELECT * FROM attachments WHERE message = ? ORDER BY idx').all(id) as Row[],
-      warnings: db.prepare('SELECT kind, detail FROM warnings WHERE message = ? ORDER BY kind').all(id) as Row[],
-      locations: db.prepare('SELECT * FROM locations WHERE message = ? ORDER BY source, locator').all(id) as Row[],
-      copies: messageId
-        ? (db
-            .prepare(`SELECT id FROM messages WHERE message_id = ? AND id != ? AND ${this.#visible('messages')} ORDER BY id`)
-            .pluck()
-            .all(messageId, id) as number[])
-        : [],
-      verification: verificationSqlite(db, id),
-      redaction: JSON.parse(
-        (db.prepare('SELECT notice_json FROM redactions WHERE message = ?').pluck().get(id) as string | undefined) ?? 'null',
-      ) as RedactionNotice | null,
-    });
+    return storedMessageIn(this.#sql, id, this.#visible('messages'));
   }
 
   async threadInputs(): Promise<ThreadInput[]> {
@@ -650,11 +631,11 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async verification(id: number): Promise<VerificationReport | null> {
-    return verificationSqlite(this.#db, id);
+    return verificationOf(this.#sql, id);
   }
 
   async keyRecords(): Promise<KeyRecord[]> {
-    return keyRecordsSqlite(this.#db);
+    return keyRecordsOf(this.#sql);
   }
 
   async keyUses(): Promise<KeyUse[]> {

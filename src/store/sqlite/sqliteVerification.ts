@@ -1,26 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { KeyRecord, KeySighting } from '../../verify/keyRecord.js';
+import type { KeyRecord } from '../../verify/keyRecord.js';
 import { keyName } from '../../verify/keyRecord.js';
-import type { VerificationReport } from '../../verify/report.js';
 import type { KeyImportOutcome, RawRef, VerificationItem } from '../archiveStore.js';
-
-/** The key archive and verification results in SQLite (schema 5). */
-
-export function keyRecordsSqlite(db: Database.Database): KeyRecord[] {
-  const rows = db
-    .prepare(
-      `SELECT k.id, k.name, k.record, s.source, s.seen FROM dkim_keys k JOIN dkim_key_sightings s ON s.key = k.id ORDER BY k.name, k.id, s.seen, s.source`,
-    )
-    .raw()
-    .all() as Array<[number, string, string, string, string]>;
-  const byId = new Map<number, { name: string; record: string; sightings: KeySighting[] }>();
-  for (const [id, name, record, source, seen] of rows) {
-    const key = byId.get(id) ?? { name, record, sightings: [] };
-    key.sightings.push({ source, seen });
-    byId.set(id, key);
-  }
-  return [...byId.values()];
-}
 
 export function addKeyRecordsSqlite(db: Database.Database, records: readonly KeyRecord[]): KeyImportOutcome {
   const insertKey = db.prepare('INSERT OR IGNORE INTO dkim_keys (name, record) VALUES (?, ?)');
@@ -57,11 +38,6 @@ export function verificationWriter(db: Database.Database): (item: VerificationIt
       insertSignature.run(id, s.index, s.domain && s.selector ? keyName(s.selector, s.domain) : null, s.outcome);
     }
   };
-}
-
-export function verificationSqlite(db: Database.Database, id: number): VerificationReport | null {
-  const json = db.prepare('SELECT report_json FROM verifications WHERE message = ?').pluck().get(id) as string | undefined;
-  return json ? (JSON.parse(json) as VerificationReport) : null;
 }
 
 const RAW_REFS = 'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256), m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
