@@ -1,4 +1,4 @@
-import type { ArchiveWriter } from '../store/archiveStore.js';
+import type { ExtractionWriter } from '../store/archiveStore.js';
 import type { BlobStore } from '../store/blobStore.js';
 import type { AttachmentText, ExtractionStatus, PendingAttachment } from './attachmentText.js';
 import { documentKind } from './documentKind.js';
@@ -52,7 +52,7 @@ function finished(sha256: string, method: string, pages: readonly string[], ocrP
   return result(sha256, text.replace(/\s+/g, '').length > 0 ? 'ok' : 'empty', { method, pages: paged ? pages.length : null, text, ocrPages, detail });
 }
 
-export async function runExtraction(store: ArchiveWriter, blobs: BlobStore, options: ExtractOptions = {}): Promise<ExtractSummary> {
+export async function runExtraction(store: ExtractionWriter, blobs: BlobStore, options: ExtractOptions = {}): Promise<ExtractSummary> {
   const started = Date.now();
   const languages = options.ocrLanguages === undefined ? 'eng+fra' : options.ocrLanguages;
   const pending = await store.pendingAttachments({ retry: options.retry ?? false });

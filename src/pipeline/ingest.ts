@@ -5,7 +5,7 @@ import { readMessageFiles } from '../ingest/filesReader.js';
 import { readArchive } from '../ingest/archiveReader.js';
 import { readPst } from '../ingest/outlookPst.js';
 import type { SourceItem, SourceProblem } from '../ingest/rawMessage.js';
-import type { ArchiveWriter } from '../store/archiveStore.js';
+import type { IngestWriter, KeyReader, ThreadWriter } from '../store/archiveStore.js';
 import type { IngestBatch, IngestItem } from '../model/ingest.js';
 import type { WarningKind } from '../mail/warnings.js';
 import { BlobStore } from '../store/blobStore.js';
@@ -66,7 +66,7 @@ export interface IngestSummary {
 
 export interface IngestOptions {
   readonly dataDir: string;
-  readonly store: ArchiveWriter;
+  readonly store: IngestWriter & ThreadWriter & Pick<KeyReader, 'keyRecords'>;
   /** What to read, from expandSources() (done by the caller first, so bad paths fail before anything is written). */
   readonly sources: Awaited<ReturnType<typeof expandSources>>;
   readonly workers?: number;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { createHash, randomBytes } from 'node:crypto';
-import type { ArchiveReader } from '../store/archiveStore.js';
+import type { KeyReader, MessageReader } from '../store/archiveStore.js';
 import type { Release } from '../model/release.js';
 import type { BlobStore } from '../store/blobStore.js';
 import { mboxEntry } from '../mail/mboxWriter.js';
@@ -41,7 +41,7 @@ async function sha256OfFile(path: string): Promise<string> {
 
 /** A release's mbox.gz (built, or found in `cacheDir` when its messages are the same). */
 export async function releaseMbox(
-  store: ArchiveReader,
+  store: MessageReader & Pick<KeyReader, 'rawRefs'>,
   blobs: BlobStore,
   cacheDir: string,
   release: Release,
@@ -79,7 +79,7 @@ export async function releaseMbox(
 
 /** A release's mbox.gz and torrent (built, or found in `cacheDir`). `seeds` are the base URLs of the sites that serve the copy (origin first). */
 export async function releaseDownload(
-  store: ArchiveReader,
+  store: MessageReader & Pick<KeyReader, 'rawRefs'>,
   blobs: BlobStore,
   cacheDir: string,
   release: Release,

@@ -1,6 +1,6 @@
 import { parseMessage, type ParsedMessage } from '../parse/parseMessage.js';
 import { toRecord } from '../pipeline/toRecord.js';
-import type { ArchiveWriter } from '../store/archiveStore.js';
+import type { AttachmentReader, MessageReader, RedactionWriter, SearchReader } from '../store/archiveStore.js';
 import type { MessageRecord, StoredMessage } from '../model/message.js';
 import type { BlobStore } from '../store/blobStore.js';
 import { sha256Hex } from '../mail/contentHash.js';
@@ -53,7 +53,7 @@ export class RedactionIncomplete extends Error {
 export class RedactionRefused extends Error {}
 
 interface Context {
-  readonly store: ArchiveWriter;
+  readonly store: RedactionWriter & MessageReader & AttachmentReader & Pick<SearchReader, 'matchingIds'>;
   readonly blobs: BlobStore;
   readonly keys: KeyArchive;
   readonly now?: () => Date;

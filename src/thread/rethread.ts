@@ -1,4 +1,4 @@
-import type { ArchiveWriter } from '../store/archiveStore.js';
+import type { ThreadWriter } from '../store/archiveStore.js';
 import { threadMessages } from './jwz.js';
 
 /**
@@ -6,7 +6,7 @@ import { threadMessages } from './jwz.js';
  * arrives later joins its old thread (and two threads that a new message links become one).
  * 100k messages take well under a second; only changed rows are written.
  */
-export async function rethread(store: ArchiveWriter, options: { subjectFallback: boolean }): Promise<{ threads: number; changed: number }> {
+export async function rethread(store: ThreadWriter, options: { subjectFallback: boolean }): Promise<{ threads: number; changed: number }> {
   const assignments = threadMessages(await store.threadInputs(), options);
   const changed = await store.saveThreads(assignments);
   return { threads: new Set(assignments.map((a) => a.threadId)).size, changed };

@@ -1,10 +1,10 @@
-import type { ArchiveReader } from '../store/archiveStore.js';
+import type { AttachmentReader, MessageReader } from '../store/archiveStore.js';
 import type { AttachmentView } from './views/attachmentPages.js';
 
 /** What an attachment page shows, as the live server and the static edition load it (null: no visible message has it). */
 export const ATTACHMENTS_PER_PAGE = 100;
 
-export async function attachmentViewOf(store: ArchiveReader, sha256: string) {
+export async function attachmentViewOf(store: AttachmentReader & MessageReader, sha256: string) {
   const messages = await store.attachmentMessages(sha256);
   const first = messages[0] ? await store.getMessage(messages[0].id) : undefined;
   const found = first?.attachments.find((a) => a.sha256 === sha256);

@@ -1,4 +1,4 @@
-import type { ArchiveReader } from '../store/archiveStore.js';
+import type { MessageReader, SearchReader } from '../store/archiveStore.js';
 import type { FacetCount } from '../model/search.js';
 import type { MessageSummary } from '../model/message.js';
 import { EVERY_MESSAGE } from '../query/ast.js';
@@ -6,12 +6,15 @@ import { parseQuery } from '../query/parseQuery.js';
 import { dayQuery, monthQuery } from '../query/dateQueries.js';
 
 /** Every month with mail and its count (the months facet of everything), the first to the last. */
-export async function archiveMonths(store: ArchiveReader): Promise<readonly FacetCount[]> {
+export async function archiveMonths(store: SearchReader & MessageReader): Promise<readonly FacetCount[]> {
   return (await store.search(EVERY_MESSAGE, { sort: 'date', limit: 1, facets: true })).facets?.months ?? [];
 }
 
 /** A month's days (UTC) with their messages, every day of the month listed, and its latest messages. */
-export async function monthDays(store: ArchiveReader, month: string): Promise<{ days: FacetCount[]; total: number; latest: readonly MessageSummary[] }> {
+export async function monthDays(
+  store: SearchReader & MessageReader,
+  month: string,
+): Promise<{ days: FacetCount[]; total: number; latest: readonly MessageSummary[] }> {
   const query = parseQuery(monthQuery(month)!);
   const ids = await store.matchingIds(query);
   const counts = new Map<string, number>();
@@ -36,7 +39,7 @@ export async function monthDays(store: ArchiveReader, month: string): Promise<{ 
 export const DAY_PAGE_MESSAGES = 500;
 
 /** One day's messages (UTC), newest first, at most DAY_PAGE_MESSAGES, and how many it has. */
-export async function dayMessages(store: ArchiveReader, day: string): Promise<{ total: number; messages: MessageSummary[] }> {
+export async function dayMessages(store: SearchReader & MessageReader, day: string): Promise<{ total: number; messages: MessageSummary[] }> {
   const found = await store.search(parseQuery(dayQuery(day)), { sort: 'date', limit: DAY_PAGE_MESSAGES });
   return { total: found.total, messages: found.hits.map((h) => h.message) };
 }

@@ -1,4 +1,4 @@
-import type { ArchiveReader } from '../store/archiveStore.js';
+import type { SearchReader } from '../store/archiveStore.js';
 import { EVERY_MESSAGE } from '../query/ast.js';
 
 /** One correspondent of the archive: an address, the name it writes under, how much it sent and received. */
@@ -21,7 +21,7 @@ export type PeopleSort = 'messages' | 'address';
  * columns, in memory), sorted by messages (sent and received) or by address, a page at a time; the
  * name shown is the one of the address's latest sent message.
  */
-export async function peopleIndex(store: ArchiveReader, options: { sort: PeopleSort; offset: number; limit: number }): Promise<PeopleIndex> {
+export async function peopleIndex(store: SearchReader, options: { sort: PeopleSort; offset: number; limit: number }): Promise<PeopleIndex> {
   const facets = (await store.search(EVERY_MESSAGE, { sort: 'date', limit: 1, facets: 'all' })).facets;
   const people = new Map<string, { sent: number; received: number }>();
   for (const s of facets?.senders ?? []) people.set(s.value, { sent: s.count, received: 0 });

@@ -1,5 +1,5 @@
 import { parseQuery } from '../query/parseQuery.js';
-import type { ArchiveReader } from '../store/archiveStore.js';
+import type { SearchReader } from '../store/archiveStore.js';
 import type { SearchResult } from '../model/search.js';
 
 /** Another address that sends under the very same name: shown beside a person, never merged into it. */
@@ -13,7 +13,7 @@ export interface Alias {
 const ALIAS_CANDIDATES = 6;
 
 /** What a person page shows (live server and static export): what they sent, with facets, what they received, and the other addresses of their name. */
-export async function personData(store: ArchiveReader, address: string): Promise<{ sent: SearchResult; received: SearchResult; aliases: Alias[] }> {
+export async function personData(store: SearchReader, address: string): Promise<{ sent: SearchResult; received: SearchResult; aliases: Alias[] }> {
   const quoted = `"${address.replace(/"/g, '')}"`;
   const [sent, received] = await Promise.all([
     store.search(parseQuery(`from:${quoted}`), { sort: 'date', limit: 20, facets: true }),
@@ -27,7 +27,7 @@ export async function personData(store: ArchiveReader, address: string): Promise
  * words or more (a first name alone is shared by many people), written exactly the same in the
  * From: field of messages of both addresses. The page says why each is listed; it merges nothing.
  */
-async function aliasesOf(store: ArchiveReader, address: string, sent: SearchResult): Promise<Alias[]> {
+async function aliasesOf(store: SearchReader, address: string, sent: SearchResult): Promise<Alias[]> {
   const name = sent.hits
     .map((h) => h.message.from)
     .find((a) => a?.address.toLowerCase() === address && a.name)
@@ -48,7 +48,7 @@ export function isEvidenceName(name: string): boolean {
 }
 
 /** The addresses that send under a name, the busiest first (the senders facet of `from:"name"`). */
-export async function sendersNamed(store: ArchiveReader, name: string): Promise<string[]> {
+export async function sendersNamed(store: SearchReader, name: string): Promise<string[]> {
   const byName = await store.search(parseQuery(`from:"${name.trim()}"`), { sort: 'date', limit: 1, facets: true });
   return (byName.facets?.senders ?? []).map((s) => s.value);
 }
