@@ -1,10 +1,8 @@
 import { link, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseQuery } from '../query/parseQuery.js';
 import type { CollectionAbout } from '../config/dataDir.js';
 import type { ArchiveReader } from '../store/archiveStore.js';
 import type { BlobStore } from '../store/blobStore.js';
-import { keyFacts } from '../verify/keyRecord.js';
 import { formatKeyFile } from '../verify/keyFile.js';
 import { atomFeed, statusFeed } from '../web/atomFeed.js';
 import { OPENAPI } from '../web/openapi.js';
@@ -36,10 +34,13 @@ import { PACKS_KEPT, packPath, writePack, type PackRef } from './deltaPack.js';
 import { signBytes, type CollectionKey } from './collectionKey.js';
 import { openSnapshots } from './siteSnapshots.js';
 import { AttachmentIndexPage } from '../web/views/attachmentPages.js';
-import { peopleIndex } from '../web/peopleIndex.js';
+import { peopleIndex } from '../pages/peopleIndex.js';
+import { homePageData } from '../pages/homeData.js';
+import { keyRows } from '../pages/keysData.js';
+import { releaseMessages, RELEASE_API_MESSAGES, RELEASE_FEED_MESSAGES, RELEASE_PAGE_MESSAGES } from '../pages/releaseData.js';
 import { PeopleIndexPage } from '../web/views/peopleIndexPage.js';
 import { DatesPage, DayPage, MonthPage } from '../web/views/datesPages.js';
-import { archiveMonths, dayMessages, monthDays } from '../web/datesIndex.js';
+import { archiveMonths, dayMessages, monthDays } from '../pages/datesIndex.js';
 
 /** Bump when the pages of a message, thread, person or attachment render differently: every one is rendered again. */
 const RENDER_FORMAT = 3; // 3: thread pages draw the thread as a tree
@@ -184,15 +185,19 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   const downloads: ReleaseDownload[] = [];
   const seeds = [options.baseUrl, ...options.mirrors.map((m) => m.url)];
   for (const release of releases) {
-    const messages = await store.search(parseQuery(`release:${release.number}`), { sort: 'date', limit: 200, facets: true });
-    await put(`api/releases/${release.number}.json`, JSON.stringify({ ...release, latest: messages.hits.slice(0, 100).map((h) => h.message) }));
+    // One search serves the page, the API file and the feed: the first of the same newest-first list.
+    const messages = await releaseMessages(store, release.number, RELEASE_PAGE_MESSAGES, true);
+    await put(
+      `api/releases/${release.number}.json`,
+      JSON.stringify({ ...release, latest: messages.hits.slice(0, RELEASE_API_MESSAGES).map((h) => h.message) }),
+    );
     const download = await releaseDownload(store, options.blobs, beside('downloads'), release, idsOf.get(release.number)!, seeds);
     downloads.push(download);
     await putFile(`releases/${release.number}/${download.name}`, download.path, download.sha256, download.size, true);
     await put(`releases/${release.number}/${download.name}.torrent`, download.torrent);
     const links = { mbox: download.name, bytes: download.size, torrent: `${download.name}.torrent` };
     await putPage(`releases/${release.number}/index.html`, ReleasePage({ ctx: ctx(`/releases/${release.number}`), release, messages, downloads: links }));
-    const latest = messages.hits.slice(0, 50).map((h) => h.message); // the same search's first 50, newest first
+    const latest = messages.hits.slice(0, RELEASE_FEED_MESSAGES).map((h) => h.message);
     await put(
       `releases/${release.number}/feed.atom`,
       atomFeed({ base: options.baseUrl, title: `${options.collection}: ${release.title}`, path: `/releases/${release.number}/feed.atom`, messages: latest }),
@@ -206,16 +211,15 @@ export async function exportSite(options: ExportOptions): Promise<ExportSummary>
   await putPage('search/index.html', StaticSearchPage({ ctx: ctx('/search'), bucketBits: index.bucketBits, messages: ids.length }));
   await put('static/search.js', await readFile(join(options.staticDir, 'search.js')));
 
-  const stats = await store.stats();
-  await putPage('index.html', HomePage({ ctx: ctx('/'), stats, latest: await store.latest(10), releases, months }));
+  const home = await homePageData(store, { releases, months });
+  await putPage('index.html', HomePage({ ctx: ctx('/'), ...home }));
   await putPage('accessibility/index.html', AccessibilityPage({ ctx: ctx('/accessibility') }));
   await putPage('about/index.html', AboutPage({ ctx: ctx('/about'), key: { publicPem: options.key.publicPem, fingerprint: options.key.fingerprint } }));
-  const uses = new Map((await store.keyUses()).map((u) => [u.name, u.messages]));
-  const keys = await store.keyRecords();
-  await putPage('keys/index.html', KeysPage({ ctx: ctx('/keys'), keys: keys.map((k) => ({ ...k, facts: keyFacts(k), messages: uses.get(k.name) ?? 0 })) }));
+  const keys = await keyRows(store);
+  await putPage('keys/index.html', KeysPage({ ctx: ctx('/keys'), keys }));
   await put('keys.txt', formatKeyFile(keys));
   await put('feed.atom', atomFeed({ base: options.baseUrl, title: options.collection, path: '/feed.atom', messages: await store.latest(50) }));
-  await put('api/stats.json', JSON.stringify({ collection: options.collection, ...stats }));
+  await put('api/stats.json', JSON.stringify({ collection: options.collection, ...home.stats }));
   await put('api/releases.json', JSON.stringify(releases));
   // The live server's API, described (the footer links to it); a static copy serves the same data as api/….json files.
   await put('api/openapi.json', JSON.stringify(OPENAPI));

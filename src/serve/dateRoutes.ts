@@ -1,5 +1,5 @@
 import { DatesPage, DayPage, MonthPage } from '../web/views/datesPages.js';
-import { archiveMonths, dayMessages, monthDays } from '../web/datesIndex.js';
+import { archiveMonths, dayMessages, monthDays } from '../pages/datesIndex.js';
 import { isCalendarDay } from '../query/dateQueries.js';
 import { monthRange } from '../web/views/pages.js';
 import { contextOf, sendPage, type RouteKit } from './routeKit.js';

@@ -10,7 +10,7 @@ import { DOWNLOAD_HEADERS, EMAIL_HTML_HEADERS, INLINE_IMAGE_HEADERS, PAGE_HEADER
 import { WithdrawnPage, EmailPage } from '../web/views/pages.js';
 import { partsDocument } from '../redact/partsDocument.js';
 import { AttachmentIndexPage, AttachmentPage } from '../web/views/attachmentPages.js';
-import { attachmentJson, attachmentViewOf, ATTACHMENTS_PER_PAGE } from '../web/attachmentData.js';
+import { attachmentJson, attachmentViewOf, ATTACHMENTS_PER_PAGE } from '../pages/attachmentData.js';
 import { contextOf, sendPage, idParam, disposition, BLOB_SEND, pageAndApi, type RouteKit } from './routeKit.js';
 import { registerPublisherRoutes } from './publisherRoutes.js';
 

@@ -1,4 +1,4 @@
-import { archiveMonths } from '../web/datesIndex.js';
+import { homePageData } from '../pages/homeData.js';
 import { PAGE_HEADERS } from '../web/securityHeaders.js';
 import { HomePage } from '../web/views/pages.js';
 import { contextOf, sendPage, type RouteKit } from './routeKit.js';
@@ -8,9 +8,7 @@ export function registerHomeRoutes(kit: RouteKit): void {
   const { app, store, site, collection } = kit;
   // Home
   app.get('/', async (request, reply) => {
-    const ctx = contextOf(request, site);
-    const stats = await store.stats();
-    return sendPage(reply, HomePage({ ctx, stats, latest: await store.latest(10), releases: await store.releases(), months: await archiveMonths(store) }));
+    return sendPage(reply, HomePage({ ctx: contextOf(request, site), ...(await homePageData(store)) }));
   });
   app.get('/api/stats', async (_request, reply) => reply.headers(PAGE_HEADERS).send({ collection, ...(await store.stats()) }));
 }

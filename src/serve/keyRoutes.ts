@@ -1,5 +1,5 @@
 import { formatKeyFile } from '../verify/keyFile.js';
-import { keyFacts } from '../verify/keyRecord.js';
+import { keyRows } from '../pages/keysData.js';
 import { DOWNLOAD_HEADERS } from '../web/securityHeaders.js';
 import { KeysPage } from '../web/views/pages.js';
 import { pageAndApi, type RouteKit } from './routeKit.js';
@@ -8,14 +8,10 @@ import { pageAndApi, type RouteKit } from './routeKit.js';
 export function registerKeyRoutes(kit: RouteKit): void {
   const { app, store } = kit;
   // Key archive
-  const keyRows = async () => {
-    const uses = new Map((await store.keyUses()).map((u) => [u.name, u.messages]));
-    return (await store.keyRecords()).map((key) => ({ ...key, facts: keyFacts(key), messages: uses.get(key.name) ?? 0 }));
-  };
   pageAndApi(kit, {
     html: '/keys',
     api: '/api/keys',
-    load: keyRows,
+    load: () => keyRows(store),
     view: (ctx, keys) => KeysPage({ ctx, keys }),
     json: (keys) => keys,
   });

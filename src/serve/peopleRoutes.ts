@@ -1,5 +1,6 @@
-import { personData } from '../web/personData.js';
-import { peopleIndex, type PeopleSort } from '../web/peopleIndex.js';
+import { personData } from '../pages/personData.js';
+import { peopleIndex } from '../pages/peopleIndex.js';
+import type { PeopleSort } from '../model/people.js';
 import { PeopleIndexPage } from '../web/views/peopleIndexPage.js';
 import { type FastifyRequest } from 'fastify';
 import { QueryError } from '../query/parseQuery.js';

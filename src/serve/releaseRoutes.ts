@@ -1,8 +1,8 @@
+import { releaseMessages, RELEASE_API_MESSAGES, RELEASE_FEED_MESSAGES, RELEASE_PAGE_MESSAGES } from '../pages/releaseData.js';
 import { type FastifyRequest } from 'fastify';
 import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Release } from '../model/release.js';
-import { parseQuery } from '../query/parseQuery.js';
 import { PAGE_HEADERS } from '../web/securityHeaders.js';
 import { ReleasePage, ReleasesPage } from '../web/views/pages.js';
 import { atomFeed } from '../web/atomFeed.js';
@@ -18,7 +18,6 @@ export function registerReleaseRoutes(kit: RouteKit): void {
     const number = idParam(request);
     return number === null ? undefined : (await store.releases()).find((r) => r.number === number);
   };
-  const releaseMessages = (number: number, limit: number, facets = false) => store.search(parseQuery(`release:${number}`), { sort: 'date', limit, facets });
   app.get('/releases', async (request, reply) => sendPage(reply, ReleasesPage({ ctx: contextOf(request, site), releases: await store.releases() })));
   // A release's mbox.gz, built on the first request in the background (minutes for a big release; a
   // 503 with Retry-After meanwhile), kept by a stamp of its messages, so it follows redactions and
@@ -56,7 +55,10 @@ export function registerReleaseRoutes(kit: RouteKit): void {
     const downloads = downloadsDir
       ? { mbox: mboxName(release.number), bytes: builtSizes.get(`${release.number}|${store.dataVersion()}`) ?? null, torrent: null }
       : undefined;
-    return sendPage(reply, ReleasePage({ ctx: contextOf(request, site), release, messages: await releaseMessages(release.number, 200, true), downloads }));
+    return sendPage(
+      reply,
+      ReleasePage({ ctx: contextOf(request, site), release, messages: await releaseMessages(store, release.number, RELEASE_PAGE_MESSAGES, true), downloads }),
+    );
   });
   app.get('/releases/:id/:file', async (request, reply) => {
     const release = await releaseOf(request);
@@ -70,13 +72,15 @@ export function registerReleaseRoutes(kit: RouteKit): void {
   app.get('/api/releases/:id', async (request, reply) => {
     const release = await releaseOf(request);
     if (!release) return notFound(request, reply);
-    return reply.headers(PAGE_HEADERS).send({ ...release, latest: (await releaseMessages(release.number, 100)).hits.map((h) => h.message) });
+    return reply
+      .headers(PAGE_HEADERS)
+      .send({ ...release, latest: (await releaseMessages(store, release.number, RELEASE_API_MESSAGES)).hits.map((h) => h.message) });
   });
   app.get('/releases/:id/feed.atom', async (request, reply) => {
     const release = await releaseOf(request);
     if (!release) return notFound(request, reply);
     const base = `${request.protocol}://${request.host}`;
-    const messages = (await releaseMessages(release.number, 50)).hits.map((h) => h.message);
+    const messages = (await releaseMessages(store, release.number, RELEASE_FEED_MESSAGES)).hits.map((h) => h.message);
     return reply
       .headers(PAGE_HEADERS)
       .type('application/atom+xml; charset=utf-8')

@@ -19,7 +19,7 @@ import { MailBody } from './mailBody.js';
 import { glossaryHref, SearchHelp, VerdictGlossary, verdictName, type QueryExample } from './readerHelp.js';
 import { VerdictBanner } from './verdictBanner.js';
 import { MessageList, who } from './messageList.js';
-import type { Alias } from '../personData.js';
+import type { Alias } from '../../model/people.js';
 import { ContactLink } from './accessibilityPage.js';
 export { AccessibilityPage } from './accessibilityPage.js';
 

@@ -1,5 +1,5 @@
 import type { VNode } from 'preact';
-import type { PeopleIndex, PeopleSort } from '../peopleIndex.js';
+import type { PeopleIndex, PeopleSort } from '../../model/people.js';
 import { formatNumber } from '../i18n.js';
 import { Layout, type PageContext } from './layout.js';
 

@@ -1,5 +1,5 @@
 import type { AttachmentReader, MessageReader } from '../store/archiveStore.js';
-import type { AttachmentView } from './views/attachmentPages.js';
+import type { AttachmentView } from '../web/views/attachmentPages.js';
 
 /** What an attachment page shows, as the live server and the static edition load it (null: no visible message has it). */
 export const ATTACHMENTS_PER_PAGE = 100;

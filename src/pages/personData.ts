@@ -1,13 +1,7 @@
 import { parseQuery } from '../query/parseQuery.js';
 import type { SearchReader } from '../store/archiveStore.js';
 import type { SearchResult } from '../model/search.js';
-
-/** Another address that sends under the very same name: shown beside a person, never merged into it. */
-export interface Alias {
-  readonly address: string;
-  readonly name: string;
-  readonly sent: number;
-}
+import type { Alias } from '../model/people.js';
 
 /** Other addresses looked at, at most, for a name (the busiest senders of that name first). */
 const ALIAS_CANDIDATES = 6;

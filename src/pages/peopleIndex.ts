@@ -1,20 +1,6 @@
 import type { SearchReader } from '../store/archiveStore.js';
 import { EVERY_MESSAGE } from '../query/ast.js';
-
-/** One correspondent of the archive: an address, the name it writes under, how much it sent and received. */
-export interface PersonRow {
-  readonly address: string;
-  readonly name: string | null;
-  readonly sent: number;
-  readonly received: number;
-}
-
-export interface PeopleIndex {
-  readonly total: number;
-  readonly rows: readonly PersonRow[];
-}
-
-export type PeopleSort = 'messages' | 'address';
+import type { PeopleIndex, PeopleSort } from '../model/people.js';
 
 /**
  * Everyone who wrote or was written to, from the archive's sender and recipient counts (the facet
