@@ -26,13 +26,11 @@ import type { KeyRecord } from '../../verify/keyRecord.js';
 import type { VerificationReport } from '../../verify/report.js';
 import type { SignedAmendment } from '../../model/amendment.js';
 import type { QueryNode } from '../../query/ast.js';
-import { attachmentTextOf, redactionOf, summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
+import { summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
 import { commitBatch, replaceContent, saveAttachmentTexts, writeVerifications } from './pgIngest.js';
 import { RETRYABLE, type AttachmentText, type PendingAttachment } from '../../extract/attachmentText.js';
-import { summaryOfRedaction, type RedactionRecord, type RedactionSummary } from '../../redact/redactionRecord.js';
+import type { RedactionRecord, RedactionSummary } from '../../redact/redactionRecord.js';
 
-const RAW_REFS =
-  'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256) AS original, m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
 import { PG_MIGRATIONS, TEXT_SEARCH, type Stemming } from './schema.js';
 import type { PublishRefusal } from '../../release/publishRules.js';
 import { postgresDriver } from './pgDriver.js';
@@ -40,7 +38,20 @@ import type { SqlDriver } from '../sql/driver.js';
 import { createReleaseIn, publishReleaseIn, releasesOf } from '../sql/releases.js';
 import { amendmentsOf, appendAmendmentTo, withdrawalOf } from '../sql/amendments.js';
 import { keyRecordsOf, keyUsesOf, messagesSignedWithOf, missingKeysOf } from '../sql/keys.js';
-import { latestIdsOf, messageCountOf, messageIdsOf, rawBlobOf, sourceStateOf, storedMessageIn, verificationOf, wordCountsOf } from '../sql/messages.js';
+import {
+  latestIdsOf,
+  messageCountOf,
+  messageIdsOf,
+  rawBlobOf,
+  rawRefsOf,
+  recordRunIn,
+  sourceStateOf,
+  storedMessageIn,
+  verificationOf,
+  wordCountsOf,
+} from '../sql/messages.js';
+import { attachmentIndexOf, attachmentTextIn } from '../sql/attachments.js';
+import { redactionIn, redactionsIn } from '../sql/redactions.js';
 import { publicNumbers, visibleSql, type EmbargoSql, type ReleaseTime } from '../../release/embargo.js';
 import { facetIndexPostgres, matchingIdsPostgres, searchPostgres } from './pgSearch.js';
 import type { FacetIndex } from '../../search/facetIndex.js';
@@ -246,13 +257,7 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async recordRun(run: { startedAt: string; finishedAt: string; summary: unknown }): Promise<void> {
-    await this.#write((db) =>
-      db.query('INSERT INTO ingest_runs (started_at, finished_at, summary_json) VALUES ($1, $2, $3)', [
-        run.startedAt,
-        run.finishedAt,
-        JSON.stringify(run.summary),
-      ]),
-    );
+    await recordRunIn(this.#sql, run);
   }
 
   async stats(): Promise<ArchiveStats> {
@@ -447,11 +452,7 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async rawRefs(from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]> {
-    const list =
-      'ids' in from
-        ? await rows(this.#pool, `${RAW_REFS} WHERE m.id = ANY($1::bigint[]) ORDER BY m.id`, [from.ids])
-        : await rows(this.#pool, `${RAW_REFS} WHERE m.id > $1 ORDER BY m.id LIMIT $2`, [from.afterId, from.limit]);
-    return list.map((r) => ({ id: r.id as number, sha256: r.sha256 as string, original: r.original as string, verdict: r.dkim_verdict as string | null }));
+    return rawRefsOf(this.#sql, from);
   }
 
   async replaceContent(id: number, record: MessageRecord, redaction: RedactionRecord | null): Promise<void> {
@@ -479,12 +480,7 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async attachmentText(sha256: string): Promise<AttachmentText | null> {
-    const [row] = await rows(
-      this.#pool,
-      `SELECT t.* FROM attachment_texts t WHERE t.sha256 = $1 AND EXISTS (SELECT 1 FROM attachments a JOIN messages m ON m.id = a.message WHERE a.sha256 = t.sha256 AND ${this.#visible('m')})`,
-      [sha256],
-    );
-    return row ? attachmentTextOf(row) : null;
+    return attachmentTextIn(this.#sql, sha256, this.#visible('m'));
   }
 
   async attachmentMessages(sha256: string): Promise<MessageSummary[]> {
@@ -492,37 +488,15 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async attachmentIndex(options: { readonly limit: number; readonly offset: number; readonly type?: string | null }): Promise<AttachmentIndex> {
-    const type = options.type?.toLowerCase() ?? null;
-    const params: unknown[] = type ? [`%/${type}`, `%.${type}`] : [];
-    const from = `FROM attachments a JOIN messages m ON m.id = a.message WHERE ${this.#visible('m')} AND a.inline = 0 ${type ? 'AND (lower(a.content_type) LIKE $1 OR lower(a.filename) LIKE $2)' : ''}`;
-    const [count] = await rows(this.#pool, `SELECT count(DISTINCT a.sha256)::int AS n ${from}`, params);
-    const list = await rows(
-      this.#pool,
-      `SELECT a.sha256, min(a.filename) AS filename, min(a.content_type) AS "contentType", max(a.size)::bigint AS size, count(DISTINCT a.message)::int AS messages,
-         (SELECT status FROM attachment_texts t WHERE t.sha256 = a.sha256) AS status
-       ${from} GROUP BY a.sha256 ORDER BY messages DESC, a.sha256 LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, options.limit, options.offset],
-    );
-    return {
-      total: Number(count?.n ?? 0),
-      rows: list.map((r) => ({
-        sha256: r.sha256 as string,
-        filename: (r.filename as string | null) ?? null,
-        contentType: r.contentType as string,
-        size: Number(r.size),
-        messages: Number(r.messages),
-        status: (r.status as string | null) ?? null,
-      })),
-    };
+    return attachmentIndexOf(this.#sql, this.#visible('m'), options);
   }
 
   async redaction(id: number): Promise<RedactionRecord | null> {
-    const [row] = await rows(this.#pool, 'SELECT * FROM redactions WHERE message = $1', [id]);
-    return row ? redactionOf(row) : null;
+    return redactionIn(this.#sql, id);
   }
 
   async redactions(): Promise<RedactionSummary[]> {
-    return (await rows(this.#pool, 'SELECT * FROM redactions ORDER BY message')).map((row) => summaryOfRedaction(redactionOf(row)));
+    return redactionsIn(this.#sql);
   }
 
   async addKeyRecords(records: readonly KeyRecord[]): Promise<KeyImportOutcome> {

@@ -1,5 +1,5 @@
 import type { SourceState } from '../../model/ingest.js';
-import type { StoredMessage } from '../../model/message.js';
+import type { RawRef, StoredMessage } from '../../model/message.js';
 import type { VerificationReport } from '../../verify/report.js';
 import type { RedactionNotice } from '../../redact/redactionRecord.js';
 import { storedMessageOf } from '../messageRows.js';
@@ -71,4 +71,23 @@ export async function storedMessageIn(d: SqlDriver, id: number, visible: string)
     verification,
     redaction: redaction ? (JSON.parse(redaction.notice_json) as RedactionNotice) : null,
   });
+}
+
+const RAW_REFS =
+  'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256) AS original, m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
+
+/** Ids, raw blob names (the received bytes' too, for a redacted message) and current verdicts, in id order: from `afterId` on, or of the given ids. */
+export async function rawRefsOf(d: SqlDriver, from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]> {
+  const rows = await d.all<{ id: number; sha256: string; original: string; dkim_verdict: string | null }>(
+    'ids' in from ? `${RAW_REFS} WHERE ${d.dialect.idIn('m.id')} ORDER BY m.id` : `${RAW_REFS} WHERE m.id > ? ORDER BY m.id LIMIT ?`,
+    'ids' in from ? [d.dialect.idsParam(from.ids)] : [from.afterId, from.limit],
+  );
+  return rows.map((r) => ({ id: Number(r.id), sha256: r.sha256, original: r.original, verdict: r.dkim_verdict }));
+}
+
+/** An ingest's history entry (not state: nothing reads it back to decide anything). */
+export async function recordRunIn(d: SqlDriver, run: { startedAt: string; finishedAt: string; summary: unknown }): Promise<void> {
+  await d.write((tx) =>
+    tx.run('INSERT INTO ingest_runs (started_at, finished_at, summary_json) VALUES (?, ?, ?)', [run.startedAt, run.finishedAt, JSON.stringify(run.summary)]),
+  );
 }

@@ -8,7 +8,6 @@ import type {
   IngestBatch,
   IngestItem,
   AttachmentIndex,
-  AttachmentIndexRow,
   MessageRecord,
   MessageSummary,
   SearchOptions,
@@ -26,7 +25,7 @@ import type {
 } from '../archiveStore.js';
 import type { KeyRecord } from '../../verify/keyRecord.js';
 import type { VerificationReport } from '../../verify/report.js';
-import { addKeyRecordsSqlite, rawRefsSqlite, verificationWriter } from './sqliteVerification.js';
+import { addKeyRecordsSqlite, verificationWriter } from './sqliteVerification.js';
 import { FTS_COLUMNS, MIGRATIONS, REFRESH_TERM_DOCS } from './schema.js';
 import { cacheStatements } from './statementCache.js';
 import type { SignedAmendment } from '../../model/amendment.js';
@@ -36,7 +35,20 @@ import type { SqlDriver } from '../sql/driver.js';
 import { createReleaseIn, publishReleaseIn, releasesOf } from '../sql/releases.js';
 import { amendmentsOf, appendAmendmentTo, withdrawalOf } from '../sql/amendments.js';
 import { keyRecordsOf, keyUsesOf, messagesSignedWithOf, missingKeysOf } from '../sql/keys.js';
-import { latestIdsOf, messageCountOf, messageIdsOf, rawBlobOf, sourceStateOf, storedMessageIn, verificationOf, wordCountsOf } from '../sql/messages.js';
+import {
+  latestIdsOf,
+  messageCountOf,
+  messageIdsOf,
+  rawBlobOf,
+  rawRefsOf,
+  recordRunIn,
+  sourceStateOf,
+  storedMessageIn,
+  verificationOf,
+  wordCountsOf,
+} from '../sql/messages.js';
+import { attachmentIndexOf, attachmentTextIn } from '../sql/attachments.js';
+import { redactionIn, redactionsIn } from '../sql/redactions.js';
 import { nextPublication, publicNumbers, visibleSql, type EmbargoSql, type ReleaseTime } from '../../release/embargo.js';
 import type { PublishRefusal } from '../../release/publishRules.js';
 import { facetIndexSqlite, matchingIdsSqlite, searchSqlite } from './sqliteSearch.js';
@@ -52,18 +64,16 @@ import {
   addressRows,
   attachmentOf,
   attachmentSearchText,
-  attachmentTextOf,
   attachmentTextRow,
   contentRowOf,
   messageRowOf,
-  redactionOf,
   redactionRow,
   summaryOf,
   SUMMARY_COLUMNS,
   type Row,
 } from '../messageRows.js';
 import { RETRYABLE, type AttachmentText, type PendingAttachment } from '../../extract/attachmentText.js';
-import { summaryOfRedaction, type RedactionRecord, type RedactionSummary } from '../../redact/redactionRecord.js';
+import type { RedactionRecord, RedactionSummary } from '../../redact/redactionRecord.js';
 
 /** The FTS5 columns in order, and where the attachment text is among them. */
 const FTS_COLUMN_LIST = FTS_COLUMNS.split(',').map((c) => c.trim());
@@ -341,12 +351,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async attachmentText(sha256: string): Promise<AttachmentText | null> {
-    const row = this.#db
-      .prepare(
-        `SELECT t.* FROM attachment_texts t WHERE t.sha256 = ? AND EXISTS (SELECT 1 FROM attachments a JOIN messages m ON m.id = a.message WHERE a.sha256 = t.sha256 AND ${this.#visible('m')})`,
-      )
-      .get(sha256) as Row | undefined;
-    return row ? attachmentTextOf(row) : null;
+    return attachmentTextIn(this.#sql, sha256, this.#visible('m'));
   }
 
   async attachmentMessages(sha256: string): Promise<MessageSummary[]> {
@@ -354,30 +359,15 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async attachmentIndex(options: { readonly limit: number; readonly offset: number; readonly type?: string | null }): Promise<AttachmentIndex> {
-    const where = `${this.#visible('m')} AND a.inline = 0 ${options.type ? 'AND (lower(a.content_type) LIKE ? OR lower(a.filename) LIKE ?)' : ''}`;
-    const typeParams = options.type ? [`%/${options.type.toLowerCase()}`, `%.${options.type.toLowerCase()}`] : [];
-    const from = `FROM attachments a JOIN messages m ON m.id = a.message WHERE ${where}`;
-    const total = this.#db
-      .prepare(`SELECT count(DISTINCT a.sha256) ${from}`)
-      .pluck()
-      .get(...typeParams) as number;
-    const rows = this.#db
-      .prepare(
-        `SELECT a.sha256, min(a.filename) AS filename, min(a.content_type) AS contentType, max(a.size) AS size, count(DISTINCT a.message) AS messages,
-           (SELECT status FROM attachment_texts t WHERE t.sha256 = a.sha256) AS status
-         ${from} GROUP BY a.sha256 ORDER BY messages DESC, a.sha256 LIMIT ? OFFSET ?`,
-      )
-      .all(...typeParams, options.limit, options.offset) as Array<AttachmentIndexRow & { filename: string | null }>;
-    return { total, rows };
+    return attachmentIndexOf(this.#sql, this.#visible('m'), options);
   }
 
   async redaction(id: number): Promise<RedactionRecord | null> {
-    const row = this.#db.prepare('SELECT * FROM redactions WHERE message = ?').get(id) as Row | undefined;
-    return row ? redactionOf(row) : null;
+    return redactionIn(this.#sql, id);
   }
 
   async redactions(): Promise<RedactionSummary[]> {
-    return (this.#db.prepare('SELECT * FROM redactions ORDER BY message').all() as Row[]).map((row) => summaryOfRedaction(redactionOf(row)));
+    return redactionsIn(this.#sql);
   }
 
   async commit(batch: IngestBatch): Promise<CommitOutcome[]> {
@@ -408,9 +398,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async recordRun(run: { startedAt: string; finishedAt: string; summary: unknown }): Promise<void> {
-    this.#db
-      .prepare('INSERT INTO ingest_runs (started_at, finished_at, summary_json) VALUES (?, ?, ?)')
-      .run(run.startedAt, run.finishedAt, JSON.stringify(run.summary));
+    await recordRunIn(this.#sql, run);
   }
 
   async stats(): Promise<ArchiveStats> {
@@ -651,7 +639,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async rawRefs(from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]> {
-    return rawRefsSqlite(this.#db, from);
+    return rawRefsOf(this.#sql, from);
   }
 
   async addKeyRecords(records: readonly KeyRecord[]): Promise<KeyImportOutcome> {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { KeyRecord } from '../../verify/keyRecord.js';
 import { keyName } from '../../verify/keyRecord.js';
-import type { KeyImportOutcome, RawRef, VerificationItem } from '../archiveStore.js';
+import type { KeyImportOutcome, VerificationItem } from '../archiveStore.js';
 
 export function addKeyRecordsSqlite(db: Database.Database, records: readonly KeyRecord[]): KeyImportOutcome {
   const insertKey = db.prepare('INSERT OR IGNORE INTO dkim_keys (name, record) VALUES (?, ?)');
@@ -38,16 +38,4 @@ export function verificationWriter(db: Database.Database): (item: VerificationIt
       insertSignature.run(id, s.index, s.domain && s.selector ? keyName(s.selector, s.domain) : null, s.outcome);
     }
   };
-}
-
-const RAW_REFS = 'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256), m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
-
-/** Ids, raw blob names and current verdicts, in id order: from `afterId` on, or of the given ids. */
-export function rawRefsSqlite(db: Database.Database, from: { afterId: number; limit: number } | { ids: readonly number[] }): RawRef[] {
-  const rows = (
-    'ids' in from
-      ? db.prepare(`${RAW_REFS} WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id`).raw().all(JSON.stringify(from.ids))
-      : db.prepare(`${RAW_REFS} WHERE m.id > ? ORDER BY m.id LIMIT ?`).raw().all(from.afterId, from.limit)
-  ) as Array<[number, string, string, string | null]>;
-  return rows.map(([id, sha256, original, verdict]) => ({ id, sha256, original, verdict }));
 }
