@@ -34,24 +34,7 @@ import type { RedactionRecord, RedactionSummary } from '../../redact/redactionRe
 import { PG_MIGRATIONS, TEXT_SEARCH, type Stemming } from './schema.js';
 import type { PublishRefusal } from '../../release/publishRules.js';
 import { postgresDriver } from './pgDriver.js';
-import type { SqlDriver } from '../sql/driver.js';
-import { createReleaseIn, publishReleaseIn, releasesOf } from '../sql/releases.js';
-import { amendmentsOf, appendAmendmentTo, withdrawalOf } from '../sql/amendments.js';
-import { keyRecordsOf, keyUsesOf, messagesSignedWithOf, missingKeysOf } from '../sql/keys.js';
-import {
-  latestIdsOf,
-  messageCountOf,
-  messageIdsOf,
-  rawBlobOf,
-  rawRefsOf,
-  recordRunIn,
-  sourceStateOf,
-  storedMessageIn,
-  verificationOf,
-  wordCountsOf,
-} from '../sql/messages.js';
-import { attachmentIndexOf, attachmentTextIn } from '../sql/attachments.js';
-import { redactionIn, redactionsIn } from '../sql/redactions.js';
+import * as sql from '../sql/index.js';
 import { publicNumbers, visibleSql, type EmbargoSql, type ReleaseTime } from '../../release/embargo.js';
 import { facetIndexPostgres, matchingIdsPostgres, searchPostgres } from './pgSearch.js';
 import type { FacetIndex } from '../../search/facetIndex.js';
@@ -110,7 +93,7 @@ async function rows<T = Row>(db: Db, sql: string, params: unknown[] = []): Promi
 export class PostgresStore implements ArchiveWriter {
   readonly #pool: pg.Pool;
   /** The pool (and the writer's connection) as the shared store half (store/sql/) uses them. */
-  readonly #sql: SqlDriver;
+  readonly #sql: sql.SqlDriver;
   readonly #audience: Audience;
   readonly #now: () => Date;
   readonly #textSearch: string;
@@ -245,11 +228,11 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async messageCount(): Promise<number> {
-    return messageCountOf(this.#sql);
+    return sql.messageCountOf(this.#sql);
   }
 
   async sourceState(key: string): Promise<SourceState | undefined> {
-    return sourceStateOf(this.#sql, key);
+    return sql.sourceStateOf(this.#sql, key);
   }
 
   async commit(batch: IngestBatch): Promise<CommitOutcome[]> {
@@ -257,7 +240,7 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async recordRun(run: { startedAt: string; finishedAt: string; summary: unknown }): Promise<void> {
-    await recordRunIn(this.#sql, run);
+    await sql.recordRunIn(this.#sql, run);
   }
 
   async stats(): Promise<ArchiveStats> {
@@ -309,11 +292,11 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async rawBlob(id: number): Promise<{ sha256: string; size: number } | undefined> {
-    return rawBlobOf(this.#sql, id, this.#visible('messages'));
+    return sql.rawBlobOf(this.#sql, id, this.#visible('messages'));
   }
 
   async getMessage(id: number): Promise<StoredMessage | undefined> {
-    return storedMessageIn(this.#sql, id, this.#visible('messages'));
+    return sql.storedMessageIn(this.#sql, id, this.#visible('messages'));
   }
 
   async threadInputs(): Promise<ThreadInput[]> {
@@ -377,7 +360,7 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async wordCounts(words: readonly string[]): Promise<ReadonlyMap<string, number>> {
-    return wordCountsOf(this.#sql, words);
+    return sql.wordCountsOf(this.#sql, words);
   }
 
   async prepareSearch(): Promise<void> {
@@ -424,35 +407,35 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async messageIds(release?: number): Promise<number[]> {
-    return messageIdsOf(this.#sql, this.#visible('m'), release);
+    return sql.messageIdsOf(this.#sql, this.#visible('m'), release);
   }
 
   async latest(limit: number): Promise<MessageSummary[]> {
-    return this.#summariesOf(await latestIdsOf(this.#sql, this.#visible('messages'), limit));
+    return this.#summariesOf(await sql.latestIdsOf(this.#sql, this.#visible('messages'), limit));
   }
 
   async verification(id: number): Promise<VerificationReport | null> {
-    return verificationOf(this.#sql, id);
+    return sql.verificationOf(this.#sql, id);
   }
 
   async keyRecords(): Promise<KeyRecord[]> {
-    return keyRecordsOf(this.#sql);
+    return sql.keyRecordsOf(this.#sql);
   }
 
   async keyUses(): Promise<KeyUse[]> {
-    return keyUsesOf(this.#sql, this.#visible('messages'));
+    return sql.keyUsesOf(this.#sql, this.#visible('messages'));
   }
 
   async missingKeys(): Promise<KeyUse[]> {
-    return missingKeysOf(this.#sql);
+    return sql.missingKeysOf(this.#sql);
   }
 
   async messagesSignedWith(names: readonly string[]): Promise<number[]> {
-    return messagesSignedWithOf(this.#sql, names);
+    return sql.messagesSignedWithOf(this.#sql, names);
   }
 
   async rawRefs(from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]> {
-    return rawRefsOf(this.#sql, from);
+    return sql.rawRefsOf(this.#sql, from);
   }
 
   async replaceContent(id: number, record: MessageRecord, redaction: RedactionRecord | null): Promise<void> {
@@ -480,7 +463,7 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async attachmentText(sha256: string): Promise<AttachmentText | null> {
-    return attachmentTextIn(this.#sql, sha256, this.#visible('m'));
+    return sql.attachmentTextIn(this.#sql, sha256, this.#visible('m'));
   }
 
   async attachmentMessages(sha256: string): Promise<MessageSummary[]> {
@@ -488,15 +471,15 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async attachmentIndex(options: { readonly limit: number; readonly offset: number; readonly type?: string | null }): Promise<AttachmentIndex> {
-    return attachmentIndexOf(this.#sql, this.#visible('m'), options);
+    return sql.attachmentIndexOf(this.#sql, this.#visible('m'), options);
   }
 
   async redaction(id: number): Promise<RedactionRecord | null> {
-    return redactionIn(this.#sql, id);
+    return sql.redactionIn(this.#sql, id);
   }
 
   async redactions(): Promise<RedactionSummary[]> {
-    return redactionsIn(this.#sql);
+    return sql.redactionsIn(this.#sql);
   }
 
   async addKeyRecords(records: readonly KeyRecord[]): Promise<KeyImportOutcome> {
@@ -537,7 +520,7 @@ export class PostgresStore implements ArchiveWriter {
 
   // Releases and the amendment log: the store half both backends share (store/sql/).
   async releases(): Promise<Release[]> {
-    return releasesOf(this.#sql, this.#now(), this.#audience);
+    return sql.releasesOf(this.#sql, this.#now(), this.#audience);
   }
 
   async createRelease(input: {
@@ -545,23 +528,23 @@ export class PostgresStore implements ArchiveWriter {
     selection: string;
     ids: readonly number[] | 'all-remaining';
   }): Promise<{ release: Release; alreadyReleased: number }> {
-    return createReleaseIn(this.#sql, { ...input, now: this.#now() });
+    return sql.createReleaseIn(this.#sql, { ...input, now: this.#now() });
   }
 
   async publishRelease(number: number, at: Date): Promise<Release | PublishRefusal> {
-    return publishReleaseIn(this.#sql, number, at, this.#now());
+    return sql.publishReleaseIn(this.#sql, number, at, this.#now());
   }
 
   async amendments(): Promise<SignedAmendment[]> {
-    return amendmentsOf(this.#sql);
+    return sql.amendmentsOf(this.#sql);
   }
 
   async withdrawal(id: number): Promise<SignedAmendment | null> {
-    return withdrawalOf(this.#sql, id);
+    return sql.withdrawalOf(this.#sql, id);
   }
 
   async appendAmendment(make: (seq: number, previous: string | null) => SignedAmendment): Promise<SignedAmendment> {
-    return appendAmendmentTo(this.#sql, make);
+    return sql.appendAmendmentTo(this.#sql, make);
   }
 
   /** Its tables, for `epistola migrate` (written through the writer's connection, which holds the lock). */

@@ -31,24 +31,7 @@ import { cacheStatements } from './statementCache.js';
 import type { SignedAmendment } from '../../model/amendment.js';
 import { quotedText } from '../../text/quotes.js';
 import { sqliteDriver } from './sqliteDriver.js';
-import type { SqlDriver } from '../sql/driver.js';
-import { createReleaseIn, publishReleaseIn, releasesOf } from '../sql/releases.js';
-import { amendmentsOf, appendAmendmentTo, withdrawalOf } from '../sql/amendments.js';
-import { keyRecordsOf, keyUsesOf, messagesSignedWithOf, missingKeysOf } from '../sql/keys.js';
-import {
-  latestIdsOf,
-  messageCountOf,
-  messageIdsOf,
-  rawBlobOf,
-  rawRefsOf,
-  recordRunIn,
-  sourceStateOf,
-  storedMessageIn,
-  verificationOf,
-  wordCountsOf,
-} from '../sql/messages.js';
-import { attachmentIndexOf, attachmentTextIn } from '../sql/attachments.js';
-import { redactionIn, redactionsIn } from '../sql/redactions.js';
+import * as sql from '../sql/index.js';
 import { nextPublication, publicNumbers, visibleSql, type EmbargoSql, type ReleaseTime } from '../../release/embargo.js';
 import type { PublishRefusal } from '../../release/publishRules.js';
 import { facetIndexSqlite, matchingIdsSqlite, searchSqlite } from './sqliteSearch.js';
@@ -154,7 +137,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   /** The connection as the shared store half (store/sql/) uses it. */
-  readonly #sql: SqlDriver;
+  readonly #sql: sql.SqlDriver;
 
   readonly #shortLived: boolean;
 
@@ -228,11 +211,11 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async messageCount(): Promise<number> {
-    return messageCountOf(this.#sql);
+    return sql.messageCountOf(this.#sql);
   }
 
   async sourceState(key: string): Promise<SourceState | undefined> {
-    return sourceStateOf(this.#sql, key);
+    return sql.sourceStateOf(this.#sql, key);
   }
 
   #prepared: ReturnType<typeof prepareStatements> | undefined;
@@ -351,7 +334,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async attachmentText(sha256: string): Promise<AttachmentText | null> {
-    return attachmentTextIn(this.#sql, sha256, this.#visible('m'));
+    return sql.attachmentTextIn(this.#sql, sha256, this.#visible('m'));
   }
 
   async attachmentMessages(sha256: string): Promise<MessageSummary[]> {
@@ -359,15 +342,15 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async attachmentIndex(options: { readonly limit: number; readonly offset: number; readonly type?: string | null }): Promise<AttachmentIndex> {
-    return attachmentIndexOf(this.#sql, this.#visible('m'), options);
+    return sql.attachmentIndexOf(this.#sql, this.#visible('m'), options);
   }
 
   async redaction(id: number): Promise<RedactionRecord | null> {
-    return redactionIn(this.#sql, id);
+    return sql.redactionIn(this.#sql, id);
   }
 
   async redactions(): Promise<RedactionSummary[]> {
-    return redactionsIn(this.#sql);
+    return sql.redactionsIn(this.#sql);
   }
 
   async commit(batch: IngestBatch): Promise<CommitOutcome[]> {
@@ -398,7 +381,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async recordRun(run: { startedAt: string; finishedAt: string; summary: unknown }): Promise<void> {
-    await recordRunIn(this.#sql, run);
+    await sql.recordRunIn(this.#sql, run);
   }
 
   async stats(): Promise<ArchiveStats> {
@@ -474,11 +457,11 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async rawBlob(id: number): Promise<{ sha256: string; size: number } | undefined> {
-    return rawBlobOf(this.#sql, id, this.#visible('messages'));
+    return sql.rawBlobOf(this.#sql, id, this.#visible('messages'));
   }
 
   async getMessage(id: number): Promise<StoredMessage | undefined> {
-    return storedMessageIn(this.#sql, id, this.#visible('messages'));
+    return sql.storedMessageIn(this.#sql, id, this.#visible('messages'));
   }
 
   async threadInputs(): Promise<ThreadInput[]> {
@@ -536,7 +519,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async wordCounts(words: readonly string[]): Promise<ReadonlyMap<string, number>> {
-    return wordCountsOf(this.#sql, words);
+    return sql.wordCountsOf(this.#sql, words);
   }
 
   async prepareSearch(): Promise<void> {
@@ -595,7 +578,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async messageIds(release?: number): Promise<number[]> {
-    return messageIdsOf(this.#sql, this.#visible('m'), release);
+    return sql.messageIdsOf(this.#sql, this.#visible('m'), release);
   }
 
   dataVersion(): string {
@@ -608,7 +591,7 @@ export class SqliteStore implements ArchiveWriter {
   #dataVersion: Database.Statement | undefined;
 
   async latest(limit: number): Promise<MessageSummary[]> {
-    return this.#summariesOf(await latestIdsOf(this.#sql, this.#visible('messages'), limit));
+    return this.#summariesOf(await sql.latestIdsOf(this.#sql, this.#visible('messages'), limit));
   }
 
   /** Summaries in the order of `ids`. */
@@ -619,27 +602,27 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async verification(id: number): Promise<VerificationReport | null> {
-    return verificationOf(this.#sql, id);
+    return sql.verificationOf(this.#sql, id);
   }
 
   async keyRecords(): Promise<KeyRecord[]> {
-    return keyRecordsOf(this.#sql);
+    return sql.keyRecordsOf(this.#sql);
   }
 
   async keyUses(): Promise<KeyUse[]> {
-    return keyUsesOf(this.#sql, this.#visible('messages'));
+    return sql.keyUsesOf(this.#sql, this.#visible('messages'));
   }
 
   async missingKeys(): Promise<KeyUse[]> {
-    return missingKeysOf(this.#sql);
+    return sql.missingKeysOf(this.#sql);
   }
 
   async messagesSignedWith(names: readonly string[]): Promise<number[]> {
-    return messagesSignedWithOf(this.#sql, names);
+    return sql.messagesSignedWithOf(this.#sql, names);
   }
 
   async rawRefs(from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]> {
-    return rawRefsOf(this.#sql, from);
+    return sql.rawRefsOf(this.#sql, from);
   }
 
   async addKeyRecords(records: readonly KeyRecord[]): Promise<KeyImportOutcome> {
@@ -657,7 +640,7 @@ export class SqliteStore implements ArchiveWriter {
 
   // Releases and the amendment log: the store half both backends share (store/sql/).
   async releases(): Promise<Release[]> {
-    return releasesOf(this.#sql, this.#now(), this.#audience);
+    return sql.releasesOf(this.#sql, this.#now(), this.#audience);
   }
 
   async createRelease(input: {
@@ -665,23 +648,23 @@ export class SqliteStore implements ArchiveWriter {
     selection: string;
     ids: readonly number[] | 'all-remaining';
   }): Promise<{ release: Release; alreadyReleased: number }> {
-    return createReleaseIn(this.#sql, { ...input, now: this.#now() });
+    return sql.createReleaseIn(this.#sql, { ...input, now: this.#now() });
   }
 
   async publishRelease(number: number, at: Date): Promise<Release | PublishRefusal> {
-    return publishReleaseIn(this.#sql, number, at, this.#now());
+    return sql.publishReleaseIn(this.#sql, number, at, this.#now());
   }
 
   async amendments(): Promise<SignedAmendment[]> {
-    return amendmentsOf(this.#sql);
+    return sql.amendmentsOf(this.#sql);
   }
 
   async withdrawal(id: number): Promise<SignedAmendment | null> {
-    return withdrawalOf(this.#sql, id);
+    return sql.withdrawalOf(this.#sql, id);
   }
 
   async appendAmendment(make: (seq: number, previous: string | null) => SignedAmendment): Promise<SignedAmendment> {
-    return appendAmendmentTo(this.#sql, make);
+    return sql.appendAmendmentTo(this.#sql, make);
   }
 
   async refreshStatistics(): Promise<void> {
