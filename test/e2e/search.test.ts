@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { SearchResult } from '../../src/store/archiveStore.js';
 import { cliJson, runCli, tempDir } from '../helpers.js';
 import { STORES, stopSharedPostgres, storeArgs } from '../stores.js';
+import { openReader, parseDatabase, type DatabaseLocation } from '../../src/store/openStore.js';
+import { parseQuery } from '../../src/query/parseQuery.js';
 
 /** A small collection whose right answers can be checked by hand. */
 interface Mail {
@@ -131,6 +133,11 @@ for (const store of STORES) {
     const search = (query: string, ...flags: string[]) => cliJson<SearchResult>([...data, 'search', ...flags, '--json', '--', query]);
     const ids = async (query: string, ...flags: string[]) => (await search(query, ...flags)).hits.map((h) => h.message.id);
     const sorted = async (query: string) => (await ids(query, '--limit', '100')).sort((a, b) => a - b);
+    /** The archive's database, as the CLI finds it from `data`. */
+    const location = (): DatabaseLocation => {
+      const at = data.indexOf('--database');
+      return at >= 0 ? parseDatabase(data[at + 1]!) : { kind: 'sqlite', path: join(root, 'data', 'archive.sqlite') };
+    };
 
     test('a query that finds nothing because of a typing slip suggests the query that finds something', async () => {
       const slipped = await cliJson<SearchResult & { suggestion: { query: string; total: number } | null }>([
@@ -185,7 +192,25 @@ for (const store of STORES) {
         ['-budget', [3, 5, 7]],
         ['budg*', [1, 2, 4, 6]],
       ];
-      for (const [query, expected] of expectations) assert.deepEqual(await sorted(query), expected, query);
+      // In-process, on both kinds of reader (a server's, with its in-memory columns, and a command's,
+      // from SQL alone): a process start per query proves nothing more. The CLI itself, for a few.
+      const readers = [await openReader(location()), await openReader(location(), { shortLived: true })];
+      try {
+        for (const [query, expected] of expectations) {
+          for (const [i, reader] of readers.entries()) {
+            const found = (await reader.search(parseQuery(query), { sort: 'relevance', limit: 100 })).hits.map((h) => h.message.id);
+            assert.deepEqual(
+              found.sort((a, b) => a - b),
+              expected,
+              `${query} (${i === 0 ? 'server' : 'command line'} reader)`,
+            );
+          }
+        }
+      } finally {
+        for (const reader of readers) await reader.close();
+      }
+      for (const [query, expected] of [expectations[0]!, expectations[3]!, expectations[31]!])
+        assert.deepEqual(await sorted(query), expected, `${query} (CLI)`);
     });
 
     test('relevance puts subject matches first; date order is newest first with undated last', async () => {
