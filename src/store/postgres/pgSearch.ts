@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { QueryNode } from '../../query/ast.js';
 import type { MessageSummary, SearchOptions, SearchResult } from '../archiveStore.js';
-import { attachmentFileValues, FacetIndex, facetRowOf } from '../../search/facetIndex.js';
+import { attachmentFileValues, FacetIndex, facetRowOf, type FacetPair } from '../../search/facetIndex.js';
 import { ATTACHMENT_FILES_SQL, FACET_MESSAGE_COLUMNS, LANGUAGES_SQL, SNIPPET_COLUMNS } from '../searchRows.js';
 import { decodeCursor, facetTop, pageOf, snippetsOf, type SnippetRow } from '../../search/searchPages.js';
 import { compilePostgresQuery, postgresDialect } from './compileQuery.js';
@@ -21,13 +21,14 @@ export async function facetIndexPostgres(db: pg.Pool): Promise<FacetIndex> {
     db.query({ text: ATTACHMENT_FILES_SQL, rowMode: 'array' }),
     db.query({ text: LANGUAGES_SQL, rowMode: 'array' }),
   ]);
-  const pairs = (rows: Array<[number, string]>) => rows.map(([message, value]) => ({ message, value }));
+  // Numbers come as numbers (the int8 parser, pgStore.ts); a message number is made one for sure.
+  const pairs = (rows: Array<[number | string, string]>): FacetPair[] => rows.map(([message, value]) => [Number(message), value]);
   return new FacetIndex(
     (messages.rows as unknown[][]).map(facetRowOf),
     pairs(recipients.rows as Array<[number, string]>),
     pairs(types.rows as Array<[number, string]>),
     attachmentFileValues(files.rows as unknown[][]),
-    pairs((languages.rows as Array<[string, string]>).map(([id, lang]) => [Number(id), lang])),
+    pairs(languages.rows as Array<[string, string]>),
   );
 }
 

@@ -28,7 +28,7 @@ import type { SignedAmendment } from '../../model/amendment.js';
 import type { QueryNode } from '../../query/ast.js';
 import { summaryOf, SUMMARY_COLUMNS, type Row } from '../messageRows.js';
 import { commitBatch, replaceContent, saveAttachmentTexts, writeVerifications } from './pgIngest.js';
-import { RETRYABLE, type AttachmentText, type PendingAttachment } from '../../extract/attachmentText.js';
+import type { AttachmentText, PendingAttachment } from '../../extract/attachmentText.js';
 import type { RedactionRecord, RedactionSummary } from '../../redact/redactionRecord.js';
 
 import { PG_MIGRATIONS, TEXT_SEARCH, type Stemming } from './schema.js';
@@ -443,19 +443,7 @@ export class PostgresStore implements ArchiveWriter {
   }
 
   async pendingAttachments(options: { readonly retry: boolean }): Promise<PendingAttachment[]> {
-    const list = await rows(
-      this.#pool,
-      `SELECT a.sha256, min(a.content_type) AS "contentType", min(a.filename) AS filename, max(a.size)::bigint AS size
-       FROM attachments a LEFT JOIN attachment_texts t ON t.sha256 = a.sha256
-       WHERE t.sha256 IS NULL ${options.retry ? 'OR t.status = ANY($1::text[])' : ''} GROUP BY a.sha256 ORDER BY min(a.message), a.sha256`,
-      options.retry ? [[...RETRYABLE]] : [],
-    );
-    return list.map((r) => ({
-      sha256: r.sha256 as string,
-      contentType: r.contentType as string,
-      filename: (r.filename as string | null) ?? null,
-      size: Number(r.size),
-    }));
+    return sql.pendingAttachmentsOf(this.#sql, options);
   }
 
   async saveAttachmentTexts(items: readonly AttachmentText[]): Promise<void> {

@@ -1,4 +1,4 @@
-import type { AttachmentText } from '../../extract/attachmentText.js';
+import { RETRYABLE, type AttachmentText, type PendingAttachment } from '../../extract/attachmentText.js';
 import type { AttachmentIndex } from '../../model/attachments.js';
 import { attachmentTextOf } from '../messageRows.js';
 import { one, type SqlDriver } from './driver.js';
@@ -42,4 +42,15 @@ export async function attachmentIndexOf(
       status: r.status ?? null,
     })),
   };
+}
+
+/** Distinct attachments with no text yet (with `retry`, also those whose reading failed or timed out), in the order they arrived. */
+export async function pendingAttachmentsOf(d: SqlDriver, options: { readonly retry: boolean }): Promise<PendingAttachment[]> {
+  const rows = await d.all<{ sha256: string; contentType: string; filename: string | null; size: number }>(
+    `SELECT a.sha256, min(a.content_type) AS "contentType", min(a.filename) AS filename, max(a.size) AS size
+     FROM attachments a LEFT JOIN attachment_texts t ON t.sha256 = a.sha256
+     WHERE t.sha256 IS NULL ${options.retry ? `OR ${d.dialect.textIn('t.status')}` : ''} GROUP BY a.sha256 ORDER BY min(a.message), a.sha256`,
+    options.retry ? [d.dialect.textsParam(RETRYABLE)] : [],
+  );
+  return rows.map((r) => ({ sha256: r.sha256, contentType: r.contentType, filename: r.filename ?? null, size: Number(r.size) }));
 }

@@ -8,7 +8,7 @@ import { archiveLanguages, BM25_WEIGHTS, compileQuery, sqliteDialect, type Compi
 import { idSetSql } from '../queryCompiler.js';
 import { rankTerms } from '../../search/queryPlan.js';
 import { memberTest, memoryTest, type IdSets, type IdTest } from '../../search/memoryFilter.js';
-import { attachmentFileValues, FacetIndex, facetRowOf } from '../../search/facetIndex.js';
+import { attachmentFileValues, FacetIndex, facetRowOf, type FacetPair } from '../../search/facetIndex.js';
 import { ATTACHMENT_FILES_SQL, FACET_MESSAGE_COLUMNS, LANGUAGES_SQL, SNIPPET_COLUMNS } from '../searchRows.js';
 import { decodeCursor, facetTop, pageOf, snippetsOf, type SnippetRow } from '../../search/searchPages.js';
 import { foldedWords } from '../../text/words.js';
@@ -22,7 +22,7 @@ const M = 'messages m INDEXED BY messages_narrow';
 /** The rows the in-memory facet index is built from (read through covering indexes). */
 export function facetIndexSqlite(db: Database.Database): FacetIndex {
   const messages = (db.prepare(`SELECT ${FACET_MESSAGE_COLUMNS} FROM messages INDEXED BY messages_narrow`).raw().all() as unknown[][]).map(facetRowOf);
-  const pairs = (sql: string) => (db.prepare(sql).raw().all() as Array<[number, string]>).map(([message, value]) => ({ message, value }));
+  const pairs = (sql: string) => db.prepare(sql).raw().all() as FacetPair[];
   return new FacetIndex(
     messages,
     pairs(`SELECT message, address FROM addresses WHERE role IN ('to', 'cc')`),

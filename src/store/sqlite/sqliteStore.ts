@@ -55,7 +55,7 @@ import {
   SUMMARY_COLUMNS,
   type Row,
 } from '../messageRows.js';
-import { RETRYABLE, type AttachmentText, type PendingAttachment } from '../../extract/attachmentText.js';
+import type { AttachmentText, PendingAttachment } from '../../extract/attachmentText.js';
 import type { RedactionRecord, RedactionSummary } from '../../redact/redactionRecord.js';
 
 /** The FTS5 columns in order, and where the attachment text is among them. */
@@ -283,16 +283,7 @@ export class SqliteStore implements ArchiveWriter {
   }
 
   async pendingAttachments(options: { readonly retry: boolean }): Promise<PendingAttachment[]> {
-    const retry = options.retry ? `OR t.status IN (${RETRYABLE.map((r) => `'${r}'`).join(', ')})` : '';
-    return (
-      this.#db
-        .prepare(
-          `SELECT a.sha256, min(a.content_type) AS contentType, min(a.filename) AS filename, max(a.size) AS size
-           FROM attachments a LEFT JOIN attachment_texts t ON t.sha256 = a.sha256
-           WHERE t.sha256 IS NULL ${retry} GROUP BY a.sha256 ORDER BY min(a.message), a.sha256`,
-        )
-        .all() as PendingAttachment[]
-    ).map((p) => ({ ...p, filename: p.filename ?? null }));
+    return sql.pendingAttachmentsOf(this.#sql, options);
   }
 
   async saveAttachmentTexts(items: readonly AttachmentText[]): Promise<void> {
