@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { isConversion } from '../mail/warnings.js';
 import { BlobStore } from '../store/blobStore.js';
 import { openReader } from '../store/openStore.js';
 import { requireDataDir } from '../config/dataDir.js';
@@ -119,7 +120,7 @@ async function writeBundle(command: Command, id: number, out: string | undefined
     const raw = await new BlobStore(dir.root).read(message.sha256);
     // The bundle's report is made now, with the keys as they are, so it matches the files beside it.
     const { verifyMessage, KeyArchive, writeProofBundle } = await verifier();
-    const report = await verifyMessage(raw, { keys: new KeyArchive(await store.keyRecords()), at });
+    const report = await verifyMessage(raw, { keys: new KeyArchive(await store.keyRecords()), at, converted: isConversion(message.warnings) });
     const outFile = resolve(out ?? `message-${id}-proof.tar.gz`);
     await writeProofBundle({ id, raw, report, outFile, redaction: message.redaction });
     print(`Wrote ${outFile}: ${report.verdict}${report.domain ? ` (${report.domain})` : ''}`);

@@ -24,3 +24,11 @@ export interface ParseWarning {
   readonly kind: WarningKind;
   readonly detail: string;
 }
+
+/**
+ * Whether a message is a converter's rendering, as the reader that read it said (never from its
+ * bytes, which anyone can write): its DKIM verdict is `not-checkable`.
+ */
+export function isConversion(warnings: ReadonlyArray<{ readonly kind: string }> | undefined): boolean {
+  return warnings?.some((w) => w.kind === 'converted-from-outlook') ?? false;
+}

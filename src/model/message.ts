@@ -60,6 +60,8 @@ export interface RawRef {
   /** The bytes as received: what verification checks (the same as sha256 unless redacted). */
   readonly original: string;
   readonly verdict: string | null;
+  /** A converter's rendering (the reader said so at ingest): not checkable. */
+  readonly converted: boolean;
 }
 
 /** How a parent link is known: from References, from In-Reply-To only, or inferred from the subject. */

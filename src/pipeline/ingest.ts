@@ -1,3 +1,4 @@
+import { isConversion } from '../mail/warnings.js';
 import { availableParallelism } from 'node:os';
 import type { expandSources, SkippedFile, Source } from '../ingest/sources.js';
 import { readMboxFile } from '../ingest/mboxReader.js';
@@ -197,14 +198,16 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         queuedBytes += raw.bytes.length;
         const provenance = { sourceKey: source.key, locator: raw.locator, offset: raw.offset, folder: raw.folder, envelope: raw.envelope };
         queue.push(
-          Promise.all([pool.parse(raw.bytes), keys ? verifyMessage(raw.bytes, { keys }) : null]).then(([record, verification]): Entry => ({
-            kind: 'item',
-            item: {
-              record: { ...record, verification, warnings: raw.notes ? [...record.warnings, ...raw.notes] : record.warnings },
-              provenance,
-              cursor: raw.cursor,
-            },
-          })),
+          Promise.all([pool.parse(raw.bytes), keys ? verifyMessage(raw.bytes, { keys, converted: isConversion(raw.notes) }) : null]).then(
+            ([record, verification]): Entry => ({
+              kind: 'item',
+              item: {
+                record: { ...record, verification, warnings: raw.notes ? [...record.warnings, ...raw.notes] : record.warnings },
+                provenance,
+                cursor: raw.cursor,
+              },
+            }),
+          ),
         );
         while (queue.length >= MAX_IN_FLIGHT || queuedBytes > MAX_IN_FLIGHT_BYTES) await takeHead();
       }

@@ -1,3 +1,4 @@
+import { isConversion } from '../mail/warnings.js';
 import { parseMessage, type ParsedMessage } from '../parse/parseMessage.js';
 import { toRecord } from '../pipeline/toRecord.js';
 import type { AttachmentReader, MessageReader, RedactionWriter, SearchReader } from '../store/archiveStore.js';
@@ -126,7 +127,7 @@ async function noticeOf(
   headersTouched: readonly string[],
   keys: KeyArchive,
 ): Promise<RedactionNotice> {
-  const report = await verifyMessage(raw, { keys });
+  const report = await verifyMessage(raw, { keys, converted: isConversion(message.warnings) });
   const proving = report.signatures.find((s) => s.headersOk === true);
   const signed = new Set((message.verification?.signatures ?? []).flatMap((s) => s.signedHeaders));
   const leaves = await partLeaves(raw, spans);

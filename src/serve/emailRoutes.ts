@@ -1,3 +1,4 @@
+import { isConversion } from '../mail/warnings.js';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -115,7 +116,9 @@ export function registerEmailRoutes(kit: RouteKit): void {
       const raw = await blobs.read(message.sha256);
       // A redacted message's stored report is the publisher's check of the original: the bundle's is of these bytes.
       const report =
-        message.redaction || !message.verification ? await verifyMessage(raw, { keys: new KeyArchive(await store.keyRecords()) }) : message.verification;
+        message.redaction || !message.verification
+          ? await verifyMessage(raw, { keys: new KeyArchive(await store.keyRecords()), converted: isConversion(message.warnings) })
+          : message.verification;
       const dir = await mkdtemp(join(tmpdir(), 'epistola-proof-'));
       try {
         const outFile = join(dir, 'proof.tar.gz');

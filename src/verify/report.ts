@@ -16,6 +16,9 @@ export const VERDICTS = [
   'key-revoked',
   'key-unavailable',
   'no-signature',
+  // Converted from Outlook: the bytes as sent are not kept, so nothing can be checked (neither
+  // proven nor refuted; never "no signature", which the original may well have had).
+  'not-checkable',
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
@@ -134,5 +137,7 @@ export function verdictLabel(report: Pick<VerificationReport, 'verdict' | 'domai
       return 'Signing key not available';
     case 'no-signature':
       return 'No DKIM signature';
+    case 'not-checkable':
+      return 'Not checkable: converted from Outlook';
   }
 }

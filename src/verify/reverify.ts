@@ -49,7 +49,7 @@ export async function reverify(
   for (let refs = await next(); refs.length > 0; refs = await next()) {
     const items = [];
     for (const ref of refs) {
-      const report = await verifyMessage(await blobs.read(ref.original), { keys, at: options.at });
+      const report = await verifyMessage(await blobs.read(ref.original), { keys, at: options.at, converted: ref.converted });
       items.push({ id: ref.id, report });
       verdicts[report.verdict] = (verdicts[report.verdict] ?? 0) + 1;
       if (report.verdict !== ref.verdict) changed++;

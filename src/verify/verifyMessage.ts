@@ -29,7 +29,18 @@ export interface VerifyOptions {
   readonly keys: KeyArchive;
   /** Judge x= expiry "as of" this time (default: now). */
   readonly at?: Date;
+  /**
+   * The bytes are a rendering made by a converter (an Outlook item), as the reader that read them
+   * says (the `converted-from-outlook` warning): the verdict is `not-checkable`, nothing is run. Never
+   * taken from the bytes themselves, which anyone can write (a forged header would turn a failing
+   * signature into "not checkable").
+   */
+  readonly converted?: boolean;
 }
+
+/** The report of a conversion: what was sent is not kept, so no signature can be checked. */
+export const NOT_CHECKABLE_REASON =
+  'Converted from Outlook: Outlook keeps no copy of the message as it was sent, and no DKIM signature covers a rendering of it.';
 
 interface HeaderLine {
   readonly key: string;
@@ -51,6 +62,8 @@ export async function verifyMessage(raw: Buffer, options: VerifyOptions): Promis
   const noArc: ArcReport = { result: 'none', instances: 0, sealers: [], reason: null };
   const head = headerBlock(raw);
   const fromDomain = fromDomainOf(head);
+  if (options.converted)
+    return { ...base, verdict: 'not-checkable', domain: null, aligned: false, reason: NOT_CHECKABLE_REASON, fromDomain, signatures: [], arc: noArc };
   if (!SIGNATURE_FIELD.test(head)) {
     return {
       ...base,

@@ -198,6 +198,8 @@ export function verdictText(report: Pick<VerificationReport, 'verdict' | 'domain
       return 'Clé de signature introuvable';
     case 'no-signature':
       return 'Pas de signature DKIM';
+    case 'not-checkable':
+      return 'Non vérifiable : converti depuis Outlook';
   }
 }
 

@@ -235,7 +235,15 @@ test(
         message.warnings.some((w) => w.kind === 'converted-from-outlook'),
         `${name}: labelled as a conversion`,
       );
+      assert.equal(message.verification?.verdict, 'not-checkable', `${name}: its verdict says it cannot be checked, not "no signature"`);
     }
+    // Search and the figures say so too, and checking again changes nothing.
+    const stats = await cliJson<{ dkim: Record<string, number> }>(['--data', data, 'stats', '--json']);
+    assert.deepEqual(stats.dkim, { 'not-checkable': files.length });
+    assert.equal((await cliJson<{ total: number }>(['--data', data, 'search', '--json', 'dkim:not-checkable'])).total, files.length);
+    assert.equal((await cliJson<{ total: number }>(['--data', data, 'search', '--json', 'dkim:none'])).total, 0, 'not "no signature"');
+    assert.equal((await runCli(['--data', data, 'verify', '--all'])).code, 0);
+    assert.deepEqual((await cliJson<{ dkim: Record<string, number> }>(['--data', data, 'stats', '--json'])).dkim, { 'not-checkable': files.length });
     // Its page says the DKIM verdict cannot be had from a rendering.
     const reader = await startWebReader(data, { audience: 'publisher', collection: 'Outlook' });
     try {
@@ -322,6 +330,11 @@ test(
     for (let id = 1; id <= summary.added; id++) messages.push(await cliJson<StoredMessage>(['--data', data, 'show', String(id), '--json']));
     const mails = messages.filter((m) => m.locations[0]!.sourceKey === aleph);
     assert.equal(mails.length, 6, 'the six mails readpst -D finds in testPST.pst');
+    assert.deepEqual(
+      messages.filter((m) => m.verification?.verdict !== 'not-checkable').map((m) => m.subject),
+      [],
+      'every item: not checkable (Outlook kept its headers, not the message as sent)',
+    );
     assert.ok(
       mails.every((m) => m.folder === 'Début du fichier de données Outlook'),
       'the folder path, French names kept',

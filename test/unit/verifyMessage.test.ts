@@ -175,3 +175,15 @@ test('ARC: a sealed chain passes, and fails once the body is changed after seali
   const arcOnly = await verifyMessage(Buffer.concat([seal, Buffer.from(message)]), { keys: archive, at });
   assert.equal(arcOnly.verdict, 'no-signature');
 });
+
+test('a conversion (the reader says so) is not checkable, whatever its bytes; a header claiming one changes nothing', async () => {
+  const signed = await sign(message, rsa2048, { canonicalization: 'relaxed/relaxed' });
+  const converted = await verifyMessage(signed, { keys, at, converted: true });
+  assert.equal(converted.verdict, 'not-checkable');
+  assert.deepEqual(converted.signatures, [], 'nothing is run on a rendering');
+  assert.match(converted.reason, /Outlook/);
+  // Anyone can write the converter's label into a message: a failing signature stays failing.
+  const forged = Buffer.concat([Buffer.from('X-Epistola-Converted-From: Outlook .msg item\r\n'), edit(signed, 'figures are', 'figures ARE')]);
+  assert.equal((await verifyMessage(forged, { keys, at })).verdict, 'body-altered');
+  assert.equal((await verifyMessage(Buffer.from(plainMessage('a@example.org', 'x', 'y\r\n')), { keys, at })).verdict, 'no-signature');
+});

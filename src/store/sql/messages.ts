@@ -73,16 +73,17 @@ export async function storedMessageIn(d: SqlDriver, id: number, visible: string)
   });
 }
 
-const RAW_REFS =
-  'SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256) AS original, m.dkim_verdict FROM messages m LEFT JOIN redactions r ON r.message = m.id';
+const RAW_REFS = `SELECT m.id, m.sha256, coalesce(r.original_sha256, m.sha256) AS original, m.dkim_verdict,
+  (SELECT count(*) FROM warnings w WHERE w.message = m.id AND w.kind = 'converted-from-outlook') AS converted
+  FROM messages m LEFT JOIN redactions r ON r.message = m.id`;
 
 /** Ids, raw blob names (the received bytes' too, for a redacted message) and current verdicts, in id order: from `afterId` on, or of the given ids. */
 export async function rawRefsOf(d: SqlDriver, from: { afterId: number; limit: number } | { ids: readonly number[] }): Promise<RawRef[]> {
-  const rows = await d.all<{ id: number; sha256: string; original: string; dkim_verdict: string | null }>(
+  const rows = await d.all<{ id: number; sha256: string; original: string; dkim_verdict: string | null; converted: number }>(
     'ids' in from ? `${RAW_REFS} WHERE ${d.dialect.idIn('m.id')} ORDER BY m.id` : `${RAW_REFS} WHERE m.id > ? ORDER BY m.id LIMIT ?`,
     'ids' in from ? [d.dialect.idsParam(from.ids)] : [from.afterId, from.limit],
   );
-  return rows.map((r) => ({ id: Number(r.id), sha256: r.sha256, original: r.original, verdict: r.dkim_verdict }));
+  return rows.map((r) => ({ id: Number(r.id), sha256: r.sha256, original: r.original, verdict: r.dkim_verdict, converted: Number(r.converted) > 0 }));
 }
 
 /** An ingest's history entry (not state: nothing reads it back to decide anything). */

@@ -30,6 +30,11 @@ const GLOSSARY: Record<Lang, ReadonlyArray<readonly [Verdict | 'unverified', str
       'The archive has no copy of the key the signature names: it can be neither confirmed nor refuted until the key is found (domains rotate keys and delete old ones).',
     ],
     ['no-signature', 'No signature', 'The message carries no DKIM signature: nothing proves which server sent it.'],
+    [
+      'not-checkable',
+      'Not checkable',
+      'Converted from Outlook: Outlook keeps no copy of the message as it was sent, only its parts, so what the archive shows is a rendering that no signature covers. Neither proven nor refuted.',
+    ],
     ['unverified', 'Not checked yet', 'The archive has not checked this message yet.'],
   ],
   fr: [
@@ -62,6 +67,11 @@ const GLOSSARY: Record<Lang, ReadonlyArray<readonly [Verdict | 'unverified', str
       'L’archive n’a pas de copie de la clé que la signature désigne : on ne peut ni confirmer ni réfuter tant que la clé n’est pas retrouvée (les domaines changent de clés et effacent les anciennes).',
     ],
     ['no-signature', 'Pas de signature', 'Le message ne porte pas de signature DKIM : rien ne prouve quel serveur l’a envoyé.'],
+    [
+      'not-checkable',
+      'Non vérifiable',
+      'Converti depuis Outlook : Outlook ne garde pas le message tel qu’envoyé, seulement ses parties ; ce que l’archive montre en est un rendu, qu’aucune signature ne couvre. Ni prouvé, ni réfuté.',
+    ],
     ['unverified', 'Pas encore vérifié', 'L’archive n’a pas encore vérifié ce message.'],
   ],
 };

@@ -37,6 +37,8 @@ function plainSentence(report: VerificationReport | null, lang: Lang, redacted: 
         : 'This signature’s key has not been found: neither proven nor refuted.';
     case 'no-signature':
       return fr ? 'Ce message ne porte pas de signature : rien ne prouve qui l’a envoyé.' : 'This message carries no signature: nothing proves who sent it.';
+    case 'not-checkable':
+      return fr ? 'Converti depuis Outlook, qui ne garde pas le message tel qu’envoyé.' : 'Converted from Outlook, which keeps no copy of the message as sent.';
     default:
       return fr ? 'Ce message n’a pas encore été vérifié.' : 'This message has not been checked yet.';
   }
@@ -49,7 +51,8 @@ function plainSentence(report: VerificationReport | null, lang: Lang, redacted: 
 export function VerdictBanner(props: { lang: Lang; report: VerificationReport | null; redacted: boolean; converted: boolean }): VNode {
   const verdict = props.report?.verdict ?? 'unverified';
   const fr = props.lang === 'fr';
-  if (props.converted && !props.report)
+  // A conversion ingested before the verdict existed (or never verified) says the same.
+  if (props.converted && (!props.report || props.report.verdict === 'no-signature'))
     return (
       <p class="verdict-banner verdict-no-signature">
         <strong>{fr ? 'Non vérifiable' : 'Not checkable'}</strong>{' '}
