@@ -81,7 +81,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (request.raw.httpVersion === '1.1' && !request.headers.host) throw new HttpError(400, contextOf(request, site).t.badRequest);
   });
   const budget = new WorkBudget(options.workBudget);
-  /** Runs expensive work within the budget shared by all clients; a spent budget answers 503 "busy". */
   /** Runs work inside the shared search budget; `busy` answers when the budget has no room. */
   const spend = async <T>(work: () => Promise<T>, busy: () => T): Promise<T> => {
     const done = budget.tryStart();
@@ -92,6 +91,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       done();
     }
   };
+  /** Runs expensive work within the budget shared by all clients; a spent budget answers 503 "busy". */
   const withinBudget = <T>(request: FastifyRequest, work: () => Promise<T>): Promise<T> =>
     spend(work, () => {
       throw new HttpError(503, contextOf(request, site).t.busy, { 'retry-after': '1' });
