@@ -726,3 +726,22 @@ test('a withdrawn message answers 410 with the signed reason, and is gone from s
   assert.equal(((await (await fetch(`${origin}/api/search?q=${encodeURIComponent('subject:"Hostile forms"')}`)).json()) as SearchResult).total, 0);
   assert.match(await (await fetch(`${origin}/amendments`)).text(), /Phishing form: taken down/);
 });
+
+test('an answer from the page cache is the answer first rendered: status, every header, body; HEAD and If-None-Match as before', async () => {
+  const id = await idOf('Budget for the north basin');
+  for (const path of [`/emails/${id}`, `/emails/${id}/raw`, `/api/emails/${id}`, '/keys']) {
+    // A path with a query nobody asked before: the first answer is rendered, the second from the cache.
+    const url = `${origin}${path}?cachecheck=${Date.now()}`;
+    const answers = [await fetch(url), await fetch(url)];
+    const headers = answers.map((a) => [...a.headers].filter(([name]) => name !== 'date' && name !== 'keep-alive'));
+    assert.deepEqual(headers[1], headers[0], `${path}: the same headers`);
+    assert.equal(answers[1]!.status, answers[0]!.status);
+    const [first, second] = [Buffer.from(await answers[0]!.arrayBuffer()), Buffer.from(await answers[1]!.arrayBuffer())];
+    assert.ok(first.length > 0 && first.equals(second), `${path}: the same bytes`);
+    const head = await fetch(url, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal((await head.arrayBuffer()).byteLength, 0, `${path}: HEAD sends no body`);
+    const etag = answers[0]!.headers.get('etag');
+    if (etag) assert.equal((await fetch(url, { headers: { 'if-none-match': etag } })).status, 304, `${path}: a known ETag is a 304`);
+  }
+});
