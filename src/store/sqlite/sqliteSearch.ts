@@ -136,7 +136,7 @@ function estimatedMatches(db: Database.Database, ast: QueryNode): number {
 
 /** The first page from a common word's champion list (rankedWords.ts), or null when it has none or cannot fill the page. */
 function fromRankedList(db: Database.Database, ast: QueryNode, index: FacetIndex, task: RankTask): RankedRow[] | null {
-  const list = rankedWordList(db, ast, { messages: index.messages, maxId: index.maxId });
+  const list = rankedWordList(db, ast, () => ({ messages: index.messages, maxId: index.maxId }));
   if (!list) return null;
   const rows: RankedRow[] = [];
   for (const row of list) {
@@ -170,16 +170,20 @@ function wordsFirstPageSql(
           .prepare(`SELECT count(*) FROM messages_fts f JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH ? AND f.rowid <= ? AND ${context.visible}`)
           .pluck()
           .get(q.fullText, upto) as number);
-  const [messages, maxId] = db.prepare('SELECT count(*), coalesce(max(id), 0) FROM messages').raw().get() as [number, number];
-  const listed = (rankedWordList(db, ast, { messages, maxId }) ?? []).filter((row) => row.id <= upto);
-  const visible = everyone
-    ? null
-    : new Set(
-        db
-          .prepare(`SELECT m.id FROM messages m WHERE m.id IN (SELECT value FROM json_each(?)) AND ${context.visible}`)
-          .pluck()
-          .all(JSON.stringify(listed.map((row) => row.id))) as number[],
-      );
+  const now = () => {
+    const [messages, maxId] = db.prepare('SELECT count(*), coalesce(max(id), 0) FROM messages').raw().get() as [number, number];
+    return { messages, maxId };
+  };
+  const listed = (rankedWordList(db, ast, now) ?? []).filter((row) => row.id <= upto);
+  const visible =
+    everyone || listed.length === 0
+      ? null
+      : new Set(
+          db
+            .prepare(`SELECT m.id FROM messages m WHERE m.id IN (SELECT value FROM json_each(?)) AND ${context.visible}`)
+            .pluck()
+            .all(JSON.stringify(listed.map((row) => row.id))) as number[],
+        );
   const fromList = listed.filter((row) => visible === null || visible.has(row.id)).slice(0, limit + 1);
   if (fromList.length === limit + 1) return { total: total(), rows: fromList, facets: null };
   // Scored live: exact when the match expression is the ranking one and every match holds a rank word.
