@@ -7,8 +7,8 @@ import type { CollectionAbout } from '../config/dataDir.js';
 import { chooseLang, MESSAGES } from '../web/i18n.js';
 import { PAGE_HEADERS } from '../web/securityHeaders.js';
 import { renderPage, type PageContext } from '../web/views/layout.js';
-import { type MirrorStatusView } from '../web/views/pages.js';
-import { type WorkBudgetOptions } from './workBudget.js';
+import type { MirrorStatusView } from '../web/views/pages.js';
+import type { WorkBudgetOptions } from './workBudget.js';
 
 /** What the server's groups of routes share: their options, the kit buildServer hands each, page helpers. */
 

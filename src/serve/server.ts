@@ -123,16 +123,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const key = cacheKey(request);
     const hit = key ? cache.get(key) : undefined;
     if (!hit) return false;
-    fromCache.add(request);
     if (request.method === 'GET' && request.headers['if-none-match'] === undefined) {
       // The stored bytes go straight to the socket: Fastify's reply pipeline (header checks, the
-      // send hooks) cost about a third of a cached answer (bench/web.sh). A conditional request or a
+      // send hooks) were a sixth of a cached answer (A/B, docs/benchmarks.md). A conditional request or a
       // HEAD takes the usual way, where the ETag plugin answers 304 and no body is sent.
       reply.hijack();
       reply.raw.writeHead(200, { ...hit.headers, 'content-length': String(hit.body.length) });
       reply.raw.end(hit.body);
       return true;
     }
+    // Marked so that the send hook does not store it again.
+    fromCache.add(request);
     void reply.headers(hit.headers).send(hit.body);
     return true;
   };
