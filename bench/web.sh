@@ -23,7 +23,10 @@ ensure_wrk_nginx
 E="node bin/epistola.js --data $WORK/data"
 $E demo --out "$WORK/demo" --count "$COUNT" --seed 1 --ingest >/dev/null
 
-PORT=18080; NGINX_PORT=18081
+# Ports free now (not fixed ones: two runs at once, or a test suite beside a bench, collided on them).
+free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
+PORT=$(free_port); NGINX_PORT=$(free_port)
+while [ "$NGINX_PORT" = "$PORT" ]; do NGINX_PORT=$(free_port); done
 $E serve --port $PORT --rate-limit 1000000000 >"$WORK/serve.log" 2>&1 &
 SERVER=$!
 nginx_static_config "$WORK" "$NGINX_PORT"
